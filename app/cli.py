@@ -44,6 +44,84 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", metavar="DIR", help="数据目录（模型与索引）；默认 $JIXIAO_HOME 或用户缓存目录")
+    p.add_argument("--model", metavar="PATH", help="向量模型：e5-small（默认）、m3e-small 或本地 SentenceTransformer 目录")
+    p.add_argument("--corpus", action="append", metavar="FILE", help="申报表文本文件，可重复；默认用内置语料")
+
+
+def _open(args: argparse.Namespace, rebuild: bool | None = None):
+    from index.store import open_index
+
+    return open_index(
+        home=args.data_dir,
+        model=args.model,
+        corpus_files=[Path(p) for p in args.corpus] if args.corpus else None,
+        rebuild=rebuild,
+    )
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    import time
+
+    start = time.perf_counter()
+    index = _open(args, rebuild=True)
+    m = index.manifest
+    print(
+        f"完成：{m['n_records']} 张申报表，{m['n_chunks']} 个片段，模型 {m['model_id']}（{m['dim']} 维），"
+        f"用时 {time.perf_counter() - start:.1f} 秒。",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _queries(args: argparse.Namespace) -> list[str]:
+    if args.batch:
+        try:
+            text = Path(args.batch).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SystemExit(f"错误：无法读取 {args.batch}（{exc}）。请提供 UTF-8 文本文件，每行一个查询。")
+        return [line.strip() for line in text.splitlines() if line.strip()]
+    if not args.query:
+        raise SystemExit("错误：请给出查询内容，或用 --batch FILE 提供每行一个查询的文件。")
+    return [args.query]
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    import time
+
+    from index.search import Filters, SearchError
+
+    index = _open(args)
+    filters = Filters(
+        section=args.section,
+        department=args.department,
+        project_type=args.project_type,
+        category=args.category,
+        min_amount=args.min_amount,
+        max_amount=args.max_amount,
+    )
+    status = 0
+    for query in _queries(args):
+        start = time.perf_counter()
+        try:
+            hits = index.search(query, k=args.k, mode=args.mode, filters=filters)
+        except SearchError as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            status = 2
+            continue
+        took = (time.perf_counter() - start) * 1000
+        if args.json:
+            print(json.dumps({"query": query, "took_ms": round(took, 2), "results": [h.to_json() for h in hits]}, ensure_ascii=False))
+            continue
+        print(f"查询：{query}（{took:.0f} 毫秒）")
+        if not hits:
+            print("  没有符合条件的项目。")
+        for rank, h in enumerate(hits, 1):
+            print(f"  {rank}. {h.name}｜{h.code}｜匹配字段：{h.field}｜得分 {h.score:.4f}\n     {h.snippet}")
+    return status
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jixiao", description="绩效助手：项目支出绩效目标申报表助手")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -52,6 +130,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", action="append", metavar="FILE", help="申报表文本文件，可重复；默认用内置语料")
     p.add_argument("--out", metavar="FILE", help="输出文件；默认写到标准输出")
     p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("build", help="解析语料并构建检索索引（写入数据目录）")
+    _common(p)
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("search", help="检索项目（BM25 + 向量混合）")
+    _common(p)
+    p.add_argument("query", nargs="?", help="查询内容")
+    p.add_argument("--batch", metavar="FILE", help="每行一个查询的文件")
+    p.add_argument("--k", type=int, default=10, help="返回项目数（默认 10）")
+    p.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
+    p.add_argument("--section", help="科室")
+    p.add_argument("--department", help="主管部门或实施单位（包含即可）")
+    p.add_argument("--project-type", help="项目类型")
+    p.add_argument("--category", help="项目分类")
+    p.add_argument("--min-amount", type=float, help="最低金额（元）")
+    p.add_argument("--max-amount", type=float, help="最高金额（元）")
+    p.add_argument("--json", action="store_true", help="每个查询输出一行 JSON")
+    p.set_defaults(func=cmd_search)
     return parser
 
 

@@ -24,6 +24,13 @@ def _offline() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     logging.getLogger("transformers").setLevel(logging.ERROR)
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+    except ImportError:
+        pass
 
 
 def _m3e_dir() -> Path:
@@ -67,7 +74,8 @@ class Embedder:
 
         self.model_id, self.path = resolve_model(model, home)
         self._st = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
-        self.dim = int(self._st.get_sentence_embedding_dimension())
+        dimension = getattr(self._st, "get_embedding_dimension", None) or self._st.get_sentence_embedding_dimension
+        self.dim = int(dimension())
         prompts = getattr(self._st, "prompts", {}) or {}
         self._query_prompt = prompts.get("query")
         self._doc_prompt = prompts.get("document") or prompts.get("passage")

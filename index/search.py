@@ -1,0 +1,306 @@
+"""The search index: chunks, BM25 (bm25s + jieba), FAISS, fusion, folded to projects.
+
+Public API, in the spirit of txtai's Embeddings: build → save → load → search.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from corpus import Declaration, format_amount
+from index.chunks import Chunk, chunk_records
+from index.fusion import Fusion
+from index.tokenize import ChineseTokenizer, domain_terms
+
+FORMAT_VERSION = 1
+MODES = ("hybrid", "bm25", "dense")
+EXACT_SEARCH_LIMIT = 200_000  # above this many chunks, HNSW instead of exact inner product
+_SNIPPET = 120
+
+
+class SearchError(ValueError):
+    """A query or filter the index cannot serve; the message says why and what to do."""
+
+
+class IndexMismatch(RuntimeError):
+    """The index on disk was built from another corpus or model."""
+
+
+@dataclass
+class Filters:
+    section: str | None = None
+    department: str | None = None
+    project_type: str | None = None
+    category: str | None = None
+    min_amount: float | None = None
+    max_amount: float | None = None
+
+    def accepts(self, r: Declaration) -> bool:
+        def has(value: str | None, wanted: str | None) -> bool:
+            return wanted is None or (value is not None and wanted in value)
+
+        amount = r.amount_yuan or 0.0
+        return (
+            has(r.section, self.section)
+            and (has(r.department, self.department) or has(r.unit, self.department))
+            and has(r.project_type, self.project_type)
+            and has(r.category, self.category)
+            and (self.min_amount is None or amount >= self.min_amount)
+            and (self.max_amount is None or amount <= self.max_amount)
+        )
+
+    def active(self) -> bool:
+        return any(v is not None for v in vars(self).values())
+
+
+@dataclass
+class Hit:
+    code: str
+    name: str
+    score: float
+    field: str
+    snippet: str
+    seq: int
+    chunk_ids: list[int] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "name": self.name, "score": round(self.score, 6), "field": self.field, "snippet": self.snippet}
+
+
+def corpus_fingerprint(records: list[Declaration]) -> str:
+    h = hashlib.sha256()
+    for r in records:
+        h.update(r.model_dump_json().encode("utf-8"))
+    return h.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    import importlib.metadata as md
+
+    out = {}
+    for pkg in ("jixiao", "faiss-cpu", "bm25s", "jieba", "sentence-transformers", "torch"):
+        try:
+            out[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:
+            out[pkg] = "unknown"
+    return out
+
+
+def _faiss_index(vectors: np.ndarray):
+    import faiss
+
+    dim = vectors.shape[1]
+    if len(vectors) <= EXACT_SEARCH_LIMIT:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = 128
+    index.add(vectors)
+    return index
+
+
+class SearchIndex:
+    def __init__(
+        self,
+        records: list[Declaration],
+        chunks: list[Chunk],
+        vectors: np.ndarray,
+        tokenizer: ChineseTokenizer,
+        bm25,
+        embedder,
+        fusion: Fusion | None = None,
+        manifest: dict | None = None,
+    ):
+        import faiss
+
+        self.records = records
+        self.by_code = {r.code: r for r in records}
+        self.by_seq = {r.seq: r for r in records}
+        self.chunks = chunks
+        self.vectors = vectors
+        self.tokenizer = tokenizer
+        self.bm25 = bm25
+        self.embedder = embedder
+        self.fusion = fusion or Fusion()
+        self.manifest = manifest or {}
+        faiss.omp_set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+        self.faiss = _faiss_index(vectors)
+        self._chunk_seq = np.array([c.seq for c in chunks], dtype=np.int64)
+        self._vocab = set(getattr(bm25, "vocab_dict", {}) or {})
+
+    # ------------------------------------------------------------ building
+
+    @classmethod
+    def build(cls, records: list[Declaration], embedder, progress: bool = False, fusion: Fusion | None = None):
+        import bm25s
+
+        chunks = chunk_records(records)
+        tokenizer = ChineseTokenizer(domain_terms(records))
+        bm25 = bm25s.BM25()
+        bm25.index([tokenizer(c.text) for c in chunks], show_progress=False)
+        vectors = embedder.encode_passages([c.text for c in chunks], progress=progress)
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "corpus_sha256": corpus_fingerprint(records),
+            "model_id": embedder.model_id,
+            "dim": int(vectors.shape[1]),
+            "n_records": len(records),
+            "n_chunks": len(chunks),
+            "versions": _versions(),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+        return cls(records, chunks, vectors, tokenizer, bm25, embedder, fusion, manifest)
+
+    # ------------------------------------------------------------ persistence
+
+    def save(self, directory: Path) -> Path:
+        """Write atomically: a temp dir renamed into place, so a crash never leaves half an index."""
+        directory = Path(directory)
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.building-", dir=directory.parent))
+        try:
+            with open(tmp / "records.jsonl", "w", encoding="utf-8") as fh:
+                for r in self.records:
+                    fh.write(r.model_dump_json() + "\n")
+            with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
+                for c in self.chunks:
+                    fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+            np.save(tmp / "vectors.npy", self.vectors)
+            (tmp / "terms.txt").write_text("\n".join(self.tokenizer.terms), encoding="utf-8")
+            self.bm25.save(str(tmp / "bm25"), show_progress=False)
+            manifest = dict(self.manifest, fusion=self.fusion.to_dict())
+            (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+            old = None
+            if directory.exists():
+                old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
+                os.replace(directory, old)
+            os.replace(tmp, directory)
+            if old:
+                shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return directory
+
+    @staticmethod
+    def read_manifest(directory: Path) -> dict | None:
+        path = Path(directory) / "manifest.json"
+        if not path.exists():
+            return None
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    @classmethod
+    def load(cls, directory: Path, embedder, expect_corpus: str | None = None):
+        import bm25s
+
+        directory = Path(directory)
+        manifest = cls.read_manifest(directory)
+        if manifest is None:
+            raise IndexMismatch(f"{directory} 中没有完整的索引（缺少 manifest.json）。请运行 jixiao build。")
+        problems = []
+        if manifest.get("format_version") != FORMAT_VERSION:
+            problems.append(f"索引格式版本 {manifest.get('format_version')}，当前需要 {FORMAT_VERSION}")
+        if manifest.get("model_id") != embedder.model_id:
+            problems.append(f"索引用模型 {manifest.get('model_id')} 构建，当前模型是 {embedder.model_id}")
+        if expect_corpus and manifest.get("corpus_sha256") != expect_corpus:
+            problems.append("语料已改变（内容指纹不同）")
+        if problems:
+            raise IndexMismatch("；".join(problems) + "。请运行 jixiao build 重建索引。")
+        records = [Declaration.model_validate_json(line) for line in (directory / "records.jsonl").open(encoding="utf-8")]
+        chunks = [Chunk(**json.loads(line)) for line in (directory / "chunks.jsonl").open(encoding="utf-8")]
+        vectors = np.load(directory / "vectors.npy")
+        terms = (directory / "terms.txt").read_text(encoding="utf-8").split("\n")
+        bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False)
+        fusion = Fusion.from_dict(manifest["fusion"]) if "fusion" in manifest else None
+        return cls(records, chunks, vectors, ChineseTokenizer([t for t in terms if t]), bm25, embedder, fusion, manifest)
+
+    # ------------------------------------------------------------ searching
+
+    def _bm25_scores(self, query: str) -> np.ndarray:
+        tokens = [t for t in self.tokenizer.query(query) if t in self._vocab]
+        if not tokens:
+            return np.zeros(len(self.chunks), dtype=np.float32)
+        return np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
+
+    def _dense_scores(self, query: str, allowed: np.ndarray | None) -> np.ndarray:
+        q = self.embedder.encode_queries([query[:2000]])
+        if allowed is not None and len(allowed) < len(self.chunks):
+            scores = np.zeros(len(self.chunks), dtype=np.float32)
+            scores[allowed] = self.vectors[allowed] @ q[0]
+            return scores
+        k = min(len(self.chunks), 1000)
+        sims, ids = self.faiss.search(q, k)
+        scores = np.zeros(len(self.chunks), dtype=np.float32)
+        valid = ids[0] >= 0
+        scores[ids[0][valid]] = sims[0][valid]
+        return scores
+
+    def chunk_scores(self, query: str, mode: str = "hybrid", filters: Filters | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(candidate chunk ids, their scores) for one query."""
+        if mode not in MODES:
+            raise SearchError(f"未知的检索方式“{mode}”，可选：{'、'.join(MODES)}。")
+        query = (query or "").strip()
+        if not query:
+            raise SearchError("查询为空。请输入要查找的内容，例如“污水处理运营”。")
+        allowed = None
+        if filters and filters.active():
+            seqs = np.array([r.seq for r in self.records if filters.accepts(r)], dtype=np.int64)
+            allowed = np.nonzero(np.isin(self._chunk_seq, seqs))[0]
+            if len(allowed) == 0:
+                return allowed, np.zeros(0)
+        candidates = allowed if allowed is not None else np.arange(len(self.chunks))
+        scores: dict[str, np.ndarray] = {}
+        if mode in ("hybrid", "bm25"):
+            scores["bm25"] = self._bm25_scores(query)
+        if mode in ("hybrid", "dense"):
+            scores["dense"] = self._dense_scores(query, allowed)
+        if mode == "hybrid":
+            return candidates, self.fusion.join(scores, candidates)
+        only = scores[mode][candidates].astype(np.float64)
+        return candidates, only
+
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
+        candidates, scores = self.chunk_scores(query, mode, filters)
+        if len(candidates) == 0:
+            return []
+        order = np.argsort(-scores, kind="stable")
+        best: dict[int, Hit] = {}
+        for pos in order:
+            score = float(scores[pos])
+            if score <= 0:
+                break
+            chunk = self.chunks[int(candidates[pos])]
+            hit = best.get(chunk.seq)
+            if hit is None:
+                r = self.by_seq[chunk.seq]
+                best[chunk.seq] = Hit(r.code, r.name, score, chunk.field, snippet(chunk.text, query), r.seq, [chunk.id])
+                if len(best) >= k and all(len(h.chunk_ids) for h in best.values()):
+                    break
+            else:
+                hit.chunk_ids.append(chunk.id)
+        return sorted(best.values(), key=lambda h: -h.score)[:k]
+
+
+def snippet(text: str, query: str, width: int = _SNIPPET) -> str:
+    """The chunk's text around the first query character it contains."""
+    body = text.split("：", 1)[1] if "｜" in text.split("：", 1)[0] else text
+    anchor = next((body.find(ch) for ch in query if "\u4e00" <= ch <= "\u9fff" and ch in body), 0)
+    start = max(0, anchor - width // 3)
+    piece = body[start : start + width]
+    return ("…" if start else "") + piece + ("…" if start + width < len(body) else "")
+
+
+def describe(r: Declaration) -> str:
+    return f"{r.name}｜{r.code}｜{r.department}｜{format_amount(r.amount_yuan)}"

@@ -1,0 +1,59 @@
+"""jieba tokenisation, identical for documents and queries, with a domain dictionary."""
+
+from __future__ import annotations
+
+import logging
+import re
+from importlib import resources
+
+import jieba
+
+from corpus import Declaration
+
+_KEEP = re.compile(r"[\w\u4e00-\u9fff]")
+_MAX_QUERY_TOKENS = 256  # a 10,000-character query must not cost more than a long one
+
+
+def _stopwords() -> frozenset[str]:
+    text = resources.files("index").joinpath("data/stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.split() if w.strip())
+
+
+def domain_terms(records: list[Declaration]) -> list[str]:
+    """Words jieba should keep whole: indicator names, sections, departments, units."""
+    terms: set[str] = set()
+    for r in records:
+        for value in (r.section, r.department, r.unit, r.project_type, r.category):
+            if value and 2 <= len(value) <= 20:
+                terms.add(value)
+        for ind in r.indicators:
+            name = re.sub(r"\s+", "", ind.name)
+            if 2 <= len(name) <= 10 and not re.search(r"[\d%，、]", name):
+                terms.add(name)
+            if ind.level2:
+                terms.add(ind.level2)
+    return sorted(terms)
+
+
+class ChineseTokenizer:
+    """jieba in search mode with a user dictionary; a private instance, not the global one."""
+
+    def __init__(self, terms: list[str] = ()):
+        jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        for term in terms:
+            self._jieba.add_word(term, freq=2000)
+        self.terms = list(terms)
+        self._stop = _stopwords()
+
+    def __call__(self, text: str) -> list[str]:
+        tokens = []
+        for token in self._jieba.cut_for_search(text.lower()):
+            token = token.strip()
+            if token and token not in self._stop and _KEEP.search(token):
+                tokens.append(token)
+        return tokens
+
+    def query(self, text: str) -> list[str]:
+        return self(text[:4000])[:_MAX_QUERY_TOKENS]
