@@ -314,6 +314,10 @@ class FormParser:
         for k, row in enumerate(table):
             if row.level2:
                 level2 = row.level2
+                if row.content:
+                    self._indicator_row(row, level2)
+                level2 = row.carry_level2
+                continue
             elif row.level1 and (level2 is None or L.LEVEL2_TO_LEVEL1[level2] != row.level1):
                 # A printed 一级 with no 二级 beside it. The merged cell's text often lands
                 # rows above its block; trust it only if no 二级 of that 一级 follows.
@@ -476,6 +480,7 @@ class _Row:
     number: int
     level1: str | None
     level2: str | None
+    carry_level2: str | None  # the 二级 that following unlabelled rows inherit
     content: list[str]
     parts: tuple[str | None, str | None, str | None, str | None, str | None]
     page_break: bool = False
@@ -493,6 +498,7 @@ def _classify_row(ln: Line) -> _Row | None:
     if "一级指标" in squashed or (L.GOAL_LONGTERM in squashed and L.GOAL_ANNUAL in squashed):
         return None  # the table's (repeated) header
     level1 = level2 = None
+    labels2: list[str] = []
     content: list[str] = []
     for raw, s in cells:
         if s in L.FRAME_LABELS:
@@ -500,19 +506,23 @@ def _classify_row(ln: Line) -> _Row | None:
         if s in L.LEVEL1_LABELS:
             level1 = L.LEVEL1_LABELS[s]
         elif _level2_label(s):
-            level2 = _level2_label(s)  # the last label on the row is the one beside the name
+            labels2.append(_level2_label(s))
         elif s in _SPLIT_LEVEL2_HEADS and not content:
-            level2 = _SPLIT_LEVEL2_HEADS[s]
+            labels2.append(_SPLIT_LEVEL2_HEADS[s])
         elif s == "指标" and not content and level2 is None:
             continue  # tail of a 二级 label cut by a page break ("社会效益" / "指标")
         else:
             content.append(raw)
+    # Two labels on one row: the last stands beside this row's name; the first is a
+    # merged cell's text, and it is the block that the following rows belong to.
+    level2 = labels2[-1] if labels2 else None
+    carry = labels2[0] if labels2 else None
     prefix, parts = _split_content(content)
     for cell in prefix:
         # A stray cell in the 二级 column before the name pair ("成本控制").
-        level2 = level2 or _level2_keyword(squash(cell))
+        level2 = carry = level2 or _level2_keyword(squash(cell))
     content = content[len(prefix) :]
-    return _Row(number=ln.number, level1=level1, level2=level2, content=content, parts=parts)
+    return _Row(ln.number, level1, level2, carry, content, parts)
 
 
 def _mark_page_breaks(table: list[_Row]) -> None:

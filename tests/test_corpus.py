@@ -269,3 +269,9 @@ def test_cli_keeps_going_past_a_bad_file_and_fails_only_when_nothing_parsed(tmp_
     assert cli(["parse", "--corpus", str(bad), "--out", str(out)]) == 1
     assert len(out.read_text(encoding="utf-8").splitlines()) == 1
     assert "没有解析出任何申报表" in capsys.readouterr().err
+
+
+def test_two_level2_labels_on_one_row_the_merged_one_carries_on(by_name):
+    r = by_name["住房公积金业务系统升级"]  # "质量指标  数量指标  采购服务" then unlabelled quality rows
+    levels = [(i.level2, i.name) for i in r.indicators[:3]]
+    assert levels == [("数量指标", "采购服务"), ("质量指标", "采购质量合格情况"), ("质量指标", "系统验收合格率")]
