@@ -122,6 +122,19 @@ def cmd_search(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from eval.report import write_results
+    from eval.retrieval import evaluate_retrieval, retrieval_table
+
+    index = _open(args)
+    results = evaluate_retrieval(index, split=args.split, modes=tuple(args.modes.split(",")))
+    print(f"检索评测（{args.split}，{results['n_questions']} 个问题）")
+    print(retrieval_table(results))
+    path = write_results(f"retrieval-{args.split}", results)
+    print(f"结果已写入 {path}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jixiao", description="绩效助手：项目支出绩效目标申报表助手")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -149,6 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-amount", type=float, help="最高金额（元）")
     p.add_argument("--json", action="store_true", help="每个查询输出一行 JSON")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("eval", help="评测：检索（各方式、各题型）的召回、MRR、nDCG 与延迟")
+    _common(p)
+    p.add_argument("--split", choices=["dev", "test", "all"], default="test")
+    p.add_argument("--modes", default="bm25,dense,hybrid", help="逗号分隔：bm25,dense,hybrid")
+    p.set_defaults(func=cmd_eval)
     return parser
 
 

@@ -223,8 +223,8 @@ class SearchIndex:
         vectors = np.load(directory / "vectors.npy")
         terms = (directory / "terms.txt").read_text(encoding="utf-8").split("\n")
         bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False)
-        fusion = Fusion.from_dict(manifest["fusion"]) if "fusion" in manifest else None
-        return cls(records, chunks, vectors, ChineseTokenizer([t for t in terms if t]), bm25, embedder, fusion, manifest)
+        # The manifest records the fusion it was built with; queries use the current default.
+        return cls(records, chunks, vectors, ChineseTokenizer([t for t in terms if t]), bm25, embedder, None, manifest)
 
     # ------------------------------------------------------------ searching
 
