@@ -124,14 +124,47 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from eval.report import write_results
-    from eval.retrieval import evaluate_retrieval, retrieval_table
 
     index = _open(args)
-    results = evaluate_retrieval(index, split=args.split, modes=tuple(args.modes.split(",")))
-    print(f"检索评测（{args.split}，{results['n_questions']} 个问题）")
-    print(retrieval_table(results))
-    path = write_results(f"retrieval-{args.split}", results)
-    print(f"结果已写入 {path}", file=sys.stderr)
+    suites = set(args.suites.split(","))
+    if "retrieval" in suites:
+        from eval.retrieval import evaluate_retrieval, retrieval_table
+
+        results = evaluate_retrieval(index, split=args.split, modes=tuple(args.modes.split(",")))
+        print(f"检索评测（{args.split}，{results['n_questions']} 个问题）")
+        print(retrieval_table(results))
+        print(f"结果已写入 {write_results(f'retrieval-{args.split}', results)}", file=sys.stderr)
+    if "answers" in suites:
+        from app.answer import Answerer
+        from eval.answers import answers_table, evaluate_answers
+
+        results = evaluate_answers(Answerer(index), split=args.split)
+        print(f"\n问答评测（{args.split}）")
+        print(answers_table(results))
+        print(f"结果已写入 {write_results(f'answers-{args.split}', results)}", file=sys.stderr)
+    return 0
+
+
+def _answerer(args: argparse.Namespace):
+    from app.answer import Answerer
+    from app.llm import client_from_env
+
+    return Answerer(_open(args), llm=client_from_env())
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from app.answer import Conversation
+
+    answerer = _answerer(args)
+    state = Conversation()
+    for question in _queries(args):
+        answer, new_state = answerer.ask(question, state)
+        if args.conversation:
+            state = new_state
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False))
+        else:
+            print(f"问：{question}\n答：{answer.answer}\n")
     return 0
 
 
@@ -188,8 +221,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="每个查询输出一行 JSON")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("eval", help="评测：检索（各方式、各题型）的召回、MRR、nDCG 与延迟")
+    p = sub.add_parser("ask", help="问答：依据申报表回答，数字照表、逐条注明出处")
     _common(p)
+    p.add_argument("query", nargs="?", metavar="QUESTION", help="问题")
+    p.add_argument("--batch", metavar="FILE", help="每行一个问题的文件")
+    p.add_argument("--conversation", action="store_true", help="--batch 的各行作为同一段对话（追问可指代上文）")
+    p.add_argument("--json", action="store_true", help="每个问题输出一行 JSON")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="评测：检索（各方式、各题型）与问答")
+    _common(p)
+    p.add_argument("--suites", default="retrieval,answers", help="逗号分隔：retrieval,answers,suggest")
     p.add_argument("--split", choices=["dev", "test", "all"], default="test")
     p.add_argument("--modes", default="bm25,dense,hybrid", help="逗号分隔：bm25,dense,hybrid")
     p.set_defaults(func=cmd_eval)

@@ -70,5 +70,5 @@ def format_amount(yuan: float | None) -> str:
     if yuan is None:
         return ""
     whole = f"{yuan:,.2f}".rstrip("0").rstrip(".")
-    wan = f"{yuan / 10000:,.6f}".rstrip("0").rstrip(".")
+    wan = f"{yuan / 10000:,.4f}".rstrip("0").rstrip(".")
     return f"{whole} 元（{wan} 万元）"

@@ -295,11 +295,20 @@ class SearchIndex:
 
 def snippet(text: str, query: str, width: int = _SNIPPET) -> str:
     """The chunk's text around the first query character it contains."""
-    body = text.split("：", 1)[1] if "｜" in text.split("：", 1)[0] else text
+    body = text
+    if "｜" in body:  # "名称｜字段：正文" — show the text, not the label
+        body = body.split("｜", 1)[1]
+        head, sep, tail = body.partition("：")
+        body = tail if sep and len(head) <= 16 else body
     anchor = next((body.find(ch) for ch in query if "\u4e00" <= ch <= "\u9fff" and ch in body), 0)
     start = max(0, anchor - width // 3)
-    piece = body[start : start + width]
-    return ("…" if start else "") + piece + ("…" if start + width < len(body) else "")
+    end = min(len(body), start + width)
+    # never cut a number in two: a snippet's digits must read as the form prints them
+    while start > 0 and body[start - 1].isdigit() and body[start].isdigit():
+        start -= 1
+    while end < len(body) and body[end - 1].isdigit() and body[end].isdigit():
+        end += 1
+    return ("…" if start else "") + body[start:end] + ("…" if end < len(body) else "")
 
 
 def describe(r: Declaration) -> str:

@@ -55,5 +55,12 @@ class ChineseTokenizer:
                 tokens.append(token)
         return tokens
 
+    def words(self, text: str) -> list[str]:
+        """Accurate-mode words (not search mode): the units a reader sees."""
+        return [w for w in self._jieba.cut(text.lower()) if w.strip() and _KEEP.search(w)]
+
+    def is_word(self, text: str) -> bool:
+        return bool(self._jieba.FREQ.get(text))
+
     def query(self, text: str) -> list[str]:
         return self(text[:4000])[:_MAX_QUERY_TOKENS]

@@ -1,0 +1,351 @@
+"""Understanding a question: which projects, which field or indicator, which filters and operation.
+
+All the words live in data/vocabulary.json; this module only applies them. Project names,
+departments, sections and indicator names come from the records themselves.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from corpus import Declaration
+from corpus.text import squash
+
+MAX_QUESTION_CHARS = 500  # understanding looks at the head of a very long question
+_CODE = re.compile(r"(?<!\d)(\d{14}|\d{17})(?!\d)")
+_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年")
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_NUM = r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)"
+_UNIT = r"\s*(亿|万|千|百)?\s*元?"
+_MORE = re.compile(rf"(?:超过|大于|高于|多于|不低于|不少于|至少|≥|>|＞)\s*{_NUM}{_UNIT}")
+_LESS = re.compile(rf"(?:不到|少于|低于|小于|不足|不超过|≤|<|＜)\s*{_NUM}{_UNIT}")
+_MORE_AFTER = re.compile(rf"{_NUM}{_UNIT}\s*(?:以上|之上|及以上)")
+_LESS_AFTER = re.compile(rf"{_NUM}{_UNIT}\s*(?:以下|之下|以内)")
+_EXACT = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*(亿|万)\s*元?\s*(?:的|那个|这个)")
+_BETWEEN = re.compile(rf"{_NUM}\s*(亿|万)?\s*(?:元)?\s*(?:到|至|-|~|—)\s*{_NUM}{_UNIT}\s*之间")
+_END_AFTER = re.compile(r"(20\d{2})\s*年\s*(?:以后|之后|后)\s*(?:才)?\s*结束")
+_END_BEFORE = re.compile(r"(20\d{2})\s*年\s*(?:以前|之前|前)\s*(?:就)?\s*结束")
+_END_IN = re.compile(r"(20\d{2})\s*年\s*(?:底)?\s*结束")
+_START_IN = re.compile(r"(20\d{2})\s*年\s*开始")
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict:
+    return json.loads(resources.files("app").joinpath("data/vocabulary.json").read_text(encoding="utf-8"))
+
+
+def normalize_question(text: str) -> str:
+    """NFKC (half-width punctuation, full-width digits), no control characters, one space."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def cn_number(text: str) -> float:
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            total += (current or 1) * _CN_UNITS[ch]
+            current = 0
+    return float(total + current)
+
+
+def _yuan(number: str, unit: str | None) -> float:
+    return cn_number(number) * {"亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2, None: 1.0, "": 1.0}[unit]
+
+
+@dataclass
+class NameMatch:
+    record: Declaration
+    score: float
+    span: tuple[int, int]  # where the name sits in the question
+
+
+@dataclass
+class Understanding:
+    text: str
+    codes: list[str] = field(default_factory=list)
+    names: list[NameMatch] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+    indicator_level2: str | None = None
+    op: str | None = None
+    top_n: int | None = None
+    group_by: str | None = None  # "department" or "section": 哪个部门/各科室
+    filters: dict = field(default_factory=dict)
+    followup: bool = False
+    refusal: str | None = None
+    drafting: bool = False
+    rest: str = ""  # the question without the matched project name
+    topic: str = ""  # rest without the words that only say what is asked (fields, operations…)
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.filters)
+
+
+def _find_any(text: str, words: list[str]) -> str | None:
+    for word in sorted(words, key=len, reverse=True):
+        if word in text:
+            return word
+    return None
+
+
+def _name_variants(r: Declaration) -> list[str]:
+    full = squash(r.name)
+    variants = [full]
+    for sep in (":", "："):
+        if sep in full:
+            core = full.split(sep, 1)[1]
+            if len(core) >= 4:
+                variants.append(core)
+    return variants
+
+
+def match_names(question: str, records: list[Declaration], threshold: float = 0.8) -> list[NameMatch]:
+    """Projects whose name (or the part after "：") the question spells out, allowing typos."""
+    q = squash(question)
+    matches: list[NameMatch] = []
+    for r in records:
+        best: NameMatch | None = None
+        for name in _name_variants(r):
+            if len(name) < 3:
+                continue
+            sm = difflib.SequenceMatcher(None, q, name, autojunk=False)
+            blocks = [b for b in sm.get_matching_blocks() if b.size >= 2]
+            matched = sum(b.size for b in blocks)
+            score = matched / len(name)
+            if blocks and score >= threshold and (best is None or score > best.score):
+                span = (blocks[0].a, blocks[-1].a + blocks[-1].size)
+                # a name matched in pieces scattered over a long question is no match
+                if span[1] - span[0] <= len(name) * 1.6 + 2:
+                    best = NameMatch(r, score, span)
+        if best:
+            matches.append(best)
+    if not matches:
+        return []
+    top = max(m.score for m in matches)
+    # Keep the best and those equally good (污水处理运营费 1 / 2 when the number is not given).
+    return sorted([m for m in matches if m.score >= top - 1e-9], key=lambda m: m.record.seq)
+
+
+def _departments(records: list[Declaration]) -> dict[str, str]:
+    """Every way the question may name a 主管部门 → the department as printed."""
+    names: dict[str, str] = {}
+    for r in records:
+        d = r.department
+        names[d] = d
+        short = d.removeprefix("山东省").removeprefix("聊城市").removeprefix("中国人民政治协商会议")
+        if len(short) >= 3:
+            names.setdefault(short, d)
+    for alias, d in vocabulary()["department_aliases"].items():
+        names.setdefault(alias, d)
+    return names
+
+
+def understand(question: str, records: list[Declaration]) -> Understanding:
+    v = vocabulary()
+    text = normalize_question(question)[:MAX_QUESTION_CHARS]
+    u = Understanding(text=text)
+    squashed = squash(text)
+
+    u.codes = [c for c in _CODE.findall(squashed) if any(r.code == c for r in records)]
+    u.names = match_names(text, records)
+    rest = squashed
+    if u.names:
+        a, b = u.names[0].span
+        rest = squashed[:a] + " " + squashed[b:]
+    for code in u.codes:
+        rest = rest.replace(code, " ")
+    u.rest = rest
+
+    # What the question asks for, looked for outside the project's own name.
+    u.refusal = _refusal(rest, squashed, records, v)
+    u.drafting = _find_any(rest, v["drafting_markers"]) is not None
+    for name, words in v["fields"].items():
+        if _find_any(rest, words):
+            u.fields.append(name)
+    if "department_code" in u.fields and "department" in u.fields:
+        u.fields.remove("department")
+    if "project_type" in u.fields and "code" in u.fields and "编号" not in rest:
+        u.fields.remove("code")
+    for level2, words in v["indicator_hints"].items():
+        if _find_any(rest, words):
+            u.indicator_level2 = level2
+            break
+    for op, words in v["operations"].items():
+        if _find_any(rest, words):
+            u.op = op
+            break
+    top = _find_any(rest, list(v["top_words"]))
+    if top and u.op in ("max", "min", "list", None) and ("最" in rest or "前" in rest):
+        u.top_n = v["top_words"][top]
+        u.op = "min" if u.op == "min" else "max"
+
+    if re.search(r"(哪个|哪些|各个|各|每个)(部门|主管部门|单位)", rest):
+        u.group_by = "department"
+    elif re.search(r"(哪个|哪些|各个|各|每个)科室?", rest) and "科" in rest:
+        u.group_by = "section"
+    u.filters = _filters(rest, records, v)
+    u.followup = _find_any(rest, v["followup_markers"]) is not None
+    u.topic = _strip_vocabulary(rest, v)
+    return u
+
+
+def _strip_vocabulary(rest: str, v: dict) -> str:
+    words = [w for ws in v["fields"].values() for w in ws]
+    words += [w for ws in v["operations"].values() for w in ws]
+    words += [w for ws in v["indicator_hints"].values() for w in ws]
+    words += list(v["followup_markers"]) + list(v["drafting_markers"])
+    topic = rest
+    for word in sorted(set(words), key=len, reverse=True):
+        if len(word) >= 2:
+            topic = topic.replace(word, " ")
+    return re.sub(r"\s+", " ", topic).strip()
+
+
+def _refusal(rest: str, squashed: str, records: list[Declaration], v: dict) -> str | None:
+    for word in v["unsupported_fields"]:
+        if word in rest:
+            return (
+                f"申报表只记录预算金额和绩效目标，没有“{word}”这类执行或评价信息，语料中无法回答。"
+            )
+    for word in v["unsupported_requests"]:
+        if word in rest:
+            return "这个问题与项目支出绩效目标申报表无关，语料中没有可以回答它的内容。"
+    asks_data = _find_any(rest, [w for k in ("amount_yuan", "indicators") for w in v["fields"][k]]) or _find_any(
+        rest, [w for ws in v["operations"].values() for w in ws] + ["申报表", "申报"]
+    )
+    for m in _YEAR.finditer(rest):
+        year = int(m.group(1))
+        tail = rest[m.end() : m.end() + 6]
+        if year == 2021 or re.match(r"(以后|之后|后|以前|之前|前|底)?\s*(才|就)?\s*(结束|开始)", tail):
+            continue
+        # "2020 年没付完的款" describes a 2021 form; "2022 年的预算" or "2020 年度" asks for another year.
+        if tail.startswith("度") or asks_data:
+            return f"语料只包含聊城市 2021 年度的申报表，没有 {year} 年的数据。"
+    if re.search(r"(?<!\d)20\d{2}(?!\d)", rest) is None and "去年" in rest:
+        return "语料只包含聊城市 2021 年度的申报表，没有其他年度的数据。"
+    for city in v["other_cities"]:
+        if city in rest and not _find_any(rest, [a for a in v["department_aliases"] if city in a]):
+            if f"{city}市" in rest or not any(city in r.department or city in r.unit or city in r.name for r in records):
+                return f"语料只包含聊城市的申报表，没有{city}的数据。"
+    return None
+
+
+def _filters(rest: str, records: list[Declaration], v: dict) -> dict:
+    f: dict = {}
+    sections = {r.section for r in records if r.section}
+    for s in sorted(sections, key=len, reverse=True):
+        if s in rest:
+            f["section"] = s
+            break
+    else:
+        alias = _find_any(rest, list(v["section_aliases"]))
+        if alias:
+            f["section"] = v["section_aliases"][alias]
+    departments = _departments(records)
+    hit = _find_any(rest, list(departments))
+    if hit:
+        f["department"] = departments[hit]
+    word = _find_any(rest, list(v["project_types"]))
+    if word:
+        f["project_type"] = v["project_types"][word]
+    word = _find_any(rest, list(v["categories"]))
+    if word:
+        f["category"] = v["categories"][word]
+    m = _BETWEEN.search(rest)
+    if m:
+        low_unit = m.group(2) or m.group(4)
+        f["min_amount"] = _yuan(m.group(1), low_unit)
+        f["max_amount"] = _yuan(m.group(3), m.group(4))
+    else:
+        for pattern, key in ((_MORE, "min_amount"), (_MORE_AFTER, "min_amount"), (_LESS, "max_amount"), (_LESS_AFTER, "max_amount")):
+            m = pattern.search(rest)
+            if m:
+                amount = _yuan(m.group(1), m.group(2))
+                # "超过/不到" exclude the bound; "以上/以下" include it
+                f[key] = amount
+                f[key + "_strict"] = pattern in (_MORE, _LESS) and not re.search("不低于|不少于|至少|不超过", m.group(0))
+    if not any(k in f for k in ("min_amount", "max_amount")):
+        m = _EXACT.search(rest)
+        if m:  # "科技局那个8000万的项目": an amount named as it is printed
+            f["amount"] = _yuan(m.group(1), m.group(2))
+    m = _END_AFTER.search(rest)
+    if m:
+        f["end_after"] = f"{m.group(1)}-12-31"
+    elif _END_BEFORE.search(rest):
+        f["end_before"] = f"{_END_BEFORE.search(rest).group(1)}-01-01"
+    elif _END_IN.search(rest):
+        f["end_year"] = _END_IN.search(rest).group(1)
+    m = _START_IN.search(rest)
+    if m:
+        f["start_year"] = m.group(1)
+    return f
+
+
+def apply_filters(records: list[Declaration], f: dict) -> list[Declaration]:
+    out = []
+    for r in records:
+        amount = r.amount_yuan or 0.0
+        if "section" in f and r.section != f["section"]:
+            continue
+        if "department" in f and r.department != f["department"]:
+            continue
+        if "project_type" in f and r.project_type != f["project_type"]:
+            continue
+        if "category" in f and r.category != f["category"]:
+            continue
+        if "min_amount" in f and (amount <= f["min_amount"] if f.get("min_amount_strict") else amount < f["min_amount"]):
+            continue
+        if "max_amount" in f and (amount >= f["max_amount"] if f.get("max_amount_strict") else amount > f["max_amount"]):
+            continue
+        if "amount" in f and abs(amount - f["amount"]) > 0.5:
+            continue
+        if "end_after" in f and not (r.end_date and r.end_date > f["end_after"]):
+            continue
+        if "end_before" in f and not (r.end_date and r.end_date < f["end_before"]):
+            continue
+        if "end_year" in f and not (r.end_date and r.end_date.startswith(f["end_year"])):
+            continue
+        if "start_year" in f and not (r.start_date and r.start_date.startswith(f["start_year"])):
+            continue
+        out.append(r)
+    return out
+
+
+def describe_filters(f: dict) -> str:
+    parts = [f"与“{f['topic']}”相关的项目"] if "topic" in f else []
+    if "section" in f:
+        parts.append(f"科室为{f['section']}")
+    if "department" in f:
+        parts.append(f"主管部门为{f['department']}")
+    if "project_type" in f:
+        parts.append(f"项目类型为{f['project_type']}")
+    if "category" in f:
+        parts.append(f"项目分类为{f['category']}")
+    if "min_amount" in f:
+        parts.append(f"金额{'超过' if f.get('min_amount_strict') else '不低于'} {f['min_amount']:,.0f} 元")
+    if "max_amount" in f:
+        parts.append(f"金额{'低于' if f.get('max_amount_strict') else '不超过'} {f['max_amount']:,.0f} 元")
+    if "amount" in f:
+        parts.append(f"金额为 {f['amount']:,.0f} 元")
+    if "end_after" in f:
+        parts.append(f"结束日期晚于 {f['end_after']}")
+    if "end_before" in f:
+        parts.append(f"结束日期早于 {f['end_before']}")
+    if "end_year" in f:
+        parts.append(f"{f['end_year']} 年结束")
+    if "start_year" in f:
+        parts.append(f"{f['start_year']} 年开始")
+    return "、".join(parts) or "全部项目"
