@@ -143,7 +143,8 @@ class Answerer:
             found = self._indicator_search(question, u)
             if found is not None:
                 return found
-        if u.group_by and u.op in ("max", "min", "count", "sum", None) and not projects:
+        grouped = u.op in ("max", "min", "count", "sum") or re.search("各|每个", u.rest)
+        if u.group_by and grouped and not projects:
             return self._grouped(question, u, apply_filters(self.records, u.filters)), state
         if u.has_filters and not u.op and (u.fields or u.indicator_level2):
             scoped = apply_filters(self.records, u.filters)
