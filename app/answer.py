@@ -27,7 +27,8 @@ FIELD_LABELS = dict(FIELD_NAMES_ZH, dates="项目起止时间", goals="项目绩
 # Fields whose words are unambiguous; "多少钱" may also ask for a cost indicator.
 _STRONG_FIELDS = {"contact", "phone", "department", "department_code", "unit", "code", "project_type", "category",
                   "section", "dates", "basis", "overview", "legal_basis", "feasibility", "goals", "schedule"}
-_CLAIMED_NAME = re.compile(r"^(.{2,40}?(?:项目|工程|经费|资金|补贴|专项))(?:的|是|有|要|归|批|花|总|预算|金额|联系|电话|实施|编号)")
+# "聊城市体育馆改造工程的联系人": a phrase that reads as a project's name (not "给…的那个项目")
+_CLAIMED_NAME = re.compile(r"^((?![给为把用对向帮买])[^的那这]{2,40}?(?:项目|工程|经费|资金|补贴|专项))(?:的|是|有|要|归|批|花|总|预算|金额|联系|电话|实施|编号)")
 _LONG_TEXT = {"basis", "overview", "legal_basis", "feasibility", "goals"}
 
 
@@ -254,6 +255,8 @@ class Answerer:
         text = self._texts[code]
         if word in text:
             return True
+        if len(word) == 2 and re.search(re.escape(word[0]) + "." + re.escape(word[1]), text):
+            return True  # "老人" in "老年人"
         if len(word) >= 3:
             tokenizer = self.index.tokenizer
             return any(word[i : i + 2] in text for i in range(len(word) - 1) if tokenizer.is_word(word[i : i + 2]))
@@ -282,7 +285,7 @@ class Answerer:
         if claimed:
             # "机场扩建工程的联系人": a name the user believes exists — all of it must be there
             words = [w for w in self.index.tokenizer.words(claimed.group(1)) if w in content]
-            missing = [w for w in words if not self._covered(w, top.code)]
+            missing = [w for w in words if w not in self._texts[top.code]]
             if missing:
                 return None, missing, hits
         if self._weighted_coverage(content, top.code) < 0.5:

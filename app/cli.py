@@ -142,6 +142,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"\n问答评测（{args.split}）")
         print(answers_table(results))
         print(f"结果已写入 {write_results(f'answers-{args.split}', results)}", file=sys.stderr)
+    if "suggest" in suites:
+        from eval.suggest import evaluate_suggest, suggest_table
+
+        results = evaluate_suggest(index, split=args.split)
+        print(f"\n起草建议评测（{args.split}）")
+        print(suggest_table(results))
+        print(f"结果已写入 {write_results(f'suggest-{args.split}', results)}", file=sys.stderr)
     return 0
 
 
@@ -193,6 +200,76 @@ def cmd_verify_model(args: argparse.Namespace) -> int:
     return 0 if result["min"] >= 0.99 else 1
 
 
+def _read_draft(args: argparse.Namespace):
+    from app.drafting import DraftError, parse_draft
+
+    source = args.file or "标准输入"
+    try:
+        raw = Path(args.file).read_text(encoding="utf-8") if args.file else sys.stdin.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SystemExit(f"错误：无法读取草稿 {source}（{exc}）。请提供 UTF-8 编码的 JSON 文件。")
+    if not raw.strip():
+        raise SystemExit(f"错误：草稿 {source} 为空。需要 JSON，例如 {{\"description\": \"采购检测设备\"}}。")
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise SystemExit(f"错误：草稿 {source} 不是合法的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）。")
+    try:
+        return parse_draft(data)
+    except DraftError as exc:
+        raise SystemExit(f"错误：{source}：{exc}")
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from app.drafting import suggest, table_rows, to_csv, to_xlsx
+
+    draft = _read_draft(args)
+    index = _open(args)
+    result = suggest(index, draft)
+    names = {r.code: r.name for r in index.records}
+    rows = table_rows(result.indicators, names)
+    if args.xlsx:
+        to_xlsx(rows, args.xlsx)
+        print(f"已导出 {args.xlsx}", file=sys.stderr)
+    if args.csv:
+        Path(args.csv).write_text(to_csv(rows), encoding="utf-8-sig")
+        print(f"已导出 {args.csv}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+        return 0
+    print("相似的往年项目：")
+    for s in result.similar:
+        print(f"  {s['name']}｜{s['code']}｜{s['why']}")
+    print("\n建议的绩效指标：")
+    for row, ind in zip(rows, result.indicators):
+        print(f"  {row[0]}｜{row[1]}｜{row[2]}｜{row[3]}｜{ind.support} 个相似项目使用")
+    print("\n草稿检查：" + ("未发现问题。" if not result.checks else ""))
+    for c in result.checks:
+        print(f"  [{c.rule}] {c.message}")
+    return 0
+
+
+def cmd_checks(args: argparse.Namespace) -> int:
+    from app.drafting import corpus_report
+    from eval.report import write_results
+    from index.store import load_records
+
+    records = load_records([Path(p) for p in args.corpus] if args.corpus else None)
+    report = corpus_report(records)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        print(f"检查了 {report['forms_checked']} 张申报表，{report['forms_with_findings']} 张有问题。按规则统计：")
+        for rule, n in sorted(report["per_rule"].items(), key=lambda kv: -kv[1]):
+            print(f"  {rule}: {n}")
+        for form in report["forms"]:
+            print(f"\n{form['name']}（{form['code']}）")
+            for f in form["findings"]:
+                print(f"  - {f['message']}")
+    print(f"结果已写入 {write_results('corpus-checks', report)}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jixiao", description="绩效助手：项目支出绩效目标申报表助手")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -229,9 +306,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="每个问题输出一行 JSON")
     p.set_defaults(func=cmd_ask)
 
+    p = sub.add_parser("suggest", help="起草帮助：依据相似往年项目建议绩效指标，并检查草稿")
+    _common(p)
+    p.add_argument("--file", metavar="DRAFT.json", help="草稿 JSON；省略时从标准输入读取")
+    p.add_argument("--json", action="store_true", help="输出 JSON（similar、indicators、checks）")
+    p.add_argument("--xlsx", metavar="OUT", help="把建议的指标表导出为 XLSX")
+    p.add_argument("--csv", metavar="OUT", help="把建议的指标表导出为 CSV")
+    p.set_defaults(func=cmd_suggest)
+
+    p = sub.add_parser("checks", help="用起草检查规则检查语料中的全部申报表")
+    p.add_argument("--corpus", action="append", metavar="FILE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_checks)
+
     p = sub.add_parser("eval", help="评测：检索（各方式、各题型）与问答")
     _common(p)
-    p.add_argument("--suites", default="retrieval,answers", help="逗号分隔：retrieval,answers,suggest")
+    p.add_argument("--suites", default="retrieval,answers,suggest", help="逗号分隔：retrieval,answers,suggest")
     p.add_argument("--split", choices=["dev", "test", "all"], default="test")
     p.add_argument("--modes", default="bm25,dense,hybrid", help="逗号分隔：bm25,dense,hybrid")
     p.set_defaults(func=cmd_eval)

@@ -273,10 +273,15 @@ def check_indicators(rows: list[DraftIndicator], amount_yuan: float | None) -> l
                 cost_total += cost
                 if amount_yuan and cost > amount_yuan + 0.5:
                     findings.append(Finding(n, "cost_inconsistent", f"{label}的成本“{value}”高于项目金额 {format_amount(amount_yuan)}。"))
-        if level2 == "时效指标" and not (_DATE.search(value) or _RATE.search(value)):
+        rate_by_name = "率" in name and bool(_NUMBER.search(value))  # "验收及时率 100": a rate without its % sign
+        if level2 == "时效指标" and not (_DATE.search(value) or _RATE.search(value) or rate_by_name):
             findings.append(Finding(n, "timeliness_without_date_or_rate", f"{label}的指标值“{value}”没有完成时间或及时率：时效指标应写明日期（如 2021 年 12 月底前）或比率（如 100%）。"))
         if level2 == SATISFACTION_LEVEL2 and "%" not in value and "％" not in value:
-            findings.append(Finding(n, "satisfaction_not_rate", f"{label}的指标值“{value}”不是比率：满意度应表述为百分比，如 ≥90%。"))
+            if _NUMBER.search(value):
+                message = f"{label}的指标值“{value}”缺少百分号：满意度应表述为比率，如 ≥{_number_of(value):g}%。"
+            else:
+                message = f"{label}的指标值“{value}”不是比率：满意度应表述为百分比，如 ≥90%。"
+            findings.append(Finding(n, "satisfaction_not_rate", message))
     if amount_yuan and cost_total > amount_yuan + 0.5 and not any(f.rule == "cost_inconsistent" for f in findings):
         findings.append(Finding(0, "cost_inconsistent", f"成本指标合计 {format_amount(cost_total)}，高于项目金额 {format_amount(amount_yuan)}。"))
     for level1 in L.LEVEL1_ORDER:

@@ -24,8 +24,8 @@ _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五":
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _NUM = r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)"
 _UNIT = r"\s*(亿|万|千|百)?\s*元?"
-_MORE = re.compile(rf"(?:超过|大于|高于|多于|不低于|不少于|至少|≥|>|＞)\s*{_NUM}{_UNIT}")
-_LESS = re.compile(rf"(?:不到|少于|低于|小于|不足|不超过|≤|<|＜)\s*{_NUM}{_UNIT}")
+_MORE = re.compile(rf"(?:不低于|不少于|至少|(?<!不)(?:超过|大于|高于|多于)|≥|>|＞)\s*{_NUM}{_UNIT}")
+_LESS = re.compile(rf"(?:不到|不足|不超过|不高于|不多于|(?<!不)(?:少于|低于|小于)|≤|<|＜)\s*{_NUM}{_UNIT}")
 _MORE_AFTER = re.compile(rf"{_NUM}{_UNIT}\s*(?:以上|之上|及以上)")
 _LESS_AFTER = re.compile(rf"{_NUM}{_UNIT}\s*(?:以下|之下|以内)")
 _EXACT = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*(亿|万)\s*元?\s*(?:的|那个|这个)")
@@ -172,13 +172,7 @@ def understand(question: str, records: list[Declaration]) -> Understanding:
     # What the question asks for, looked for outside the project's own name.
     u.refusal = _refusal(rest, squashed, records, v)
     u.drafting = _find_any(rest, v["drafting_markers"]) is not None
-    for name, words in v["fields"].items():
-        if _find_any(rest, words):
-            u.fields.append(name)
-    if "department_code" in u.fields and "department" in u.fields:
-        u.fields.remove("department")
-    if "project_type" in u.fields and "code" in u.fields and "编号" not in rest:
-        u.fields.remove("code")
+    u.fields = _match_fields(rest, v["fields"])
     for level2, words in v["indicator_hints"].items():
         if _find_any(rest, words):
             u.indicator_level2 = level2
@@ -198,12 +192,39 @@ def understand(question: str, records: list[Declaration]) -> Understanding:
         u.group_by = "section"
     u.filters = _filters(rest, records, v)
     u.followup = _find_any(rest, v["followup_markers"]) is not None
-    u.topic = _strip_vocabulary(rest, v)
+    u.topic = _strip_vocabulary(rest, v, u.filters)
     return u
 
 
-def _strip_vocabulary(rest: str, v: dict) -> str:
+def _match_fields(rest: str, fields: dict[str, list[str]]) -> list[str]:
+    """Fields asked for: longest phrases first, no two claiming the same characters
+    ("主管部门编号" is department_code, not also code)."""
+    phrases = sorted(((w, f) for f, ws in fields.items() for w in ws), key=lambda p: -len(p[0]))
+    claimed = [False] * len(rest)
+    found: list[str] = []
+    for word, name in phrases:
+        start = rest.find(word)
+        while start >= 0:
+            span = range(start, start + len(word))
+            if not any(claimed[i] for i in span):
+                for i in span:
+                    claimed[i] = True
+                if name not in found:
+                    found.append(name)
+                break
+            start = rest.find(word, start + 1)
+    return found
+
+
+def _strip_vocabulary(rest: str, v: dict, filters: dict) -> str:
+    """The question's topic: what is left once the asking words and the filters are taken out."""
+    for pattern in (_BETWEEN, _MORE, _LESS, _MORE_AFTER, _LESS_AFTER, _EXACT, _END_AFTER, _END_BEFORE, _END_IN, _START_IN):
+        rest = pattern.sub(" ", rest)
     words = [w for ws in v["fields"].values() for w in ws]
+    words += list(v["top_words"]) + list(v["project_types"]) + list(v["categories"])
+    words += list(v["department_aliases"]) + list(v["section_aliases"])
+    words += [str(value) for key, value in filters.items() if isinstance(value, str)]
+    words += [value.removeprefix("聊城市") for key, value in filters.items() if key == "department"]
     words += [w for ws in v["operations"].values() for w in ws]
     words += [w for ws in v["indicator_hints"].values() for w in ws]
     words += list(v["followup_markers"]) + list(v["drafting_markers"])
@@ -276,7 +297,7 @@ def _filters(rest: str, records: list[Declaration], v: dict) -> dict:
                 amount = _yuan(m.group(1), m.group(2))
                 # "超过/不到" exclude the bound; "以上/以下" include it
                 f[key] = amount
-                f[key + "_strict"] = pattern in (_MORE, _LESS) and not re.search("不低于|不少于|至少|不超过", m.group(0))
+                f[key + "_strict"] = pattern in (_MORE, _LESS) and not re.search("不低于|不少于|至少|不超过|不高于|不多于", m.group(0))
     if not any(k in f for k in ("min_amount", "max_amount")):
         m = _EXACT.search(rest)
         if m:  # "科技局那个8000万的项目": an amount named as it is printed
