@@ -89,6 +89,12 @@ def _field_value(r: Declaration, name: str) -> str:
     return str(value) if value not in (None, "") else "表中未填写"
 
 
+def _covered_chars(text: str, name: str) -> set[int]:
+    """Positions of text inside runs of 2+ characters it shares with name."""
+    blocks = difflib.SequenceMatcher(None, text, name, autojunk=False).get_matching_blocks()
+    return {i for b in blocks if b.size >= 2 for i in range(b.a, b.a + b.size)}
+
+
 def _overlap(question: str, name: str) -> tuple[int, int]:
     """(longest common run, characters shared in runs of 2+) between question and a name."""
     if not question or not name:
@@ -183,12 +189,17 @@ class Answerer:
 
     def _matching_indicators(self, r: Declaration, u: Understanding) -> list[Indicator]:
         rest = re.sub(r"\d+", " ", u.rest)  # digits (项目 1 / 12319) do not name an indicator
+        by_name = _covered_chars(rest, squash(r.name))
         specific = []
         for ind in r.indicators:
             name = squash(ind.name)
             longest, shared = _overlap(rest, name)
-            if (longest >= min(4, len(name)) and longest >= 3) or (shared >= 4 and shared * 2 >= len(name)):
-                specific.append((shared, ind))
+            # Only characters the project's own name does not explain ask for an indicator:
+            # "电力管廊建设项目金额" describes the project; "每吨餐厨垃圾" asks for a cost.
+            extra = len(_covered_chars(rest, name) - by_name)
+            strong = (longest >= min(4, len(name)) and longest >= 3) or (shared >= 4 and shared * 2 >= len(name))
+            if strong and extra >= 2:
+                specific.append(((longest, shared), ind))
         if specific:
             best = max(o for o, _ in specific)
             return [ind for o, ind in specific if o == best]

@@ -82,6 +82,15 @@ def test_indicator_values_by_name_and_by_kind(answerer):
     assert "群众满意度" in satisfaction.answer and "98%" in satisfaction.answer
 
 
+def test_name_words_in_a_description_do_not_pick_an_indicator(answerer, by_name):
+    # "焚烧处理生活垃圾" is an indicator of this project; here the words only describe the project
+    r = by_name["生活垃圾焚烧、渗滤液及餐厨垃圾处理补贴"]
+    answer = ask(answerer, "生活垃圾焚烧补贴项目的金额")
+    assert answer.kind == "fact" and format_amount(r.amount_yuan) in answer.answer
+    per_ton = ask(answerer, "生活垃圾焚烧补贴项目处理餐厨垃圾每吨多少钱")
+    assert "213.05 元 /吨" in per_ton.answer
+
+
 def test_typos_half_width_and_codes(answerer, by_name):
     r = by_name["污水处理运营费 1"]
     assert "43,900,000 元" in ask(answerer, "污水处里运营费1的金额?").answer
