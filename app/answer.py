@@ -89,6 +89,10 @@ def _field_value(r: Declaration, name: str) -> str:
     return str(value) if value not in (None, "") else "表中未填写"
 
 
+def _pairs(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1) if not any(ch.isspace() for ch in text[i : i + 2])}
+
+
 def _covered_chars(text: str, name: str) -> set[int]:
     """Positions of text inside runs of 2+ characters it shares with name."""
     blocks = difflib.SequenceMatcher(None, text, name, autojunk=False).get_matching_blocks()
@@ -153,11 +157,15 @@ class Answerer:
         grouped = u.op in ("max", "min", "count", "sum") or re.search("各|每个", u.rest)
         if u.group_by and grouped and not projects:
             return self._grouped(question, u, apply_filters(self.records, u.filters)), state
-        if u.has_filters and not u.op and (u.fields or u.indicator_level2):
+        asks_value = bool(u.fields or u.indicator_level2 or u.quantity)
+        if u.has_filters and not u.op and asks_value:
             scoped = apply_filters(self.records, u.filters)
-            if 0 < len(scoped) <= 3:
+            if 0 < len(scoped) <= 3 and not content:
                 # "消防支队项目的满意度指标": the filter names the project(s)
                 return self._about_projects(question, u, scoped), Conversation([r.code for r in scoped], {})
+            if scoped and content:
+                # "北京办事处房租一年多少钱": the topic picks the project inside the filter's scope
+                return self._identify_then_answer(question, u, content, scope=scoped)
         if u.op or u.has_filters:
             chosen = apply_filters(self.records, u.filters)
             if content and not u.has_filters:
@@ -167,7 +175,7 @@ class Answerer:
                     return self._refuse(question, f"语料中没有与“{'、'.join(content)}”相关的项目。", self._suggest(u)), state
                 return self._aggregate(question, u, chosen, {"topic": "、".join(content)})
             return self._aggregate(question, u, chosen, u.filters)
-        if u.fields or u.indicator_level2:
+        if asks_value:
             return self._identify_then_answer(question, u, content)
         return self._search(question, u, content), state
 
@@ -207,6 +215,19 @@ class Answerer:
             group = [i for i in r.indicators if i.level2 == u.indicator_level2]
             if group and not (set(u.fields) - {"indicators"} and u.indicator_level2 != "服务对象满意度指标"):
                 return group
+        if u.quantity:
+            # "要维护多少档案": the counted thing shares words with the indicator but not with the
+            # project's name; among equals, names that state a count (…数量, …人数) come first.
+            own = _pairs(squash(r.name))
+            asked = _pairs(rest) - own
+            scored = []
+            for ind in r.indicators:
+                shared = len(asked & _pairs(squash(ind.name)))
+                if shared and re.search(r"\d", ind.value_annual):
+                    scored.append(((shared, "数" in ind.name, ind.level2 == "数量指标"), ind))
+            if scored:
+                best = max(k for k, _ in scored)
+                return [ind for k, ind in scored if k == best]
         if "indicators" in u.fields:
             return list(r.indicators)
         return []
@@ -273,6 +294,21 @@ class Answerer:
             return any(word[i : i + 2] in text for i in range(len(word) - 1) if tokenizer.is_word(word[i : i + 2]))
         return False
 
+    def _strictly_covered(self, word: str, code: str) -> bool:
+        """Every character of word explained by it, or by dictionary words inside it, found in the
+        project ("防洪工程" by 防洪 + 工程; not "体育馆" by 体育 alone)."""
+        text = self._texts[code]
+        if word in text:
+            return True
+        tokenizer = self.index.tokenizer
+        covered = set()
+        for i in range(len(word)):
+            for j in range(i + 2, len(word) + 1):
+                piece = word[i:j]
+                if piece != word and tokenizer.is_word(piece) and piece in text:
+                    covered.update(range(i, j))
+        return len(covered) == len(word)
+
     def _df(self, word: str) -> int:
         if word not in self._df_cache:
             self._df_cache[word] = sum(1 for r in self.records if self._covered(word, r.code))
@@ -286,9 +322,12 @@ class Answerer:
         covered = sum(wt for w, wt in weights.items() if self._covered(w, code))
         return covered / total if total else 0.0
 
-    def _identify(self, u: Understanding, content: list[str]):
+    def _identify(self, u: Understanding, content: list[str], scope: list[Declaration] | None = None):
         """(project, missing words): the project a description points to, or why there is none."""
         hits = self.index.search(u.topic or u.rest, k=5)
+        if scope is not None:
+            allowed = {r.code for r in scope}
+            hits = [h for h in self.index.search(u.topic or u.rest, k=len(self.records)) if h.code in allowed][:5]
         if not hits:
             return None, content, []
         top = hits[0]
@@ -296,17 +335,19 @@ class Answerer:
         if claimed:
             # "机场扩建工程的联系人": a name the user believes exists — all of it must be there
             words = [w for w in self.index.tokenizer.words(claimed.group(1)) if w in content]
-            missing = [w for w in words if w not in self._texts[top.code]]
+            missing = [w for w in words if not self._strictly_covered(w, top.code)]
             if missing:
                 return None, missing, hits
         if self._weighted_coverage(content, top.code) < 0.5:
             return None, [w for w in content if not self._covered(w, top.code)], hits
         return self.by_code[top.code], [], hits
 
-    def _identify_then_answer(self, question: str, u: Understanding, content: list[str]) -> tuple[Answer, Conversation]:
+    def _identify_then_answer(
+        self, question: str, u: Understanding, content: list[str], scope: list[Declaration] | None = None
+    ) -> tuple[Answer, Conversation]:
         if not content:
             return self._refuse(question, "没有看出问的是哪个项目。请给出项目名称、编号或主管部门。", kind="clarify"), Conversation()
-        record, missing, hits = self._identify(u, content)
+        record, missing, hits = self._identify(u, content, scope)
         if record is None:
             reason = f"语料中没有找到与“{'、'.join(missing)}”对应的项目，无法回答。"
             return self._refuse(question, reason, [{"code": h.code, "name": h.name} for h in hits[:3]]), Conversation()

@@ -86,6 +86,7 @@ class Understanding:
     followup: bool = False
     refusal: str | None = None
     drafting: bool = False
+    quantity: bool = False  # "多少/几…" without a field word: a number the form states
     rest: str = ""  # the question without the matched project name
     topic: str = ""  # rest without the words that only say what is asked (fields, operations…)
 
@@ -104,6 +105,9 @@ def _find_any(text: str, words: list[str]) -> str | None:
 def _name_variants(r: Declaration) -> list[str]:
     full = squash(r.name)
     variants = [full]
+    for prefix in ("聊城市", "市直"):  # people drop the city: "引进国外智力专项资金"
+        if full.startswith(prefix) and len(full) - len(prefix) >= 4:
+            variants.append(full.removeprefix(prefix))
     for sep in (":", "："):
         if sep in full:
             core = full.split(sep, 1)[1]
@@ -173,6 +177,7 @@ def understand(question: str, records: list[Declaration]) -> Understanding:
     u.refusal = _refusal(rest, squashed, records, v)
     u.drafting = _find_any(rest, v["drafting_markers"]) is not None
     u.fields = _match_fields(rest, v["fields"])
+    u.quantity = not u.fields and _find_any(rest, v["quantity_words"]) is not None
     for level2, words in v["indicator_hints"].items():
         if _find_any(rest, words):
             u.indicator_level2 = level2
@@ -227,7 +232,7 @@ def _strip_vocabulary(rest: str, v: dict, filters: dict) -> str:
     words += [value.removeprefix("聊城市") for key, value in filters.items() if key == "department"]
     words += [w for ws in v["operations"].values() for w in ws]
     words += [w for ws in v["indicator_hints"].values() for w in ws]
-    words += list(v["followup_markers"]) + list(v["drafting_markers"])
+    words += list(v["followup_markers"]) + list(v["drafting_markers"]) + list(v["quantity_words"])
     topic = rest
     for word in sorted(set(words), key=len, reverse=True):
         if len(word) >= 2:

@@ -91,6 +91,22 @@ def test_name_words_in_a_description_do_not_pick_an_indicator(answerer, by_name)
     assert "213.05 元 /吨" in per_ton.answer
 
 
+def test_names_without_the_city_prefix(answerer, by_name):
+    r = by_name["聊城市实验幼儿园生均公用经费"]
+    answer = ask(answerer, "实验幼儿园生均公用经费的负责人")
+    assert r.contact in answer.answer and answer.citations[0].code == r.code
+
+
+def test_a_topic_picks_the_project_inside_a_filter(answerer, by_name):
+    answer = ask(answerer, "水利局防洪工程的联系人")
+    assert by_name["聊城市徒骇河马颊河防洪治理工程"].contact in answer.answer
+
+
+def test_how_many_questions_find_the_quantity(answerer):
+    answer = ask(answerer, "档案馆要维护多少档案")
+    assert "289799" in answer.answer and answer.citations[0].field == "indicators"
+
+
 def test_typos_half_width_and_codes(answerer, by_name):
     r = by_name["污水处理运营费 1"]
     assert "43,900,000 元" in ask(answerer, "污水处里运营费1的金额?").answer
