@@ -270,6 +270,14 @@ def cmd_checks(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from app.web import serve
+
+    print(f"正在启动绩效助手：http://{args.host}:{args.port}", file=sys.stderr)
+    serve(host=args.host, port=args.port, home=args.data_dir, model=args.model)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jixiao", description="绩效助手：项目支出绩效目标申报表助手")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -318,6 +326,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", action="append", metavar="FILE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_checks)
+
+    p = sub.add_parser("serve", help="启动网页（问答、找可比项目、起草指标、总览）")
+    p.add_argument("--data-dir", metavar="DIR")
+    p.add_argument("--model", metavar="PATH")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认只在本机 127.0.0.1）")
+    p.add_argument("--port", type=int, default=7860)
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("eval", help="评测：检索（各方式、各题型）与问答")
     _common(p)

@@ -132,8 +132,17 @@ def _number_of(value: str) -> float | None:
     return float(m.group(1)) if m else None
 
 
-def _suggest_value(level2: str, values: list[str], amount: float | None, n_cost_rows: int) -> str:
-    values = [v for v in values if v and squash(v) not in PLACEHOLDERS]
+def _as_rate(level2: str, name: str, value: str) -> str:
+    """'99' under 满意度 or a …率 row is a rate whose % sign the form left out."""
+    if (level2 == SATISFACTION_LEVEL2 or "率" in name) and re.fullmatch(r"\s*[≥>]?\s*\d+(\.\d+)?\s*", value):
+        n = _number_of(value)
+        if n is not None and 0 < n <= 100:
+            return f"{n:g}%"
+    return value
+
+
+def _suggest_value(level2: str, values: list[str], amount: float | None, n_cost_rows: int, name: str = "") -> str:
+    values = [_as_rate(level2, name, v) for v in values if v and squash(v) not in PLACEHOLDERS]
     if level2 == "成本指标" and amount:
         return f"≤{format_amount(amount / max(1, n_cost_rows)).split('（')[0]}" if n_cost_rows > 1 else f"≤{format_amount(amount).split('（')[0]}"
     if not values:
@@ -204,7 +213,7 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
     indicators = [
         SuggestedIndicator(
             level1=c["level1"], level2=c["level2"], name=c["name"],
-            value=_suggest_value(c["level2"], c["values"], draft.amount_yuan, n_cost),
+            value=_suggest_value(c["level2"], c["values"], draft.amount_yuan, n_cost, c["name"]),
             support=len(c["sources"]), sources=c["sources"], source_values=c["values"],
         )
         for c in chosen

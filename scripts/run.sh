@@ -25,6 +25,20 @@ setup() {
   fi
 }
 
+# The browser test drives Debian's chromium (Playwright cannot download browsers here) and
+# needs a CJK font to render the page; install both when we can (root, apt).
+browser_deps() {
+  if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "wqy\|noto.*cjk"; then
+    return
+  fi
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+  else
+    echo "提示：未安装 chromium 或中文字体，浏览器测试将跳过（apt-get install chromium fonts-wqy-microhei）。" >&2
+  fi
+}
+
 case "${1:-}" in
   app)
     setup
@@ -33,6 +47,7 @@ case "${1:-}" in
     ;;
   test)
     setup
+    browser_deps
     shift
     exec "$VENV/bin/python" -m pytest "$@"
     ;;

@@ -1,0 +1,403 @@
+"""The page: 问答, 找可比项目, 起草指标, 总览 — a Gradio Blocks app over the same APIs as the CLI.
+
+Everything shown that came from a user or from the corpus is escaped: the page renders text,
+never markup from questions or forms. Nothing is fetched from outside the machine.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no outside requests
+
+import gradio as gr  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from app.answer import FIELD_LABELS, Answer, Answerer, Conversation  # noqa: E402
+from app.drafting import (  # noqa: E402
+    EXPORT_COLUMNS,
+    DraftError,
+    DraftIndicator,
+    check_indicators,
+    corpus_report,
+    parse_draft,
+    suggest,
+    table_rows,
+    to_csv,
+    to_xlsx,
+)
+from corpus import Declaration, format_amount  # noqa: E402
+from corpus import labels as L  # noqa: E402
+from index.search import Filters, SearchError  # noqa: E402
+
+TITLE = "绩效助手 · 项目支出绩效目标申报表"
+EXAMPLES = [
+    "计量业务专项经费的金额是多少？",
+    "教科文科一共有多少个项目？",
+    "金额超过5000万的项目有哪些",
+    "污水处理运营费1的吨污水处理成本",
+    "采购检测设备的项目，三级指标一般设哪些？",
+]
+GUIDE = (
+    "依据聊城市 2021 年度 100 张项目支出绩效目标申报表回答。数字照表原样给出，每个回答都注明出处（名称｜项目编号｜字段）；"
+    "语料里没有的内容会直接说明。全部在本机运行。"
+)
+_EXPORT_DIR = Path(tempfile.mkdtemp(prefix="jixiao-export-"))
+
+
+def esc(text: str) -> str:
+    """Text from users and forms, safe to show in Markdown: no tags, no links injected."""
+    return html.escape(str(text or ""), quote=False)
+
+
+# ---------------------------------------------------------------- JSON endpoints (same as the CLI)
+
+
+def ask_json(answerer: Answerer, question: str) -> dict:
+    answer, _ = answerer.ask(question)
+    return answer.to_json()
+
+
+def search_json(index, query: str, k: int = 10, mode: str = "hybrid", section: str = "", department: str = "",
+                project_type: str = "", category: str = "", min_amount: float | None = None,
+                max_amount: float | None = None) -> dict:
+    # an empty number box arrives as 0: a bound of 0 means no bound
+    filters = Filters(section=section or None, department=department or None, project_type=project_type or None,
+                      category=category or None, min_amount=min_amount or None, max_amount=max_amount or None)
+    start = time.perf_counter()
+    try:
+        hits = index.search(query, k=int(k), mode=mode, filters=filters)
+    except SearchError as exc:
+        return {"query": query, "took_ms": 0.0, "results": [], "error": str(exc)}
+    return {"query": query, "took_ms": round((time.perf_counter() - start) * 1000, 2), "results": [h.to_json() for h in hits]}
+
+
+def suggest_json(index, draft: dict) -> dict:
+    try:
+        result = suggest(index, parse_draft(draft))
+    except DraftError as exc:
+        return {"similar": [], "indicators": [], "checks": [], "error": str(exc)}
+    return result.to_json()
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def citation_cards(answerer: Answerer, answer: Answer) -> str:
+    if not answer.citations:
+        return ""
+    cards = []
+    for c in answer.citations[:12]:
+        r = answerer.by_code.get(c.code)
+        if r is None:
+            continue
+        quoted = _quoted(r, c.field)
+        cards.append(
+            f"**{esc(r.name)}**｜{esc(r.code)}\n\n"
+            f"- 主管部门：{esc(r.department)}；金额：{esc(format_amount(r.amount_yuan))}\n"
+            f"- 引用字段：{esc(FIELD_LABELS.get(c.field, c.field))}" + (f"：{esc(quoted)}" if quoted else "")
+        )
+    more = f"\n\n……另有 {len(answer.citations) - 12} 个项目" if len(answer.citations) > 12 else ""
+    return "\n\n---\n\n".join(cards) + more
+
+
+def _quoted(r: Declaration, field: str) -> str:
+    if field == "indicators":
+        return "；".join(f"{i.name} {i.value_annual}" for i in r.indicators[:6])
+    if field in ("amount_yuan", "name", "code"):
+        return ""
+    value = getattr(r, field, "")
+    text = str(value or "")
+    return text[:160] + ("…" if len(text) > 160 else "")
+
+
+def project_table(records: list[Declaration]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"名称": r.name, "编号": r.code, "科室": r.section, "部门": r.department, "金额(元)": r.amount_yuan} for r in records]
+    )
+
+
+def compare_markdown(records: list[Declaration]) -> str:
+    if not records:
+        return "请先在结果中勾选要比较的项目。"
+    head = "| 字段 | " + " | ".join(esc(r.name) for r in records) + " |"
+    lines = [head, "|---|" + "---|" * len(records)]
+    lines.append("| 编号 | " + " | ".join(esc(r.code) for r in records) + " |")
+    lines.append("| 主管部门 | " + " | ".join(esc(r.department) for r in records) + " |")
+    lines.append("| 金额 | " + " | ".join(esc(format_amount(r.amount_yuan)) for r in records) + " |")
+    lines.append("| 测算依据 | " + " | ".join(esc(r.basis[:200]).replace("|", "｜") for r in records) + " |")
+    for level1 in L.LEVEL1_ORDER:
+        cells = []
+        for r in records:
+            rows = [f"{i.name}：{i.value_annual}" for i in r.indicators if i.level1 == level1]
+            cells.append(esc("；".join(rows)).replace("|", "｜") or "—")
+        lines.append(f"| {level1} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def export_projects(records: list[Declaration]) -> tuple[str, str]:
+    frame = project_table(records)
+    stamp = int(time.time() * 1000)
+    csv_path = _EXPORT_DIR / f"可比项目-{stamp}.csv"
+    xlsx_path = _EXPORT_DIR / f"可比项目-{stamp}.xlsx"
+    frame.to_csv(csv_path, index=False, encoding="utf-8-sig")
+    frame.to_excel(xlsx_path, index=False)
+    return str(csv_path), str(xlsx_path)
+
+
+def checks_markdown(findings) -> str:
+    if not findings:
+        return "未发现问题。"
+    return "\n".join(f"- 【{esc(f.rule)}】{esc(f.message)}" for f in findings)
+
+
+# ---------------------------------------------------------------- the app
+
+
+def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
+    index = answerer.index
+    records = answerer.records
+    sections = sorted({r.section for r in records if r.section})
+    departments = sorted({r.department for r in records})
+    types = sorted({r.project_type for r in records if r.project_type and not r.project_type.isdigit()})
+    categories = sorted({r.category for r in records if r.category and not r.category.isdigit()})
+    names = {r.code: r.name for r in records}
+
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        gr.Markdown(f"# {TITLE}\n{GUIDE}")
+        if notice:
+            gr.Markdown(f"> {esc(notice)}", elem_id="startup-notice")
+
+        # ------------------------------------------------------------ 问答
+        with gr.Tab("问答", id="qa"):
+            state = gr.State(Conversation())
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chat = gr.Chatbot(label="对话", height=460, elem_id="chat", sanitize_html=True)
+                    with gr.Row():
+                        question = gr.Textbox(placeholder="例如：计量业务专项经费的金额是多少？", show_label=False,
+                                              scale=5, elem_id="question")
+                        send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
+                    gr.Examples(EXAMPLES, inputs=question, label="示例问题")
+                with gr.Column(scale=2):
+                    gr.Markdown("### 出处")
+                    cards = gr.Markdown("回答引用的申报表会显示在这里。", elem_id="citations")
+
+            def respond(message, history, conversation):
+                history = list(history or [])
+                message = (message or "").strip()
+                history.append({"role": "user", "content": esc(message) or "（空）"})
+                answer, conversation = answerer.ask(message, conversation)
+                text = esc(answer.answer)
+                shown = ""
+                history.append({"role": "assistant", "content": ""})
+                for start in range(0, len(text), 24):  # stream the answer as it is written out
+                    shown = text[: start + 24]
+                    history[-1] = {"role": "assistant", "content": shown}
+                    yield history, conversation, gr.update(), ""
+                    time.sleep(0.01)
+                history[-1] = {"role": "assistant", "content": text}
+                yield history, conversation, citation_cards(answerer, answer) or "（本回答没有引用项目）", ""
+
+            for trigger in (send.click, question.submit):
+                trigger(respond, [question, chat, state], [chat, state, cards, question], api_visibility="private")
+
+        # ------------------------------------------------------------ 找可比项目
+        with gr.Tab("找可比项目", id="compare"):
+            with gr.Row():
+                query = gr.Textbox(label="描述要找的项目", placeholder="例如：采购检验检测仪器设备", scale=4, elem_id="search-query")
+                mode = gr.Radio(["hybrid", "bm25", "dense"], value="hybrid", label="检索方式", scale=2)
+                k = gr.Slider(1, 30, value=10, step=1, label="返回数量", scale=1)
+            with gr.Row():
+                f_section = gr.Dropdown([""] + sections, value="", label="科室")
+                f_department = gr.Dropdown([""] + departments, value="", label="主管部门")
+                f_type = gr.Dropdown([""] + types, value="", label="项目类型")
+                f_category = gr.Dropdown([""] + categories, value="", label="项目分类")
+                f_min = gr.Number(label="最低金额（元）", value=None)
+                f_max = gr.Number(label="最高金额（元）", value=None)
+            search_btn = gr.Button("查找", variant="primary", elem_id="search-button")
+            search_note = gr.Markdown()
+            results = gr.Dataframe(headers=["名称", "编号", "部门", "金额", "匹配字段", "片段"], interactive=False,
+                                   wrap=True, elem_id="search-results")
+            picked = gr.CheckboxGroup(label="勾选要并排比较的项目", choices=[], elem_id="compare-pick")
+            with gr.Row():
+                compare_btn = gr.Button("并排比较", elem_id="compare-button")
+                export_btn = gr.Button("导出结果（CSV / XLSX）")
+            comparison = gr.Markdown(elem_id="comparison")
+            with gr.Row():
+                csv_file = gr.File(label="CSV")
+                xlsx_file = gr.File(label="XLSX")
+            found_codes = gr.State([])
+
+            def run_search(q, m, kk, sec, dep, typ, cat, lo, hi):
+                data = search_json(index, q, kk, m, sec, dep, typ, cat, lo, hi)
+                if "error" in data:
+                    return gr.update(value=[]), gr.update(choices=[], value=[]), f"⚠️ {esc(data['error'])}", []
+                rows, choices = [], []
+                for hit in data["results"]:
+                    r = index.by_code[hit["code"]]
+                    rows.append([r.name, r.code, r.department, format_amount(r.amount_yuan),
+                                 FIELD_LABELS.get(hit["field"], hit["field"]), hit["snippet"]])
+                    choices.append((f"{r.name}（{r.code}）", r.code))
+                note = f"找到 {len(rows)} 个项目（{data['took_ms']:.0f} 毫秒）。" if rows else "没有符合条件的项目。"
+                return rows, gr.update(choices=choices, value=[c[1] for c in choices[:2]]), note, [hit["code"] for hit in data["results"]]
+
+            search_btn.click(run_search, [query, mode, k, f_section, f_department, f_type, f_category, f_min, f_max],
+                             [results, picked, search_note, found_codes], api_visibility="private")
+            query.submit(run_search, [query, mode, k, f_section, f_department, f_type, f_category, f_min, f_max],
+                         [results, picked, search_note, found_codes], api_visibility="private")
+            compare_btn.click(lambda codes: compare_markdown([index.by_code[c] for c in codes or []]), picked, comparison,
+                              api_visibility="private")
+            export_btn.click(lambda codes: export_projects([index.by_code[c] for c in codes or []]), found_codes,
+                             [csv_file, xlsx_file], api_visibility="private")
+
+        # ------------------------------------------------------------ 起草指标
+        with gr.Tab("起草指标", id="draft"):
+            with gr.Row():
+                d_name = gr.Textbox(label="项目名称", elem_id="draft-name")
+                d_amount = gr.Number(label="项目金额（元）", value=None, elem_id="draft-amount")
+                d_category = gr.Dropdown([""] + categories, value="", label="项目分类")
+                d_type = gr.Dropdown([""] + types, value="", label="项目类型")
+            d_description = gr.Textbox(label="项目概况（必填）", lines=3, elem_id="draft-description",
+                                       placeholder="例如：为食品检测实验室采购液相色谱仪等检测设备")
+            suggest_btn = gr.Button("建议绩效指标", variant="primary", elem_id="suggest-button")
+            similar_md = gr.Markdown(elem_id="similar-projects")
+            table = gr.Dataframe(headers=list(EXPORT_COLUMNS), interactive=True, wrap=True, elem_id="suggested-table",
+                                 label="建议的指标表（可直接编辑）")
+            with gr.Row():
+                check_btn = gr.Button("检查当前表格", elem_id="check-button")
+                download_btn = gr.Button("生成 XLSX")
+            checks_md = gr.Markdown(elem_id="checks")
+            draft_file = gr.File(label="下载指标表")
+
+            def run_suggest(name, description, amount, category, project_type):
+                try:
+                    draft = parse_draft({"name": name or "", "description": description or "", "amount_yuan": amount,
+                                         "category": category or None, "project_type": project_type or None})
+                except DraftError as exc:
+                    return f"⚠️ {esc(exc)}", gr.update(), ""
+                result = suggest(index, draft)
+                lines = ["**相似的往年项目**"] + [
+                    f"- {esc(s['name'])}（{esc(s['code'])}）：{esc(s['why'])}" for s in result.similar
+                ]
+                rows = table_rows(result.indicators, names)
+                findings = check_indicators(_rows_to_draft(rows), amount)
+                return "\n".join(lines), rows, checks_markdown(findings)
+
+            def run_checks(frame, amount):
+                return checks_markdown(check_indicators(_rows_to_draft(_frame_rows(frame)), amount))
+
+            def run_download(frame):
+                path = _EXPORT_DIR / f"绩效指标-{int(time.time() * 1000)}.xlsx"
+                to_xlsx(_frame_rows(frame), path)
+                return str(path)
+
+            suggest_btn.click(run_suggest, [d_name, d_description, d_amount, d_category, d_type],
+                              [similar_md, table, checks_md], api_visibility="private")
+            check_btn.click(run_checks, [table, d_amount], checks_md, api_visibility="private")
+            table.input(run_checks, [table, d_amount], checks_md, api_visibility="private")
+            download_btn.click(run_download, table, draft_file, api_visibility="private")
+
+        # ------------------------------------------------------------ 总览
+        with gr.Tab("总览", id="overview"):
+            by_section = pd.DataFrame(
+                [{"科室": s, "项目数": sum(1 for r in records if r.section == s),
+                  "金额(万元)": round(sum(r.amount_yuan or 0 for r in records if r.section == s) / 1e4, 2)} for s in sections]
+            )
+            by_department = pd.DataFrame(
+                [{"主管部门": d.removeprefix("聊城市"), "项目数": sum(1 for r in records if r.department == d),
+                  "金额(万元)": round(sum(r.amount_yuan or 0 for r in records if r.department == d) / 1e4, 2)} for d in departments]
+            ).sort_values("金额(万元)", ascending=False)
+            total = sum(r.amount_yuan or 0 for r in records)
+            gr.Markdown(f"共 **{len(records)}** 张申报表，**{len(sections)}** 个科室，**{len(departments)}** 个主管部门，"
+                        f"金额合计 **{esc(format_amount(total))}**。")
+            with gr.Row():
+                gr.BarPlot(by_section, x="科室", y="项目数", title="各科室项目数", x_label_angle=-30, sort="-y",
+                           elem_id="plot-section-count")
+                gr.BarPlot(by_section, x="科室", y="金额(万元)", title="各科室金额（万元）", x_label_angle=-30, sort="-y",
+                           elem_id="plot-section-amount")
+            gr.BarPlot(by_department.head(15), x="主管部门", y="金额(万元)", title="金额最大的 15 个主管部门（万元）",
+                       x_label_angle=-30, sort="-y", elem_id="plot-department")
+            largest = sorted(records, key=lambda r: r.amount_yuan or 0, reverse=True)[:10]
+            gr.Dataframe(pd.DataFrame([{"名称": r.name, "编号": r.code, "主管部门": r.department,
+                                        "金额": format_amount(r.amount_yuan)} for r in largest]),
+                         label="金额最大的 10 个项目", interactive=False, wrap=True)
+            report = corpus_report(records)
+            rule_names = {"not_measurable": "指标值无法衡量", "satisfaction_not_rate": "满意度不是比率",
+                          "missing_level2": "缺少必需的二级指标", "cost_inconsistent": "成本与金额不符",
+                          "timeliness_without_date_or_rate": "时效指标无日期或比率", "missing_level1": "缺少一级指标",
+                          "duplicate_row": "重复行", "placeholder_row": "占位行"}
+            rules = pd.DataFrame([{"规则": rule_names.get(k, k), "发现数": v} for k, v in report["per_rule"].items()])
+            gr.Markdown(f"### 指标检查\n用起草检查的同一套规则检查全部申报表：{report['forms_with_findings']} 张表有值得复核之处。")
+            gr.BarPlot(rules, x="规则", y="发现数", title="各规则发现数", sort="-y", elem_id="plot-checks")
+            gr.Dataframe(pd.DataFrame([{"项目": f["name"], "编号": f["code"], "问题": f2["message"]}
+                                       for f in report["forms"] for f2 in f["findings"]]),
+                         label="检查发现（全部）", interactive=False, wrap=True, max_height=400)
+
+        # ------------------------------------------------------------ named API endpoints
+        def api_ask(question: str) -> dict:
+            return ask_json(answerer, question)
+
+        gr.api(api_ask, api_name="ask", api_description="问答：返回 {question, answer, refused, kind, citations}")
+
+        def api_search(query: str, k: int = 10, mode: str = "hybrid", section: str = "", department: str = "",
+                       project_type: str = "", category: str = "", min_amount: float | None = None,
+                       max_amount: float | None = None) -> dict:
+            return search_json(index, query, k, mode, section, department, project_type, category, min_amount, max_amount)
+
+        def api_suggest(draft: dict) -> dict:
+            return suggest_json(index, draft if isinstance(draft, dict) else json.loads(draft))
+
+        gr.api(api_search, api_name="search", api_description="检索：返回 {query, took_ms, results}")
+        gr.api(api_suggest, api_name="suggest", api_description="起草：返回 {similar, indicators, checks}")
+    return demo
+
+
+def _frame_rows(frame) -> list[list[str]]:
+    if frame is None:
+        return []
+    if isinstance(frame, pd.DataFrame):
+        values = frame.fillna("").astype(str).values.tolist()
+    else:
+        values = [[str(c) for c in row] for row in frame]
+    return [row[:5] + [""] * (5 - len(row[:5])) for row in values if any(str(c).strip() for c in row)]
+
+
+def _rows_to_draft(rows: list[list[str]]) -> list[DraftIndicator]:
+    return [DraftIndicator(level1=r[0], level2=r[1], name=r[2], value=r[3], note=r[4]) for r in rows]
+
+
+def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth=None, prevent_thread_lock: bool = False):
+    demo.queue(default_concurrency_limit=4)  # concurrent users are served from one loaded index
+    demo.launch(server_name=host, server_port=port, auth=auth, share=False, ssr_mode=False, show_error=True,
+                prevent_thread_lock=prevent_thread_lock, quiet=prevent_thread_lock, footer_links=["api"])
+    return demo
+
+
+def auth_from_env() -> tuple[str, str] | None:
+    value = os.environ.get("JIXIAO_AUTH")
+    if not value:
+        return None
+    user, _, password = value.partition(":")
+    if not user or not password:
+        raise SystemExit("错误：JIXIAO_AUTH 应写成 用户名:密码。")
+    return user, password
+
+
+def serve(host: str = "127.0.0.1", port: int = 7860, home=None, model=None, prevent_thread_lock: bool = False):
+    """Load (or build) the index once, then serve the page. Returns the running Blocks."""
+    from app.llm import client_from_env
+    from index.search import SearchIndex
+    from index.store import index_dir, open_index
+    from embeddings import data_dir
+
+    existed = SearchIndex.read_manifest(index_dir(data_dir(home))) is not None
+    index = open_index(home=home, model=model)
+    notice = None if existed else "首次启动：已在本机构建检索索引（之后启动会直接加载）。"
+    demo = build_app(Answerer(index, llm=client_from_env()), notice)
+    return launch(demo, host, port, auth_from_env(), prevent_thread_lock)
