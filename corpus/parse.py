@@ -27,7 +27,7 @@ _DATE_RANGE = re.compile(
 )
 _ISO_DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
 _NUMBER = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
-_COST_VALUE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|亿|万元|万|元)?")
+_COST_VALUE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|亿|万元|万|元)?\s*([\u4e00-\u9fff%]?)")
 
 
 class CorpusError(Exception):
@@ -550,6 +550,8 @@ def cost_in_yuan(value: str) -> float | None:
     m = _COST_VALUE.search(value or "")
     if not m or "%" in value:
         return None
+    if m.group(2) is None and m.group(3):
+        return None  # "7 天", "10人": a number, but not money
     number = float(m.group(1).replace(",", ""))
     unit = m.group(2) or "元"
     return number * {"亿元": 1e8, "亿": 1e8, "万元": 1e4, "万": 1e4, "元": 1.0}[unit]

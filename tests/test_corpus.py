@@ -139,6 +139,16 @@ def test_form_inconsistencies_are_kept_and_flagged(by_name, records):
     assert by_name["聊城市实验幼儿园生均公用经费"].category is None
 
 
+def test_cost_values_are_money_only_with_a_currency_unit_or_bare():
+    from corpus.parse import cost_in_yuan
+
+    assert cost_in_yuan("≤ 33 万元") == 330_000
+    assert cost_in_yuan("1425.58万元") == 14_255_800
+    assert cost_in_yuan("700500") == 700_500
+    assert cost_in_yuan("286000元") == 286_000
+    assert cost_in_yuan("7 天") is None and cost_in_yuan("10人") is None and cost_in_yuan("≤10%") is None
+
+
 def test_every_record_has_all_three_level1_or_a_warning(records):
     for r in records:
         present = {i.level1 for i in r.indicators}
