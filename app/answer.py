@@ -14,14 +14,13 @@ from dataclasses import asdict, dataclass, field
 from app.understand import (
     MAX_QUESTION_CHARS,
     Understanding,
-    apply_filters,
-    describe_filters,
     understand,
     vocabulary,
 )
 from corpus import Declaration, Indicator, format_amount
 from corpus.labels import FIELD_NAMES_ZH
 from corpus.text import squash
+from index.filters import Filters
 
 FIELD_LABELS = dict(FIELD_NAMES_ZH, dates="项目起止时间", goals="项目绩效目标", meta="标题与基本信息")
 # Fields whose words are unambiguous; "多少钱" may also ask for a cost indicator.
@@ -64,7 +63,7 @@ class Conversation:
     """What follow-ups refer back to: the projects of the last answer and how they were chosen."""
 
     codes: list[str] = field(default_factory=list)
-    filters: dict = field(default_factory=dict)
+    filters: Filters = field(default_factory=Filters)
 
 
 def cite(r: Declaration, field_name: str) -> str:
@@ -147,7 +146,7 @@ class Answerer:
             projects = [self.by_code[c] for c in state.codes]
         if projects:
             answer = self._about_projects(question, u, projects)
-            return answer, Conversation([r.code for r in projects], {})
+            return answer, Conversation([r.code for r in projects])
         if u.drafting:
             return self._drafting(question, u), state
         if "indicators" in u.fields and (u.op or "项目" in u.rest):
@@ -156,24 +155,24 @@ class Answerer:
                 return found
         grouped = u.op in ("max", "min", "count", "sum") or re.search("各|每个", u.rest)
         if u.group_by and grouped and not projects:
-            return self._grouped(question, u, apply_filters(self.records, u.filters)), state
+            return self._grouped(question, u, u.filters.apply(self.records)), state
         asks_value = bool(u.fields or u.indicator_level2 or u.quantity)
         if u.has_filters and not u.op and asks_value:
-            scoped = apply_filters(self.records, u.filters)
+            scoped = u.filters.apply(self.records)
             if 0 < len(scoped) <= 3 and not content:
                 # "消防支队项目的满意度指标": the filter names the project(s)
-                return self._about_projects(question, u, scoped), Conversation([r.code for r in scoped], {})
+                return self._about_projects(question, u, scoped), Conversation([r.code for r in scoped])
             if scoped and content:
                 # "北京办事处房租一年多少钱": the topic picks the project inside the filter's scope
                 return self._identify_then_answer(question, u, content, scope=scoped)
         if u.op or u.has_filters:
-            chosen = apply_filters(self.records, u.filters)
+            chosen = u.filters.apply(self.records)
             if content and not u.has_filters:
                 # "有哪些养老方面的项目": the scope is a topic, found by search, not the whole corpus
                 chosen = self._topical(u, content)
                 if not chosen:
                     return self._refuse(question, f"语料中没有与“{'、'.join(content)}”相关的项目。", self._suggest(u)), state
-                return self._aggregate(question, u, chosen, {"topic": "、".join(content)})
+                return self._aggregate(question, u, chosen, Filters(), topic="、".join(content))
             return self._aggregate(question, u, chosen, u.filters)
         if asks_value:
             return self._identify_then_answer(question, u, content)
@@ -353,7 +352,7 @@ class Answerer:
             return self._refuse(question, reason, [{"code": h.code, "name": h.name} for h in hits[:3]]), Conversation()
         answer = self._about_projects(question, u, [record])
         answer.answer = f"（按描述匹配到的项目：{record.name}）\n" + answer.answer
-        return answer, Conversation([record.code], {})
+        return answer, Conversation([record.code])
 
     def _search(self, question: str, u: Understanding, content: list[str]) -> Answer:
         if not content:
@@ -408,18 +407,20 @@ class Answerer:
             table.append({"名称": r.name, "编号": r.code, "三级指标": ind.name, "指标值": ind.value_annual})
             citations.append(Citation(r.code, r.name, "indicators"))
         lines.append("来源：" + "；".join(cite(r, "indicators") for r, _ in chosen))
-        return Answer(question, "\n".join(lines), False, "indicator_search", citations, table), Conversation([r.code for r, _ in chosen], {})
+        return Answer(question, "\n".join(lines), False, "indicator_search", citations, table), Conversation([r.code for r, _ in chosen])
 
     # ------------------------------------------------------------------ aggregates
 
-    def _aggregate(self, question: str, u: Understanding, chosen: list[Declaration], filters: dict) -> tuple[Answer, Conversation]:
-        scope = describe_filters(filters)
+    def _aggregate(
+        self, question: str, u: Understanding, chosen: list[Declaration], filters: Filters, topic: str | None = None
+    ) -> tuple[Answer, Conversation]:
+        scope = f"与“{topic}”相关的项目" if topic else filters.describe()
         if not chosen:
             answer = Answer(question, f"语料中没有符合条件（{scope}）的项目。", True, "aggregate")
             return answer, Conversation([], filters)
         op = u.op or "list"
         amounts = [r.amount_yuan or 0.0 for r in chosen]
-        field_name = _filter_field(filters)
+        field_name = filters.primary_field()
         if op in ("max", "min"):
             ordered = sorted(chosen, key=lambda r: r.amount_yuan or 0.0, reverse=(op == "max"))
             n = u.top_n or 1
@@ -452,7 +453,7 @@ class Answerer:
         def measure(rs):
             return sum(r.amount_yuan or 0 for r in rs) if by_total else len(rs)
         ordered = sorted(groups.items(), key=lambda kv: measure(kv[1]), reverse=(u.op != "min"))
-        lines = [f"按{label}统计（{describe_filters(u.filters)}，共 {len(chosen)} 个项目）：", f"| {label} | 项目数 | 金额合计 |", "|---|---|---|"]
+        lines = [f"按{label}统计（{u.filters.describe()}，共 {len(chosen)} 个项目）：", f"| {label} | 项目数 | 金额合计 |", "|---|---|---|"]
         table = []
         for name, rs in ordered:
             total = sum(r.amount_yuan or 0 for r in rs)
@@ -500,15 +501,6 @@ class Answerer:
 
 def _citation_field(name: str) -> str:
     return {"dates": "start_date", "goals": "goal_annual", "meta": "name"}.get(name, name)
-
-
-def _filter_field(filters: dict) -> str:
-    for key in ("section", "department", "project_type", "category"):
-        if key in filters:
-            return key
-    if any(k.startswith("end") for k in filters):
-        return "end_date"
-    return "amount_yuan"
 
 
 def _record_text(r: Declaration) -> str:

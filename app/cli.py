@@ -90,7 +90,8 @@ def _queries(args: argparse.Namespace) -> list[str]:
 def cmd_search(args: argparse.Namespace) -> int:
     import time
 
-    from index.search import Filters, SearchError
+    from index.filters import Filters
+    from index.search import SearchError
 
     index = _open(args)
     filters = Filters(

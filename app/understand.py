@@ -16,6 +16,7 @@ from importlib import resources
 
 from corpus import Declaration
 from corpus.text import squash
+from index.filters import Filters
 
 MAX_QUESTION_CHARS = 500  # understanding looks at the head of a very long question
 _CODE = re.compile(r"(?<!\d)(\d{14}|\d{17})(?!\d)")
@@ -82,7 +83,7 @@ class Understanding:
     op: str | None = None
     top_n: int | None = None
     group_by: str | None = None  # "department" or "section": 哪个部门/各科室
-    filters: dict = field(default_factory=dict)
+    filters: Filters = field(default_factory=Filters)
     followup: bool = False
     refusal: str | None = None
     drafting: bool = False
@@ -92,7 +93,7 @@ class Understanding:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.filters)
+        return self.filters.active()
 
 
 def _find_any(text: str, words: list[str]) -> str | None:
@@ -221,15 +222,16 @@ def _match_fields(rest: str, fields: dict[str, list[str]]) -> list[str]:
     return found
 
 
-def _strip_vocabulary(rest: str, v: dict, filters: dict) -> str:
+def _strip_vocabulary(rest: str, v: dict, filters: Filters) -> str:
     """The question's topic: what is left once the asking words and the filters are taken out."""
     for pattern in (_BETWEEN, _MORE, _LESS, _MORE_AFTER, _LESS_AFTER, _EXACT, _END_AFTER, _END_BEFORE, _END_IN, _START_IN):
         rest = pattern.sub(" ", rest)
     words = [w for ws in v["fields"].values() for w in ws]
     words += list(v["top_words"]) + list(v["project_types"]) + list(v["categories"])
     words += list(v["department_aliases"]) + list(v["section_aliases"])
-    words += [str(value) for key, value in filters.items() if isinstance(value, str)]
-    words += [value.removeprefix("聊城市") for key, value in filters.items() if key == "department"]
+    words += [value for value in (filters.section, filters.department, filters.project_type, filters.category) if value]
+    if filters.department:
+        words.append(filters.department.removeprefix("聊城市"))
     words += [w for ws in v["operations"].values() for w in ws]
     words += [w for ws in v["indicator_hints"].values() for w in ws]
     words += list(v["followup_markers"]) + list(v["drafting_markers"]) + list(v["quantity_words"])
@@ -269,109 +271,49 @@ def _refusal(rest: str, squashed: str, records: list[Declaration], v: dict) -> s
     return None
 
 
-def _filters(rest: str, records: list[Declaration], v: dict) -> dict:
-    f: dict = {}
+def _filters(rest: str, records: list[Declaration], v: dict) -> Filters:
+    f = Filters()
     sections = {r.section for r in records if r.section}
     for s in sorted(sections, key=len, reverse=True):
         if s in rest:
-            f["section"] = s
+            f.section = s
             break
     else:
         alias = _find_any(rest, list(v["section_aliases"]))
         if alias:
-            f["section"] = v["section_aliases"][alias]
+            f.section = v["section_aliases"][alias]
     departments = _departments(records)
     hit = _find_any(rest, list(departments))
     if hit:
-        f["department"] = departments[hit]
+        f.department = departments[hit]
     word = _find_any(rest, list(v["project_types"]))
     if word:
-        f["project_type"] = v["project_types"][word]
+        f.project_type = v["project_types"][word]
     word = _find_any(rest, list(v["categories"]))
     if word:
-        f["category"] = v["categories"][word]
+        f.category = v["categories"][word]
     m = _BETWEEN.search(rest)
     if m:
-        low_unit = m.group(2) or m.group(4)
-        f["min_amount"] = _yuan(m.group(1), low_unit)
-        f["max_amount"] = _yuan(m.group(3), m.group(4))
+        f.min_amount = _yuan(m.group(1), m.group(2) or m.group(4))
+        f.max_amount = _yuan(m.group(3), m.group(4))
     else:
-        for pattern, key in ((_MORE, "min_amount"), (_MORE_AFTER, "min_amount"), (_LESS, "max_amount"), (_LESS_AFTER, "max_amount")):
+        for pattern, bound in ((_MORE, "min"), (_MORE_AFTER, "min"), (_LESS, "max"), (_LESS_AFTER, "max")):
             m = pattern.search(rest)
             if m:
-                amount = _yuan(m.group(1), m.group(2))
-                # "超过/不到" exclude the bound; "以上/以下" include it
-                f[key] = amount
-                f[key + "_strict"] = pattern in (_MORE, _LESS) and not re.search("不低于|不少于|至少|不超过|不高于|不多于", m.group(0))
-    if not any(k in f for k in ("min_amount", "max_amount")):
+                # "超过/不到" exclude the bound; "以上/以下/不超过" include it
+                strict = pattern in (_MORE, _LESS) and not re.search("不低于|不少于|至少|不超过|不高于|不多于", m.group(0))
+                setattr(f, f"{bound}_amount", _yuan(m.group(1), m.group(2)))
+                setattr(f, f"{bound}_strict", strict)
+    if f.min_amount is None and f.max_amount is None:
         m = _EXACT.search(rest)
         if m:  # "科技局那个8000万的项目": an amount named as it is printed
-            f["amount"] = _yuan(m.group(1), m.group(2))
-    m = _END_AFTER.search(rest)
-    if m:
-        f["end_after"] = f"{m.group(1)}-12-31"
-    elif _END_BEFORE.search(rest):
-        f["end_before"] = f"{_END_BEFORE.search(rest).group(1)}-01-01"
-    elif _END_IN.search(rest):
-        f["end_year"] = _END_IN.search(rest).group(1)
-    m = _START_IN.search(rest)
-    if m:
-        f["start_year"] = m.group(1)
+            f.amount = _yuan(m.group(1), m.group(2))
+    if m := _END_AFTER.search(rest):
+        f.end_after = f"{m.group(1)}-12-31"
+    elif m := _END_BEFORE.search(rest):
+        f.end_before = f"{m.group(1)}-01-01"
+    elif m := _END_IN.search(rest):
+        f.end_year = m.group(1)
+    if m := _START_IN.search(rest):
+        f.start_year = m.group(1)
     return f
-
-
-def apply_filters(records: list[Declaration], f: dict) -> list[Declaration]:
-    out = []
-    for r in records:
-        amount = r.amount_yuan or 0.0
-        if "section" in f and r.section != f["section"]:
-            continue
-        if "department" in f and r.department != f["department"]:
-            continue
-        if "project_type" in f and r.project_type != f["project_type"]:
-            continue
-        if "category" in f and r.category != f["category"]:
-            continue
-        if "min_amount" in f and (amount <= f["min_amount"] if f.get("min_amount_strict") else amount < f["min_amount"]):
-            continue
-        if "max_amount" in f and (amount >= f["max_amount"] if f.get("max_amount_strict") else amount > f["max_amount"]):
-            continue
-        if "amount" in f and abs(amount - f["amount"]) > 0.5:
-            continue
-        if "end_after" in f and not (r.end_date and r.end_date > f["end_after"]):
-            continue
-        if "end_before" in f and not (r.end_date and r.end_date < f["end_before"]):
-            continue
-        if "end_year" in f and not (r.end_date and r.end_date.startswith(f["end_year"])):
-            continue
-        if "start_year" in f and not (r.start_date and r.start_date.startswith(f["start_year"])):
-            continue
-        out.append(r)
-    return out
-
-
-def describe_filters(f: dict) -> str:
-    parts = [f"与“{f['topic']}”相关的项目"] if "topic" in f else []
-    if "section" in f:
-        parts.append(f"科室为{f['section']}")
-    if "department" in f:
-        parts.append(f"主管部门为{f['department']}")
-    if "project_type" in f:
-        parts.append(f"项目类型为{f['project_type']}")
-    if "category" in f:
-        parts.append(f"项目分类为{f['category']}")
-    if "min_amount" in f:
-        parts.append(f"金额{'超过' if f.get('min_amount_strict') else '不低于'} {f['min_amount']:,.0f} 元")
-    if "max_amount" in f:
-        parts.append(f"金额{'低于' if f.get('max_amount_strict') else '不超过'} {f['max_amount']:,.0f} 元")
-    if "amount" in f:
-        parts.append(f"金额为 {f['amount']:,.0f} 元")
-    if "end_after" in f:
-        parts.append(f"结束日期晚于 {f['end_after']}")
-    if "end_before" in f:
-        parts.append(f"结束日期早于 {f['end_before']}")
-    if "end_year" in f:
-        parts.append(f"{f['end_year']} 年结束")
-    if "start_year" in f:
-        parts.append(f"{f['start_year']} 年开始")
-    return "、".join(parts) or "全部项目"

@@ -33,7 +33,8 @@ from app.drafting import (  # noqa: E402
 )
 from corpus import Declaration, format_amount  # noqa: E402
 from corpus import labels as L  # noqa: E402
-from index.search import Filters, SearchError  # noqa: E402
+from index.filters import Filters  # noqa: E402
+from index.search import SearchError  # noqa: E402
 
 TITLE = "绩效助手 · 项目支出绩效目标申报表"
 EXAMPLES = [

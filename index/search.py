@@ -18,6 +18,7 @@ import numpy as np
 
 from corpus import Declaration, format_amount
 from index.chunks import Chunk, chunk_records
+from index.filters import Filters
 from index.fusion import Fusion
 from index.tokenize import ChineseTokenizer, domain_terms
 
@@ -33,33 +34,6 @@ class SearchError(ValueError):
 
 class IndexMismatch(RuntimeError):
     """The index on disk was built from another corpus or model."""
-
-
-@dataclass
-class Filters:
-    section: str | None = None
-    department: str | None = None
-    project_type: str | None = None
-    category: str | None = None
-    min_amount: float | None = None
-    max_amount: float | None = None
-
-    def accepts(self, r: Declaration) -> bool:
-        def has(value: str | None, wanted: str | None) -> bool:
-            return wanted is None or (value is not None and wanted in value)
-
-        amount = r.amount_yuan or 0.0
-        return (
-            has(r.section, self.section)
-            and (has(r.department, self.department) or has(r.unit, self.department))
-            and has(r.project_type, self.project_type)
-            and has(r.category, self.category)
-            and (self.min_amount is None or amount >= self.min_amount)
-            and (self.max_amount is None or amount <= self.max_amount)
-        )
-
-    def active(self) -> bool:
-        return any(v is not None for v in vars(self).values())
 
 
 @dataclass

