@@ -41,7 +41,10 @@ def open_index(
         except IndexMismatch as exc:
             if rebuild is False:
                 raise
-            log(f"索引需要（重新）构建：{exc}")
+            if SearchIndex.read_manifest(target) is None:
+                log("还没有检索索引，首次使用需要构建（约 1 分钟）。")
+            else:
+                log(f"索引与当前语料或模型不符，将重建：{exc}")
     log(f"正在构建索引（{len(records)} 张申报表）……")
     index = SearchIndex.build(records, embedder, progress=progress)
     index.save(target)

@@ -72,12 +72,13 @@ def test_suggest_endpoint(client):
 
 def test_login_when_configured(answerer):
     from gradio_client import Client
+    from gradio_client.exceptions import AuthenticationError
 
     port = free_port()
     demo = launch(build_app(answerer), port=port, auth=("finance", "s3cret"), prevent_thread_lock=True)
     try:
         url = f"http://127.0.0.1:{port}/"
-        with pytest.raises(Exception):
+        with pytest.raises(AuthenticationError):
             Client(url, verbose=False)
         authed = Client(url, auth=("finance", "s3cret"), verbose=False)
         assert authed.predict("信访维稳的金额", api_name="/ask")["refused"] is False
