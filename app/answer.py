@@ -88,6 +88,9 @@ def _field_value(r: Declaration, name: str) -> str:
     return str(value) if value not in (None, "") else "表中未填写"
 
 
+_FUNCTION_CHARS = "多少几个是的了吗呢要有和与及在把被给那这哪啥么什"
+
+
 def _pairs(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1) if not any(ch.isspace() for ch in text[i : i + 2])}
 
@@ -219,11 +222,15 @@ class Answerer:
             # project's name; among equals, names that state a count (…数量, …人数) come first.
             own = _pairs(squash(r.name))
             asked = _pairs(rest) - own
+            # single characters too: "印多少册" shares 印 and 册 with "印刷册数", no word
+            asked_chars = set(rest) - set(squash(r.name)) - set(_FUNCTION_CHARS)
             scored = []
             for ind in r.indicators:
-                shared = len(asked & _pairs(squash(ind.name)))
-                if shared and re.search(r"\d", ind.value_annual):
-                    scored.append(((shared, "数" in ind.name, ind.level2 == "数量指标"), ind))
+                name = squash(ind.name)
+                shared = len(asked & _pairs(name))
+                chars = len(asked_chars & set(name))
+                if (shared or chars >= 2) and re.search(r"\d", ind.value_annual):
+                    scored.append(((shared, chars, "数" in ind.name, ind.level2 == "数量指标"), ind))
             if scored:
                 best = max(k for k, _ in scored)
                 return [ind for k, ind in scored if k == best]

@@ -33,7 +33,7 @@ _EXACT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(亿|万)\s*元?\s*(?:的|那�
 _BETWEEN = re.compile(rf"{_NUM}\s*(亿|万)?\s*(?:元)?\s*(?:到|至|-|~|—)\s*{_NUM}{_UNIT}\s*之间")
 _END_AFTER = re.compile(r"(20\d{2})\s*年\s*(?:以后|之后|后)\s*(?:才)?\s*结束")
 _END_BEFORE = re.compile(r"(20\d{2})\s*年\s*(?:以前|之前|前)\s*(?:就)?\s*结束")
-_END_IN = re.compile(r"(20\d{2})\s*年\s*(?:底)?\s*结束")
+_END_IN = re.compile(r"(20\d{2})\s*年\s*(?:底)?\s*(?:就|才|已)?\s*结束")
 _START_IN = re.compile(r"(20\d{2})\s*年\s*开始")
 
 

@@ -107,6 +107,14 @@ def test_how_many_questions_find_the_quantity(answerer):
     assert "289799" in answer.answer and answer.citations[0].field == "indicators"
 
 
+def test_counting_words_inside_a_single_project_question(answerer, by_name):
+    # "几个/多少个" here count things on one form, not projects
+    answer = ask(answerer, "残联就业培训要办几个招聘会")
+    assert answer.kind == "indicator" and "2" in answer.answer and "招聘会" in answer.answer
+    shared_chars = ask(answerer, "企业家素质提升工程培训多少个人")
+    assert "1000人左右" in shared_chars.answer
+
+
 def test_typos_half_width_and_codes(answerer, by_name):
     r = by_name["污水处理运营费 1"]
     assert "43,900,000 元" in ask(answerer, "污水处里运营费1的金额?").answer
@@ -153,6 +161,7 @@ def test_amount_and_date_filters(answerer, records):
     assert understand("超过一千万的项目", records).filters.min_amount == 10_000_000
     between = understand("金额在50万到100万之间的项目有哪些", records).filters
     assert (between.min_amount, between.max_amount) == (500_000, 1_000_000)
+    assert understand("2020年就结束的项目", records).filters.end_year == "2020"
     chosen = understand("2021年以后结束的项目", records).filters.apply(records)
     assert chosen and all(r.end_date > "2021-12-31" for r in chosen)
     answer = ask(answerer, "不超过7万元的项目有哪些")
