@@ -260,7 +260,7 @@ class SearchIndex:
             if hit is None:
                 r = self.by_seq[chunk.seq]
                 best[chunk.seq] = Hit(r.code, r.name, score, chunk.field, snippet(chunk.text, query), r.seq, [chunk.id])
-                if len(best) >= k and all(len(h.chunk_ids) for h in best.values()):
+                if len(best) >= k:
                     break
             else:
                 hit.chunk_ids.append(chunk.id)
