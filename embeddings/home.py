@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 
@@ -16,3 +17,15 @@ def data_dir(override: str | os.PathLike | None = None) -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("jixiao"))
+
+
+def replace_directory(staged: Path, target: Path) -> None:
+    """Put a fully built directory in place of target: the old one is moved aside first and
+    removed only after the rename, so readers never see a missing or half-written directory."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.replace(target, old)
+    os.replace(staged, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

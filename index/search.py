@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus import Declaration
+from embeddings.home import replace_directory
 from index.chunks import Chunk, chunk_records
 from index.filters import Filters
 from index.fusion import Fusion
@@ -153,13 +154,7 @@ class SearchIndex:
             self.bm25.save(str(tmp / "bm25"), show_progress=False)
             manifest = dict(self.manifest, fusion=self.fusion.to_dict())
             (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-            old = None
-            if directory.exists():
-                old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
-                os.replace(directory, old)
-            os.replace(tmp, directory)
-            if old:
-                shutil.rmtree(old, ignore_errors=True)
+            replace_directory(tmp, directory)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
