@@ -91,6 +91,20 @@ def _field_value(r: Declaration, name: str) -> str:
 _FUNCTION_CHARS = "多少几个是的了吗呢要有和与及在把被给那这哪啥么什"
 
 
+def _unit_fit(ind: Indicator, u: Understanding) -> int:
+    """How many of the asked units the indicator's value shows; money where none was asked
+    (a cost row for "处理多少吨"), or none where money was asked, counts against it."""
+    value = squash(ind.value_annual)
+    shown = value + squash(ind.name)
+    fit = sum(1 for chars in u.units if any(ch in shown for ch in chars))
+    is_money = "元" in value
+    if u.money:
+        fit += 1 if is_money else -1
+    elif is_money:
+        fit -= 1
+    return fit if re.search(r"\d", value) else 0
+
+
 def _pairs(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1) if not any(ch.isspace() for ch in text[i : i + 2])}
 
@@ -115,7 +129,7 @@ class Answerer:
         v = vocabulary()
         self._ignore = set(v["generic_words"]) | {w for ws in v["fields"].values() for w in ws}
         self._ignore |= {w for ws in v["operations"].values() for w in ws} | {w for ws in v["indicator_hints"].values() for w in ws}
-        self._ignore |= set(v["followup_markers"])
+        self._ignore |= set(v["followup_markers"]) | set(v["rate_markers"])
         self._df_cache: dict[str, int] = {}
 
     # ------------------------------------------------------------------ entry point
@@ -148,7 +162,8 @@ class Answerer:
             return answer, Conversation([r.code for r in projects])
         if u.drafting:
             return self._drafting(question, u), state
-        if "indicators" in u.fields and (u.op or "项目" in u.rest):
+        # "有标准宗地数量指标的", "哪些项目设了…指标": projects by an indicator they carry
+        if "indicators" in u.fields and (u.op or "项目" in u.rest or re.match("有|哪", u.rest)):
             found = self._indicator_search(question, u)
             if found is not None:
                 return found
@@ -195,7 +210,9 @@ class Answerer:
 
     def _matching_indicators(self, r: Declaration, u: Understanding) -> list[Indicator]:
         rest = re.sub(r"\d+", " ", u.rest)  # digits (项目 1 / 12319) do not name an indicator
-        by_name = _overlap(rest, squash(r.name))[2]
+        own_name = squash(r.name)
+        # the name's words wherever they stand: "国企发展历程编纂" for "编纂聊城国企发展历程"
+        by_name = _overlap(rest, own_name)[2] | {i + k for i in range(len(rest) - 1) if rest[i : i + 2] in own_name for k in (0, 1)}
         specific = []
         for ind in r.indicators:
             name = squash(ind.name)
@@ -206,11 +223,16 @@ class Answerer:
             strong = (longest >= min(4, len(name)) and longest >= 3) or (shared >= 4 and shared * 2 >= len(name))
             if strong and extra >= 2:
                 specific.append(((longest, shared), ind))
+        by_unit = self._unit_fitting(r, u) if u.units else []
         if specific:
             best = max(o for o, _ in specific)
-            return [ind for o, ind in specific if o == best]
+            chosen = [ind for o, ind in specific if o == best]
+            if not by_unit or _unit_fit(chosen[0], u) >= _unit_fit(by_unit[0], u):
+                return chosen
+        if by_unit:
+            return by_unit
         if u.indicator_level2:
-            group = [i for i in r.indicators if i.level2 == u.indicator_level2]
+            group = [i for i in r.indicators if u.indicator_level2 in (i.level2, i.level1)]
             if group and not (set(u.fields) - {"indicators"} and u.indicator_level2 != "服务对象满意度指标"):
                 return group
         if u.quantity:
@@ -233,6 +255,22 @@ class Answerer:
         if "indicators" in u.fields:
             return list(r.indicators)
         return []
+
+    def _unit_fitting(self, r: Declaration, u: Understanding) -> list[Indicator]:
+        """Indicators whose value carries the units asked ("每天处理多少吨" → "2.8万吨/ 日"), the one the
+        question's words and numbers point to first ("90到99岁…每月多少钱" → "90-99 周岁": 每人每月 100 元)."""
+        asked_numbers = set(re.findall(r"\d+", u.text))
+        asked_chars = set(re.sub(r"[\d\s]", "", u.rest)) - set(_FUNCTION_CHARS)
+        scored = []
+        for ind in r.indicators:
+            fit = _unit_fit(ind, u)
+            if fit > 0:
+                numbers = len(asked_numbers & set(re.findall(r"\d+", ind.name)))
+                scored.append(((fit, numbers, len(asked_chars & set(squash(ind.name)))), ind))
+        if not scored:
+            return []
+        best = max(k for k, _ in scored)
+        return [ind for k, ind in scored if k == best]
 
     def _indicator_answer(self, question: str, r: Declaration, indicators: list[Indicator]) -> Answer:
         lines = [f"{r.name}（{r.code}）的绩效指标："]
@@ -384,12 +422,13 @@ class Answerer:
 
     def _indicator_search(self, question: str, u: Understanding) -> tuple[Answer, Conversation] | None:
         """Projects whose indicator table has an indicator the question names."""
-        phrase = re.sub(r"\d+", " ", u.topic) if u.topic else u.rest
+        # the topic without asking words, or the whole question: "标准宗地数量" holds the asking word 数量
+        phrases = [squash(re.sub(r"\d+", " ", text)) for text in (u.topic, u.rest) if text]
         found: list[tuple[int, Declaration, Indicator]] = []
         for r in self.records:
             best = None
             for ind in r.indicators:
-                longest = _overlap(squash(phrase), squash(ind.name))[0]
+                longest = max(_overlap(phrase, squash(ind.name))[0] for phrase in phrases)
                 if longest >= 3 and (best is None or longest > best[0]):
                     best = (longest, ind)
             if best:

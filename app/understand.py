@@ -17,6 +17,7 @@ from importlib import resources
 from corpus import Declaration
 from corpus.text import squash
 from index.filters import Filters
+from index.tokenize import ChineseTokenizer
 
 MAX_QUESTION_CHARS = 500  # understanding looks at the head of a very long question
 _CODE = re.compile(r"(?<!\d)(\d{14}|\d{17})(?!\d)")
@@ -88,6 +89,8 @@ class Understanding:
     refusal: str | None = None
     drafting: bool = False
     quantity: bool = False  # "多少/几…" without a field word: a number the form states
+    units: list[list[str]] = field(default_factory=list)  # "每天处理多少吨" → [["吨"], ["日", "天"]]
+    money: bool = False  # the value asked is money ("多少钱", "成本")
     rest: str = ""  # the question without the matched project name
     topic: str = ""  # rest without the words that only say what is asked (fields, operations…)
 
@@ -158,6 +161,13 @@ def _departments(records: list[Declaration]) -> dict[str, str]:
     return names
 
 
+@lru_cache(maxsize=1)
+def _plain_tokenizer() -> ChineseTokenizer:
+    """jieba's general dictionary: asking words are everyday language, and the corpus' own terms
+    ("系统对接") would hide how a question reads ("系统/对/接听")."""
+    return ChineseTokenizer()
+
+
 def understand(question: str, records: list[Declaration]) -> Understanding:
     v = vocabulary()
     text = normalize_question(question)[:MAX_QUESTION_CHARS]
@@ -177,8 +187,9 @@ def understand(question: str, records: list[Declaration]) -> Understanding:
     # What the question asks for, looked for outside the project's own name.
     u.refusal = _refusal(rest, squashed, records, v)
     u.drafting = _find_any(rest, v["drafting_markers"]) is not None
-    u.fields = _match_fields(rest, v["fields"])
+    u.fields = _match_fields(rest, v["fields"], _plain_tokenizer().spans(rest))
     u.quantity = not u.fields and _find_any(rest, v["quantity_words"]) is not None
+    u.units, u.money = _units(rest, v)
     for level2, words in v["indicator_hints"].items():
         if _find_any(rest, words):
             u.indicator_level2 = level2
@@ -197,14 +208,26 @@ def understand(question: str, records: list[Declaration]) -> Understanding:
     elif re.search(r"(哪个|哪些|各个|各|每个)科室?", rest) and "科" in rest:
         u.group_by = "section"
     u.filters = _filters(rest, records, v)
+    _type_asked_not_filtered(u, rest, v)
+    if u.op is None and not u.names and not u.codes and _find_any(rest, v["totalizers"]):
+        # "司法局一共报了多少钱", "发展类项目一共几个": the words around 一共 vary, the intent does not
+        if "amount_yuan" in u.fields:
+            u.op = "sum"
+        elif re.search(r"(?:几|多少)个?(?:项目|[?？。!！\s]*$)", rest):
+            u.op = "count"
     u.followup = _find_any(rest, v["followup_markers"]) is not None
     u.topic = _strip_vocabulary(rest, v, u.filters)
     return u
 
 
-def _match_fields(rest: str, fields: dict[str, list[str]]) -> list[str]:
+def _crosses(start: int, end: int, words: list[tuple[int, int]]) -> bool:
+    """Does a word of the sentence straddle [start, end)? "对接听效率" reads 对/接听/效率, not 对接."""
+    return any((a < start < b or a < end < b) and not (a <= start and end <= b) for a, b in words)
+
+
+def _match_fields(rest: str, fields: dict[str, list[str]], words: list[tuple[int, int]] = ()) -> list[str]:
     """Fields asked for: longest phrases first, no two claiming the same characters
-    ("主管部门编号" is department_code, not also code)."""
+    ("主管部门编号" is department_code, not also code), none cutting a word of the sentence in two."""
     phrases = sorted(((w, f) for f, ws in fields.items() for w in ws), key=lambda p: -len(p[0]))
     claimed = [False] * len(rest)
     found: list[str] = []
@@ -212,7 +235,7 @@ def _match_fields(rest: str, fields: dict[str, list[str]]) -> list[str]:
         start = rest.find(word)
         while start >= 0:
             span = range(start, start + len(word))
-            if not any(claimed[i] for i in span):
+            if not any(claimed[i] for i in span) and not _crosses(start, start + len(word), words):
                 for i in span:
                     claimed[i] = True
                 if name not in found:
@@ -220,6 +243,29 @@ def _match_fields(rest: str, fields: dict[str, list[str]]) -> list[str]:
                 break
             start = rest.find(word, start + 1)
     return found
+
+
+def _units(rest: str, v: dict) -> tuple[list[list[str]], bool]:
+    """The units a value must carry: "多少吨" → 吨, "每天" → 日/天; and whether money is asked."""
+    units: list[list[str]] = []
+    measures = "|".join(sorted(map(re.escape, v["measure_words"]), key=len, reverse=True))
+    for m in re.finditer(rf"(?:多少|几)\s*(?:万|千|百)?\s*({measures})", rest):
+        units.append(v["measure_words"][m.group(1)])
+    for marker, chars in v["rate_markers"].items():
+        if marker in rest and chars not in units:
+            units.append(chars)
+    return units, _find_any(rest, v["money_words"]) is not None
+
+
+def _type_asked_not_filtered(u: Understanding, rest: str, v: dict) -> None:
+    """"是经常性的还是一次性的", "是一次性项目吗" ask for the type; they do not filter by it."""
+    for key, mapping in (("project_type", v["project_types"]), ("category", v["categories"])):
+        words = [w for w in mapping if w in rest]
+        named = len({mapping[w] for w in words}) >= 2 or (words and not u.op and re.search("吗|还是|是不是|是否", rest))
+        if named:
+            setattr(u.filters, key, None)
+            if key not in u.fields:
+                u.fields.append(key)
 
 
 def _strip_vocabulary(rest: str, v: dict, filters: Filters) -> str:
@@ -234,7 +280,7 @@ def _strip_vocabulary(rest: str, v: dict, filters: Filters) -> str:
         words.append(filters.department.removeprefix("聊城市"))
     words += [w for ws in v["operations"].values() for w in ws]
     words += [w for ws in v["indicator_hints"].values() for w in ws]
-    words += list(v["followup_markers"]) + list(v["drafting_markers"]) + list(v["quantity_words"])
+    words += list(v["followup_markers"]) + list(v["drafting_markers"]) + list(v["quantity_words"]) + list(v["rate_markers"])
     topic = rest
     for word in sorted(set(words), key=len, reverse=True):
         if len(word) >= 2:
@@ -248,6 +294,9 @@ def _refusal(rest: str, squashed: str, records: list[Declaration], v: dict) -> s
             return (
                 f"申报表只记录预算金额和绩效目标，没有“{word}”这类执行或评价信息，语料中无法回答。"
             )
+    for pattern in v["unsupported_patterns"]:
+        if m := re.search(pattern, rest):
+            return f"申报表只记录预算金额和绩效目标，没有“{m.group(0)}”这类执行或评价信息，语料中无法回答。"
     for word in v["unsupported_requests"]:
         if word in rest:
             return "这个问题与项目支出绩效目标申报表无关，语料中没有可以回答它的内容。"
@@ -286,11 +335,12 @@ def _filters(rest: str, records: list[Declaration], v: dict) -> Filters:
     hit = _find_any(rest, list(departments))
     if hit:
         f.department = departments[hit]
+    # "一次性项目", "经常性的"; not "一次性采血袋" or "一次性补偿金"
     word = _find_any(rest, list(v["project_types"]))
-    if word:
+    if word and re.search(re.escape(word) + r"(?:项目|的|支出|类|$)", rest):
         f.project_type = v["project_types"][word]
     word = _find_any(rest, list(v["categories"]))
-    if word:
+    if word and re.search(re.escape(word) + r"(?:项目|的|支出|$)", rest):
         f.category = v["categories"][word]
     m = _BETWEEN.search(rest)
     if m:

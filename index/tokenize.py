@@ -59,6 +59,10 @@ class ChineseTokenizer:
         """Accurate-mode words (not search mode): the units a reader sees."""
         return [w for w in self._jieba.cut(text.lower()) if w.strip() and _KEEP.search(w)]
 
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Accurate-mode word positions (start, end) in text."""
+        return [(start, end) for _, start, end in self._jieba.tokenize(text)]
+
     def is_word(self, text: str) -> bool:
         return bool(self._jieba.FREQ.get(text))
 

@@ -115,6 +115,54 @@ def test_counting_words_inside_a_single_project_question(answerer, by_name):
     assert "1000人左右" in shared_chars.answer
 
 
+def test_units_and_rates_pick_the_row(answerer):
+    # a quantity with its unit and rate, not the cost row that shares the words
+    flow = ask(answerer, "污水处理运营费2城市和新水河每天处理多少吨")
+    assert "20万吨/ 日" in flow.answer and "1.10元" not in flow.answer
+    # money per month per person: the standard the numbers point to, not the project amount
+    standard = ask(answerer, "80到89岁的老人高龄津贴每月多少钱")
+    assert "每人每月 30 元" in standard.answer and "每人每月 100 元" not in standard.answer
+    # money per year: the cost row whose words the question shares
+    yearly = ask(answerer, "北京办事处物业一年多少钱")
+    assert "9万元/年" in yearly.answer and "60万元/年" not in yearly.answer
+    for answer in (flow, standard, yearly):
+        assert answer.kind == "indicator"
+        assert_grounded(answerer, answer)
+
+
+def test_benefit_words_and_words_across_field_words(answerer, by_name):
+    # "对接听…" is 对 + 接听, not the contact word 对接
+    r = by_name["热线系统升级维护专项"]
+    answer = ask(answerer, "12319热线系统对接听效率的作用")
+    assert answer.kind == "indicator" and r.contact not in answer.answer
+    assert "提升热线接听效率" in answer.answer
+    effects = ask(answerer, "东昌湖维护费有什么效果")
+    levels = {row["一级指标"] for row in effects.table}
+    assert levels == {"效益指标"}
+
+
+def test_type_words_asked_or_inside_a_name_are_not_filters(answerer, records, by_name):
+    asked = understand("仲裁经费1是一次性项目吗", records)
+    assert asked.filters.project_type is None and "project_type" in asked.fields
+    either = understand("东昌湖维护费是经常性的还是阶段性的", records)
+    assert either.filters.project_type is None
+    inside = understand("中心血站一次性采血袋要买多少", records)
+    assert inside.filters.project_type is None
+    assert understand("一次性的项目有哪些", records).filters.project_type == "一次性项目"
+    answer = ask(answerer, "仲裁经费1是一次性项目吗")
+    assert by_name["仲裁经费 1"].project_type in answer.answer and answer.kind == "fact"
+
+
+def test_totals_and_counts_with_words_between(answerer, records):
+    total = ask(answerer, "水利局总共申报了多少钱")
+    water = [r for r in records if r.department == "聊城市水利局"]
+    assert format_amount(sum(r.amount_yuan for r in water)) in total.answer
+    assert {c.code for c in total.citations} == {r.code for r in water}
+    count = ask(answerer, "阶段性项目总共几个？")
+    n = sum(1 for r in records if r.project_type == "阶段性项目")
+    assert f"共 {n} 个项目" in count.answer
+
+
 def test_typos_half_width_and_codes(answerer, by_name):
     r = by_name["污水处理运营费 1"]
     assert "43,900,000 元" in ask(answerer, "污水处里运营费1的金额?").answer
@@ -209,6 +257,8 @@ def test_follow_ups_refer_back(answerer, by_name):
         "烟台市有哪些教育项目",
         "聊城市体育馆改造工程的联系人",
         "东昌湖维护费实际支出了多少",
+        "东昌湖维护费实际用了多少钱",
+        "计量业务专项经费已经花了多少",
         "计量业务专项经费的绩效评价结果",
         "给我讲个笑话",
     ],
