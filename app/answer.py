@@ -179,6 +179,11 @@ class Answerer:
             if scoped and content:
                 # "北京办事处房租一年多少钱": the topic picks the project inside the filter's scope
                 return self._identify_then_answer(question, u, content, scope=u.filters)
+        if u.has_filters and not u.op and content and not re.search(r"项目\W*$", u.rest):
+            # "政协党建经费对基层工作面貌的目标": a project inside the filter and one of its indicators
+            record = self._identify(u, content, scope=u.filters)[0]
+            if record is not None and self._named_indicators(record, u):
+                return self._about_projects(question, u, [record]), Conversation([record.code])
         if u.op or u.has_filters:
             chosen = u.filters.apply(self.records)
             if content and not u.has_filters:
@@ -190,6 +195,13 @@ class Answerer:
             return self._aggregate(question, u, chosen, u.filters)
         if asks_value:
             return self._identify_then_answer(question, u, content)
+        if content:
+            # "福彩销售2的销量目标": no asking word, but a project and one of its indicators
+            record = self._identify(u, content)[0]
+            if record is not None and self._named_indicators(record, u):
+                answer = self._about_projects(question, u, [record])
+                answer.answer = f"（按描述匹配到的项目：{record.name}）\n" + answer.answer
+                return answer, Conversation([record.code])
         return self._search(question, u, content), state
 
     # ------------------------------------------------------------------ single projects
@@ -199,6 +211,14 @@ class Answerer:
             r = projects[0]
             if set(u.fields) & _STRONG_FIELDS:
                 return self._field_answer(question, projects, u.fields)
+            asked = self._content_words(u)
+            unexplained = asked and not u.fields and self._weighted_coverage(asked, r.code) < 0.5
+            if unexplained and not self._named_indicators(r, u) and not (u.units and self._unit_fitting(r, u)):
+                # "采供血管理耗材的招标结果", "东昌湖维护费的拆迁补偿标准": the project is there, what is
+                # asked about is not — its amount or cost row would be the nearest thing, not the answer
+                missing = "、".join(w for w in asked if not self._covered(w, r.code))
+                reason = f"{r.name}（{r.code}）的申报表中没有关于“{missing}”的内容，语料无法回答。"
+                return self._refuse(question, reason, [{"code": r.code, "name": r.name}])
             indicators = self._matching_indicators(r, u)
             if indicators:
                 return self._indicator_answer(question, r, indicators)
@@ -208,7 +228,8 @@ class Answerer:
         fields = u.fields or ["amount_yuan"]
         return self._field_answer(question, projects, fields)
 
-    def _matching_indicators(self, r: Declaration, u: Understanding) -> list[Indicator]:
+    def _named_indicators(self, r: Declaration, u: Understanding) -> list[Indicator]:
+        """Indicators the question names in words of their own (not the project's)."""
         rest = re.sub(r"\d+", " ", u.rest)  # digits (项目 1 / 12319) do not name an indicator
         own_name = squash(r.name)
         # the name's words wherever they stand: "国企发展历程编纂" for "编纂聊城国企发展历程"
@@ -223,12 +244,17 @@ class Answerer:
             strong = (longest >= min(4, len(name)) and longest >= 3) or (shared >= 4 and shared * 2 >= len(name))
             if strong and extra >= 2:
                 specific.append(((longest, shared), ind))
+        if not specific:
+            return []
+        best = max(o for o, _ in specific)
+        return [ind for o, ind in specific if o == best]
+
+    def _matching_indicators(self, r: Declaration, u: Understanding) -> list[Indicator]:
+        rest = re.sub(r"\d+", " ", u.rest)
+        named = self._named_indicators(r, u)
         by_unit = self._unit_fitting(r, u) if u.units else []
-        if specific:
-            best = max(o for o, _ in specific)
-            chosen = [ind for o, ind in specific if o == best]
-            if not by_unit or _unit_fit(chosen[0], u) >= _unit_fit(by_unit[0], u):
-                return chosen
+        if named and (not by_unit or _unit_fit(named[0], u) >= _unit_fit(by_unit[0], u)):
+            return named
         if by_unit:
             return by_unit
         if u.indicator_level2:
@@ -318,7 +344,7 @@ class Answerer:
         tokenizer = self.index.tokenizer
         words = []
         for w in tokenizer.words(u.topic):
-            if len(w) < 2 or w in self._ignore or re.fullmatch(r"[\d.]+", w):
+            if len(w) < 2 or w in self._ignore or re.fullmatch(r"[\d.]+|(?:几|多少).?", w):
                 continue
             words.append(w)
         return words

@@ -187,7 +187,7 @@ def understand(question: str, records: list[Declaration]) -> Understanding:
     # What the question asks for, looked for outside the project's own name.
     u.refusal = _refusal(rest, squashed, records, v)
     u.drafting = _find_any(rest, v["drafting_markers"]) is not None
-    u.fields = _match_fields(rest, v["fields"], _plain_tokenizer().spans(rest))
+    u.fields = _match_fields(rest, v["fields"], _plain_tokenizer().spans(rest), v["field_patterns"])
     u.quantity = not u.fields and _find_any(rest, v["quantity_words"]) is not None
     u.units, u.money = _units(rest, v)
     for level2, words in v["indicator_hints"].items():
@@ -225,7 +225,9 @@ def _crosses(start: int, end: int, words: list[tuple[int, int]]) -> bool:
     return any((a < start < b or a < end < b) and not (a <= start and end <= b) for a, b in words)
 
 
-def _match_fields(rest: str, fields: dict[str, list[str]], words: list[tuple[int, int]] = ()) -> list[str]:
+def _match_fields(
+    rest: str, fields: dict[str, list[str]], words: list[tuple[int, int]] = (), patterns: dict[str, list[str]] | None = None
+) -> list[str]:
     """Fields asked for: longest phrases first, no two claiming the same characters
     ("主管部门编号" is department_code, not also code), none cutting a word of the sentence in two."""
     phrases = sorted(((w, f) for f, ws in fields.items() for w in ws), key=lambda p: -len(p[0]))
@@ -242,6 +244,12 @@ def _match_fields(rest: str, fields: dict[str, list[str]], words: list[tuple[int
                     found.append(name)
                 break
             start = rest.find(word, start + 1)
+    # "谁在具体实施", "哪个单位具体承担": asking words with others between them
+    for name, patterns in (patterns or {}).items():
+        for pattern in patterns:
+            m = re.search(pattern, rest)
+            if m and not any(claimed[m.start() : m.end()]) and name not in found:
+                found.append(name)
     return found
 
 

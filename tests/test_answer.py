@@ -163,6 +163,28 @@ def test_totals_and_counts_with_words_between(answerer, records):
     assert f"共 {n} 个项目" in count.answer
 
 
+def test_asking_words_apart_and_questions_without_asking_words(answerer, by_name):
+    r = by_name["东昌湖维护费"]
+    unit = ask(answerer, "东昌湖维护费具体由哪个单位承担")
+    assert r.unit in unit.answer and unit.kind == "fact"
+    # no asking word: the project by its description, the value by the indicator's own words
+    implicit = ask(answerer, "档案馆裱糊档案的保存年限")
+    assert implicit.kind == "indicator" and "30年" in implicit.answer
+    # a filter, a topic and an indicator: not a list of the department's projects
+    scoped = ask(answerer, "统计局下基层经费的补助发放及时率")
+    assert scoped.kind == "indicator" and len(scoped.citations) == 1
+
+
+def test_a_named_project_without_what_is_asked_is_refused(answerer, by_name):
+    r = by_name["东昌湖维护费"]
+    answer = ask(answerer, "东昌湖维护费的中标单位")
+    assert answer.refused and answer.citations == [] and answer.suggestions[0]["code"] == r.code
+    answer = ask(answerer, "东昌湖维护费的拆迁补偿标准")
+    assert answer.refused and "拆迁" in answer.answer
+    card = ask(answerer, "东昌湖维护费")
+    assert not card.refused and card.kind == "project"
+
+
 def test_typos_half_width_and_codes(answerer, by_name):
     r = by_name["污水处理运营费 1"]
     assert "43,900,000 元" in ask(answerer, "污水处里运营费1的金额?").answer
@@ -261,6 +283,7 @@ def test_follow_ups_refer_back(answerer, by_name):
         "计量业务专项经费已经花了多少",
         "计量业务专项经费的绩效评价结果",
         "给我讲个笑话",
+        "聊城市今年的财政收入有多少",
     ],
 )
 def test_refuses_what_the_corpus_cannot_answer(answerer, question):
