@@ -131,6 +131,9 @@ class Answerer:
         self._ignore |= {w for ws in v["operations"].values() for w in ws} | {w for ws in v["indicator_hints"].values() for w in ws}
         self._ignore |= set(v["followup_markers"]) | set(v["rate_markers"])
         self._df_cache: dict[str, int] = {}
+        # two to four characters of its own before the kind of organisation, not across 市/的/和
+        suffixes = "|".join(map(re.escape, v["entity_suffixes"]))
+        self._entity = re.compile(rf"([^\s\W\d市省县区的和与及]{{2,4}}?)(?:{suffixes})")
 
     # ------------------------------------------------------------------ entry point
 
@@ -191,6 +194,10 @@ class Answerer:
                 chosen = self._topical(u, content)
                 if not chosen:
                     return self._refuse(question, f"语料中没有与“{'、'.join(content)}”相关的项目。", self._suggest(u)), state
+                counted = re.search(r"(?:几|多少)个?([^\W\d]{1,2})", u.rest)
+                if len(chosen) == 1 and u.op == "count" and counted and not counted.group(1).startswith("项"):
+                    # "行政处罚上网系统市直有几个部门在用": counts a thing on one form, not projects
+                    return self._about_projects(question, u, chosen), Conversation([chosen[0].code])
                 return self._aggregate(question, u, chosen, Filters(), topic="、".join(content))
             return self._aggregate(question, u, chosen, u.filters)
         if asks_value:
@@ -388,12 +395,26 @@ class Answerer:
         covered = sum(wt for w, wt in weights.items() if self._covered(w, code))
         return covered / total if total else 0.0
 
+    def _unmatched_entities(self, topic: str, code: str) -> list[str]:
+        """Organisations the question names that the project does not mention ("人民医院";
+        not a kind of school like "中小学")."""
+        r = self.by_code[code]
+        identity = squash(r.name + r.unit + r.department)
+        unmatched = []
+        for m in self._entity.finditer(squash(topic)):
+            own = m.group(1)  # typos and cut words tolerated: one pair of its characters is enough
+            if not any(own[i : i + 2] in identity for i in range(len(own) - 1)):
+                unmatched.append(m.group(0))
+        return unmatched
+
     def _identify(self, u: Understanding, content: list[str], scope: Filters | None = None):
         """(project, missing words): the project a description points to, or why there is none."""
         hits = self.index.search(u.topic or u.rest, k=5, filters=scope)
         if not hits:
             return None, content, []
         top = hits[0]
+        if entities := self._unmatched_entities(u.topic, top.code):
+            return None, entities, hits
         claimed = _CLAIMED_NAME.match(u.rest)
         if claimed:
             # "机场扩建工程的联系人": a name the user believes exists — all of it must be there
@@ -424,8 +445,9 @@ class Answerer:
         hits = self.index.search(u.topic, k=8)
         if not hits:
             return self._refuse(question, "语料中没有找到相关项目。")
-        if self._weighted_coverage(content, hits[0].code) < 0.4:
-            missing = [w for w in content if not self._covered(w, hits[0].code)]
+        entities = self._unmatched_entities(u.topic, hits[0].code)
+        if self._weighted_coverage(content, hits[0].code) < 0.4 or entities:
+            missing = entities or [w for w in content if not self._covered(w, hits[0].code)]
             reason = f"语料中没有与“{'、'.join(missing)}”相关的申报表。"
             return self._refuse(question, reason, [{"code": h.code, "name": h.name} for h in hits[:3]])
         top = hits[0].score

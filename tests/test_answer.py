@@ -185,6 +185,23 @@ def test_a_named_project_without_what_is_asked_is_refused(answerer, by_name):
     assert not card.refused and card.kind == "project"
 
 
+def test_an_organisation_the_project_does_not_mention_is_refused(answerer, by_name):
+    answer = ask(answerer, "聊城市第二中学的实验室装修经费")
+    assert answer.refused and "第二中学" in answer.answer
+    # a typo in an organisation that is there still finds it
+    found = ask(answerer, "特殊教育学效实验室装修的联系人")
+    assert not found.refused
+    assert found.citations[0].code == by_name["化学、物理、科学实验室设备及空调购置、装修"].code
+
+
+def test_category_phrases_and_counts_on_one_form(answerer, by_name):
+    r = by_name["东昌湖维护费"]
+    assert r.category in ask(answerer, "东昌湖维护费属于哪一类").answer
+    # "几个…" counting a thing the form states, for a project found by its description
+    counted = ask(answerer, "市直部门用的行政处罚网上运行系统覆盖几个部门")
+    assert counted.kind == "indicator" and "22个" in counted.answer
+
+
 def test_typos_half_width_and_codes(answerer, by_name):
     r = by_name["污水处理运营费 1"]
     assert "43,900,000 元" in ask(answerer, "污水处里运营费1的金额?").answer
