@@ -131,6 +131,7 @@ class Answerer:
         self._ignore |= {w for ws in v["operations"].values() for w in ws} | {w for ws in v["indicator_hints"].values() for w in ws}
         self._ignore |= set(v["followup_markers"]) | set(v["rate_markers"])
         self._df_cache: dict[str, int] = {}
+        self._field_words: dict[str, list[str]] = v["fields"]
         # two to four characters of its own before the kind of organisation, not across 市/的/和
         suffixes = "|".join(map(re.escape, v["entity_suffixes"]))
         self._entity = re.compile(rf"([^\s\W\d市省县区的和与及]{{2,4}}?)(?:{suffixes})")
@@ -217,7 +218,9 @@ class Answerer:
         if len(projects) == 1:
             r = projects[0]
             if set(u.fields) & _STRONG_FIELDS:
-                return self._field_answer(question, projects, u.fields)
+                fields = self._fields_outside_indicator_names(r, u)
+                if set(fields) & _STRONG_FIELDS or not self._named_indicators(r, u):
+                    return self._field_answer(question, projects, fields)
             asked = self._content_words(u)
             unexplained = asked and not u.fields and self._weighted_coverage(asked, r.code) < 0.5
             if unexplained and not self._named_indicators(r, u) and not (u.units and self._unit_fitting(r, u)):
@@ -234,6 +237,13 @@ class Answerer:
             return self._project_card(question, r)
         fields = u.fields or ["amount_yuan"]
         return self._field_answer(question, projects, fields)
+
+    def _fields_outside_indicator_names(self, r: Declaration, u: Understanding) -> list[str]:
+        """Fields whose asking words are not part of an indicator the question names:
+        "上级主管部门满意度" asks for a satisfaction rate, not for the 主管部门."""
+        names = [squash(i.name) for i in self._named_indicators(r, u)]
+        inside = {f for f in u.fields for w in self._field_words.get(f, []) if w in u.rest and any(w in n for n in names)}
+        return [f for f in u.fields if f not in inside]
 
     def _named_indicators(self, r: Declaration, u: Understanding) -> list[Indicator]:
         """Indicators the question names in words of their own (not the project's)."""

@@ -32,8 +32,19 @@ _MORE_AFTER = re.compile(rf"{_NUM}{_UNIT}\s*(?:以上|之上|及以上)")
 _LESS_AFTER = re.compile(rf"{_NUM}{_UNIT}\s*(?:以下|之下|以内)")
 _EXACT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(亿|万)\s*元?\s*(?:的|那个|这个)")
 _BETWEEN = re.compile(rf"{_NUM}\s*(亿|万)?\s*(?:元)?\s*(?:到|至|-|~|—)\s*{_NUM}{_UNIT}\s*之间")
-_END_AFTER = re.compile(r"(20\d{2})\s*年\s*(?:以后|之后|后)\s*(?:才)?\s*结束")
-_END_BEFORE = re.compile(r"(20\d{2})\s*年\s*(?:以前|之前|前)\s*(?:就)?\s*结束")
+# "2021年以后结束", "结束时间晚于2021年底"
+_END_AFTER = re.compile(
+    r"(20\d{2})\s*年\s*(?:底|末)?\s*(?:以后|之后|后)\s*(?:才)?\s*结束"
+    r"|结束(?:时间|日期)?\s*(?:在|是)?\s*(?:晚于|迟于)\s*(20\d{2})\s*年?\s*(?:底|末)?"
+    r"|结束(?:时间|日期)?\s*(?:在|是)\s*(20\d{2})\s*年\s*(?:底|末)?\s*(?:以后|之后)"
+)
+# "2021年以前结束", "结束时间早于2021年"
+_END_BEFORE = re.compile(
+    r"(20\d{2})\s*年\s*(?:以前|之前|前)\s*(?:就)?\s*结束"
+    r"|结束(?:时间|日期)?\s*(?:在|是)?\s*早于\s*(20\d{2})\s*年?"
+    r"|结束(?:时间|日期)?\s*(?:在|是)\s*(20\d{2})\s*年\s*(?:以前|之前)"
+)
+_DATE_BOUND_BEFORE_YEAR = re.compile(r"(?:晚于|迟于|早于|结束(?:时间|日期)?(?:在|是))\s*$")
 _END_IN = re.compile(r"(20\d{2})\s*年\s*(?:底)?\s*(?:就|才|已)?\s*结束")
 _START_IN = re.compile(r"(20\d{2})\s*年\s*开始")
 
@@ -316,6 +327,8 @@ def _refusal(rest: str, squashed: str, records: list[Declaration], v: dict) -> s
         tail = rest[m.end() : m.end() + 6]
         if year == 2021 or re.match(r"(以后|之后|后|以前|之前|前|底)?\s*(才|就)?\s*(结束|开始)", tail):
             continue
+        if _DATE_BOUND_BEFORE_YEAR.search(rest[: m.start()]):
+            continue  # "结束时间晚于2022年": a bound on 2021 forms' dates, not another year
         # "2020 年没付完的款" describes a 2021 form; "2022 年的预算" or "2020 年度" asks for another year.
         if tail.startswith("度") or asks_data:
             return f"语料只包含聊城市 2021 年度的申报表，没有 {year} 年的数据。"
@@ -367,9 +380,9 @@ def _filters(rest: str, records: list[Declaration], v: dict) -> Filters:
         if m:  # "科技局那个8000万的项目": an amount named as it is printed
             f.amount = _yuan(m.group(1), m.group(2))
     if m := _END_AFTER.search(rest):
-        f.end_after = f"{m.group(1)}-12-31"
+        f.end_after = f"{next(g for g in m.groups() if g)}-12-31"
     elif m := _END_BEFORE.search(rest):
-        f.end_before = f"{m.group(1)}-01-01"
+        f.end_before = f"{next(g for g in m.groups() if g)}-01-01"
     elif m := _END_IN.search(rest):
         f.end_year = m.group(1)
     if m := _START_IN.search(rest):

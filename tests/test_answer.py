@@ -202,6 +202,17 @@ def test_category_phrases_and_counts_on_one_form(answerer, by_name):
     assert counted.kind == "indicator" and "22个" in counted.answer
 
 
+def test_field_words_inside_an_indicator_name(answerer, by_name):
+    # "上级主管部门满意度" is an indicator; its 主管部门 does not ask for the department
+    answer = ask(answerer, "水城名师名校长领航工作室建设项目上级主管部门满意度定了多少")
+    assert answer.kind == "indicator" and "上级主管部门满意度" in answer.answer
+    assert by_name["水城名师名校长领航工作室建设项目"].department not in answer.answer
+    benefit = ask(answerer, "东昌湖维护费的社会效益目标值")
+    assert benefit.kind == "indicator" and {row["二级指标"] for row in benefit.table} == {"社会效益指标"}
+    income = ask(answerer, "育种栽培果蔬保鲜技术推广每亩能让农民多收入多少")
+    assert "≥300 元" in income.answer and "5000 亩" not in income.answer
+
+
 def test_typos_half_width_and_codes(answerer, by_name):
     r = by_name["污水处理运营费 1"]
     assert "43,900,000 元" in ask(answerer, "污水处里运营费1的金额?").answer
@@ -251,6 +262,11 @@ def test_amount_and_date_filters(answerer, records):
     assert understand("2020年就结束的项目", records).filters.end_year == "2020"
     chosen = understand("2021年以后结束的项目", records).filters.apply(records)
     assert chosen and all(r.end_date > "2021-12-31" for r in chosen)
+    later = ask(answerer, "结束日期晚于2022年的项目有几个")
+    assert not later.refused
+    assert {c.code for c in later.citations} == {r.code for r in records if r.end_date > "2022-12-31"}
+    earlier = understand("结束时间早于2021年的项目", records).filters.apply(records)
+    assert earlier and all(r.end_date < "2021-01-01" for r in earlier)
     answer = ask(answerer, "不超过7万元的项目有哪些")
     assert {c.code for c in answer.citations} == {r.code for r in records if r.amount_yuan <= 70_000}
 
@@ -301,6 +317,7 @@ def test_follow_ups_refer_back(answerer, by_name):
         "计量业务专项经费的绩效评价结果",
         "给我讲个笑话",
         "聊城市今年的财政收入有多少",
+        "水利局项目的评价等级",
     ],
 )
 def test_refuses_what_the_corpus_cannot_answer(answerer, question):
