@@ -350,7 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="评测：检索（各方式、各题型）与问答")
     _common(p)
     p.add_argument("--suites", default="retrieval,answers,suggest", help="逗号分隔：retrieval,answers,suggest")
-    p.add_argument("--split", choices=["dev", "test", "test2", "test3", "test4", "all"], default="test")
+    p.add_argument("--split", choices=["dev", "test", "test2", "test3", "test4", "test5", "all"], default="test")
     p.add_argument("--modes", default="bm25,dense,hybrid", help="逗号分隔：bm25,dense,hybrid")
     p.set_defaults(func=cmd_eval)
 
