@@ -92,16 +92,16 @@ _FUNCTION_CHARS = "多少几个是的了吗呢要有和与及在把被给那这�
 
 
 def _unit_fit(ind: Indicator, u: Understanding) -> int:
-    """How many of the asked units the indicator's value shows; money where none was asked
-    (a cost row for "处理多少吨"), or none where money was asked, counts against it."""
+    """How many of the asked units the indicator's value shows; money where another measure
+    was asked (a cost row for "处理多少吨"), or none where money was asked, counts against it."""
     value = squash(ind.value_annual)
     shown = value + squash(ind.name)
     fit = sum(1 for chars in u.units if any(ch in shown for ch in chars))
     is_money = "元" in value
     if u.money:
         fit += 1 if is_money else -1
-    elif is_money:
-        fit -= 1
+    elif is_money and u.measured:
+        fit -= 1  # "处理多少吨" asks for tonnes; "一年多少" alone may be money
     return fit if re.search(r"\d", value) else 0
 
 
@@ -261,6 +261,9 @@ class Answerer:
             strong = (longest >= min(4, len(name)) and longest >= 3) or (shared >= 4 and shared * 2 >= len(name))
             if strong and extra >= 2:
                 specific.append(((longest, shared), ind))
+        if u.quantity or u.units:
+            # "围墙建多少米": a row without a number ("推动") cannot answer how many
+            specific = [(o, ind) for o, ind in specific if re.search(r"\d", ind.value_annual)]
         if not specific:
             return []
         best = max(o for o, _ in specific)
@@ -280,21 +283,23 @@ class Answerer:
                 return group
         if u.quantity:
             # "要维护多少档案": the counted thing shares words with the indicator but not with the
-            # project's name; among equals, names that state a count (…数量, …人数) come first.
-            own = _pairs(squash(r.name))
-            asked = _pairs(rest) - own
-            # single characters too: "印多少册" shares 印 and 册 with "印刷册数", no word
-            asked_chars = set(rest) - set(squash(r.name)) - set(_FUNCTION_CHARS)
-            scored = []
-            for ind in r.indicators:
-                name = squash(ind.name)
-                shared = len(asked & _pairs(name))
-                chars = len(asked_chars & set(name))
-                if (shared or chars >= 2) and re.search(r"\d", ind.value_annual):
-                    scored.append(((shared, chars, "数" in ind.name, ind.level2 == "数量指标"), ind))
-            if scored:
-                best = max(k for k, _ in scored)
-                return [ind for k, ind in scored if k == best]
+            # project's name; only when nothing else does, the name's own words count ("围墙建多少米"
+            # for "围墙建设工程…": 围墙建设 = 403). Among equals, names that state a count come first.
+            own_name = squash(r.name + r.unit)  # "儿童福利院围墙…": the unit describes the project too
+            for own in (own_name, ""):
+                asked = _pairs(rest) - _pairs(own)
+                # single characters too: "印多少册" shares 印 and 册 with "印刷册数", no word
+                asked_chars = set(rest) - set(own) - set(_FUNCTION_CHARS)
+                scored = []
+                for ind in r.indicators:
+                    name = squash(ind.name)
+                    shared = len(asked & _pairs(name))
+                    chars = len(asked_chars & set(name))
+                    if (shared or chars >= 2) and re.search(r"\d", ind.value_annual):
+                        scored.append(((shared, chars, "数" in ind.name, ind.level2 == "数量指标"), ind))
+                if scored:
+                    best = max(k for k, _ in scored)
+                    return [ind for k, ind in scored if k == best]
         if "indicators" in u.fields:
             return list(r.indicators)
         return []

@@ -102,6 +102,7 @@ class Understanding:
     quantity: bool = False  # "多少/几…" without a field word: a number the form states
     units: list[list[str]] = field(default_factory=list)  # "每天处理多少吨" → [["吨"], ["日", "天"]]
     money: bool = False  # the value asked is money ("多少钱", "成本")
+    measured: bool = False  # a measure word follows 多少/几 ("多少吨", "几台")
     rest: str = ""  # the question without the matched project name
     topic: str = ""  # rest without the words that only say what is asked (fields, operations…)
 
@@ -200,7 +201,7 @@ def understand(question: str, records: list[Declaration]) -> Understanding:
     u.drafting = _find_any(rest, v["drafting_markers"]) is not None
     u.fields = _match_fields(rest, v["fields"], _plain_tokenizer().spans(rest), v["field_patterns"])
     u.quantity = not u.fields and _find_any(rest, v["quantity_words"]) is not None
-    u.units, u.money = _units(rest, v)
+    u.units, u.money, u.measured = _units(rest, v, _plain_tokenizer().spans(rest))
     for level2, words in v["indicator_hints"].items():
         if _find_any(rest, words):
             u.indicator_level2 = level2
@@ -264,16 +265,22 @@ def _match_fields(
     return found
 
 
-def _units(rest: str, v: dict) -> tuple[list[list[str]], bool]:
-    """The units a value must carry: "多少吨" → 吨, "每天" → 日/天; and whether money is asked."""
+def _units(rest: str, v: dict, words: list[tuple[int, int]] = ()) -> tuple[list[list[str]], bool, bool]:
+    """The units a value must carry ("多少吨" → 吨, "每天" → 日/天), whether money is asked, and
+    whether a measure word was."""
     units: list[list[str]] = []
     measures = "|".join(sorted(map(re.escape, v["measure_words"]), key=len, reverse=True))
     for m in re.finditer(rf"(?:多少|几)\s*(?:万|千|百)?\s*({measures})", rest):
         units.append(v["measure_words"][m.group(1)])
+    measured = bool(units)
     for marker, chars in v["rate_markers"].items():
         if marker in rest and chars not in units:
             units.append(chars)
-    return units, _find_any(rest, v["money_words"]) is not None
+    # "房租" asks for money; "住房租赁" only holds the characters
+    money = any(
+        not _crosses(m.start(), m.end(), words) for w in v["money_words"] for m in re.finditer(re.escape(w), rest)
+    )
+    return units, money, measured
 
 
 def _type_asked_not_filtered(u: Understanding, rest: str, v: dict) -> None:
@@ -329,8 +336,9 @@ def _refusal(rest: str, squashed: str, records: list[Declaration], v: dict) -> s
             continue
         if _DATE_BOUND_BEFORE_YEAR.search(rest[: m.start()]):
             continue  # "结束时间晚于2022年": a bound on 2021 forms' dates, not another year
-        # "2020 年没付完的款" describes a 2021 form; "2022 年的预算" or "2020 年度" asks for another year.
-        if tail.startswith("度") or asks_data:
+        # "2020 年没付完的款" describes a 2021 form; "2022 年的预算", "2019年的污水处理运营费" or
+        # "2020 年度" ask for another year (a year inside a project's name was matched with the name).
+        if tail.startswith(("度", "的")) or asks_data:
             return f"语料只包含聊城市 2021 年度的申报表，没有 {year} 年的数据。"
     if re.search(r"(?<!\d)20\d{2}(?!\d)", rest) is None and "去年" in rest:
         return "语料只包含聊城市 2021 年度的申报表，没有其他年度的数据。"

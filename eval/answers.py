@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from app.grounding import numbers, ungrounded
@@ -10,6 +11,13 @@ from eval.questions import load_questions
 from eval.report import markdown_table, percentile
 
 ANSWERABLE = ("fact", "aggregate", "known_item", "indicator", "similar")
+
+
+def contains_value(text: str, expected: str) -> bool:
+    """The expected value stands on its own in the answer: "10" is not found inside "2010" or "10.5"."""
+    head = r"(?<![\d.,])" if expected[:1].isdigit() else ""
+    tail = r"(?![\d]|[.,]\d)" if expected[-1:].isdigit() else ""
+    return re.search(head + re.escape(expected) + tail, text) is not None
 
 
 def grounded(answer, records_by_code) -> tuple[bool, list[float]]:
@@ -34,9 +42,9 @@ def evaluate_answers(answerer, split: str = "test") -> dict:
         row = {"id": q.id, "kind": q.kind, "refused": answer.refused, "grounded": ok_ground, "ungrounded_numbers": missing,
                "cites_gold": bool(cited & set(q.gold_codes)), "answer": answer.answer}
         if q.kind == "fact":
-            row["exact"] = (not answer.refused) and any(e in answer.answer for e in q.expect) and row["cites_gold"]
+            row["exact"] = (not answer.refused) and any(contains_value(answer.answer, e) for e in q.expect) and row["cites_gold"]
         elif q.kind == "aggregate":
-            row["exact"] = (not answer.refused) and all(e in answer.answer for e in q.expect) and cited == set(q.gold_codes)
+            row["exact"] = (not answer.refused) and all(contains_value(answer.answer, e) for e in q.expect) and cited == set(q.gold_codes)
         elif q.kind == "out_of_scope":
             row["exact"] = answer.refused
         rows.setdefault(q.kind, []).append(row)

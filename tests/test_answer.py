@@ -213,6 +213,28 @@ def test_field_words_inside_an_indicator_name(answerer, by_name):
     assert "≥300 元" in income.answer and "5000 亩" not in income.answer
 
 
+def test_rates_without_money_words_and_the_projects_own_words(answerer, records):
+    deposit = ask(answerer, "驻京办押金每年多少")
+    assert "6万元/年" in deposit.answer and "1次/年" not in deposit.answer
+    # the counted thing is named by the project's own words and its unit ("儿童福利院" is the unit)
+    road = ask(answerer, "儿童福利院道路硬化多少平方米")
+    assert road.kind == "indicator" and "1656" in road.answer and "96%" not in road.answer
+    # "住房租赁" holds the characters of 房租 but asks for no money
+    households = ask(answerer, "住房租赁补贴专项一共补贴多少户")
+    assert "8户" in households.answer
+
+
+def test_ranking_words_and_other_years_before_a_name(answerer, records):
+    ordered = sorted(records, key=lambda r: r.amount_yuan, reverse=True)
+    top = ask(answerer, "金额排名前三的项目")
+    assert [c.code for c in top.citations] == [r.code for r in ordered[:3]]
+    other_year = ask(answerer, "2020年的东昌湖维护费")
+    assert other_year.refused and "2020" in other_year.answer
+    # a year inside a project's name is part of the name
+    named = ask(answerer, "2020年应付未付余款的联系人")
+    assert not named.refused
+
+
 def test_typos_half_width_and_codes(answerer, by_name):
     r = by_name["污水处理运营费 1"]
     assert "43,900,000 元" in ask(answerer, "污水处里运营费1的金额?").answer
