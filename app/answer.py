@@ -185,8 +185,7 @@ class Answerer:
                 return self._identify_then_answer(question, u, content, scope=u.filters)
         if u.has_filters and not u.op and content and not re.search(r"项目\W*$", u.rest):
             # "政协党建经费对基层工作面貌的目标": a project inside the filter and one of its indicators
-            record = self._identify(u, content, scope=u.filters)[0]
-            if record is not None and self._named_indicators(record, u):
+            if record := self._described_with_indicator(u, content, scope=u.filters):
                 return self._about_projects(question, u, [record]), Conversation([record.code])
         if u.op or u.has_filters:
             chosen = u.filters.apply(self.records)
@@ -203,13 +202,11 @@ class Answerer:
             return self._aggregate(question, u, chosen, u.filters)
         if asks_value:
             return self._identify_then_answer(question, u, content)
-        if content:
-            # "福彩销售2的销量目标": no asking word, but a project and one of its indicators
-            record = self._identify(u, content)[0]
-            if record is not None and self._named_indicators(record, u):
-                answer = self._about_projects(question, u, [record])
-                answer.answer = f"（按描述匹配到的项目：{record.name}）\n" + answer.answer
-                return answer, Conversation([record.code])
+        if content and (record := self._described_with_indicator(u, content)):
+            # "档案馆裱糊档案的保存年限": no asking word, but a project and one of its indicators
+            answer = self._about_projects(question, u, [record])
+            answer.answer = f"（按描述匹配到的项目：{record.name}）\n" + answer.answer
+            return answer, Conversation([record.code])
         return self._search(question, u, content), state
 
     # ------------------------------------------------------------------ single projects
@@ -217,19 +214,20 @@ class Answerer:
     def _about_projects(self, question: str, u: Understanding, projects: list[Declaration]) -> Answer:
         if len(projects) == 1:
             r = projects[0]
+            named = self._named_indicators(r, u)
             if set(u.fields) & _STRONG_FIELDS:
-                fields = self._fields_outside_indicator_names(r, u)
-                if set(fields) & _STRONG_FIELDS or not self._named_indicators(r, u):
+                fields = self._fields_outside_indicator_names(u, named)
+                if set(fields) & _STRONG_FIELDS or not named:
                     return self._field_answer(question, projects, fields)
             asked = self._content_words(u)
             unexplained = asked and not u.fields and self._weighted_coverage(asked, r.code) < 0.5
-            if unexplained and not self._named_indicators(r, u) and not (u.units and self._unit_fitting(r, u)):
+            if unexplained and not named and not (u.units and self._unit_fitting(r, u)):
                 # "采供血管理耗材的招标结果", "东昌湖维护费的拆迁补偿标准": the project is there, what is
                 # asked about is not — its amount or cost row would be the nearest thing, not the answer
                 missing = "、".join(w for w in asked if not self._covered(w, r.code))
                 reason = f"{r.name}（{r.code}）的申报表中没有关于“{missing}”的内容，语料无法回答。"
                 return self._refuse(question, reason, [{"code": r.code, "name": r.name}])
-            indicators = self._matching_indicators(r, u)
+            indicators = self._matching_indicators(r, u, named)
             if indicators:
                 return self._indicator_answer(question, r, indicators)
             if u.fields:
@@ -238,10 +236,10 @@ class Answerer:
         fields = u.fields or ["amount_yuan"]
         return self._field_answer(question, projects, fields)
 
-    def _fields_outside_indicator_names(self, r: Declaration, u: Understanding) -> list[str]:
+    def _fields_outside_indicator_names(self, u: Understanding, named: list[Indicator]) -> list[str]:
         """Fields whose asking words are not part of an indicator the question names:
         "上级主管部门满意度" asks for a satisfaction rate, not for the 主管部门."""
-        names = [squash(i.name) for i in self._named_indicators(r, u)]
+        names = [squash(i.name) for i in named]
         inside = {f for f in u.fields for w in self._field_words.get(f, []) if w in u.rest and any(w in n for n in names)}
         return [f for f in u.fields if f not in inside]
 
@@ -269,9 +267,8 @@ class Answerer:
         best = max(o for o, _ in specific)
         return [ind for o, ind in specific if o == best]
 
-    def _matching_indicators(self, r: Declaration, u: Understanding) -> list[Indicator]:
+    def _matching_indicators(self, r: Declaration, u: Understanding, named: list[Indicator]) -> list[Indicator]:
         rest = re.sub(r"\d+", " ", u.rest)
-        named = self._named_indicators(r, u)
         by_unit = self._unit_fitting(r, u) if u.units else []
         if named and (not by_unit or _unit_fit(named[0], u) >= _unit_fit(by_unit[0], u)):
             return named
@@ -440,6 +437,11 @@ class Answerer:
         if self._weighted_coverage(content, top.code) < 0.5:
             return None, [w for w in content if not self._covered(w, top.code)], hits
         return self.by_code[top.code], [], hits
+
+    def _described_with_indicator(self, u: Understanding, content: list[str], scope: Filters | None = None):
+        """The project a description points to, when the question also names one of its indicators."""
+        record = self._identify(u, content, scope)[0]
+        return record if record is not None and self._named_indicators(record, u) else None
 
     def _identify_then_answer(
         self, question: str, u: Understanding, content: list[str], scope: Filters | None = None

@@ -199,9 +199,10 @@ def understand(question: str, records: list[Declaration]) -> Understanding:
     # What the question asks for, looked for outside the project's own name.
     u.refusal = _refusal(rest, squashed, records, v)
     u.drafting = _find_any(rest, v["drafting_markers"]) is not None
-    u.fields = _match_fields(rest, v["fields"], _plain_tokenizer().spans(rest), v["field_patterns"])
+    words = _plain_tokenizer().spans(rest)
+    u.fields = _match_fields(rest, v["fields"], words, v["field_patterns"])
     u.quantity = not u.fields and _find_any(rest, v["quantity_words"]) is not None
-    u.units, u.money, u.measured = _units(rest, v, _plain_tokenizer().spans(rest))
+    u.units, u.money, u.measured = _units(rest, v, words)
     for level2, words in v["indicator_hints"].items():
         if _find_any(rest, words):
             u.indicator_level2 = level2
@@ -257,8 +258,8 @@ def _match_fields(
                 break
             start = rest.find(word, start + 1)
     # "谁在具体实施", "哪个单位具体承担": asking words with others between them
-    for name, patterns in (patterns or {}).items():
-        for pattern in patterns:
+    for name, regexes in (patterns or {}).items():
+        for pattern in regexes:
             m = re.search(pattern, rest)
             if m and not any(claimed[m.start() : m.end()]) and name not in found:
                 found.append(name)
@@ -315,12 +316,8 @@ def _strip_vocabulary(rest: str, v: dict, filters: Filters) -> str:
 
 
 def _refusal(rest: str, squashed: str, records: list[Declaration], v: dict) -> str | None:
-    for word in v["unsupported_fields"]:
-        if word in rest:
-            return (
-                f"申报表只记录预算金额和绩效目标，没有“{word}”这类执行或评价信息，语料中无法回答。"
-            )
-    for pattern in v["unsupported_patterns"]:
+    unsupported = [re.escape(w) for w in v["unsupported_fields"]] + v["unsupported_patterns"]
+    for pattern in unsupported:
         if m := re.search(pattern, rest):
             return f"申报表只记录预算金额和绩效目标，没有“{m.group(0)}”这类执行或评价信息，语料中无法回答。"
     for word in v["unsupported_requests"]:
