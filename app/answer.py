@@ -135,6 +135,7 @@ class Answerer:
         # two to four characters of its own before the kind of organisation, not across 市/的/和
         suffixes = "|".join(map(re.escape, v["entity_suffixes"]))
         self._entity = re.compile(rf"([^\s\W\d市省县区的和与及]{{2,4}}?)(?:{suffixes})")
+        understand("预热", self.records)  # loads jieba's general dictionary now, not on the first question
 
     # ------------------------------------------------------------------ entry point
 
