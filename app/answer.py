@@ -216,19 +216,20 @@ class Answerer:
         if len(projects) == 1:
             r = projects[0]
             named = self._named_indicators(r, u)
+            by_unit = self._unit_fitting(r, u) if u.units else []
             if set(u.fields) & _STRONG_FIELDS:
                 fields = self._fields_outside_indicator_names(u, named)
                 if set(fields) & _STRONG_FIELDS or not named:
                     return self._field_answer(question, projects, fields)
             asked = self._content_words(u)
             unexplained = asked and not u.fields and self._weighted_coverage(asked, r.code) < 0.5
-            if unexplained and not named and not (u.units and self._unit_fitting(r, u)):
+            if unexplained and not named and not by_unit:
                 # "采供血管理耗材的招标结果", "东昌湖维护费的拆迁补偿标准": the project is there, what is
                 # asked about is not — its amount or cost row would be the nearest thing, not the answer
                 missing = "、".join(w for w in asked if not self._covered(w, r.code))
                 reason = f"{r.name}（{r.code}）的申报表中没有关于“{missing}”的内容，语料无法回答。"
                 return self._refuse(question, reason, [{"code": r.code, "name": r.name}])
-            indicators = self._matching_indicators(r, u, named)
+            indicators = self._matching_indicators(r, u, named, by_unit)
             if indicators:
                 return self._indicator_answer(question, r, indicators)
             if u.fields:
@@ -268,9 +269,10 @@ class Answerer:
         best = max(o for o, _ in specific)
         return [ind for o, ind in specific if o == best]
 
-    def _matching_indicators(self, r: Declaration, u: Understanding, named: list[Indicator]) -> list[Indicator]:
+    def _matching_indicators(
+        self, r: Declaration, u: Understanding, named: list[Indicator], by_unit: list[Indicator]
+    ) -> list[Indicator]:
         rest = re.sub(r"\d+", " ", u.rest)
-        by_unit = self._unit_fitting(r, u) if u.units else []
         if named and (not by_unit or _unit_fit(named[0], u) >= _unit_fit(by_unit[0], u)):
             return named
         if by_unit:

@@ -220,8 +220,9 @@ def understand(question: str, records: list[Declaration]) -> Understanding:
         u.group_by = "department"
     elif re.search(r"(哪个|哪些|各个|各|每个)科室?", rest) and "科" in rest:
         u.group_by = "section"
-    u.filters = _filters(rest, records, v)
-    _type_asked_not_filtered(u, rest, v)
+    asked_kinds = _kinds_asked(rest, v, u.op)
+    u.fields += [k for k in asked_kinds if k not in u.fields]
+    u.filters = _filters(rest, records, v, asked_kinds)
     if u.op is None and not u.names and not u.codes and _find_any(rest, v["totalizers"]):
         # "司法局一共报了多少钱", "发展类项目一共几个": the words around 一共 vary, the intent does not
         if "amount_yuan" in u.fields:
@@ -284,15 +285,14 @@ def _units(rest: str, v: dict, words: list[tuple[int, int]] = ()) -> tuple[list[
     return units, money, measured
 
 
-def _type_asked_not_filtered(u: Understanding, rest: str, v: dict) -> None:
-    """"是经常性的还是一次性的", "是一次性项目吗" ask for the type; they do not filter by it."""
+def _kinds_asked(rest: str, v: dict, op: str | None) -> list[str]:
+    """"是经常性的还是一次性的", "是一次性项目吗" ask for the type (or category); they do not filter by it."""
+    asked = []
     for key, mapping in (("project_type", v["project_types"]), ("category", v["categories"])):
         words = [w for w in mapping if w in rest]
-        named = len({mapping[w] for w in words}) >= 2 or (words and not u.op and re.search("吗|还是|是不是|是否", rest))
-        if named:
-            setattr(u.filters, key, None)
-            if key not in u.fields:
-                u.fields.append(key)
+        if len({mapping[w] for w in words}) >= 2 or (words and not op and re.search("吗|还是|是不是|是否", rest)):
+            asked.append(key)
+    return asked
 
 
 def _strip_vocabulary(rest: str, v: dict, filters: Filters) -> str:
@@ -346,7 +346,7 @@ def _refusal(rest: str, squashed: str, records: list[Declaration], v: dict) -> s
     return None
 
 
-def _filters(rest: str, records: list[Declaration], v: dict) -> Filters:
+def _filters(rest: str, records: list[Declaration], v: dict, asked_kinds: list[str] = ()) -> Filters:
     f = Filters()
     sections = {r.section for r in records if r.section}
     for s in sorted(sections, key=len, reverse=True):
@@ -363,10 +363,10 @@ def _filters(rest: str, records: list[Declaration], v: dict) -> Filters:
         f.department = departments[hit]
     # "一次性项目", "经常性的"; not "一次性采血袋" or "一次性补偿金"
     word = _find_any(rest, list(v["project_types"]))
-    if word and re.search(re.escape(word) + r"(?:项目|的|支出|类|$)", rest):
+    if word and "project_type" not in asked_kinds and re.search(re.escape(word) + r"(?:项目|的|支出|类|$)", rest):
         f.project_type = v["project_types"][word]
     word = _find_any(rest, list(v["categories"]))
-    if word and re.search(re.escape(word) + r"(?:项目|的|支出|$)", rest):
+    if word and "category" not in asked_kinds and re.search(re.escape(word) + r"(?:项目|的|支出|$)", rest):
         f.category = v["categories"][word]
     m = _BETWEEN.search(rest)
     if m:
