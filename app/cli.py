@@ -129,13 +129,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
     index = _open(args)
     suites = set(args.suites.split(","))
     if "retrieval" in suites:
+        from embeddings import data_dir
+        from eval.baselines import baseline_embedder, build_baselines
         from eval.retrieval import evaluate_retrieval, retrieval_table
 
-        results = evaluate_retrieval(index, split=args.split, modes=tuple(args.modes.split(",")))
-        print(f"检索评测（{args.split}，{results['n_questions']} 个问题）")
+        baselines = None
+        if not args.no_baselines:
+            home = data_dir(args.data_dir)
+            baselines = build_baselines(index.records, baseline_embedder(index.embedder), cache_dir=home / "eval-cache")
+        results = evaluate_retrieval(index, split=args.split, modes=tuple(args.modes.split(",")), baselines=baselines)
+        print(f"检索评测（{args.split}，{results['n_questions']} 个问题；基线向量模型 {results['baseline_model_id']}）")
         print(retrieval_table(results))
         print(f"结果已写入 {write_results(f'retrieval-{args.split}', results)}", file=sys.stderr)
-    if "answers" in suites:
+    if "answers" in suites and args.split != "heldout":
         from app.answer import Answerer
         from eval.answers import answers_table, evaluate_answers
 
@@ -143,7 +149,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"\n问答评测（{args.split}）")
         print(answers_table(results))
         print(f"结果已写入 {write_results(f'answers-{args.split}', results)}", file=sys.stderr)
-    if "suggest" in suites:
+    if "suggest" in suites and args.split != "heldout":
         from eval.suggest import evaluate_suggest, suggest_table
 
         results = evaluate_suggest(index, split=args.split)
@@ -350,8 +356,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="评测：检索（各方式、各题型）与问答")
     _common(p)
     p.add_argument("--suites", default="retrieval,answers,suggest", help="逗号分隔：retrieval,answers,suggest")
-    p.add_argument("--split", choices=["dev", "test", "test2", "test3", "test4", "test5", "all"], default="test")
+    p.add_argument("--split", choices=["dev", "test", "test2", "test3", "test4", "test5", "heldout", "all"], default="test",
+                   help="heldout：只含 retrieval-heldout.jsonl 的留出部分（检索评测）")
     p.add_argument("--modes", default="bm25,dense,hybrid", help="逗号分隔：bm25,dense,hybrid")
+    p.add_argument("--no-baselines", action="store_true", help="检索评测不计算基线（bm25s 全表、稠密、RRF 集成）")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("bench", help="规模基准：1k/10k/100k 片段的构建时间、索引大小、内存与查询延迟")
