@@ -92,3 +92,17 @@ def chunk_records(records: list[Declaration]) -> list[Chunk]:
     for r in records:
         chunks.extend(chunk_record(r, start_id=len(chunks)))
     return chunks
+
+
+def form_text(r: Declaration) -> str:
+    """The whole form as one text: the unit "find comparable projects" ranks.
+
+    Per-field chunks find the one passage a known item is described by; a project that is
+    comparable overall (same purpose, same kind of indicator table) shows it across many fields,
+    which only a whole-form representation sees at once.
+    """
+    parts = [meta_text(r)]
+    parts += [getattr(r, f) for f in TEXT_FIELDS]
+    parts += [s.content for s in r.schedule]
+    parts += [f"{i.level1}-{i.level2 or '未分类'}-{i.name}: {i.value_annual}" for i in r.indicators]
+    return "\n".join(p for p in parts if p)

@@ -52,3 +52,104 @@ class Fusion:
                 contribution = (s - lo) / (hi - lo) if hi > lo else np.zeros_like(s)
             fused += weight * contribution
         return fused
+
+
+# ---------------------------------------------------------------- project level
+
+PROJECT_LISTS = ("chunks", "form_bm25", "chunk_bm25_sum")
+"""The project rankings hybrid search fuses:
+
+- ``chunks``: the chunk-level fusion above (per-field chunks, BM25 and dense), a project ranked by its best chunk;
+- ``form_bm25``: BM25 over the whole form's text, one document per project;
+- ``chunk_bm25_sum``: the project's best few chunk BM25 scores summed with decaying weights, so a project
+  that matches in several places ranks above one that matches once.
+"""
+
+
+@dataclass
+class ProjectFusion:
+    profiles: dict[str, dict[str, float]]
+    indicator_triggers: list[str]
+    rrf_k: int = 60
+    aggregate_top: int = 3
+    aggregate_decay: float = 0.5
+
+    def __post_init__(self) -> None:
+        if "default" not in self.profiles:
+            raise ValueError("fusion profiles need a 'default' profile")
+        for name, weights in self.profiles.items():
+            unknown = set(weights) - set(PROJECT_LISTS)
+            if unknown:
+                raise ValueError(f"fusion profile {name!r}: unknown lists {sorted(unknown)}; known: {PROJECT_LISTS}")
+            if any(not isinstance(w, (int, float)) or w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
+                raise ValueError(f"fusion profile {name!r}: weights must be non-negative and not all zero")
+        if not all(isinstance(t, str) and t for t in self.indicator_triggers):
+            raise ValueError("indicator_triggers must be non-empty strings")
+        if self.rrf_k < 1 or self.aggregate_top < 1 or not 0 < self.aggregate_decay <= 1:
+            raise ValueError("rrf_k and the aggregate's top must be ≥ 1, its decay in (0, 1]")
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ProjectFusion":
+        agg = d.get("chunk_bm25_aggregate", {})
+        return cls(
+            profiles={k: {n: float(w) for n, w in v.items()} for k, v in d["profiles"].items()},
+            indicator_triggers=list(d.get("indicator_triggers", [])),
+            rrf_k=int(d.get("rrf_k", 60)),
+            aggregate_top=int(agg.get("top", 3)),
+            aggregate_decay=float(agg.get("decay", 0.5)),
+        )
+
+    @classmethod
+    def packaged(cls) -> "ProjectFusion":
+        import json
+        from importlib import resources
+
+        text = resources.files("index").joinpath("data/fusion.json").read_text(encoding="utf-8")
+        try:
+            return cls.from_dict(json.loads(text))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"index/data/fusion.json is invalid: {exc}") from None
+
+    def to_dict(self) -> dict:
+        return {
+            "rrf_k": self.rrf_k,
+            "chunk_bm25_aggregate": {"top": self.aggregate_top, "decay": self.aggregate_decay},
+            "profiles": self.profiles,
+            "indicator_triggers": self.indicator_triggers,
+        }
+
+    def profile(self, query: str) -> str:
+        """Indicator-oriented queries ("这类项目指标怎么设") lean on exact indicator words."""
+        if "indicator" in self.profiles and any(t in query for t in self.indicator_triggers):
+            return "indicator"
+        return "default"
+
+    def join(self, lists: dict[str, np.ndarray], allowed: np.ndarray, profile: str) -> np.ndarray:
+        """Fused score per project; projects outside `allowed` (a boolean mask) score 0."""
+        fused = np.zeros(len(allowed), dtype=np.float64)
+        for name, weight in self.profiles[profile].items():
+            if weight <= 0:
+                continue
+            s = np.where(allowed, lists[name], 0.0)
+            order = np.argsort(-s, kind="stable")
+            ranks = np.empty(len(s), dtype=np.float64)
+            ranks[order] = np.arange(1, len(s) + 1)
+            contribution = weight / (self.rrf_k + ranks)
+            contribution[s <= 0] = 0.0
+            fused += contribution
+        return fused
+
+    def aggregate(self, chunk_scores: np.ndarray, chunk_project: np.ndarray, n_projects: int) -> np.ndarray:
+        """Per project: its `top` best positive chunk scores, weighted 1, decay, decay², …"""
+        out = np.zeros(n_projects, dtype=np.float64)
+        positive = np.nonzero(chunk_scores > 0)[0]
+        if len(positive) == 0:
+            return out
+        projects, scores = chunk_project[positive], chunk_scores[positive].astype(np.float64)
+        order = np.lexsort((-scores, projects))
+        projects, scores = projects[order], scores[order]
+        starts = np.r_[0, np.nonzero(np.diff(projects))[0] + 1]
+        within = np.arange(len(projects)) - np.repeat(starts, np.diff(np.r_[starts, len(projects)]))
+        keep = within < self.aggregate_top
+        np.add.at(out, projects[keep], scores[keep] * self.aggregate_decay ** within[keep])
+        return out

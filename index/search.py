@@ -18,9 +18,9 @@ import numpy as np
 
 from corpus import Declaration
 from embeddings.home import replace_directory
-from index.chunks import Chunk, chunk_records
+from index.chunks import Chunk, chunk_records, form_text
 from index.filters import Filters
-from index.fusion import Fusion
+from index.fusion import Fusion, ProjectFusion
 from index.tokenize import ChineseTokenizer, domain_terms
 
 FORMAT_VERSION = 1
@@ -94,6 +94,8 @@ class SearchIndex:
         embedder,
         fusion: Fusion | None = None,
         manifest: dict | None = None,
+        forms_bm25=None,
+        project_fusion: ProjectFusion | None = None,
     ):
         import faiss
 
@@ -111,6 +113,19 @@ class SearchIndex:
         self.faiss = _faiss_index(vectors)
         self._chunk_seq = np.array([c.seq for c in chunks], dtype=np.int64)
         self._vocab = set(getattr(bm25, "vocab_dict", {}) or {})
+        # Project level: position of each chunk's project in self.records, and a BM25 over whole forms.
+        position = {r.seq: i for i, r in enumerate(records)}
+        self._chunk_project = np.array([position[c.seq] for c in chunks], dtype=np.int64)
+        self.project_fusion = project_fusion or ProjectFusion.packaged()
+        self.forms_bm25 = forms_bm25 if forms_bm25 is not None else self._build_forms_bm25()
+        self._forms_vocab = set(getattr(self.forms_bm25, "vocab_dict", {}) or {})
+
+    def _build_forms_bm25(self):
+        import bm25s
+
+        forms_bm25 = bm25s.BM25()
+        forms_bm25.index([self.tokenizer(form_text(r)) for r in self.records], show_progress=False)
+        return forms_bm25
 
     # ------------------------------------------------------------ building
 
@@ -152,6 +167,7 @@ class SearchIndex:
             np.save(tmp / "vectors.npy", self.vectors)
             (tmp / "terms.txt").write_text("\n".join(self.tokenizer.terms), encoding="utf-8")
             self.bm25.save(str(tmp / "bm25"), show_progress=False)
+            self.forms_bm25.save(str(tmp / "forms_bm25"), show_progress=False)
             manifest = dict(self.manifest, fusion=self.fusion.to_dict())
             (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
             replace_directory(tmp, directory)
@@ -192,8 +208,12 @@ class SearchIndex:
         vectors = np.load(directory / "vectors.npy")
         terms = (directory / "terms.txt").read_text(encoding="utf-8").split("\n")
         bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False)
+        # Derived from the records alone: an index saved before it existed gets it built here (about a second).
+        forms = directory / "forms_bm25"
+        forms_bm25 = bm25s.BM25.load(str(forms), show_progress=False) if forms.is_dir() else None
         # The manifest records the fusion it was built with; queries use the current default.
-        return cls(records, chunks, vectors, ChineseTokenizer([t for t in terms if t]), bm25, embedder, None, manifest)
+        tokenizer = ChineseTokenizer([t for t in terms if t])
+        return cls(records, chunks, vectors, tokenizer, bm25, embedder, None, manifest, forms_bm25)
 
     # ------------------------------------------------------------ searching
 
@@ -218,6 +238,11 @@ class SearchIndex:
 
     def chunk_scores(self, query: str, mode: str = "hybrid", filters: Filters | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(candidate chunk ids, their scores) for one query."""
+        candidates, scores, _ = self._chunk_scores(query, mode, filters)
+        return candidates, scores
+
+    def _chunk_scores(self, query: str, mode: str, filters: Filters | None):
+        """(candidate chunk ids, their scores, each list's scores over all chunks)."""
         if mode not in MODES:
             raise SearchError(f"未知的检索方式“{mode}”，可选：{'、'.join(MODES)}。")
         query = (query or "").strip()
@@ -228,7 +253,7 @@ class SearchIndex:
             seqs = np.array([r.seq for r in self.records if filters.accepts(r)], dtype=np.int64)
             allowed = np.nonzero(np.isin(self._chunk_seq, seqs))[0]
             if len(allowed) == 0:
-                return allowed, np.zeros(0)
+                return allowed, np.zeros(0), {}
         candidates = allowed if allowed is not None else np.arange(len(self.chunks))
         scores: dict[str, np.ndarray] = {}
         if mode in ("hybrid", "bm25"):
@@ -236,11 +261,44 @@ class SearchIndex:
         if mode in ("hybrid", "dense"):
             scores["dense"] = self._dense_scores(query, allowed)
         if mode == "hybrid":
-            return candidates, self.fusion.join(scores, candidates)
+            return candidates, self.fusion.join(scores, candidates), scores
         only = scores[mode][candidates].astype(np.float64)
-        return candidates, only
+        return candidates, only, scores
+
+    def _forms_bm25_scores(self, query: str) -> np.ndarray:
+        tokens = [t for t in self.tokenizer.query(query) if t in self._forms_vocab]
+        if not tokens:
+            return np.zeros(len(self.records), dtype=np.float64)
+        return np.asarray(self.forms_bm25.get_scores(tokens), dtype=np.float64)
+
+    def project_scores(self, query: str, filters: Filters | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Hybrid at the project level: (fused score per record, candidate chunk ids, their fused chunk scores).
+
+        Projects are ranked by fusing three rankings of projects (index/data/fusion.json): the best
+        per-field chunk (BM25 + dense), BM25 over the whole form, and the sum of the project's best
+        chunk BM25 scores; indicator-oriented queries weigh the last one in.
+        """
+        candidates, chunk_fused, parts = self._chunk_scores(query, "hybrid", filters)
+        n = len(self.records)
+        if len(candidates) == 0:
+            return np.zeros(n), candidates, chunk_fused
+        allowed = np.zeros(n, dtype=bool)
+        allowed[self._chunk_project[candidates]] = True
+        best_chunk = np.zeros(n, dtype=np.float64)
+        np.maximum.at(best_chunk, self._chunk_project[candidates], chunk_fused)
+        pf = self.project_fusion
+        bm25_in = np.zeros(len(self.chunks), dtype=np.float64)
+        bm25_in[candidates] = parts["bm25"][candidates]
+        lists = {
+            "chunks": best_chunk,
+            "form_bm25": self._forms_bm25_scores(query),
+            "chunk_bm25_sum": pf.aggregate(bm25_in, self._chunk_project, n),
+        }
+        return pf.join(lists, allowed, pf.profile(query)), candidates, chunk_fused
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
+        if mode == "hybrid":
+            return self._search_projects(query, k, filters)
         candidates, scores = self.chunk_scores(query, mode, filters)
         if len(candidates) == 0:
             return []
@@ -260,6 +318,24 @@ class SearchIndex:
             else:
                 hit.chunk_ids.append(chunk.id)
         return sorted(best.values(), key=lambda h: -h.score)[:k]
+
+    def _search_projects(self, query: str, k: int, filters: Filters | None) -> list[Hit]:
+        fused, candidates, chunk_fused = self.project_scores(query, filters)
+        ranked = [int(i) for i in np.argsort(-fused, kind="stable")[:k] if fused[i] > 0]
+        if not ranked:
+            return []
+        # each project's chunks, best first: the first one gives the field and snippet shown
+        mine = np.isin(self._chunk_project[candidates], ranked)
+        ids, scores = candidates[mine], chunk_fused[mine]
+        chunks_of: dict[int, list[int]] = {}
+        for cid in ids[np.argsort(-scores, kind="stable")]:
+            chunks_of.setdefault(int(self._chunk_project[cid]), []).append(int(cid))
+        hits = []
+        for project in ranked:
+            r = self.records[project]
+            best = self.chunks[chunks_of[project][0]]
+            hits.append(Hit(r.code, r.name, float(fused[project]), best.field, snippet(best.text, query), r.seq, chunks_of[project]))
+        return hits
 
 
 def snippet(text: str, query: str, width: int = _SNIPPET) -> str:
