@@ -165,3 +165,139 @@ def test_any_local_sentence_transformer_directory_works(home, embedder, tmp_path
     other = Embedder(str(copy))
     assert other.model_id == str(copy.resolve())
     assert np.allclose(other.encode_queries(["测试"]), embedder.encode_queries(["测试"]), atol=1e-5)
+
+
+# ---------------------------------------------------------------- project-level hybrid (issue 13)
+
+from index.fusion import PROJECT_LISTS, ProjectFusion  # noqa: E402
+
+
+def test_packaged_project_fusion_is_valid_and_rejects_bad_configs():
+    pf = ProjectFusion.packaged()
+    assert set(pf.profiles) >= {"default", "indicator"} and pf.indicator_triggers
+    assert all(set(w) <= set(PROJECT_LISTS) for w in pf.profiles.values())
+    assert ProjectFusion.from_dict(json.loads(json.dumps(pf.to_dict()))) == pf
+    good = pf.to_dict()
+    for broken in (
+        dict(good, profiles={"indicator": {"chunks": 1}}),  # no default
+        dict(good, profiles={"default": {"chunks": 1, "colbert": 1}}),  # unknown list
+        dict(good, profiles={"default": {"chunks": -1}}),
+        dict(good, profiles={"default": {"chunks": 0}}),
+        dict(good, rrf_k=0),
+        dict(good, chunk_bm25_aggregate={"top": 3, "decay": 0}),
+        dict(good, indicator_triggers=[""]),
+    ):
+        with pytest.raises(ValueError):
+            ProjectFusion.from_dict(broken)
+
+
+def test_profile_follows_indicator_words():
+    pf = ProjectFusion.packaged()
+    assert pf.profile("培训项目的满意度指标怎么设") == "indicator"
+    assert pf.profile("给困难群众发救助金的项目") == "default"
+
+
+def test_aggregate_sums_a_projects_best_chunks_with_decay():
+    pf = ProjectFusion(profiles={"default": {"chunks": 1}}, indicator_triggers=["指标"], aggregate_top=2, aggregate_decay=0.5)
+    chunk_scores = np.array([3.0, 1.0, 2.0, 0.0, 5.0, -1.0])
+    chunk_project = np.array([0, 0, 0, 1, 2, 2])
+    # project 0: 3 + 0.5*2 (the third chunk is beyond top 2); project 1: nothing positive; project 2: 5
+    assert np.allclose(pf.aggregate(chunk_scores, chunk_project, 4), [4.0, 0.0, 5.0, 0.0])
+
+
+def test_project_join_ignores_disallowed_and_unmatched_projects():
+    pf = ProjectFusion(profiles={"default": {"chunks": 1, "form_bm25": 1}}, indicator_triggers=["指标"], rrf_k=1)
+    lists = {"chunks": np.array([0.9, 0.5, 0.0]), "form_bm25": np.array([0.0, 2.0, 1.0])}
+    fused = pf.join(lists, np.array([True, True, False]), "default")
+    assert fused[2] == 0 and fused[1] > fused[0] > 0  # 1 is first in one list and second in the other
+
+
+def test_hybrid_hits_are_projects_with_their_own_best_chunk(index):
+    hits = index.search("组织教师培训，提升教学质量", k=8)
+    assert len(hits) == 8 and len({h.code for h in hits}) == 8
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    for h in hits:
+        assert h.chunk_ids and all(index.chunks[c].code == h.code for c in h.chunk_ids)
+        assert index.chunks[h.chunk_ids[0]].field == h.field and h.snippet
+
+
+def test_project_level_fusion_keeps_known_items_first(index):
+    # whole-form and summed lists must not push a precisely described project down
+    for query, expected in [("驻京办在北京租房和交物业费", "租房物业费"), ("血站买检测试剂和采血袋", "采供血管理耗材")]:
+        assert index.search(query, k=3)[0].name == expected
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(section="社会保障科"),
+        Filters(department="聊城市教育和体育局"),
+        Filters(project_type="一次性项目"),
+        Filters(category="资本类项目支出"),
+        Filters(min_amount=1_000_000, max_amount=5_000_000),
+        Filters(end_year="2021"),
+    ],
+)
+def test_filters_are_exact_in_every_mode(index, filters):
+    for mode in ("hybrid", "bm25", "dense"):
+        hits = index.search("培训和设备购置项目的绩效指标", k=50, mode=mode, filters=filters)
+        assert hits, (mode, filters)
+        assert all(filters.accepts(index.by_code[h.code]) for h in hits), (mode, filters)
+    hybrid = {h.code for h in index.search("培训和设备购置项目的绩效指标", k=100, filters=filters)}
+    assert hybrid == {r.code for r in index.records if filters.accepts(r)}  # every accepted project can be found
+
+
+def test_whole_form_bm25_is_saved_and_rebuilt_for_older_indexes(tmp_path, tiny_corpus, embedder):
+    home = tmp_path / "home"
+    built = open_index(home=home, embedder=embedder, corpus_files=[tiny_corpus], progress=False)
+    assert (home / "index" / "forms_bm25").is_dir()
+    shutil.rmtree(home / "index" / "forms_bm25")  # an index saved before the artefact existed
+    older = SearchIndex.load(home / "index", embedder)
+    assert [h.code for h in older.search("污水处理测试项目", k=2)] == [h.code for h in built.search("污水处理测试项目", k=2)]
+
+
+# ---------------------------------------------------------------- evaluation harness and baselines
+
+
+def test_per_query_metrics_agree_with_ranx():
+    from ranx import Qrels, Run, evaluate
+
+    from eval.retrieval import per_query
+
+    rel = {"a": 2, "b": 1, "c": 1}
+    ranked = ["x", "b", "a", "y"]
+    ours = per_query(ranked, rel)
+    theirs = evaluate(Qrels({"q": rel}), Run({"q": {c: 10.0 - i for i, c in enumerate(ranked)}}), ["ndcg@10", "mrr@10", "recall@5"])
+    assert ours["ndcg@10"] == pytest.approx(theirs["ndcg@10"]) and ours["mrr@10"] == pytest.approx(theirs["mrr@10"])
+    assert ours["recall@5"] == pytest.approx(theirs["recall@5"])
+
+
+def test_graded_queries_load_with_both_splits_and_valid_codes(records):
+    from eval.retrieval import load_graded, query_sets
+
+    codes = {r.code for r in records}
+    dev, heldout = load_graded("dev"), load_graded("heldout")
+    assert len(dev) + len(heldout) >= 80 and dev and heldout
+    assert not {q.id for q in dev} & {q.id for q in heldout}
+    assert all(set(q.relevance) <= codes and 2 in q.relevance.values() for q in dev + heldout)
+    assert {q.kind for q in dev + heldout} == {"similar", "indicator"}
+    assert set(query_sets("heldout")) == {"graded"} and set(query_sets("dev")) == {"questions", "graded"}
+
+
+def test_baselines_rank_forms(records, embedder):
+    from eval.baselines import ChunkedForms, DenseFaiss, RRFEnsemble, WholeFormBM25, _Jieba, split_text
+
+    text = "甲。" * 300
+    pieces = split_text(text)
+    assert all(len(p) <= 250 for p in pieces) and len(pieces) > 2
+    sample = [r for r in records if r.name.startswith(("污水处理运营费", "采供血", "租房物业费", "法律顾问"))]
+    tokenize = _Jieba()
+    assert WholeFormBM25(sample, tokenize).search("污水处理", k=2)[0].code in {r.code for r in sample if "污水" in r.name}
+    chunks = ChunkedForms(sample, embedder, cache_dir=None)
+    for system in (DenseFaiss(chunks), RRFEnsemble(chunks, tokenize)):
+        hits = system.search("血站采购检测试剂", k=3)
+        assert len({h.code for h in hits}) == len(hits) and index_name(sample, hits[0].code) == "采供血管理耗材"
+
+
+def index_name(records, code):
+    return next(r.name for r in records if r.code == code)
