@@ -111,6 +111,7 @@ def evaluate_retrieval(index, split: str = "test", modes=("bm25", "dense", "hybr
         "split": split,
         "n_questions": sum(len(v) for v in sets.values()),
         "fusion": index.fusion.to_dict(),
+        "project_fusion": index.project_fusion.to_dict() if hasattr(index, "project_fusion") else None,
         "model_id": index.embedder.model_id,
         "systems": [name for name, _ in _systems(index, modes, baselines)],
         "sets": {},

@@ -140,16 +140,24 @@ class ProjectFusion:
         return fused
 
     def aggregate(self, chunk_scores: np.ndarray, chunk_project: np.ndarray, n_projects: int) -> np.ndarray:
-        """Per project: its `top` best positive chunk scores, weighted 1, decay, decay², …"""
+        """Per project: its `top` best positive chunk scores, weighted 1, decay, decay², …
+
+        Takes each project's best remaining chunk `top` times (a few passes of np.maximum.at) instead of
+        sorting all matching chunks: at 100,000 chunks that is several times cheaper.
+        """
         out = np.zeros(n_projects, dtype=np.float64)
         positive = np.nonzero(chunk_scores > 0)[0]
-        if len(positive) == 0:
-            return out
         projects, scores = chunk_project[positive], chunk_scores[positive].astype(np.float64)
-        order = np.lexsort((-scores, projects))
-        projects, scores = projects[order], scores[order]
-        starts = np.r_[0, np.nonzero(np.diff(projects))[0] + 1]
-        within = np.arange(len(projects)) - np.repeat(starts, np.diff(np.r_[starts, len(projects)]))
-        keep = within < self.aggregate_top
-        np.add.at(out, projects[keep], scores[keep] * self.aggregate_decay ** within[keep])
+        for step in range(self.aggregate_top):
+            if len(scores) == 0:
+                break
+            best = np.zeros(n_projects, dtype=np.float64)
+            np.maximum.at(best, projects, scores)
+            out += best * self.aggregate_decay**step
+            # drop one chunk per project that reached its best (ties: the first one)
+            at_best = np.nonzero(scores == best[projects])[0]
+            _, first = np.unique(projects[at_best], return_index=True)
+            keep = np.ones(len(scores), dtype=bool)
+            keep[at_best[first]] = False
+            projects, scores = projects[keep], scores[keep]
         return out

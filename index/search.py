@@ -168,7 +168,7 @@ class SearchIndex:
             (tmp / "terms.txt").write_text("\n".join(self.tokenizer.terms), encoding="utf-8")
             self.bm25.save(str(tmp / "bm25"), show_progress=False)
             self.forms_bm25.save(str(tmp / "forms_bm25"), show_progress=False)
-            manifest = dict(self.manifest, fusion=self.fusion.to_dict())
+            manifest = dict(self.manifest, fusion=self.fusion.to_dict(), project_fusion=self.project_fusion.to_dict())
             (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
             replace_directory(tmp, directory)
         except BaseException:
@@ -287,14 +287,14 @@ class SearchIndex:
         best_chunk = np.zeros(n, dtype=np.float64)
         np.maximum.at(best_chunk, self._chunk_project[candidates], chunk_fused)
         pf = self.project_fusion
-        bm25_in = np.zeros(len(self.chunks), dtype=np.float64)
-        bm25_in[candidates] = parts["bm25"][candidates]
-        lists = {
-            "chunks": best_chunk,
-            "form_bm25": self._forms_bm25_scores(query),
-            "chunk_bm25_sum": pf.aggregate(bm25_in, self._chunk_project, n),
-        }
-        return pf.join(lists, allowed, pf.profile(query)), candidates, chunk_fused
+        profile = pf.profile(query)
+        wanted = {name for name, weight in pf.profiles[profile].items() if weight > 0}
+        lists = {"chunks": best_chunk}
+        if "form_bm25" in wanted:
+            lists["form_bm25"] = self._forms_bm25_scores(query)
+        if "chunk_bm25_sum" in wanted:  # computed only when the profile uses it: it costs most at scale
+            lists["chunk_bm25_sum"] = pf.aggregate(parts["bm25"][candidates], self._chunk_project[candidates], n)
+        return pf.join(lists, allowed, profile), candidates, chunk_fused
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
         if mode == "hybrid":
