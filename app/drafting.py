@@ -371,7 +371,7 @@ def to_xlsx(rows: list[list[str]], path) -> None:
 
 
 def suggest_for_question(answerer, question: str):
-    from app.answer import Answer, Citation
+    from app.answer_model import Answer, Citation
 
     topic = re.sub("|".join(map(re.escape, ("三级指标", "绩效指标", "指标", "一般", "设哪些", "怎么设", "怎么写", "怎么定", "参考", "？", "?"))), " ", question)
     suggestion = suggest(answerer.index, Draft(description=topic.strip() or question))

@@ -20,10 +20,17 @@ def contains_value(text: str, expected: str) -> bool:
     return re.search(head + re.escape(expected) + tail, text) is not None
 
 
+def _chinese_numbers(text: str) -> list[float]:
+    """"一亿", "十万": numbers the asker wrote in Chinese numerals (their own, so grounded)."""
+    from app.understand import cn_number
+
+    return [cn_number(m) for m in re.findall(r"[一二两三四五六七八九十百千]+", text or "")]
+
+
 def grounded(answer, records_by_code) -> tuple[bool, list[float]]:
     """Is each number of the answer in a cited record, derived from them, or the asker's own?"""
     cited = [records_by_code[c.code] for c in answer.citations if c.code in records_by_code]
-    asked = {n * scale for n in numbers(answer.question) for scale in (1, 1e3, 1e4, 1e8)}
+    asked = {n * scale for n in numbers(answer.question) + _chinese_numbers(answer.question) for scale in (1, 1e3, 1e4, 1e8)}
     missing = ungrounded(answer.answer, cited, extra=asked)
     return not missing, missing
 

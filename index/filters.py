@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from corpus import Declaration
+from corpus.labels import FIELD_NAMES_ZH
 
 
 @dataclass
@@ -22,6 +23,9 @@ class Filters:
     end_before: str | None = None
     end_year: str | None = None
     start_year: str | None = None
+    end_on: str | None = None  # "一直到2022年12月31日"
+    blank: str | None = None  # a field the form left empty ("项目分类一栏空着")
+    codes: tuple[str, ...] | None = None  # projects a conversation already listed
 
     def accepts(self, r: Declaration) -> bool:
         def has(value: str | None, wanted: str | None) -> bool:
@@ -40,6 +44,9 @@ class Filters:
             self.end_before is None or bool(r.end_date and r.end_date < self.end_before),
             self.end_year is None or bool(r.end_date and r.end_date.startswith(self.end_year)),
             self.start_year is None or bool(r.start_date and r.start_date.startswith(self.start_year)),
+            self.end_on is None or r.end_date == self.end_on,
+            self.blank is None or getattr(r, self.blank, None) in (None, ""),
+            self.codes is None or r.code in self.codes,
         )
         return all(checks)
 
@@ -63,7 +70,9 @@ class Filters:
         for name in ("section", "department", "project_type", "category"):
             if getattr(self, name) is not None:
                 return name
-        if self.end_after or self.end_before or self.end_year:
+        if self.blank:
+            return self.blank
+        if self.end_after or self.end_before or self.end_year or self.end_on:
             return "end_date"
         return "amount_yuan"
 
@@ -80,4 +89,6 @@ _DESCRIPTIONS = (
     ("end_before", lambda f, v: f"结束日期早于 {v}"),
     ("end_year", lambda f, v: f"{v} 年结束"),
     ("start_year", lambda f, v: f"{v} 年开始"),
+    ("end_on", lambda f, v: f"结束日期为 {v}"),
+    ("blank", lambda f, v: f"“{FIELD_NAMES_ZH.get(v, v)}”未填写"),
 )
