@@ -9,7 +9,7 @@ answer, the answer says so and offers close matches separately.
 from __future__ import annotations
 
 from app.answer_model import FIELD_LABELS, Answer, Citation, Conversation, cite
-from app.handlers import ROUTES
+from app.handlers import ROUTES, identify
 from app.identify import ProjectFinder, SearchIndex
 from app.render import refuse
 from app.understand import understand
@@ -46,6 +46,11 @@ class Answerer:
         if self.llm is not None and not answer.refused:
             answer = self.llm.rephrase(answer, [self.by_code[c.code] for c in answer.citations if c.code in self.by_code])
         return answer, new_state
+
+    def identify(self, plan, state: Conversation | None = None):
+        """The project a described question points to, with every candidate's confidence (public for
+        calibration: eval/calibrate.py fits the thresholds on labelled questions)."""
+        return identify(self, plan, state=state)
 
     def suggest(self, text: str) -> list[dict]:
         """Close projects for a "您是否要找" line — never the answer."""

@@ -82,9 +82,12 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
     codes = state.codes
     if plan.ordinal:
         pool = state.scope or state.codes
-        if not 1 <= plan.ordinal <= len(pool):
+        if 1 <= plan.ordinal <= len(pool):
+            codes = [pool[plan.ordinal - 1]]
+        elif numbered := _numbered_sibling(ctx, pool, plan.ordinal):
+            codes = [numbered.code]  # "2号那个" after "运营费1": the series' number 2
+        else:
             return render.refuse(question, f"上一轮只列出了 {len(pool)} 个项目，没有第 {plan.ordinal} 个。", kind="clarify"), state
-        codes = [pool[plan.ordinal - 1]]
     elif plan.scope_followup and state.scope:
         codes = state.scope
     projects = [ctx.by_code[c] for c in codes]
@@ -95,8 +98,22 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
     explicit = plan.referent or plan.ordinal or plan.scope_followup
     if not explicit and plan.content and (answer.refused or answer.kind == "project"):
         # "每平方米造价按多少算": not on the project talked about — another one, described
-        return described_lookup(ctx, question, plan, state)
+        if plan.asks_value:
+            return described_lookup(ctx, question, plan, state)
+        return described_or_search(ctx, question, plan, state)
     return answer, Conversation(codes, state.filters, state.scope, state.topic, asks, state.op)
+
+
+def _numbered_sibling(ctx, pool: list[str], number: int) -> Declaration | None:
+    """The project of the same numbered series as one talked about, with the given number."""
+    for code in pool:
+        if re.search(rf"(?<!\d){number}\W*$", ctx.by_code[code].name):
+            return ctx.by_code[code]
+        base = re.sub(r"\s*\d+\W*$", "", ctx.by_code[code].name)
+        for r in ctx.records:
+            if r.name != ctx.by_code[code].name and re.fullmatch(re.escape(base) + rf"\s*{number}\W*", r.name):
+                return r
+    return None
 
 
 def followup_aggregate(ctx, question: str, plan: Plan, state: Conversation):
@@ -199,7 +216,7 @@ def lookup_in_scope(ctx, question: str, plan: Plan, state: Conversation):
         return described_lookup(ctx, question, plan, state, scope=plan.filters)
     if scoped and plan.content:
         # "政协党建经费对基层工作面貌的目标": a project inside the scope and one of its indicators
-        found = _identify(ctx, plan, plan.filters)
+        found = identify(ctx, plan, plan.filters)
         if found.best is not None and named_indicators(found.best.record, plan.whole):
             r = found.best.record
             return answer_project(ctx, question, plan, r), Conversation([r.code])
@@ -209,16 +226,17 @@ def lookup_in_scope(ctx, question: str, plan: Plan, state: Conversation):
 # ---------------------------------------------------------------------------- by description
 
 
-def _identify(ctx, plan: Plan, scope: Filters | None = None, state: Conversation | None = None):
+def identify(ctx, plan: Plan, scope: Filters | None = None, state: Conversation | None = None):
     """The described project: the description clause if the question has one, else its topic;
     inside the projects the conversation listed first ("系统升级那个" among the two just named)."""
     if state is not None and len(state.scope) > 1 and scope is None:
-        found = _identify(ctx, plan, Filters(codes=tuple(state.scope)))
+        found = identify(ctx, plan, Filters(codes=tuple(state.scope)))
         if found.best is not None:
             return found
     if plan.description:
         words = content_words(topic_of(plan.description, plan.filters), ctx.tokenizer)
-        found = ctx.finder.identify(plan.description, words, plan.rest, scope)
+        # a description ("…的那个") is not a name the asker claims exists: no strict name check
+        found = ctx.finder.identify(plan.description, words, "", scope)
         if found.best is not None or not plan.content:
             return found
     return ctx.finder.identify(plan.topic or plan.rest, plan.content, plan.rest, scope)
@@ -229,7 +247,7 @@ def described_lookup(ctx, question: str, plan: Plan, state: Conversation, scope:
         if state.codes and plan.asks_value:
             return followup_lookup(ctx, question, plan, state)
         return render.refuse(question, _NO_TARGET, kind="clarify"), Conversation()
-    found = _identify(ctx, plan, scope, state)
+    found = identify(ctx, plan, scope, state)
     if found.best is None:
         reason = f"语料中没有找到与“{'、'.join(found.missing) or plan.topic}”对应的项目，无法回答。"
         return render.refuse(question, reason, [_ref(c.record) for c in found.ranked]), Conversation()
@@ -244,7 +262,7 @@ def described_lookup(ctx, question: str, plan: Plan, state: Conversation, scope:
 
 def which_project(ctx, question: str, plan: Plan, state: Conversation):
     """"…的那个是哪个项目": the project a description points to, named with its code."""
-    found = _identify(ctx, plan, state=state)
+    found = identify(ctx, plan, state=state)
     if found.best is None:
         reason = f"语料中没有找到与“{'、'.join(found.missing) or plan.topic}”对应的项目。"
         return render.refuse(question, reason, [_ref(c.record) for c in found.ranked]), Conversation()
@@ -260,7 +278,7 @@ def which_project(ctx, question: str, plan: Plan, state: Conversation):
 def described_or_search(ctx, question: str, plan: Plan, state: Conversation):
     """No asking word: a described project with an indicator the question names, or a search."""
     if plan.content:
-        found = _identify(ctx, plan)
+        found = identify(ctx, plan)
         if found.best is not None:
             r = found.best.record
             answer = answer_project(ctx, question, plan, r)

@@ -79,6 +79,14 @@ class ProjectFinder:
     # ------------------------------------------------------------------ coverage
 
     def covered(self, word: str, code: str) -> bool:
+        """Is the word (or the form's own word for it: 老兵 → 退役士兵) in the project's text?"""
+        synonyms = vocabulary().everyday_synonyms
+        for everyday, printed in synonyms.items():
+            if everyday in word and any(p in self._texts[code] for p in printed):
+                return True
+        return self._literally_covered(word, code)
+
+    def _literally_covered(self, word: str, code: str) -> bool:
         text = self._texts[code]
         if word in text:
             return True
@@ -121,8 +129,11 @@ class ProjectFinder:
         r = self.by_code[code]
         identity = squash(r.name + r.unit + r.department)
         unmatched = []
+        actions = tuple(vocabulary().entity_action_words)
         for m in self._entity.finditer(squash(topic)):
             own = m.group(1)  # typos and cut words tolerated: one pair of its characters is enough
+            if own.startswith(actions):
+                continue
             if not any(own[i : i + 2] in identity for i in range(len(own) - 1)):
                 unmatched.append(m.group(0))
         return unmatched

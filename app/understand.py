@@ -164,7 +164,8 @@ def _name_variants(r: Declaration) -> list[str]:
     return variants
 
 
-def match_names(question: str, records: list[Declaration], threshold: float | None = None) -> list[NameMatch]:
+def match_names(question: str, records: list[Declaration], threshold: float | None = None,
+                keep_other_numbers: bool = False) -> list[NameMatch]:
     """Projects whose name (or the part after "：") the question spells out, allowing typos."""
     t = thresholds()
     threshold = t.name_match if threshold is None else threshold
@@ -185,12 +186,23 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
                     best = NameMatch(r, score, span)
         if best:
             matches.append(best)
+    if keep_other_numbers:
+        return [m for m in matches if _names_other_number(q, m)]
     matches = [m for m in matches if not _names_other_number(q, m)] or _numbered_series(q, records)
     if not matches:
         return []
     top = max(m.score for m in matches)
     # Keep the best and those equally good (污水处理运营费 1 / 2 when the number is not given).
     return sorted([m for m in matches if m.score >= top - 1e-9], key=lambda m: m.record.seq)
+
+
+def _series_without_number(question: str, records: list[Declaration]) -> str | None:
+    """"仲裁经费5" when the forms have 仲裁经费 1 and 2: a project that is not there."""
+    loose = match_names(question, records, keep_other_numbers=True)
+    if not loose:
+        return None
+    names = "、".join(m.record.name for m in loose)
+    return f"语料中没有这个编号的项目：同名的只有 {names}。"
 
 
 def _numbered_series(q: str, records: list[Declaration]) -> list[NameMatch]:
@@ -252,6 +264,8 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     squashed = squash(text)
     p.codes = [c for c in _patterns()["code"].findall(squashed) if any(r.code == c for r in records)]
     p.names = match_names(text, records)
+    if not p.names and not p.codes and (series := _series_without_number(text, records)):
+        p.refusal = series
     rest = squashed
     if p.names:
         a, b = p.names[0].span
@@ -264,7 +278,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     asked_words = p.asked_of_description or rest
     p.asks = _split_asks(asked_words, text, v) or [read_ask(asked_words, text, v) if p.asked_of_description else p.whole]
     _read_operation(p, rest, v)
-    p.refusal = _refusal(rest, squashed, records, v, p)
+    p.refusal = p.refusal or _refusal(rest, squashed, records, v, p)
     p.drafting = _find_any(rest, v.drafting_markers) is not None
     asked_kinds = _kinds_asked(rest, v, p.op)
     for ask in [p.whole, *p.asks]:
@@ -370,7 +384,8 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
             p.op = "sum"
         elif re.search(r"(?:几|多少)(?:个|项|张|份)?(?:项目|申报表|表|[?？。!！\s]*$)", rest):
             p.op = "count"
-    if p.op is None and re.search(r"(?:几|多少)(?:个|项|张|份)(?:项目|申报表|表)", rest):
+    forms_counted = "表" in rest and re.search(r"(?:几|多少)(?:张|份)", rest)  # "没填的表有多少张"
+    if p.op is None and (re.search(r"(?:几|多少)(?:个|项|张|份)(?:项目|申报表|表)", rest) or forms_counted):
         p.op = "count"
     counted = re.search(r"(?:几|多少)个?([\u4e00-\u9fff])", rest)
     if p.op == "count" and counted and counted.group(1) not in "项张份表" and (p.names or p.codes or p.description):
@@ -438,7 +453,7 @@ def _follows_up(p: Plan, state) -> bool:
         return True
     if not p.asks_value and p.followup and state.asks:
         return not own_scope
-    if p.asks_value and len(state.codes) == 1 and not p.has_filters:
+    if len(state.codes) == 1 and not p.has_filters and not p.which_project:
         return True  # the project talked about first; the handler falls back to a description
     return p.asks_value and not own_scope
 

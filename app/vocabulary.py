@@ -49,6 +49,8 @@ class Vocabulary(BaseModel):
     money_words: list[str]
     field_patterns: dict[str, list[str]]
     entity_suffixes: list[str]
+    entity_action_words: list[str]  # "资助幼儿园" names a kind of place, not an organisation
+    everyday_synonyms: dict[str, list[str]]  # everyday word → the words forms print for it
     longterm_words: list[str]
     annual_words: list[str]
     both_words: list[str]
