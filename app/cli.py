@@ -150,6 +150,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"\n起草建议评测（{args.split}）")
         print(suggest_table(results))
         print(f"结果已写入 {write_results(f'suggest-{args.split}', results)}", file=sys.stderr)
+    if "drafts" in suites:
+        from eval.suggest import DRAFT_SPLITS, drafts_table, evaluate_drafts
+
+        if args.split not in DRAFT_SPLITS:
+            raise SystemExit(f"错误：起草草稿评测只有 {'、'.join(DRAFT_SPLITS)} 两份（--split dev 或 --split heldout）。")
+        results = evaluate_drafts(index, split=args.split)
+        print(f"\n起草草稿评测（{args.split}，{results['summary']['all']['n']} 份草稿）")
+        print(drafts_table(results))
+        print(f"结果已写入 {write_results(f'drafts-{args.split}', results)}", file=sys.stderr)
     return 0
 
 
@@ -349,8 +358,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="评测：检索（各方式、各题型）与问答")
     _common(p)
-    p.add_argument("--suites", default="retrieval,answers,suggest", help="逗号分隔：retrieval,answers,suggest")
-    p.add_argument("--split", choices=["dev", "test", "test2", "test3", "test4", "test5", "all"], default="test")
+    p.add_argument("--suites", default="retrieval,answers,suggest",
+                   help="逗号分隔：retrieval,answers,suggest,drafts（drafts 用 eval/drafts-{dev,heldout}.jsonl）")
+    p.add_argument("--split", choices=["dev", "test", "test2", "test3", "test4", "test5", "heldout", "all"], default="test")
     p.add_argument("--modes", default="bm25,dense,hybrid", help="逗号分隔：bm25,dense,hybrid")
     p.set_defaults(func=cmd_eval)
 
