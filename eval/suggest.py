@@ -93,7 +93,9 @@ def score_draft(index, entry: dict) -> dict:
     rows = result.indicators
     findings = check_indicators([DraftIndicator(level1=i.level1, level2=i.level2, name=i.name, value=i.value) for i in rows],
                                 draft.amount_yuan)
-    failing = {f.row for f in findings if f.row > 0}
+    # a "待填" row is a hole left on purpose (the check only reminds); it is not a rejected value
+    failing = {f.row for f in findings if f.row > 0 and f.rule != "to_fill"}
+    to_fill = {f.row for f in findings if f.row > 0 and f.rule == "to_fill"}
     good = [i for n, i in enumerate(rows, 1) if n not in failing and measurable(i.value)]
     related = set(expect.get("related_codes", [])) | set(expect.get("similar_codes", []))
     unrelated_rows = [{"name": i.name, "value": i.value, "sources": i.sources} for i in rows
@@ -111,7 +113,8 @@ def score_draft(index, entry: dict) -> dict:
         "level2_expected": len(level2), "level2_covered": len(covered),
         "level2_missing": [l2 for l2 in level2 if l2 not in covered],
         "own_rows_failing_checks": len(failing),
-        "failing": [{"row": f.row, "rule": f.rule, "message": f.message} for f in findings if f.row > 0],
+        "failing": [{"row": f.row, "rule": f.rule, "message": f.message} for f in findings if f.row in failing],
+        "rows_to_fill": len(to_fill),
         "expected_rows": len(wanted_rows), "expected_rows_found": len(rows_found),
         "quantities": len(quantities), "quantities_used": len(used),
         "quantities_unused": [q for q in quantities if q not in used],
@@ -147,6 +150,8 @@ def evaluate_drafts(index, split: str = "heldout") -> dict:
             "drafts_with_unrelated_rows": sum(r["rows_from_unrelated"] > 0 for r in group),
             "level2_covered": sum(r["level2_covered"] for r in group) / l2,
             "own_rows_failing_checks": sum(r["own_rows_failing_checks"] for r in group),
+            "rows_to_fill": sum(r.get("rows_to_fill", 0) for r in group),
+            "rows": sum(r["rows"] for r in group),
             "quantities_used": sum(r["quantities_used"] for r in group) / q,
             "expected_rows_found": sum(r["expected_rows_found"] for r in group) / exp_rows,
         }
@@ -178,7 +183,9 @@ def drafts_table(result: dict) -> str:
             ("precedent 与预期一致", "precedent_as_expected", "count"),
             ("来自无关项目的建议行", "rows_from_unrelated", "count"),
             ("预期二级指标有可衡量行", "level2_covered", "rate"),
+            ("建议行数", "rows", "count"),
             ("建议行未通过自身检查", "own_rows_failing_checks", "count"),
+            ("建议行标为“待填”", "rows_to_fill", "count"),
             ("描述中的数量被使用", "quantities_used", "rate"),
             ("预期指标行出现", "expected_rows_found", "rate"),
             ("相似项目 Recall@5", "similar_recall@5", "count"),
