@@ -186,6 +186,19 @@ def content_terms(tokenizer, text: str) -> list[str]:
     return [t for t in dict.fromkeys(tokenizer(text)) if len(t) >= 2 and t not in generic and not re.search(r"\d", t)]
 
 
+def draft_closeness(index, draft: Draft) -> dict[str, float]:
+    """Per past form: the share of the draft's own words it uses, the title's and the description's averaged.
+
+    The title counts apart because it names the kind of work: a form that shares a detailed
+    description's general words (学校, 学生, 每生) but not the title's (营养午餐) is no close precedent,
+    and a form that shares the title's words is one even when the description lists new equipment.
+    """
+    profile = _profile(index)
+    parts = [content_terms(index.tokenizer, text) for text in (draft.name, draft.description) if text.strip()]
+    parts = [terms for terms in parts if terms] or [[]]
+    return {r.code: sum(profile.similarity(terms, r.code) for terms in parts) / len(parts) for r in index.records}
+
+
 def precedent_of(best: float) -> str:
     p = drafting_data()["precedent"]
     return "close" if best >= p["close"] else "partial" if best >= p["partial"] else "none"
@@ -201,6 +214,7 @@ class Quantity:
     unit: str
     object: str = ""  # what is counted, "居家老年人"
     name: str = ""  # the row name it would get, "居家老年人数"
+    measure: str = ""  # what the unit measures: 人数, 里程, 数量
     per: str = ""  # for money per unit: "每生每天"
     bound: str = ""  # "≤" when the description says 不超过
 
@@ -214,12 +228,13 @@ class Quantity:
 
     def value(self) -> str:
         if self.per:
-            per = "".join(f"/{ch}" for ch in re.findall(r"每([\u4e00-\u9fff])", self.per))
+            per = "".join(f"/{unit}" for unit in _PER.findall(self.per))
             return f"{self.bound}{self.number_text}{self.unit}{per}"
         return f"{self.bound}{self.number_text}{self.unit}"
 
 
 _CLAUSE_BREAK = "，,。；;：:、（）()\n"
+_PER = re.compile(r"每(学期|季度|人次|[\u4e00-\u9fff])")  # 每生每学期 → /生/学期
 
 
 def _strip(text: str, data: dict) -> str:
@@ -227,7 +242,8 @@ def _strip(text: str, data: dict) -> str:
     while changed and text:
         changed = False
         for w in data["strip_prefix"]:
-            if text.startswith(w) and len(text) > len(w) - 1:
+            # "对接省级平台" starts with a verb, not with the preposition 对
+            if text.startswith(w) and not any(text.startswith(v) for v in data["action_verbs"]):
                 text, changed = text[len(w):].strip(), True
         for w in data["strip_suffix"]:
             if text.endswith(w):
@@ -253,8 +269,9 @@ def _before_phrase(text: str, data: dict) -> str:
 
 def _after_phrase(text: str, data: dict) -> str:
     """'学校的 8,000 名…' → '学校'; '农村公路共' → '农村公路'; a verb right after means nothing is named there."""
-    end = len(text)
-    for stop in data["object_stop_verbs"]:
+    digit = re.search(r"\d", text)
+    end = digit.start() if digit and not re.match(r"\s*\d+\s*周?岁", text) else len(text)
+    for stop in (*data["object_stop_verbs"], *data["action_verbs"]):
         pos = text.find(stop)
         if pos != -1:
             end = min(end, pos)
@@ -290,22 +307,26 @@ def extract_quantities(description: str) -> list[Quantity]:
         if re.search(r"不超过|不高于|以内|最高", before[-6:] + after[:3]):
             q.bound = "≤"
         if q.money:
-            per = re.search(r"((?:每[\u4e00-\u9fff])+)", before)
+            per = re.search(r"((?:" + _PER.pattern + r")+)", before)
             if per:
                 q.per = per.group(1)
                 q.object = _strip(re.sub(r"\s+", "", before.replace(per.group(1), "").replace("标准", "")), data)
             found.append(q)
             continue
         after_object = _after_phrase(after, data)
+        measure = q.measure = data["unit_measures"].get(q.unit, data["default_measure"])
         if after_object:
             q.object = after_object
-            measure = data["unit_measures"].get(q.unit, data["default_measure"])
             q.name = after_object + (measure[1:] if after_object.endswith(measure[:1]) and len(measure) > 1 else measure)
         else:
             q.object = _before_phrase(before, data)
-            if len(q.object) <= 2:
-                measure = data["unit_measures"].get(q.unit, data["default_measure"])
-                q.name = (q.object or "") + measure
+            # "征集文物 20 件" reads as a row name; a bare noun ("农村公路 120 公里") needs its measure word;
+            # nothing named at all ("预计 600 人") is left for the caller, who knows who benefits
+            acts = any(q.object.startswith(v) for v in data["action_verbs"])
+            if not q.object:
+                q.name = ""
+            elif len(q.object) <= 2 or not (acts or q.object.endswith(measure) or q.object.endswith(tuple(data["measure_words"]))):
+                q.name = q.object + measure
             else:
                 q.name = q.object
         found.append(q)
@@ -402,7 +423,8 @@ def _as_rate(level2: str, name: str, value: str) -> str:
 
 def _is_count(value: str) -> bool:
     """A number of things of one project (30 台, 5 万余人), not a rate, a date or a duration."""
-    return bool(_NUMBER.search(value)) and not _RATE.search(value) and not _DATE.search(value) and "年" not in value
+    return (bool(_NUMBER.search(value)) and not _RATE.search(value) and not _DATE.search(value)
+            and not re.search(r"\d\s*(年|个月)", value))  # "6 年" is a service life, "700 人/年" a count
 
 
 def _reference_value(level2: str, name: str, values: list[str]) -> tuple[str, str]:
@@ -505,7 +527,7 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
                 continue
             # the row must count what the draft counts: its head noun (the end of the name) in the draft's words
             head = _head(squash(i.name))
-            if head[-2:] not in q.object + q.name:
+            if head[-2:] not in q.object + (q.name or beneficiary):
                 continue
             candidates.append((max(_overlap(i.name, q.object), _overlap(i.name, q.name)), -n, n))
         if candidates:
@@ -513,7 +535,8 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
             indicators[n].value, indicators[n].hint = q.value(), _FROM_DRAFT
             filled.add(n)
         else:
-            indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "数量指标", q.name or f"{beneficiary}数量", q.value(),
+            name = q.name or beneficiary + (q.measure[1:] if beneficiary.endswith(q.measure[:1]) else q.measure)
+            indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "数量指标", name, q.value(),
                                                  0, [], origin="framework", hint=_FROM_DRAFT))
             filled.add(len(indicators) - 1)
     amounts = [q for q in quantities if q.money and not q.per]
@@ -522,7 +545,7 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
     costs = [i for i in indicators if i.level2 == "成本指标"]
     per_unit_rows = [i for i in costs if _per_unit(i.name) or any(_per_unit(v) for v in i.source_values)]
     for q in (q for q in quantities if q.money and q.per):
-        per_chars = re.findall(r"每([\u4e00-\u9fff])", q.per)
+        per_chars = _PER.findall(q.per)
         fits = [i for i in per_unit_rows if i.hint != _FROM_DRAFT
                 and any(ch in i.name + "".join(i.source_values) for ch in per_chars)]
         if fits:
@@ -595,9 +618,7 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
     data = drafting_data()
     query = f"{draft.name} {draft.description}".strip()
     hits = index.search(query, k=max(k_similar, 12))
-    profile = _profile(index)
-    terms = content_terms(index.tokenizer, query)
-    closeness = {r.code: profile.similarity(terms, r.code) for r in index.records}
+    closeness = draft_closeness(index, draft)
     precedent = precedent_of(max(closeness.values(), default=0.0))
     related = {code for code, s in closeness.items() if s >= data["precedent"]["partial"]}
     similar = []
