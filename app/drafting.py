@@ -234,6 +234,7 @@ class Quantity:
 
 
 _CLAUSE_BREAK = "，,。；;：:、（）()\n"
+_NOUN_HEADS = set("站厂班室所点队库馆场")
 _PER = re.compile(r"每(学期|季度|人次|[\u4e00-\u9fff])")  # 每生每学期 → /生/学期
 
 
@@ -273,7 +274,8 @@ def _after_phrase(text: str, data: dict) -> str:
     end = digit.start() if digit and not re.match(r"\s*\d+\s*周?岁", text) else len(text)
     for stop in (*data["object_stop_verbs"], *data["action_verbs"]):
         pos = text.find(stop)
-        if pos != -1:
+        # a verb that heads a noun (监测站, 培训班, 处理厂) is part of the name, not the next clause
+        if pos != -1 and text[pos + len(stop): pos + len(stop) + 1] not in _NOUN_HEADS:
             end = min(end, pos)
     text = text[:end]
     for mark in ("以上", "以下"):
@@ -291,7 +293,8 @@ def extract_quantities(description: str) -> list[Quantity]:
     """Numbers with units the description states: counts (15 公里, 3,000 名), amounts (200 万元), unit costs (每生每天 4 元)."""
     data = drafting_data()
     units = ["亿元", "万元", "元", *data["count_units"]]
-    pattern = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(" + "|".join(map(re.escape, units)) + ")")
+    # never start inside a number: "1,000.5 万人" is one number, not "000.5"
+    pattern = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(" + "|".join(map(re.escape, units)) + ")")
     found: list[Quantity] = []
     last_end = 0
     for m in pattern.finditer(description):

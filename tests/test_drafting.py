@@ -213,6 +213,10 @@ def test_quantities_in_a_description_are_read_with_what_they_count():
     assert [(q.yuan, q.per) for q in money] == [(900_000, ""), (20, "每户每月")]
     assert money[1].value() == "20元/户/月"
     assert extract_quantities("每人每天培训费不超过 380 元")[0].value() == "≤380元/人/天"
+    (q,) = extract_quantities("服务覆盖 1,000.5 万人")
+    assert q.number == 1_000.5 and q.value() == "1,000.5万人"
+    (q,) = extract_quantities("购置 2021 年 12 月前到货的检测车 3 辆")
+    assert q.name == "检测车数量" and q.value() == "3辆"
 
 
 @pytest.mark.parametrize("draft", NEW_KINDS, ids=lambda d: d.name)
