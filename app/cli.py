@@ -150,6 +150,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"\n起草建议评测（{args.split}）")
         print(suggest_table(results))
         print(f"结果已写入 {write_results(f'suggest-{args.split}', results)}", file=sys.stderr)
+    if "drafts" in suites:
+        from eval.suggest import DRAFT_SPLITS, drafts_table, evaluate_drafts
+
+        if args.split not in DRAFT_SPLITS:
+            raise SystemExit(f"错误：起草草稿评测只有 {'、'.join(DRAFT_SPLITS)} 两份（--split dev 或 --split heldout）。")
+        results = evaluate_drafts(index, split=args.split)
+        print(f"\n起草草稿评测（{args.split}，{results['summary']['all']['n']} 份草稿）")
+        print(drafts_table(results))
+        print(f"结果已写入 {write_results(f'drafts-{args.split}', results)}", file=sys.stderr)
     return 0
 
 
@@ -222,7 +231,7 @@ def _read_draft(args: argparse.Namespace):
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    from app.drafting import suggest, table_rows, to_csv, to_xlsx
+    from app.drafting import ORIGIN_ZH, PRECEDENT_ZH, about_lines, suggest, table_rows, to_csv, to_xlsx
 
     draft = _read_draft(args)
     index = _open(args)
@@ -230,7 +239,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     names = {r.code: r.name for r in index.records}
     rows = table_rows(result.indicators, names)
     if args.xlsx:
-        to_xlsx(rows, args.xlsx)
+        to_xlsx(rows, args.xlsx, about=about_lines(result))
         print(f"已导出 {args.xlsx}", file=sys.stderr)
     if args.csv:
         Path(args.csv).write_text(to_csv(rows), encoding="utf-8-sig")
@@ -238,20 +247,22 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
         return 0
-    print("相似的往年项目：")
+    print(PRECEDENT_ZH[result.precedent] + "。")
+    print("\n相似的往年项目：" if result.precedent != "none" else "\n最接近的往年项目（都不相近，没有采用它们的指标）：")
     for s in result.similar:
         print(f"  {s['name']}｜{s['code']}｜{s['why']}")
-    print("\n建议的绩效指标：")
+    print("\n建议的绩效指标（一级｜二级｜三级｜指标值｜来源）：")
     for row, ind in zip(rows, result.indicators):
-        print(f"  {row[0]}｜{row[1]}｜{row[2]}｜{row[3]}｜{ind.support} 个相似项目使用")
+        support = f"，{ind.support} 个往年项目使用" if ind.support else ""
+        print(f"  {row[0]}｜{row[1]}｜{row[2]}｜{row[3]}｜{ORIGIN_ZH[ind.origin]}{support}")
     print("\n草稿检查：" + ("未发现问题。" if not result.checks else ""))
     for c in result.checks:
-        print(f"  [{c.rule}] {c.message}")
+        print(f"  - {c.message}")
     return 0
 
 
 def cmd_checks(args: argparse.Namespace) -> int:
-    from app.drafting import corpus_report
+    from app.drafting import RULE_NAMES_ZH, corpus_report
     from eval.report import write_results
     from index.store import load_records
 
@@ -262,7 +273,7 @@ def cmd_checks(args: argparse.Namespace) -> int:
     else:
         print(f"检查了 {report['forms_checked']} 张申报表，{report['forms_with_findings']} 张有问题。按规则统计：")
         for rule, n in sorted(report["per_rule"].items(), key=lambda kv: -kv[1]):
-            print(f"  {rule}: {n}")
+            print(f"  {RULE_NAMES_ZH.get(rule, rule)}：{n}")
         for form in report["forms"]:
             print(f"\n{form['name']}（{form['code']}）")
             for f in form["findings"]:
@@ -349,8 +360,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="评测：检索（各方式、各题型）与问答")
     _common(p)
-    p.add_argument("--suites", default="retrieval,answers,suggest", help="逗号分隔：retrieval,answers,suggest")
-    p.add_argument("--split", choices=["dev", "test", "test2", "test3", "test4", "test5", "all"], default="test")
+    p.add_argument("--suites", default="retrieval,answers,suggest",
+                   help="逗号分隔：retrieval,answers,suggest,drafts（drafts 用 eval/drafts-{dev,heldout}.jsonl）")
+    p.add_argument("--split", choices=["dev", "test", "test2", "test3", "test4", "test5", "heldout", "all"], default="test")
     p.add_argument("--modes", default="bm25,dense,hybrid", help="逗号分隔：bm25,dense,hybrid")
     p.set_defaults(func=cmd_eval)
 

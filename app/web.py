@@ -21,6 +21,7 @@ import pandas as pd  # noqa: E402
 from app.answer import FIELD_LABELS, Answer, Answerer, Conversation  # noqa: E402
 from app.drafting import (  # noqa: E402
     EXPORT_COLUMNS,
+    PRECEDENT_ZH,
     DraftError,
     DraftIndicator,
     check_indicators,
@@ -151,9 +152,10 @@ def export_projects(records: list[Declaration]) -> tuple[str, str]:
 
 
 def checks_markdown(findings) -> str:
+    """Plain Chinese messages; the rule's code only in the tooltip, for whoever reads the JSON."""
     if not findings:
         return "未发现问题。"
-    return "\n".join(f"- 【{esc(f.rule)}】{esc(f.message)}" for f in findings)
+    return "\n".join(f'- <span title="{esc(f.rule)}">{esc(f.message)}</span>' for f in findings)
 
 
 # ---------------------------------------------------------------- the app
@@ -282,7 +284,8 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
                 except DraftError as exc:
                     return f"⚠️ {esc(exc)}", gr.update(), ""
                 result = suggest(index, draft)
-                lines = ["**相似的往年项目**"] + [
+                lines = [f"**{PRECEDENT_ZH[result.precedent]}**", "",
+                         "**相似的往年项目**" if result.precedent != "none" else "**最接近的往年项目**（都不相近，没有采用它们的指标）"] + [
                     f"- {esc(s['name'])}（{esc(s['code'])}）：{esc(s['why'])}" for s in result.similar
                 ]
                 rows = table_rows(result.indicators, names)
@@ -365,7 +368,8 @@ def _frame_rows(frame) -> list[list[str]]:
         values = frame.fillna("").astype(str).values.tolist()
     else:
         values = [[str(c) for c in row] for row in frame]
-    return [row[:5] + [""] * (5 - len(row[:5])) for row in values if any(str(c).strip() for c in row)]
+    width = len(EXPORT_COLUMNS)
+    return [row[:width] + [""] * (width - len(row[:width])) for row in values if any(str(c).strip() for c in row)]
 
 
 def _rows_to_draft(rows: list[list[str]]) -> list[DraftIndicator]:

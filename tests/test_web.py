@@ -64,8 +64,9 @@ def test_search_endpoint(client):
 
 def test_suggest_endpoint(client):
     data = client.predict({"description": "采购检验检测仪器设备", "amount_yuan": 300000}, api_name="/suggest")
-    assert set(data) == {"similar", "indicators", "checks"}
+    assert set(data) == {"precedent", "similar", "indicators", "checks"}
     assert {i["level1"] for i in data["indicators"]} == {"产出指标", "效益指标", "满意度指标"}
+    assert {i["origin"] for i in data["indicators"]} <= {"similar", "corpus", "framework"}
     bad = client.predict({"name": "没有概况"}, api_name="/suggest")
     assert "description" in bad["error"]
 
@@ -158,7 +159,13 @@ def test_every_tab_in_a_real_browser(server, browser):
     page.wait_for_selector("#similar-projects >> text=专用设备购置费", timeout=30_000)
     expect(page.locator("#suggested-table")).to_contain_text("满意度指标", timeout=30_000)
     page.wait_for_selector("#checks >> text=/未发现问题|第/", timeout=30_000)
+    assert "【" not in page.locator("#checks").inner_text()  # plain Chinese, rule codes only in the tooltip
     shot(page, "draft")
+    page.fill("#draft-name textarea", "城市口袋公园建设")
+    page.fill("#draft-description textarea", "在老城区新建口袋公园 8 处，项目资金 600 万元")
+    page.click("#suggest-button")
+    page.wait_for_selector("#similar-projects >> text=没有找到相近的往年项目，以下按指标框架给出", timeout=30_000)
+    expect(page.locator("#suggested-table")).to_contain_text("指标框架", timeout=30_000)
 
     # 总览: charts and the check report
     page.get_by_role("tab", name="总览").click()
