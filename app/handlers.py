@@ -261,18 +261,28 @@ def described_lookup(ctx, question: str, plan: Plan, state: Conversation, scope:
 
 
 def which_project(ctx, question: str, plan: Plan, state: Conversation):
-    """"…的那个是哪个项目": the project a description points to, named with its code."""
-    found = identify(ctx, plan, state=state)
+    """"…的那个是哪个项目": the project a description points to, named with its code. Facts the
+    asker gives (部门, 金额) that leave one project decide it."""
+    scoped = plan.filters.apply(ctx.records) if plan.has_filters else []
+    if len(scoped) == 1:
+        return _named(question, scoped[0], None), Conversation([scoped[0].code])
+    found = identify(ctx, plan, plan.filters if plan.has_filters else None, state)
     if found.best is None:
         reason = f"语料中没有找到与“{'、'.join(found.missing) or plan.topic}”对应的项目。"
         return render.refuse(question, reason, [_ref(c.record) for c in found.ranked]), Conversation()
     r = found.best.record
-    runner = found.runner_up
+    close = found.runner_up is not None and found.best.margin < thresholds().described_runner_up_margin
+    return _named(question, r, found.runner_up.record if close else None), Conversation([r.code])
+
+
+def _named(question: str, r: Declaration, runner_up: Declaration | None) -> Answer:
     text = f"是“{r.name}”（项目编号 {r.code}，{r.department}，{format_amount(r.amount_yuan)}）。"
-    if runner is not None and found.best.margin < thresholds().described_runner_up_margin:
-        text += f"\n其次相近的是：{runner.record.name}。"
+    citations = [Citation(r.code, r.name, "name")]
+    if runner_up is not None:
+        text += f"\n其次相近的是：{runner_up.name}。"
+        citations.append(Citation(runner_up.code, runner_up.name, "name"))
     text += f"\n来源：{cite(r, 'name')}"
-    return Answer(question, text, False, "known_item", [Citation(r.code, r.name, "name")]), Conversation([r.code])
+    return Answer(question, text, False, "known_item", citations)
 
 
 def described_or_search(ctx, question: str, plan: Plan, state: Conversation):

@@ -320,6 +320,9 @@ def read_ask(words: str, text: str, v: Vocabulary) -> Ask:
     return ask
 
 
+_PART_MARK = "\x00"  # marks an item split off before 各/分别: it names a piece of the project
+
+
 def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
     """A multi-part question's asks, each in its own words: "开几次会、每场几天、每场多少人",
     "大赛和培训班各安排多少钱". One part (or none that asks anything) leaves the whole question."""
@@ -327,12 +330,14 @@ def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
     parts: list[str] = []
     for clause in clauses:
         parts += _distribute(clause, v)
-    asks = [read_ask(part, text, v) for part in parts]
+    asks = []
+    for part in parts:
+        ask = read_ask(part.lstrip(_PART_MARK), text, v)
+        ask.part = part.startswith(_PART_MARK)
+        asks.append(ask)
     asking = [a for a in asks if a.asks_value]
     if len(asking) < 2:
         return []
-    for ask in asking:
-        ask.part = True
     return asking
 
 
@@ -346,7 +351,7 @@ def _distribute(clause: str, v: Vocabulary) -> list[str]:
     items = [i for i in re.split(r"和|与|及|跟|、", head) if i.strip()]
     if len(items) < 2 or any(_find_any(i, v.longterm_words + v.annual_words) for i in items):
         return [clause]
-    return [item + tail for item in items]
+    return [_PART_MARK + item + tail for item in items]
 
 
 def _read_description(p: Plan, v: Vocabulary) -> None:
@@ -433,6 +438,8 @@ def decide_intent(p: Plan, state=None) -> str:
         return "indicator_search"
     if p.group_by and (p.op in ("max", "min", "count", "sum") or re.search("各|每个", p.rest)):
         return "group"
+    if p.which_project and not p.asks_value and not p.op:
+        return "which_project"
     if p.has_filters and not p.op and (p.asks_value or p.content) and not re.search(r"项目\W*$", p.rest):
         return "lookup_in_scope"
     if p.op or p.has_filters:
