@@ -118,8 +118,10 @@ def _numbered_sibling(ctx, pool: list[str], number: int) -> Declaration | None:
 
 def followup_aggregate(ctx, question: str, plan: Plan, state: Conversation):
     """"这几个里哪个金额最大", "那最小的呢", "两个合计多少": the projects the conversation ranged over."""
-    chosen = [ctx.by_code[c] for c in (state.scope or state.codes)]
+    chosen = plan.filters.apply([ctx.by_code[c] for c in (state.scope or state.codes)])
     scope = f"上一轮涉及的项目（{state.topic or state.filters.describe()}）"
+    if plan.has_filters:
+        scope += f"中{plan.filters.describe()}的"
     return _aggregate(ctx, question, plan, chosen, state.filters, scope, state.topic)
 
 
@@ -151,10 +153,16 @@ def _aggregate(ctx, question: str, plan: Plan, chosen: list[Declaration], filter
     shown, field_name = chosen, filters.primary_field()
     total = f"合计 {format_amount(sum(amounts))}"
     if op in ("max", "min"):
-        shown = sorted(chosen, key=lambda r: r.amount_yuan or 0.0, reverse=(op == "max"))[: plan.top_n or 1]
-        word = "最大" if op == "max" else "最小"
-        head = f"在{scope}中，金额{word}的{'项目是' if len(shown) == 1 else f' {len(shown)} 个项目是'}："
-        field_name = "amount_yuan"
+        key = plan.sort_by
+        ranked = [r for r in chosen if getattr(r, key) is not None]
+        shown = sorted(ranked, key=lambda r: getattr(r, key), reverse=(op == "max"))[: plan.top_n or 1]
+        if key == "amount_yuan":
+            word = "金额" + ("最大" if op == "max" else "最小")
+        else:
+            word = ("结束" if key == "end_date" else "开始") + ("日期最晚" if op == "max" else "日期最早")
+            shown = [r for r in ranked if getattr(r, key) == getattr(shown[0], key)] if shown else []
+        head = f"在{scope}中，{word}的{'项目是' if len(shown) == 1 else f' {len(shown)} 个项目是'}："
+        field_name = key if key != "amount_yuan" else "amount_yuan"
     elif op == "sum":
         head = f"{scope}共 {len(chosen)} 个项目，金额{total}（按各表“项目金额(元)”相加）："
         field_name = "amount_yuan"

@@ -132,7 +132,10 @@ class ProjectFinder:
         actions = tuple(vocabulary().entity_action_words)
         for m in self._entity.finditer(squash(topic)):
             own = m.group(1)  # typos and cut words tolerated: one pair of its characters is enough
-            if own.startswith(actions):
+            for action in actions:
+                if action in own:
+                    own = own[own.rindex(action) + len(action):]  # "给学校": a kind of place, no name
+            if len(own) < 2:
                 continue
             if not any(own[i : i + 2] in identity for i in range(len(own) - 1)):
                 unmatched.append(m.group(0))

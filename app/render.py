@@ -95,10 +95,12 @@ def project_card(question: str, r: Declaration) -> Answer:
 
 
 def listing(question: str, head: str, records: list[Declaration], field_name: str) -> Answer:
-    lines = [head, "| 名称 | 编号 | 主管部门 | 金额 |", "|---|---|---|---|"]
+    dated = field_name in ("end_date", "start_date")
+    lines = [head, "| 名称 | 编号 | 主管部门 | 金额 |" + (" 起止时间 |" if dated else ""), "|---|---|---|---|" + ("---|" if dated else "")]
     table = []
     for r in records:
-        lines.append(f"| {r.name} | {r.code} | {r.department} | {format_amount(r.amount_yuan)} |")
+        dates = f" {r.start_date} 至 {r.end_date} |" if dated else ""
+        lines.append(f"| {r.name} | {r.code} | {r.department} | {format_amount(r.amount_yuan)} |{dates}")
         table.append({"名称": r.name, "编号": r.code, "主管部门": r.department, "金额": format_amount(r.amount_yuan)})
     citations = [Citation(r.code, r.name, field_name) for r in records]
     fields = dict.fromkeys([FIELD_LABELS.get(field_name, field_name), FIELD_LABELS["amount_yuan"]])

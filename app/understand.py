@@ -106,6 +106,7 @@ class Plan:
     whole: Ask | None = None  # the whole question read as one ask
     op: str | None = None
     top_n: int | None = None
+    sort_by: str = "amount_yuan"  # what max/min rank by: amount, or the end/start date
     group_by: str | None = None  # "department" or "section": 哪个部门/各科室
     filters: Filters = field(default_factory=Filters)
     refusal: str | None = None
@@ -383,6 +384,8 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
     elif re.search(r"(哪个|哪些|各个|各|每个)科室?", rest) and "科" in rest:
         p.group_by = "section"
     p.indicator_count = any(re.search(pattern, rest) for pattern in v.indicator_count_patterns)
+    if re.search("最晚|最迟|最早", rest):
+        p.sort_by = "start_date" if "开始" in rest else "end_date"
     if p.op is None and not p.names and not p.codes and _find_any(rest, v.totalizers):
         # "司法局一共报了多少钱", "发展类项目一共几个": the words around 一共 vary, the intent does not
         if "amount_yuan" in p.whole.fields:
@@ -438,24 +441,34 @@ def decide_intent(p: Plan, state=None) -> str:
         return "indicator_search"
     if p.group_by and (p.op in ("max", "min", "count", "sum") or re.search("各|每个", p.rest)):
         return "group"
-    if p.which_project and not p.asks_value and not p.op:
+    if p.which_project and not any(a.asks_value for a in p.asks) and not p.op:
         return "which_project"
     if p.has_filters and not p.op and (p.asks_value or p.content) and not re.search(r"项目\W*$", p.rest):
         return "lookup_in_scope"
     if p.op or p.has_filters:
         return "aggregate"
-    if p.which_project and not p.asks_value:
+    if p.which_project and not any(a.asks_value for a in p.asks):
         return "which_project"
     if p.asks_value or p.description or p.indicator_count:
         return "described_lookup"
     return "described_or_search"
 
 
+def _only_refines(p: Plan) -> bool:
+    f = p.filters
+    names_scope = any((f.section, f.department, f.project_type, f.category, f.blank))
+    return not names_scope and not _find_any(p.rest, vocabulary().corpus_words) and bool(
+        _find_any(p.rest, vocabulary().refine_markers) or p.followup)
+
+
 def _follows_up(p: Plan, state) -> bool:
     """Does the question lean on the conversation? A new scope or description of its own says no."""
     own_scope = p.has_filters or (p.content and not (p.referent or p.scope_followup or p.ordinal))
-    if p.op in _AGGREGATE_OPS or p.top_n:
-        return bool(state.scope) and (p.scope_followup or p.followup or not own_scope) and not p.has_filters
+    if p.op in _AGGREGATE_OPS or p.top_n or p.op == "list":
+        if p.has_filters:
+            # "金额超过500万的有几个" right after a list narrows that list, unless it names its own scope
+            return bool(state.scope) and _only_refines(p) and not p.content
+        return bool(state.scope) and (p.scope_followup or p.followup or not own_scope) and p.op != "list"
     if p.referent or p.ordinal or p.scope_followup:
         return True
     if not p.asks_value and p.followup and state.asks:

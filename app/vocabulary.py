@@ -32,6 +32,7 @@ class Vocabulary(BaseModel):
     followup_markers: list[str]
     referent_markers: list[str]
     scope_markers: list[str]
+    refine_markers: list[str]  # "金额超过500万的有几个" after a list narrows that list
     ordinal_pattern: str
     unsupported_fields: list[str]
     unsupported_requests: list[str]
