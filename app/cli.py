@@ -370,7 +370,8 @@ def cmd_loadtest(args: argparse.Namespace) -> int:
         low, high = LIMITS[name]
         if not low <= value <= high:
             raise SystemExit(f"错误：{name} {value} 应在 {low} 到 {high} 之间（负载测试只连本机，数量和时长都有上限）。")
-    result = load_test(_open(args), clients=args.clients, seconds=args.seconds, burst=args.burst)
+    result = load_test(_open(args), clients=args.clients, seconds=args.seconds, burst=args.burst,
+                       home=args.data_dir, model=args.model)
     for line in report_lines(result):
         print(line)
     print(f"结果已写入 {write_results('concurrency', result)}", file=sys.stderr)

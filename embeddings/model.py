@@ -78,6 +78,7 @@ class Embedder:
         prompts = getattr(self._st, "prompts", {}) or {}
         self._query_prompt = prompts.get("query")
         self._doc_prompt = prompts.get("document") or prompts.get("passage")
+        self._batcher = QueryBatcher(lambda batch: self._encode(batch, self._query_prompt, progress=False))
         info = self.path / "jixiao-model.json"
         self.license_note = json.loads(info.read_text(encoding="utf-8")).get("license") if info.exists() else None
 
@@ -95,7 +96,58 @@ class Embedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
+        if len(texts) == 1:
+            # one query (a search): encoded together with whatever other queries arrive at the same time
+            return self._batcher.encode(texts[0])[None, :]
         return self._encode(texts, self._query_prompt, progress=False)
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         return self._encode(texts, self._doc_prompt, progress=progress)
+
+
+class QueryBatcher:
+    """Encodes concurrent single queries in one batch, with no waiting window.
+
+    The first caller encodes; callers that arrive meanwhile queue up, and when the batch is
+    done the first of them encodes the whole queue at once. A burst of 200 searches becomes a
+    handful of batches instead of 200 encoder runs fighting over two cores, and a lone query
+    is encoded at once, as before."""
+
+    def __init__(self, encode, max_batch: int = 64):
+        self._encode = encode
+        self._max_batch = max_batch
+        self._lock = threading.Lock()
+        self._pending: list[dict] = []
+        self._busy = False
+
+    def encode(self, text: str) -> np.ndarray:
+        slot = {"text": text, "done": threading.Event(), "lead": False, "vector": None, "error": None}
+        with self._lock:
+            self._pending.append(slot)
+            if not self._busy:
+                self._busy = slot["lead"] = True
+        if not slot["lead"]:
+            slot["done"].wait()
+        if slot["lead"]:  # this caller runs one batch (its own query is in it), then hands over
+            with self._lock:
+                batch = self._pending[: self._max_batch]
+                del self._pending[: self._max_batch]
+            try:
+                vectors = self._encode([s["text"] for s in batch])
+                for s, v in zip(batch, vectors):
+                    s["vector"] = v
+            except BaseException as exc:  # every waiter gets the error, none hangs
+                for s in batch:
+                    s["error"] = exc
+            with self._lock:
+                if self._pending:
+                    self._pending[0]["lead"] = True
+                    self._pending[0]["done"].set()
+                else:
+                    self._busy = False
+            for s in batch:
+                if s is not slot:
+                    s["done"].set()
+        if slot["error"] is not None:
+            raise slot["error"]
+        return slot["vector"]
