@@ -452,7 +452,7 @@ class LoginThrottle:
             count, last = self.failures.get(client, (0, 0.0))
         if count < self.FREE_FAILURES:
             return 0.0
-        wait = min(self.MAX_WAIT, 2.0 ** (count - self.FREE_FAILURES))
+        wait = min(self.MAX_WAIT, 2.0 ** (count - self.FREE_FAILURES + 1))
         return max(0.0, last + wait - self.clock())
 
     def record(self, client: str, ok: bool) -> None:
