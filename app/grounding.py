@@ -317,7 +317,11 @@ def verify_rephrase(text: str, draft: str, records: list[Declaration], cited: li
     for m in stated:
         if not any(_same(m, p) for p in pool):
             return f"数字“{m.raw}”不等于所引用字段或指标的任何值"
+    # project codes identify; the 来源 line the system appends keeps them, so the body may leave them out
+    codes = {float(r.code) for r in records if r.code.isdigit()}
     for m in mentions(draft_body):
+        if m.kind == "plain" and m.value in codes:
+            continue
         if not any(_same(s, m) or _same(m, s) for s in stated):
             return f"草拟答案中的“{m.raw}”没有在改写中出现"
     squashed = squash(body)
