@@ -6,6 +6,8 @@ not compete with the server for one interpreter), then:
 1. N clients each ask /ask questions back to back for S seconds;
 2. B /search calls are sent at once (a burst).
 
+Each client keeps one session id across its calls, as gradio_client and the browser do.
+
 It reports errors, latency percentiles, answers that differ from a direct call, and the
 server's resident memory before and after. Traffic goes to 127.0.0.1 only, and both the
 number of clients and the duration are capped (LIMITS).
@@ -55,11 +57,15 @@ class ApiError(Exception):
     pass
 
 
-def call(port: int, api_name: str, data: list, timeout: float = CALL_TIMEOUT):
-    """One call of a named endpoint; returns its output (the endpoint's JSON)."""
+def call(port: int, api_name: str, data: list, timeout: float = CALL_TIMEOUT, session: str | None = None):
+    """One call of a named endpoint; returns its output (the endpoint's JSON).
+
+    session: the client's session id, kept across its calls as gradio_client and the browser do;
+    None makes every call a session of its own (the heaviest pattern for the server)."""
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        body = json.dumps({"data": data}).encode("utf-8")
+        payload = {"data": data} if session is None else {"data": data, "session_hash": session}
+        body = json.dumps(payload).encode("utf-8")
         conn.request("POST", f"/gradio_api/call/{api_name}", body=body, headers={"Content-Type": "application/json"})
         response = conn.getresponse()
         raw = response.read()
@@ -90,10 +96,10 @@ def search_args(query: str) -> list:
     return [query, 10, "hybrid", "", "", "", "", None, None]
 
 
-def _timed(port: int, api_name: str, data: list):
+def _timed(port: int, api_name: str, data: list, session: str | None = None):
     start = time.perf_counter()
     try:
-        return call(port, api_name, data), time.perf_counter() - start, None
+        return call(port, api_name, data, session=session), time.perf_counter() - start, None
     except Exception as exc:  # counted and reported, never raised: the run must finish
         return None, time.perf_counter() - start, f"{type(exc).__name__}: {exc}"
 
@@ -101,7 +107,7 @@ def _timed(port: int, api_name: str, data: list):
 def _warm(port: int, questions: list[str], n: int, step: int, until: float) -> None:
     i = n
     while time.monotonic() < until:
-        _timed(port, "ask", [questions[i % len(questions)]])
+        _timed(port, "ask", [questions[i % len(questions)]], session=f"loadtest-ask-{n}")
         i += step
 
 
@@ -121,8 +127,11 @@ def run_load(port: int, questions: list[str], queries: list[str], expected: dict
     warm_until = time.monotonic() + min(5.0, max(1.0, seconds / 6))
     with ThreadPoolExecutor(max_workers=clients) as pool:
         list(pool.map(lambda n: _warm(port, questions, n, clients, warm_until), range(clients)))
-    with ThreadPoolExecutor(max_workers=min(burst, 50)) as pool:
-        list(pool.map(lambda q: _timed(port, "search", search_args(q)), queries[: min(burst, 50)]))
+    # warm-up searches use other texts than the burst, so the burst finds no query vector cached
+    warm_queries = [f"{q} 的情况" for q in queries[: min(burst, 50)]]
+    with ThreadPoolExecutor(max_workers=len(warm_queries)) as pool:
+        list(pool.map(lambda n: _timed(port, "search", search_args(warm_queries[n]), session=f"loadtest-search-{n}"),
+                      range(len(warm_queries))))
     rss_before = rss_bytes(pid)
 
     ask_latencies: list[float] = []
@@ -136,7 +145,7 @@ def run_load(port: int, questions: list[str], queries: list[str], expected: dict
         while time.monotonic() < stop_at:
             question = questions[i % len(questions)]
             i += clients
-            data, took, error = _timed(port, "ask", [question])
+            data, took, error = _timed(port, "ask", [question], session=f"loadtest-ask-{n}")
             with lock:
                 ask_latencies.append(took)
                 if error:
@@ -156,7 +165,8 @@ def run_load(port: int, questions: list[str], queries: list[str], expected: dict
     burst_queries = [queries[i % len(queries)] for i in range(burst)]
     wall = time.perf_counter()
     with ThreadPoolExecutor(max_workers=burst) as pool:
-        results = list(pool.map(lambda q: _timed(port, "search", search_args(q)), burst_queries))
+        results = list(pool.map(lambda n: _timed(port, "search", search_args(burst_queries[n]),
+                                                session=f"loadtest-burst-{n}"), range(burst)))
     burst_wall = time.perf_counter() - wall
     rss_after = rss_bytes(pid)
 

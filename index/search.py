@@ -162,7 +162,9 @@ class SearchIndex:
         self.embedder = embedder
         self.fusion = fusion or Fusion()
         self.manifest = manifest or {}
-        faiss.omp_set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+        # one thread: a search over thousands of vectors is quicker than waking OpenMP workers,
+        # which spin for a core on a busy machine; concurrency comes from serving requests in parallel
+        faiss.omp_set_num_threads(1)
         self.faiss = _faiss_index(vectors)
         self._chunk_seq = np.array([c.seq for c in chunks], dtype=np.int64)
         self._vocab = set(getattr(bm25, "vocab_dict", {}) or {})

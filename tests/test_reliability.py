@@ -540,3 +540,27 @@ def test_a_bounded_load_run_has_no_errors(index, plain):
     assert result["ask"]["calls"] > 10 and result["ask"]["errors"] == 0 and result["ask"]["mismatches"] == 0
     assert result["search_burst"]["errors"] == 0 and result["search_burst"]["calls"] == 40
     assert result["ask"]["latency_seconds"]["p95"] is not None
+
+
+def test_query_cache_is_bounded_and_returns_private_copies(embedder):
+    from embeddings.model import QueryCache
+
+    cache = QueryCache(2)
+    for text in ("a", "b", "c"):
+        cache.put(text, np.ones(4, dtype=np.float32))
+    assert cache.get("a") is None and cache.get("c") is not None  # least recently used dropped
+    assert QueryCache(0).get("a") is None
+    first = embedder.encode_queries(["污水处理运营"])
+    first[0, 0] = 99.0  # a caller writing into its vector must not change the cached one
+    assert embedder.encode_queries(["污水处理运营"])[0, 0] != 99.0
+
+
+def test_bad_tuning_variables_are_clear_errors(monkeypatch):
+    from embeddings.model import _cache_size, _torch_threads
+
+    monkeypatch.setenv("JIXIAO_QUERY_CACHE", "lots")
+    with pytest.raises(ValueError, match="JIXIAO_QUERY_CACHE"):
+        _cache_size()
+    monkeypatch.setenv("JIXIAO_TORCH_THREADS", "0")
+    with pytest.raises(ValueError, match="JIXIAO_TORCH_THREADS"):
+        _torch_threads()
