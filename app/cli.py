@@ -465,11 +465,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from embeddings.model import SettingError
     from index.store import IndexUnavailable
 
     try:
         return args.func(args)
-    except IndexUnavailable as exc:
+    except (IndexUnavailable, SettingError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

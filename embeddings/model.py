@@ -64,6 +64,10 @@ def resolve_model(spec: str | None, home: Path | None = None) -> tuple[str, Path
     return str(path.resolve()), path
 
 
+class SettingError(ValueError):
+    """An environment setting with a value that cannot be used; the message names it."""
+
+
 def _torch_threads() -> None:
     """One intra-op thread unless JIXIAO_TORCH_THREADS says otherwise.
 
@@ -78,7 +82,7 @@ def _torch_threads() -> None:
         if not 1 <= n <= 256:
             raise ValueError
     except ValueError:
-        raise ValueError(f"JIXIAO_TORCH_THREADS“{raw}”应为 1 到 256 之间的整数。") from None
+        raise SettingError(f"JIXIAO_TORCH_THREADS“{raw}”应为 1 到 256 之间的整数。") from None
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
 
@@ -139,7 +143,7 @@ def _cache_size() -> int:
         if not 0 <= n <= 1_000_000:
             raise ValueError
     except ValueError:
-        raise ValueError(f"JIXIAO_QUERY_CACHE“{raw}”应为 0 到 1000000 之间的整数（0 表示不缓存）。") from None
+        raise SettingError(f"JIXIAO_QUERY_CACHE“{raw}”应为 0 到 1000000 之间的整数（0 表示不缓存）。") from None
     return n
 
 

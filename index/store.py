@@ -39,7 +39,7 @@ def load_records(corpus_files: list[Path] | None = None, log=None) -> list[Decla
         for message in result.messages:
             log(f"提示：{message}")
     if not result.records:
-        raise RuntimeError("没有解析出任何申报表：" + "；".join(result.messages))
+        raise IndexUnavailable("没有解析出任何申报表：" + "；".join(m.rstrip("。") for m in result.messages) + "。请检查 --corpus 给出的文件。")
     return result.records
 
 

@@ -564,3 +564,17 @@ def test_bad_tuning_variables_are_clear_errors(monkeypatch):
     monkeypatch.setenv("JIXIAO_TORCH_THREADS", "0")
     with pytest.raises(ValueError, match="JIXIAO_TORCH_THREADS"):
         _torch_threads()
+
+
+def test_bad_settings_and_empty_corpora_are_one_line_on_the_command_line(tmp_path, monkeypatch, capsys):
+    from app.cli import main
+
+    monkeypatch.setenv("JIXIAO_TORCH_THREADS", "many")
+    assert main(["search", "污水处理", "--data-dir", str(tmp_path)]) == 2
+    assert "JIXIAO_TORCH_THREADS" in capsys.readouterr().err
+    monkeypatch.delenv("JIXIAO_TORCH_THREADS")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("不是申报表\n", encoding="utf-8")
+    assert main(["search", "污水处理", "--corpus", str(empty), "--data-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "没有解析出任何申报表" in err and "Traceback" not in err
