@@ -132,6 +132,20 @@ class Embedder:
             return vector[None, :].copy()  # callers may write into it; the cached one stays intact
         return self._encode(texts, self._query_prompt, progress=False)
 
+    def uncached(self):
+        """A context in which queries are always encoded: evaluations time the encoder, not the cache."""
+        import contextlib
+
+        @contextlib.contextmanager
+        def off():
+            size, self._cache.size = self._cache.size, 0
+            try:
+                yield self
+            finally:
+                self._cache.size = size
+
+        return off()
+
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         return self._encode(texts, self._doc_prompt, progress=progress)
 
