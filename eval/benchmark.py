@@ -10,11 +10,11 @@ Queries are the real evaluation questions, embedded for real.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import shutil
 import tempfile
-import contextlib
 import time
 from pathlib import Path
 
