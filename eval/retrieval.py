@@ -12,6 +12,14 @@ METRICS = ["recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
 
 
 def evaluate_retrieval(index, split: str = "test", modes=("bm25", "dense", "hybrid"), k: int = 10) -> dict:
+    uncached = getattr(index.embedder, "uncached", None)
+    if uncached is None:
+        return _evaluate_retrieval(index, split, modes, k)
+    with uncached():  # every mode encodes its queries itself: latencies are not cache hits
+        return _evaluate_retrieval(index, split, modes, k)
+
+
+def _evaluate_retrieval(index, split: str, modes, k: int) -> dict:
     from ranx import Qrels, Run, evaluate
 
     questions = load_questions(split, RETRIEVAL_KINDS)

@@ -7,6 +7,31 @@ from dataclasses import dataclass, fields
 from corpus import Declaration
 from corpus.labels import FIELD_NAMES_ZH
 
+# More than any budget line could be (ten trillion 元): a bound beyond it is a typo or a probe,
+# and refusing it says so instead of silently returning nothing.
+MAX_AMOUNT_YUAN = 1e13
+
+
+class AmountError(ValueError):
+    """An amount bound that cannot be used; the message says why and what to do."""
+
+
+def check_amount(value, label: str) -> float | None:
+    """A finite, sensible amount in 元 (None stays None); raises AmountError otherwise."""
+    import math
+
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise AmountError(f"{label}“{value}”不是数字。请填写以元为单位的金额，例如 1000000。") from None
+    if not math.isfinite(number):
+        raise AmountError(f"{label}“{value}”不是有限的数字。请填写以元为单位的金额，例如 1000000。")
+    if number < 0 or number > MAX_AMOUNT_YUAN:
+        raise AmountError(f"{label} {value} 超出合理范围（0 到 {MAX_AMOUNT_YUAN:,.0f} 元）。请检查金额和单位（元）。")
+    return number
+
 
 @dataclass
 class Filters:
