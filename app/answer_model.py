@@ -47,9 +47,9 @@ class Conversation:
     """What follow-ups refer back to.
 
     ``codes`` are the projects the last answer was about (the referents of "它", "第二个");
-    ``scope`` is every project the last aggregate ranged over ("那最小的呢" ranges over it again);
+    ``scope`` is every project the last aggregate ranged over ("反过来最低的呢" ranges over it again);
     ``filters`` and ``topic`` say how that scope was chosen, so an answer can name it;
-    ``asks`` are the last question's asks ("高中国家助学金呢" asks them of another project).
+    ``asks`` are the last question's asks ("那计量经费呢" asks them of another project).
     """
 
     codes: list[str] = field(default_factory=list)

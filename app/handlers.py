@@ -52,14 +52,14 @@ def lookup(ctx, question: str, plan: Plan, state: Conversation):
     projects = [ctx.by_code[c] for c in plan.codes] or [m.record for m in plan.names]
     asks = plan.asks
     if not plan.asks_value and not plan.content and state.asks and plan.followup:
-        asks = state.asks  # "高中国家助学金呢？": the last question's asks, of another project
+        asks = state.asks  # "那计量经费呢？": the last question's asks, of another project
     answer = _about(ctx, question, plan, projects, asks)
     scope = [r.code for r in projects] if len(projects) > 1 else state.scope
     return answer, Conversation([r.code for r in projects], state.filters, scope, state.topic, asks)
 
 
 def indicator_count(ctx, question: str, plan: Plan, state: Conversation):
-    """"…那张表一共设了几个三级指标": the rows of the form's indicator table."""
+    """"…这张表设了多少条指标": the rows of the form's indicator table."""
     projects = [ctx.by_code[c] for c in plan.codes] or [m.record for m in plan.names]
     if not projects and state.codes:
         projects = [ctx.by_code[c] for c in state.codes]
@@ -78,14 +78,14 @@ def indicator_count(ctx, question: str, plan: Plan, state: Conversation):
 
 
 def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
-    """"它的联系人", "第二个是谁实施的", "这两个的联系人": the conversation's projects."""
+    """"它归谁管", "第三个多少钱", "这几个的电话": the conversation's projects."""
     codes = state.codes
     if plan.ordinal:
         pool = state.scope or state.codes
         if 1 <= plan.ordinal <= len(pool):
             codes = [pool[plan.ordinal - 1]]
         elif numbered := _numbered_sibling(ctx, pool, plan.ordinal):
-            codes = [numbered.code]  # "2号那个" after "运营费1": the series' number 2
+            codes = [numbered.code]  # "3号" after "某某经费 1": the series' number 2
         else:
             return render.refuse(question, f"上一轮只列出了 {len(pool)} 个项目，没有第 {plan.ordinal} 个。", kind="clarify"), state
     elif plan.scope_followup and state.scope:
@@ -97,7 +97,7 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
     answer = _about(ctx, question, plan, projects, asks, head="上一轮的 {n} 个项目：")
     explicit = plan.referent or plan.ordinal or plan.scope_followup
     if not explicit and plan.content and (answer.refused or answer.kind == "project"):
-        # "每平方米造价按多少算": not on the project talked about — another one, described
+        # "每吨按什么价算": not on the project talked about — another one, described
         if plan.asks_value:
             return described_lookup(ctx, question, plan, state)
         return described_or_search(ctx, question, plan, state)
@@ -117,7 +117,7 @@ def _numbered_sibling(ctx, pool: list[str], number: int) -> Declaration | None:
 
 
 def followup_aggregate(ctx, question: str, plan: Plan, state: Conversation):
-    """"这几个里哪个金额最大", "那最小的呢", "两个合计多少": the projects the conversation ranged over."""
+    """"其中谁预算最高", "反过来最低的呢", "三个加起来": the projects the conversation ranged over."""
     chosen = plan.filters.apply([ctx.by_code[c] for c in (state.scope or state.codes)])
     scope = f"上一轮涉及的项目（{state.topic or state.filters.describe()}）"
     if plan.has_filters:
@@ -131,14 +131,14 @@ def followup_aggregate(ctx, question: str, plan: Plan, state: Conversation):
 def aggregate(ctx, question: str, plan: Plan, state: Conversation):
     chosen = plan.filters.apply(ctx.records)
     if plan.content and not plan.has_filters:
-        # "有哪些养老方面的项目": the scope is a topic, found by search, not the whole corpus
+        # "跟防汛有关的项目": the scope is a topic, found by search, not the whole corpus
         topic = "、".join(plan.content)
         chosen = ctx.finder.topical(plan.topic or plan.rest, plan.content)
         if not chosen:
             return render.refuse(question, f"语料中没有与“{topic}”相关的项目。", ctx.suggest(plan.text)), state
         counted = re.search(r"(?:几|多少)个?([^\W\d]{1,2})", plan.rest)
         if len(chosen) == 1 and plan.op == "count" and counted and not counted.group(1).startswith(("项", "张", "份")):
-            # "…系统市直有几个部门在用": counts a thing on one form, not projects
+            # "…平台有几家单位接入": counts a thing on one form, not projects
             return answer_project(ctx, question, plan, chosen[0]), Conversation([chosen[0].code])
         return _aggregate(ctx, question, plan, chosen, Filters(), f"与“{topic}”相关的项目", topic)
     return _aggregate(ctx, question, plan, chosen, plan.filters, plan.filters.describe(), "")
@@ -174,7 +174,7 @@ def _aggregate(ctx, question: str, plan: Plan, chosen: list[Declaration], filter
         head = f"{scope}共 {len(chosen)} 个项目，金额{total}："
     answer = render.listing(question, head, shown, field_name)
     if len(shown) == 1 and (extra := _extra_fields(plan)):
-        # "哪个钱最少，实施单位是谁": the extreme project's own fields too
+        # "预算最低的是谁在做": the extreme project's own fields too
         answer = _append(answer, answer_project(ctx, question, plan, shown[0], [Ask(rest="", text="", fields=extra)]))
     state = Conversation([r.code for r in shown], filters, [r.code for r in chosen], topic, [], op)
     return answer, state
@@ -215,15 +215,15 @@ def group(ctx, question: str, plan: Plan, state: Conversation):
 
 
 def lookup_in_scope(ctx, question: str, plan: Plan, state: Conversation):
-    """A value asked of a project inside a named scope: "消防支队项目的满意度指标" (the scope is the
-    project), "北京办事处房租一年多少钱" (the topic picks the project inside the scope)."""
+    """A value asked of a project inside a named scope: "档案馆项目的满意度" (the scope is the
+    project), "驻京办每年的租金" (the topic picks the project inside the scope)."""
     scoped = plan.filters.apply(ctx.records)
     if 0 < len(scoped) <= 3 and not plan.content:
         return _about(ctx, question, plan, scoped), Conversation([r.code for r in scoped], scope=[r.code for r in scoped])
     if scoped and plan.content and plan.asks_value:
         return described_lookup(ctx, question, plan, state, scope=plan.filters)
     if scoped and plan.content:
-        # "政协党建经费对基层工作面貌的目标": a project inside the scope and one of its indicators
+        # "统计局下基层经费里对干部作风的目标": a project inside the scope and one of its indicators
         found = identify(ctx, plan, plan.filters)
         if found.best is not None and named_indicators(found.best.record, plan.whole):
             r = found.best.record
@@ -236,7 +236,7 @@ def lookup_in_scope(ctx, question: str, plan: Plan, state: Conversation):
 
 def identify(ctx, plan: Plan, scope: Filters | None = None, state: Conversation | None = None):
     """The described project: the description clause if the question has one, else its topic;
-    inside the projects the conversation listed first ("系统升级那个" among the two just named)."""
+    inside the projects the conversation listed first ("升级的那个" among the projects just named)."""
     if state is not None and len(state.scope) > 1 and scope is None:
         found = identify(ctx, plan, Filters(codes=tuple(state.scope)))
         if found.best is not None:
@@ -269,7 +269,7 @@ def described_lookup(ctx, question: str, plan: Plan, state: Conversation, scope:
 
 
 def which_project(ctx, question: str, plan: Plan, state: Conversation):
-    """"…的那个是哪个项目": the project a description points to, named with its code. Facts the
+    """"…的是什么项目": the project a description points to, named with its code. Facts the
     asker gives (部门, 金额) that leave one project decide it."""
     scoped = plan.filters.apply(ctx.records) if plan.has_filters else []
     if len(scoped) == 1:

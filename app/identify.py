@@ -16,7 +16,7 @@ from corpus import Declaration
 from corpus.text import squash
 from index.filters import Filters
 
-# "聊城市体育馆改造工程的联系人": a phrase that reads as a project's name (not "给…的那个项目")
+# "某某大桥新建工程的电话": a phrase that reads as a project's name (not "给…的那个项目")
 _CLAIMED_NAME = re.compile(r"^((?![给为把用对向帮买])[^的那这]{2,40}?(?:项目|工程|经费|资金|补贴|专项))(?:的|是|有|要|归|批|花|总|预算|金额|联系|电话|实施|编号)")
 
 
@@ -155,7 +155,7 @@ class ProjectFinder:
         if entities := self.unmatched_entities(query, top.record.code):
             return Identification(None, ranked, entities)
         if claimed := _CLAIMED_NAME.match(claim):
-            # "机场扩建工程的联系人": a name the user believes exists — all of it must be there
+            # "体育馆翻修工程的电话": a name the user believes exists — all of it must be there
             words = [w for w in self.tokenizer.words(claimed.group(1)) if w in content]
             missing = [w for w in words if not self.strictly_covered(w, top.record.code)]
             if missing:

@@ -84,7 +84,7 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
     indicators = matching_indicators(r, ask, named, by_unit)
     passage = stated_in_text(r, ask, asked)
     if passage and not _fits(indicators, ask) and not (indicators and "indicators" in ask.fields):
-        # "大赛安排了多少钱": the amount is written in 测算依据, not in an indicator row
+        # "比赛要花多少": the amount is written in 测算依据, not in an indicator row
         return Selection(passages=[passage], value=ask.value)
     unexplained = asked and not fields and coverage(asked, r.code) < thresholds().ask_coverage
     if unexplained and not named and not by_unit:
@@ -135,12 +135,12 @@ def _stating(clauses: list[str], ask: Ask) -> str | None:
 
 def stated_in_text(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | None:
     """The clause of the form's own text that states what the ask names, with a number of the
-    asked kind ("需资金 48 万元" for "培训班安排了多少钱"); None when no clause names it."""
+    asked kind ("需资金 48 万元" for "培训要花多少"); None when no clause names it."""
     name = squash(r.name)
     if not (ask.quantity or ask.money or ask.measured or "amount_yuan" in ask.fields):
         return None
-    # Only words the project's own name does not explain say which clause is meant ("电力管廊建设
-    # 项目金额" asks for the whole project) — unless the ask is one part of several or asks a unit.
+    # Only words the project's own name does not explain say which clause is meant ("<the name>多少钱"
+    # asks for the whole project) — unless the ask is one part of several or asks a unit.
     outside = [w for w in asked if w not in name]
     asked = outside if outside or not (ask.part or ask.measure_units) else asked
     if not asked:
@@ -187,13 +187,13 @@ def named_indicators(r: Declaration, ask: Ask) -> list[Indicator]:
         name = squash(ind.name)
         longest, shared, positions = overlap(rest, name)
         # Only characters the project's own name does not explain ask for an indicator:
-        # "电力管廊建设项目金额" describes the project; "每吨餐厨垃圾" asks for a cost.
+        # "<the name> 预算" describes the project; "每吨处理费" asks for a cost.
         extra = len(positions - by_name)
         strong = (longest >= min(4, len(name)) and longest >= 3) or (shared >= 4 and shared * 2 >= len(name))
         if strong and extra >= 2:
             specific.append(((longest, shared), ind))
     if ask.quantity or ask.units:
-        # "围墙建多少米": a row without a number ("推动") cannot answer how many
+        # "栏杆装多少米": a row without a number ("推动") cannot answer how many
         specific = [(o, ind) for o, ind in specific if re.search(r"\d", ind.value_annual + ind.value_longterm)]
     if not specific:
         return []
@@ -203,7 +203,7 @@ def named_indicators(r: Declaration, ask: Ask) -> list[Indicator]:
 
 def matching_indicators(r: Declaration, ask: Ask, named: list[Indicator], by_unit: list[Indicator]) -> list[Indicator]:
     if len(named) > 1 and (ask.money or ask.units):
-        # "规划编制花多少钱" names both 编制完成率 and 编制成本: the one with the asked unit
+        # "编制要多少钱" names both a 完成率 and a 成本 row: the one with the asked unit
         named = [i for i in named if unit_fit(i, ask) > 0] or named
     if named and (not by_unit or unit_fit(named[0], ask) >= unit_fit(by_unit[0], ask)):
         return named
@@ -222,11 +222,11 @@ def matching_indicators(r: Declaration, ask: Ask, named: list[Indicator], by_uni
 
 
 def counted_indicators(r: Declaration, ask: Ask) -> list[Indicator]:
-    """"要维护多少档案": the counted thing shares words with the indicator but not with the
-    project's name; only when nothing else does, the name's own words count ("围墙建多少米"
-    for "围墙建设工程…"). Among equals, names that state a count come first."""
+    """"要修多少台设备": the counted thing shares words with the indicator but not with the
+    project's name; only when nothing else does, the name's own words count ("栏杆装多少米"
+    for "栏杆安装工程…"). Among equals, names that state a count come first."""
     rest = re.sub(r"\d+", " ", ask.rest)
-    own_name = squash(r.name + r.unit)  # "儿童福利院围墙…": the unit describes the project too
+    own_name = squash(r.name + r.unit)  # the unit describes the project too
     for own in (own_name, ""):
         asked = _pairs(rest) - _pairs(own)
         # single characters too: "印多少册" shares 印 and 册 with "印刷册数", no word
@@ -245,8 +245,8 @@ def counted_indicators(r: Declaration, ask: Ask) -> list[Indicator]:
 
 
 def unit_fitting(r: Declaration, ask: Ask) -> list[Indicator]:
-    """Indicators whose value carries the units asked ("每天处理多少吨" → "2.8万吨/ 日"), the one the
-    question's words and numbers point to first ("90到99岁…每月多少钱" → "90-99 周岁": 每人每月 100 元)."""
+    """Indicators whose value carries the units asked ("每天多少吨" → a "万吨/日" value), the one the
+    question's words and numbers point to first ("60到70岁每月多少钱" → the row named "60-70 岁")."""
     asked_numbers = set(re.findall(r"\d+", ask.text))
     asked_chars = set(re.sub(r"[\d\s]", "", ask.rest)) - set(_FUNCTION_CHARS)
     scored = []

@@ -83,12 +83,12 @@ class Ask:
     fields: list[str] = field(default_factory=list)
     indicator_level2: str | None = None
     quantity: bool = False  # "多少/几…" without a field word: a number the form states
-    units: list[list[str]] = field(default_factory=list)  # "每天处理多少吨" → [["吨"], ["日", "天"]]
+    units: list[list[str]] = field(default_factory=list)  # "每天多少吨" → [["吨"], ["日", "天"]]
     money: bool = False  # the value asked is money ("多少钱", "成本")
     measured: bool = False  # a measure word follows 多少/几 ("多少吨", "几台")
     measure_units: list[list[str]] = field(default_factory=list)  # of those, the ones after 多少/几
     value: str = "annual"  # which indicator value: annual | longterm | both
-    part: bool = False  # one of several parts: it may name a piece of the project ("围墙…多少钱")
+    part: bool = False  # one of several parts: it may name a piece of the project ("灯光…多少钱")
 
     @property
     def asks_value(self) -> bool:
@@ -115,9 +115,9 @@ class Plan:
     referent: bool = False  # "它", "这个项目": the project the conversation is about
     scope_followup: bool = False  # "这些", "其中": the projects the conversation listed
     ordinal: int | None = None  # "第二个"
-    which_project: bool = False  # "…的那个是哪个项目"
-    indicator_count: bool = False  # "一共设了几个三级指标"
-    description: str = ""  # "给老人发补贴的那个": the project named by what it does
+    which_project: bool = False  # "…的是什么项目"
+    indicator_count: bool = False  # "表里有多少条指标"
+    description: str = ""  # "帮困难学生交学费的那个": the project named by what it does
     asked_of_description: str = ""  # what follows the description: "90到99岁每月多少"
     content: list[str] = field(default_factory=list)  # topic words that must be found in a form
     intent: str = "search"
@@ -325,8 +325,8 @@ _PART_MARK = "\x00"  # marks an item split off before 各/分别: it names a pie
 
 
 def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
-    """A multi-part question's asks, each in its own words: "开几次会、每场几天、每场多少人",
-    "大赛和培训班各安排多少钱". One part (or none that asks anything) leaves the whole question."""
+    """A multi-part question's asks, each in its own words: "办几期、每期几天、每期多少人",
+    "A 和 B 各要多少钱". One part (or none that asks anything) leaves the whole question."""
     clauses = [c for c in _patterns()["parts"].split(rest) if c and c.strip()]
     parts: list[str] = []
     for clause in clauses:
@@ -343,8 +343,8 @@ def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
 
 
 def _distribute(clause: str, v: Vocabulary) -> list[str]:
-    """"围墙和硬化道路各花多少钱" → "围墙…花多少钱", "硬化道路…花多少钱" — unless the items are
-    the two values of one indicator ("中长期和年度分别")."""
+    """"灯光和绿化各花多少" → "灯光…花多少", "绿化…花多少" — unless the items are
+    the two values of one indicator ("长期、年度各是多少")."""
     m = re.search(r"(各|分别)", clause)
     if not m:
         return [clause]
@@ -356,7 +356,7 @@ def _distribute(clause: str, v: Vocabulary) -> list[str]:
 
 
 def _read_description(p: Plan, v: Vocabulary) -> None:
-    """"给老人发补贴的那个，90到99岁每月多少": the project described, then what is asked of it."""
+    """"帮困难学生交学费的那个，每人多少": the project described, then what is asked of it."""
     if p.names or p.codes:
         return
     m = _patterns()["described"].match(p.rest)
@@ -387,7 +387,7 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
     if re.search("最晚|最迟|最早", rest):
         p.sort_by = "start_date" if "开始" in rest else "end_date"
     if p.op is None and not p.names and not p.codes and _find_any(rest, v.totalizers):
-        # "司法局一共报了多少钱", "发展类项目一共几个": the words around 一共 vary, the intent does not
+        # "民政局总共申请了多少", "业务类的一共几项": the words around 一共 vary, the intent does not
         if "amount_yuan" in p.whole.fields:
             p.op = "sum"
         elif re.search(r"(?:几|多少)(?:个|项|张|份)?(?:项目|申报表|表|[?？。!！\s]*$)", rest):
@@ -397,7 +397,7 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
         p.op = "count"
     counted = re.search(r"(?:几|多少)个?([\u4e00-\u9fff])", rest)
     if p.op == "count" and counted and counted.group(1) not in "项张份表" and (p.names or p.codes or p.description):
-        p.op = None  # "工作队成员有几个人": a number on one form, not a count of projects
+        p.op = None  # "培训班学员几个人": a number on one form, not a count of projects
 
 
 def _read_conversation(p: Plan, rest: str, v: Vocabulary) -> None:
@@ -466,7 +466,7 @@ def _follows_up(p: Plan, state) -> bool:
     own_scope = p.has_filters or (p.content and not (p.referent or p.scope_followup or p.ordinal))
     if p.op in _AGGREGATE_OPS or p.top_n or p.op == "list":
         if p.has_filters:
-            # "金额超过500万的有几个" right after a list narrows that list, unless it names its own scope
+            # "其中超过一百万的有几个" right after a list narrows that list, unless it names its own scope
             return bool(state.scope) and _only_refines(p) and not p.content
         return bool(state.scope) and (p.scope_followup or p.followup or not own_scope) and p.op != "list"
     if p.referent or p.ordinal or p.scope_followup:
@@ -538,7 +538,7 @@ def _measure_count(rest: str, v: Vocabulary) -> int:
 
 
 def _kinds_asked(rest: str, v: Vocabulary, op: str | None) -> list[str]:
-    """"是经常性的还是一次性的", "是一次性项目吗" ask for the type (or category); they do not filter by it."""
+    """"算一次性的还是经常性的", "属不属于一次性" ask for the type (or category); they do not filter by it."""
     asked = []
     for key, mapping in (("project_type", v.project_types), ("category", v.categories)):
         words = [w for w in mapping if w in rest]
@@ -596,7 +596,7 @@ def _corpus_years(records: list[Declaration]) -> list[int]:
 
 def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan) -> str | None:
     """Questions about a year the library has no forms for; a date bound on the forms' own dates
-    ("结束时间晚于2022年", "一直到2022年12月31日") or a year inside a described text is not one."""
+    ("结束时间晚于2022年", "截至某年某月某日") or a year inside a described text is not one."""
     years = _corpus_years(records)
     have = "、".join(str(y) for y in years) or "未知"
     city = _corpus_city(records)
@@ -608,7 +608,7 @@ def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan) -
         if year in years or re.match(r"(以后|之后|后|以前|之前|前|底|末)?\s*(才|就)?\s*(结束|开始)|\d{1,2}月", tail):
             continue
         if not tail.startswith(("度", "的")) and _form_wording(records, f"{year}年{tail[:2]}"):
-            continue  # "2020年产业创新类配套几人": the form's own words about that year
+            continue  # "<year>年某类配套几人": the form's own words about that year
         if pats["bound_before_year"].search(rest[: m.start()]):
             continue
         if tail.startswith(("度", "的")) or asks_data:

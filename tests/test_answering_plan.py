@@ -102,7 +102,7 @@ def test_a_project_described_in_everyday_words_is_answered_and_named(fake):
 
 def test_which_project_names_it_with_its_code(fake, by_name):
     r = by_name["公益性守灵厅"]
-    answer, _ = ask(fake, "殡葬管理处盖守灵间的那个是哪个项目？")
+    answer, _ = ask(fake, "殡葬管理处盖守灵间的是什么项目")
     assert not answer.refused and r.code in answer.answer
 
 
@@ -118,15 +118,15 @@ def test_follow_ups_keep_the_scope_and_flip_the_operation(fake, records):
     dept = "聊城市卫生健康委员会"
     scoped = [r for r in records if dept in (r.department + r.unit)]
     state = Conversation()
-    answer, state = ask(fake, "卫健委报了哪些项目？", state)
+    answer, state = ask(fake, "卫健委名下都有什么项目", state)
     assert len(state.scope) == len(scoped)
-    answer, state = ask(fake, "这里面哪个金额最大？", state)
+    answer, state = ask(fake, "这些里预算最多的是哪个", state)
     biggest = max(scoped, key=lambda r: r.amount_yuan)
     assert biggest.name in answer.answer and "上一轮" in answer.answer
-    answer, state = ask(fake, "那最小的呢？", state)
+    answer, state = ask(fake, "反过来，最少的呢", state)
     smallest = min(scoped, key=lambda r: r.amount_yuan)
     assert smallest.name in answer.answer and biggest.name not in answer.answer
-    answer, state = ask(fake, "它的联系人是谁", state)
+    answer, state = ask(fake, "它找谁对接", state)
     assert smallest.contact in answer.answer
 
 
@@ -134,7 +134,7 @@ def test_an_ordinal_picks_from_the_list(fake, records):
     state = Conversation()
     _, state = ask(fake, "科技局有哪些项目", state)
     second = fake.by_code[state.scope[1]]
-    answer, _ = ask(fake, "第二个是哪个单位实施的？", state)
+    answer, _ = ask(fake, "第二个由谁来实施", state)
     assert second.unit in answer.answer and second.name in answer.answer
 
 
@@ -148,7 +148,7 @@ def test_a_follow_up_stays_on_the_project_talked_about(fake, by_name):
 
 def test_a_new_name_with_ne_asks_the_same_thing(fake, by_name):
     state = Conversation()
-    _, state = ask(fake, "仲裁经费1的联系电话", state)
+    _, state = ask(fake, "仲裁经费1留的电话", state)
     answer, _ = ask(fake, "仲裁经费2呢？", state)
     assert by_name["仲裁经费 2"].phone in answer.answer
 
