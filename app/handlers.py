@@ -194,11 +194,13 @@ def group(ctx, question: str, plan: Plan, state: Conversation):
     """Counts and totals per 主管部门 or 科室, largest first."""
     chosen = plan.filters.apply(ctx.records)
     key = plan.group_by
+    if plan.group_values:
+        chosen = [r for r in chosen if getattr(r, key) in plan.group_values]
     label = "主管部门" if key == "department" else "科室"
     groups: dict[str, list[Declaration]] = {}
     for r in chosen:
         groups.setdefault(getattr(r, key) or "（未知）", []).append(r)
-    by_total = plan.op == "sum" or "amount_yuan" in plan.fields
+    by_total = plan.op == "sum" or "amount_yuan" in plan.fields or "总额" in plan.rest
 
     def measure(rs):
         return sum(r.amount_yuan or 0 for r in rs) if by_total else len(rs)

@@ -83,7 +83,10 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
             return Selection(fields=fields, value=ask.value)
     indicators = matching_indicators(r, ask, named, by_unit)
     passage = stated_in_text(r, ask, asked)
-    if passage and not _fits(indicators, ask) and not (indicators and "indicators" in ask.fields):
+    # a row chosen only for its unit, sharing no word with the question, is weaker evidence than a
+    # sentence that names the thing asked
+    unrelated = not named and indicators and not any(_pairs(w) & _pairs(squash(i.name)) for w in asked for i in indicators)
+    if passage and (not _fits(indicators, ask) or unrelated) and not (indicators and "indicators" in ask.fields):
         # "比赛要花多少": the amount is written in 测算依据, not in an indicator row
         return Selection(passages=[passage], value=ask.value)
     unexplained = asked and not fields and coverage(asked, r.code) < thresholds().ask_coverage
@@ -139,6 +142,8 @@ def stated_in_text(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str
     name = squash(r.name)
     if not (ask.quantity or ask.money or ask.measured or "amount_yuan" in ask.fields):
         return None
+    # "总面积": the measured noun itself names the clause, though it is an asking word too
+    asked = list(asked) + [n for n in vocabulary().noun_units if n in ask.rest and n not in asked]
     # Only words the project's own name does not explain say which clause is meant ("<the name>多少钱"
     # asks for the whole project) — unless the ask is one part of several or asks a unit.
     outside = [w for w in asked if w not in name]

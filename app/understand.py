@@ -108,6 +108,7 @@ class Plan:
     top_n: int | None = None
     sort_by: str = "amount_yuan"  # what max/min rank by: amount, or the end/start date
     group_by: str | None = None  # "department" or "section": 哪个部门/各科室
+    group_values: list[str] = field(default_factory=list)  # "民政局和卫健委各几个": only these groups
     filters: Filters = field(default_factory=Filters)
     refusal: str | None = None
     drafting: bool = False
@@ -285,6 +286,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     for ask in [p.whole, *p.asks]:
         ask.fields += [k for k in asked_kinds if k not in ask.fields]
     p.filters = _filters(rest, records, v, asked_kinds)
+    _several_groups(p, rest, records, v)
     if p.filters.amount is not None and not math.isfinite(p.filters.amount) or _absurd(p.filters):
         p.refusal = p.refusal or "问题中的金额超出了申报表可能的范围，请给出一个实际的金额。"
     _read_conversation(p, rest, v)
@@ -308,6 +310,10 @@ def read_ask(words: str, text: str, v: Vocabulary) -> Ask:
     ask.quantity = not ask.fields and _find_any(words, v.quantity_words) is not None
     ask.units, ask.money, ask.measured = _units(words, v, spans)
     ask.measure_units = ask.units[: _measure_count(words, v)]
+    for noun, units in v.noun_units.items():
+        if noun in words and units not in ask.measure_units:
+            ask.measure_units.append(units)
+            ask.units.append(units)
     for level2, hint_words in v.indicator_hints.items():
         if _find_any(words, hint_words):
             ask.indicator_level2 = level2
@@ -330,7 +336,8 @@ def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
     clauses = [c for c in _patterns()["parts"].split(rest) if c and c.strip()]
     parts: list[str] = []
     for clause in clauses:
-        parts += _distribute(clause, v)
+        for piece in _distribute(clause, v):
+            parts += _on_and(piece, text, v)
     asks = []
     for part in parts:
         ask = read_ask(part.lstrip(_PART_MARK), text, v)
@@ -340,6 +347,16 @@ def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
     if len(asking) < 2:
         return []
     return asking
+
+
+def _on_and(clause: str, text: str, v: Vocabulary) -> list[str]:
+    """"建设面积和每平方米造价": two asks joined by 和, when each side asks something by itself."""
+    if clause.startswith(_PART_MARK):
+        return [clause]
+    pieces = [p for p in re.split(r"和|以及|及", clause) if p.strip()]
+    if len(pieces) > 1 and all(read_ask(p, text, v).asks_value for p in pieces):
+        return pieces
+    return [clause]
 
 
 def _distribute(clause: str, v: Vocabulary) -> list[str]:
@@ -371,6 +388,8 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
         if _find_any(rest, words):
             p.op = op
             break
+    if p.op in ("sum", "count") and (ranked := next((o for o in ("max", "min") if _find_any(rest, v.operations[o])), None)):
+        p.op = ranked  # "预算总额最高的科室": a ranking of totals
     top = _find_any(rest, list(v.top_words))
     if top and p.op in ("max", "min", "list", None) and ("最" in rest or "前" in rest):
         p.top_n = v.top_words[top]
@@ -439,7 +458,7 @@ def decide_intent(p: Plan, state=None) -> str:
         return "drafting"
     if "indicators" in p.fields and not p.indicator_count and (p.op or "项目" in p.rest or re.match("有|哪", p.rest)):
         return "indicator_search"
-    if p.group_by and (p.op in ("max", "min", "count", "sum") or re.search("各|每个", p.rest)):
+    if p.group_by and (p.group_values or p.op in ("max", "min", "count", "sum") or re.search("各|每个", p.rest)):
         return "group"
     if p.which_project and not any(a.asks_value for a in p.asks) and not p.op:
         return "which_project"
@@ -677,6 +696,34 @@ def _filters(rest: str, records: list[Declaration], v: Vocabulary, asked_kinds: 
         if fields_named:
             f.blank = fields_named[0]
     return f
+
+
+def _several_groups(p: Plan, rest: str, records: list[Declaration], v: Vocabulary) -> None:
+    """"教科文科和社保科分别有多少项目": two or more named scopes of one kind are compared, not one."""
+    sections = {r.section for r in records if r.section} | set(v.section_aliases)
+    named = _all_named(rest, sections)
+    found = {v.section_aliases.get(s, s) for s in named}
+    key = "section"
+    if len(found) < 2:
+        departments = _departments(records)
+        found = {departments[d] for d in _all_named(rest, list(departments))}
+        key = "department"
+    if len(found) >= 2:
+        p.group_by, p.group_values = key, sorted(found)
+        setattr(p.filters, key, None)
+        p.op = p.op if p.op in ("sum", "count", "max", "min") else ("sum" if "amount_yuan" in p.whole.fields else "count")
+
+
+def _all_named(rest: str, names) -> list[str]:
+    """Names found in the question, longest first, none inside another found one."""
+    taken: list[tuple[int, int]] = []
+    found = []
+    for name in sorted(names, key=len, reverse=True):
+        at = rest.find(name)
+        if at >= 0 and not any(a <= at < b for a, b in taken):
+            taken.append((at, at + len(name)))
+            found.append(name)
+    return found
 
 
 def _amount_filters(rest: str, f: Filters) -> None:

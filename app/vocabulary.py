@@ -48,6 +48,7 @@ class Vocabulary(BaseModel):
     rate_markers: dict[str, list[str]]
     measure_words: dict[str, list[str]]
     money_words: list[str]
+    noun_units: dict[str, list[str]]  # "面积" is answered in 平方米 or 亩
     field_patterns: dict[str, list[str]]
     entity_suffixes: list[str]
     entity_action_words: list[str]  # "资助幼儿园" names a kind of place, not an organisation

@@ -224,3 +224,23 @@ def test_vocabulary_file_is_validated(tmp_path, monkeypatch):
     monkeypatch.setattr(vocab.resources, "files", lambda package: tmp_path)
     with pytest.raises(VocabularyError, match="vocabulary.json"):
         _load("vocabulary.json", Vocabulary)
+
+
+def test_two_named_scopes_are_compared(fake, records):
+    answer, _ = ask(fake, "民政局跟残联分别报了几个项目")
+    for dept in ("聊城市民政局", "聊城市残疾人联合会"):
+        n = sum(1 for r in records if r.department == dept)
+        assert re.search(rf"\| {dept} \| {n} \|", answer.answer), answer.answer
+
+
+def test_nouns_joined_by_and_are_two_asks_with_their_units(fake):
+    answer, _ = ask(fake, "公益性守灵厅的总面积和每平方米造价")
+    assert "5400 平方米" in answer.answer and "3600 元" in answer.answer
+
+
+def test_a_list_is_narrowed_by_a_follow_up(fake, records):
+    state = Conversation()
+    _, state = ask(fake, "教科文科有哪些项目", state)
+    answer, _ = ask(fake, "其中超过一千万的有几个", state)
+    n = sum(1 for r in records if r.section == "教科文科" and r.amount_yuan > 1e7)
+    assert f"共 {n} 个项目" in answer.answer and "上一轮" in answer.answer
