@@ -414,8 +414,8 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
     forms_counted = "表" in rest and re.search(r"(?:几|多少)(?:张|份)", rest)  # "没填的表有多少张"
     if p.op is None and (re.search(r"(?:几|多少)(?:个|项|张|份)(?:项目|申报表|表)", rest) or forms_counted):
         p.op = "count"
-    counted = re.search(r"(?:几|多少)个?([\u4e00-\u9fff])", rest)
-    if p.op == "count" and counted and counted.group(1) not in "项张份表" and (p.names or p.codes or p.description):
+    counted = re.search(r"(?:几|多少)个?([^\W\d个])", rest)
+    if p.op == "count" and counted and counted.group(1) not in "项张份表":
         p.op = None  # "培训班学员几个人": a number on one form, not a count of projects
 
 

@@ -244,3 +244,15 @@ def test_a_list_is_narrowed_by_a_follow_up(fake, records):
     answer, _ = ask(fake, "其中超过一千万的有几个", state)
     n = sum(1 for r in records if r.section == "教科文科" and r.amount_yuan > 1e7)
     assert f"共 {n} 个项目" in answer.answer and "上一轮" in answer.answer
+
+
+def test_counting_people_on_a_described_form_is_not_counting_projects(records):
+    plan = understand("给退役士兵发一次性补助的项目大概几个人能领", records)
+    assert plan.op is None
+    assert understand("民政局有几个项目？", records).op == "count"
+
+
+def test_an_amount_named_as_printed_picks_the_project(fake, records):
+    r = next(r for r in records if r.amount_yuan == 60_000_000)
+    answer, _ = ask(fake, "预算是6000万的是哪个项目")
+    assert r.name in answer.answer
