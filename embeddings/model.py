@@ -76,13 +76,7 @@ def _torch_threads() -> None:
     serving several requests (and batching their queries), not from splitting one small matrix."""
     import torch
 
-    raw = os.environ.get("JIXIAO_TORCH_THREADS", "1")
-    try:
-        n = int(raw)
-        if not 1 <= n <= 256:
-            raise ValueError
-    except ValueError:
-        raise SettingError(f"JIXIAO_TORCH_THREADS“{raw}”应为 1 到 256 之间的整数。") from None
+    n = _int_setting("JIXIAO_TORCH_THREADS", 1, 1, 256, "")
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
 
@@ -151,13 +145,18 @@ class Embedder:
 
 
 def _cache_size() -> int:
-    raw = os.environ.get("JIXIAO_QUERY_CACHE", "4096")
+    return _int_setting("JIXIAO_QUERY_CACHE", 4096, 0, 1_000_000, "（0 表示不缓存）")
+
+
+def _int_setting(name: str, default: int, low: int, high: int, hint: str) -> int:
+    """An integer environment setting within bounds, or one clear line saying what is wrong."""
+    raw = os.environ.get(name, str(default))
     try:
         n = int(raw)
-        if not 0 <= n <= 1_000_000:
+        if not low <= n <= high:
             raise ValueError
     except ValueError:
-        raise SettingError(f"JIXIAO_QUERY_CACHE“{raw}”应为 0 到 1000000 之间的整数（0 表示不缓存）。") from None
+        raise SettingError(f"{name}“{raw}”应为 {low} 到 {high} 之间的整数{hint}。") from None
     return n
 
 
