@@ -70,7 +70,7 @@ def _natural(index, args) -> None:
             items = load_natural(path)
         except (OSError, ValueError) as exc:
             raise SystemExit(f"错误：无法读取问题集 {path}（{exc}）。") from None
-        name = Path(path).stem if path else "natural-heldout"
+        name = Path(path).stem.removeprefix("natural-") if path else "heldout"
         results = evaluate_natural(answerer, items, Conversation)
         print(f"\n自然问题评测（{name}，{len(items)} 题）")
         print(natural_table(results))
