@@ -341,7 +341,7 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
 
             def run_search(q, m, kk, sec, dep, typ, cat, lo, hi):
                 data = search_json(index, q, kk, m, sec, dep, typ, cat, amount_text(lo), amount_text(hi))
-                cleared = ("", None, None)  # an earlier export belongs to an earlier search
+                cleared = ("", None, None, "")  # an earlier export or comparison belongs to an earlier search
                 if "error" in data:
                     return (gr.update(value=[]), gr.update(choices=[], value=[]), f"⚠️ {esc(data['error'])}", []) + cleared
                 hits, none_close = search_rows(index, data)
@@ -358,9 +358,11 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
                 return (rows, gr.update(choices=choices, value=[c[1] for c in choices[:2]]), note, hits) + cleared
 
             search_btn.click(run_search, [query, mode, k, f_section, f_department, f_type, f_category, f_min, f_max],
-                             [results, picked, search_note, found, export_note, csv_file, xlsx_file], api_visibility="private")
+                             [results, picked, search_note, found, export_note, csv_file, xlsx_file, comparison],
+                             api_visibility="private")
             query.submit(run_search, [query, mode, k, f_section, f_department, f_type, f_category, f_min, f_max],
-                         [results, picked, search_note, found, export_note, csv_file, xlsx_file], api_visibility="private")
+                         [results, picked, search_note, found, export_note, csv_file, xlsx_file, comparison],
+                             api_visibility="private")
             compare_btn.click(lambda codes: compare_markdown([index.by_code[c] for c in codes or []]), picked, comparison,
                               api_visibility="private")
             export_btn.click(export_projects, [found, picked], [csv_file, xlsx_file, export_note], api_visibility="private")

@@ -216,7 +216,8 @@ def test_every_tab_in_a_real_browser(server, browser, answerer):
     page.click("#search-button")
     expect(page.locator("#search-note")).to_contain_text("没有找到很接近的项目", timeout=30_000)
     expect(page.locator("#search-results")).to_contain_text("相关度低")
-    assert page.locator("#export-note").inner_text().strip() == ""  # the earlier export is not this search's
+    # the earlier export and comparison are not this search's
+    assert page.locator("#export-note").inner_text().strip() == "" and "测算依据" not in page.locator("#comparison").inner_text()
     shot(page, "search-none-close")
 
     # 起草指标: a draft, its suggested table and the checks
