@@ -10,11 +10,20 @@ import tempfile
 from pathlib import Path
 
 
+def _created_mode() -> int:
+    """The mode open() would give a new file (0666 less the umask). mkstemp creates 0600, private
+    to the user, which is wrong for an output other people and tools should read."""
+    mask = os.umask(0o022)  # read it the only portable way, then put it back at once
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _write_atomic(path: Path, lines: list[str]) -> None:
     """Write the whole output or nothing: an existing file is replaced only on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _created_mode())
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             for line in lines:
                 fh.write(line + "\n")
@@ -193,6 +202,7 @@ def _check_output(value: str | None, option: str) -> Path | None:
 def _export_atomic(path: Path, write) -> None:
     """write(tmp_path) then rename: an existing file is replaced only by a complete one."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.fchmod(fd, _created_mode())
     os.close(fd)
     try:
         write(Path(tmp))

@@ -53,6 +53,10 @@ GUIDE = (
     "语料里没有的内容会直接说明。全部在本机运行。"
 )
 _EXPORT_DIR = Path(tempfile.mkdtemp(prefix="jixiao-export-"))
+# Shown in Chinese; the values underneath stay the CLI's and the API's mode names.
+SEARCH_MODES = [("混合", "hybrid"), ("关键词 BM25", "bm25"), ("向量", "dense")]
+SEARCH_COLUMNS = ["名称", "编号", "部门", "金额", "相关度", "匹配字段", "片段"]
+EXPORT_SHEET = "可比项目"
 
 
 # Markdown that would make the browser fetch or link something: image and link brackets, and
@@ -100,7 +104,7 @@ def search_json(index, query: str, k: int = 10, mode: str = "hybrid", section: s
         if not 1 <= k <= 100:
             raise SearchError(f"返回数量 {k} 应在 1 到 100 之间。")
         try:
-            # an empty number box arrives as 0: a bound of 0 means no bound
+            # a bound of 0 (what API callers send for "none") means no bound
             low = check_amount(min_amount, "最低金额") or None
             high = check_amount(max_amount, "最高金额") or None
         except AmountError as exc:
@@ -157,20 +161,32 @@ def citation_cards(answerer: Answerer, answer: Answer) -> str:
     return "\n\n---\n\n".join(cards) + more
 
 
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters; a cut text ends in "…" so nobody reads it as the whole."""
+    text = str(text or "")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _quoted(r: Declaration, field: str) -> str:
     if field == "indicators":
         return "；".join(f"{i.name} {i.value_annual}" for i in r.indicators[:6])
     if field in ("amount_yuan", "name", "code"):
         return ""
-    value = getattr(r, field, "")
-    text = str(value or "")
-    return text[:160] + ("…" if len(text) > 160 else "")
+    return clip(getattr(r, field, ""), 160)
 
 
-def project_table(records: list[Declaration]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [{"名称": r.name, "编号": r.code, "科室": r.section, "部门": r.department, "金额(元)": r.amount_yuan} for r in records]
-    )
+_TABLE_LINE = re.compile(r"^\s*\|")
+
+
+def detach_after_tables(text: str) -> str:
+    """A blank line after every Markdown table: a line that follows a table directly (the
+    "来源：…" under a table answer) would otherwise render as one more row of it."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if out and _TABLE_LINE.match(out[-1]) and line.strip() and not _TABLE_LINE.match(line):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
 
 
 def compare_markdown(records: list[Declaration]) -> str:
@@ -181,7 +197,7 @@ def compare_markdown(records: list[Declaration]) -> str:
     lines.append("| 编号 | " + " | ".join(esc(r.code) for r in records) + " |")
     lines.append("| 主管部门 | " + " | ".join(esc(r.department) for r in records) + " |")
     lines.append("| 金额 | " + " | ".join(esc(format_amount(r.amount_yuan)) for r in records) + " |")
-    lines.append("| 测算依据 | " + " | ".join(esc(r.basis[:200]).replace("|", "｜") for r in records) + " |")
+    lines.append("| 测算依据 | " + " | ".join(esc(clip(r.basis, 200)).replace("|", "｜") for r in records) + " |")
     for level1 in L.LEVEL1_ORDER:
         cells = []
         for r in records:
@@ -191,14 +207,43 @@ def compare_markdown(records: list[Declaration]) -> str:
     return "\n".join(lines)
 
 
-def export_projects(records: list[Declaration]) -> tuple[str, str]:
-    frame = escape_frame(project_table(records))
+def export_projects(found: list[dict], codes: list[str]) -> tuple[str | None, str | None, str]:
+    """The ticked results (in result order) with the matched field, the snippet and the scores,
+    as CSV and XLSX; (None, None, why) when nothing is ticked."""
+    chosen = set(codes or [])
+    rows = [hit for hit in found or [] if hit["code"] in chosen]
+    if not rows:
+        return None, None, "请先在上面勾选要导出的项目。"
+    frame = escape_frame(pd.DataFrame([
+        {"名称": h["name"], "编号": h["code"], "科室": h["section"], "部门": h["department"], "金额(元)": h["amount_yuan"],
+         "匹配字段": h["field"], "片段": h["snippet"], "检索得分": h["score"], "接近程度": h["closeness"],
+         "相关度": h["relevance"]} for h in rows]))
     stamp = int(time.time() * 1000)
     csv_path = _EXPORT_DIR / f"可比项目-{stamp}.csv"
     xlsx_path = _EXPORT_DIR / f"可比项目-{stamp}.xlsx"
     frame.to_csv(csv_path, index=False, encoding="utf-8-sig")
-    frame.to_excel(xlsx_path, index=False)
-    return str(csv_path), str(xlsx_path)
+    frame.to_excel(xlsx_path, index=False, sheet_name=EXPORT_SHEET)
+    return str(csv_path), str(xlsx_path), f"已导出勾选的 {len(rows)} 个项目。"
+
+
+def search_rows(index, data: dict) -> tuple[list[dict], bool]:
+    """The page's view of one /search answer: each hit with its project's details and how close it
+    is (app/relevance.py); and whether nothing at all is close."""
+    from app.relevance import applies_to, closeness_by_project, relevance
+
+    cue = applies_to(index) and bool(data["results"])
+    threshold = relevance().min_closeness
+    close = closeness_by_project(index, data["query"]) if cue else {}
+    rows = []
+    for hit in data["results"]:
+        r = index.by_code[hit["code"]]
+        value = close.get(hit["code"], 0.0)
+        rows.append({"code": r.code, "name": r.name, "section": r.section, "department": r.department,
+                     "amount_yuan": r.amount_yuan, "field": FIELD_LABELS.get(hit["field"], hit["field"]),
+                     "snippet": hit["snippet"], "score": hit["score"], "closeness": round(value, 3) if cue else None,
+                     "relevance": ("接近" if value >= threshold else "相关度低") if cue else ""})
+    none_close = cue and all(row["relevance"] == "相关度低" for row in rows)
+    return rows, none_close
 
 
 def checks_markdown(findings) -> str:
@@ -230,7 +275,11 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
             state = gr.State(Conversation())
             with gr.Row():
                 with gr.Column(scale=3):
-                    chat = gr.Chatbot(label="对话", height=460, elem_id="chat", sanitize_html=True)
+                    # No share / copy-all buttons: their tooltips are English in Gradio 6 ("Copy
+                    # conversation"); each message keeps its own copy button.
+                    # No floating "对话" label either: it covered whatever scrolled under it.
+                    chat = gr.Chatbot(label="对话", show_label=False, height=460, elem_id="chat", sanitize_html=True,
+                                      buttons=[])
                     with gr.Row():
                         question = gr.Textbox(placeholder="例如：计量业务专项经费的金额是多少？", show_label=False,
                                               scale=5, elem_id="question")
@@ -245,7 +294,7 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
                 message = (message or "").strip()
                 history.append({"role": "user", "content": esc(message) or "（空）"})
                 answer, conversation = answerer.ask(message, conversation)
-                text = esc(answer.answer)
+                text = detach_after_tables(esc(answer.answer))
                 shown = ""
                 history.append({"role": "assistant", "content": ""})
                 for start in range(0, len(text), 24):  # stream the answer as it is written out
@@ -263,64 +312,75 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
         with gr.Tab("找可比项目", id="compare"):
             with gr.Row():
                 query = gr.Textbox(label="描述要找的项目", placeholder="例如：采购检验检测仪器设备", scale=4, elem_id="search-query")
-                mode = gr.Radio(["hybrid", "bm25", "dense"], value="hybrid", label="检索方式", scale=2)
+                mode = gr.Radio(SEARCH_MODES, value="hybrid", label="检索方式", scale=2, elem_id="search-mode")
                 k = gr.Slider(1, 30, value=10, step=1, label="返回数量", scale=1)
             with gr.Row():
                 f_section = gr.Dropdown([""] + sections, value="", label="科室")
                 f_department = gr.Dropdown([""] + departments, value="", label="主管部门")
                 f_type = gr.Dropdown([""] + types, value="", label="项目类型")
                 f_category = gr.Dropdown([""] + categories, value="", label="项目分类")
-                f_min = gr.Number(label="最低金额（元）", value=None)
-                f_max = gr.Number(label="最高金额（元）", value=None)
+                # Text boxes, not gr.Number: Gradio 6's number box turns an empty value into 0 in the
+                # browser (value ??= 0), and an empty box must read as "no bound".
+                f_min = gr.Textbox(label="最低金额（元）", placeholder="不限", elem_id="min-amount")
+                f_max = gr.Textbox(label="最高金额（元）", placeholder="不限", elem_id="max-amount")
             search_btn = gr.Button("查找", variant="primary", elem_id="search-button")
-            search_note = gr.Markdown()
-            results = gr.Dataframe(headers=["名称", "编号", "部门", "金额", "匹配字段", "片段"], interactive=False,
-                                   wrap=True, elem_id="search-results")
-            picked = gr.CheckboxGroup(label="勾选要并排比较的项目", choices=[], elem_id="compare-pick")
+            search_note = gr.Markdown(elem_id="search-note")
+            # Widths add up to the table's width, so 匹配字段 and 片段 stay on screen; long cells wrap.
+            results = gr.Dataframe(headers=SEARCH_COLUMNS, interactive=False, wrap=True, elem_id="search-results",
+                                   column_widths=["14%", "12%", "12%", "11%", "7%", "8%", "36%"])
+            picked = gr.CheckboxGroup(label="勾选项目（用于并排比较和导出）", choices=[], elem_id="compare-pick")
             with gr.Row():
                 compare_btn = gr.Button("并排比较", elem_id="compare-button")
-                export_btn = gr.Button("导出结果（CSV / XLSX）")
+                export_btn = gr.Button("导出勾选的项目（CSV / XLSX）", elem_id="export-button")
+            export_note = gr.Markdown(elem_id="export-note")
             comparison = gr.Markdown(elem_id="comparison")
             with gr.Row():
-                csv_file = gr.File(label="CSV")
-                xlsx_file = gr.File(label="XLSX")
-            found_codes = gr.State([])
+                csv_file = gr.File(label="CSV", elem_id="export-csv")
+                xlsx_file = gr.File(label="XLSX", elem_id="export-xlsx")
+            found = gr.State([])
 
             def run_search(q, m, kk, sec, dep, typ, cat, lo, hi):
-                data = search_json(index, q, kk, m, sec, dep, typ, cat, lo, hi)
+                data = search_json(index, q, kk, m, sec, dep, typ, cat, amount_text(lo), amount_text(hi))
+                cleared = ("", None, None, "")  # an earlier export or comparison belongs to an earlier search
                 if "error" in data:
-                    return gr.update(value=[]), gr.update(choices=[], value=[]), f"⚠️ {esc(data['error'])}", []
-                rows, choices = [], []
-                for hit in data["results"]:
-                    r = index.by_code[hit["code"]]
-                    rows.append([r.name, r.code, r.department, format_amount(r.amount_yuan),
-                                 FIELD_LABELS.get(hit["field"], hit["field"]), hit["snippet"]])
-                    choices.append((f"{r.name}（{r.code}）", r.code))
-                note = f"找到 {len(rows)} 个项目（{data['took_ms']:.0f} 毫秒）。" if rows else "没有符合条件的项目。"
-                return rows, gr.update(choices=choices, value=[c[1] for c in choices[:2]]), note, [hit["code"] for hit in data["results"]]
+                    return (gr.update(value=[]), gr.update(choices=[], value=[]), f"⚠️ {esc(data['error'])}", []) + cleared
+                hits, none_close = search_rows(index, data)
+                rows = [[h["name"], h["code"], h["department"], format_amount(h["amount_yuan"]), h["relevance"], h["field"],
+                         h["snippet"]] for h in hits]
+                choices = [(f"{h['name']}（{h['code']}）", h["code"]) for h in hits]
+                if not rows:
+                    note = "没有符合条件的项目。"
+                elif none_close:
+                    note = (f"⚠️ **没有找到很接近的项目**：以下 {len(rows)} 个项目与描述的相关度都低，仅供参考"
+                            f"（{data['took_ms']:.0f} 毫秒）。")
+                else:
+                    note = f"找到 {len(rows)} 个项目（{data['took_ms']:.0f} 毫秒）。"
+                return (rows, gr.update(choices=choices, value=[c[1] for c in choices[:2]]), note, hits) + cleared
 
             search_btn.click(run_search, [query, mode, k, f_section, f_department, f_type, f_category, f_min, f_max],
-                             [results, picked, search_note, found_codes], api_visibility="private")
+                             [results, picked, search_note, found, export_note, csv_file, xlsx_file, comparison],
+                             api_visibility="private")
             query.submit(run_search, [query, mode, k, f_section, f_department, f_type, f_category, f_min, f_max],
-                         [results, picked, search_note, found_codes], api_visibility="private")
+                         [results, picked, search_note, found, export_note, csv_file, xlsx_file, comparison],
+                             api_visibility="private")
             compare_btn.click(lambda codes: compare_markdown([index.by_code[c] for c in codes or []]), picked, comparison,
                               api_visibility="private")
-            export_btn.click(lambda codes: export_projects([index.by_code[c] for c in codes or []]), found_codes,
-                             [csv_file, xlsx_file], api_visibility="private")
+            export_btn.click(export_projects, [found, picked], [csv_file, xlsx_file, export_note], api_visibility="private")
 
         # ------------------------------------------------------------ 起草指标
         with gr.Tab("起草指标", id="draft"):
             with gr.Row():
                 d_name = gr.Textbox(label="项目名称", elem_id="draft-name")
-                d_amount = gr.Number(label="项目金额（元）", value=None, elem_id="draft-amount")
+                d_amount = gr.Textbox(label="项目金额（元）", placeholder="可不填，例如 600000", elem_id="draft-amount")
                 d_category = gr.Dropdown([""] + categories, value="", label="项目分类")
                 d_type = gr.Dropdown([""] + types, value="", label="项目类型")
             d_description = gr.Textbox(label="项目概况（必填）", lines=3, elem_id="draft-description",
                                        placeholder="例如：为食品检测实验室采购液相色谱仪等检测设备")
             suggest_btn = gr.Button("建议绩效指标", variant="primary", elem_id="suggest-button")
             similar_md = gr.Markdown(elem_id="similar-projects")
+            # Widths that keep 备注 and 来源 on screen; long notes wrap instead of being cut off.
             table = gr.Dataframe(headers=list(EXPORT_COLUMNS), interactive=True, wrap=True, elem_id="suggested-table",
-                                 label="建议的指标表（可直接编辑）")
+                                 label="建议的指标表（可直接编辑）", column_widths=["9%", "9%", "19%", "19%", "32%", "12%"])
             with gr.Row():
                 check_btn = gr.Button("检查当前表格", elem_id="check-button")
                 download_btn = gr.Button("生成 XLSX")
@@ -329,9 +389,10 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
 
             def run_suggest(name, description, amount, category, project_type):
                 try:
+                    amount = box_amount(amount, "项目金额")
                     draft = parse_draft({"name": name or "", "description": description or "", "amount_yuan": amount,
                                          "category": category or None, "project_type": project_type or None})
-                except DraftError as exc:
+                except (DraftError, AmountError) as exc:
                     return f"⚠️ {esc(exc)}", gr.update(), ""
                 result = suggest(index, draft)
                 lines = [f"**{PRECEDENT_ZH[result.precedent]}**", "",
@@ -343,6 +404,10 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
                 return "\n".join(lines), rows, checks_markdown(findings)
 
             def run_checks(frame, amount):
+                try:
+                    amount = box_amount(amount, "项目金额")
+                except AmountError as exc:
+                    return f"⚠️ {esc(exc)}"
                 return checks_markdown(check_indicators(_rows_to_draft(_frame_rows(frame)), amount))
 
             def run_download(frame):
@@ -394,7 +459,8 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
             # copies that config into every session, and each /ask or /search call through the
             # HTTP API is a session of its own (this table alone was 120 KB of it, per call).
             findings_table = gr.Dataframe(headers=list(findings.columns), label="检查发现（全部）", interactive=False,
-                                          wrap=True, max_height=400, elem_id="checks-findings")
+                                          wrap=True, max_height=400, elem_id="checks-findings",
+                                          column_widths=["22%", "14%", "64%"])
             demo.load(lambda: findings, None, findings_table, api_visibility="private")
 
         # ------------------------------------------------------------ named API endpoints
@@ -421,6 +487,16 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
     return demo
 
 
+def amount_text(value) -> str:
+    """An amount as typed: thousands separators and spaces dropped, so "1,000,000" is read as typed."""
+    return re.sub(r"[,，\s]", "", str(value or "")).removesuffix("元")
+
+
+def box_amount(value, label: str) -> float | None:
+    """An amount box's text as 元; empty is None (no amount / no bound)."""
+    return check_amount(amount_text(value) or None, label)
+
+
 def _frame_rows(frame) -> list[list[str]]:
     if frame is None:
         return []
@@ -435,6 +511,18 @@ def _frame_rows(frame) -> list[list[str]]:
 def _rows_to_draft(rows: list[list[str]]) -> list[DraftIndicator]:
     return [DraftIndicator(level1=r[0], level2=r[1], name=r[2], value=r[3], note=r[4]) for r in rows]
 
+
+# Layout the components' own options cannot give.
+CSS = """
+/* the chat's toolbar (clear button) floats over the top of the message list: keep the first
+   message below it */
+#chat .bubble-wrap { padding-top: 44px; }
+/* side-by-side comparison: the field names stay one line, never one character per line */
+#comparison table th:first-child, #comparison table td:first-child { white-space: nowrap; width: 7em; min-width: 7em; }
+#comparison table { table-layout: auto; width: 100%; }
+/* long cells wrap inside their column instead of running off the right edge */
+#search-results td, #checks-findings td, #suggested-table td { white-space: normal; word-break: break-word; }
+"""
 
 ASK_CONCURRENCY = 64  # /ask: milliseconds each; more than the users of one office at once
 SEARCH_CONCURRENCY = 64  # /search, /suggest: concurrent queries are encoded as one batch, so more at once is cheaper
@@ -509,7 +597,7 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth=None
     from starlette.middleware import Middleware
 
     demo.queue(default_concurrency_limit=UI_CONCURRENCY)
-    demo.launch(server_name=host, server_port=port, auth=auth, share=False, ssr_mode=False, show_error=True,
+    demo.launch(server_name=host, server_port=port, auth=auth, share=False, ssr_mode=False, show_error=True, css=CSS,
                 prevent_thread_lock=prevent_thread_lock, quiet=prevent_thread_lock, footer_links=["api"],
                 max_threads=MAX_THREADS, app_kwargs={"middleware": [Middleware(LoginThrottle)]},
                 state_session_capacity=SESSION_CAPACITY)

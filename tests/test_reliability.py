@@ -507,8 +507,11 @@ def test_exported_search_results_are_escaped(tmp_path, by_name):
 
     from app.web import export_projects
 
-    record = by_name["办公设备购置费用"].model_copy(update={"name": "=HYPERLINK(\"http://x\",\"点我\")"})
-    csv_path, xlsx_path = export_projects([record])
+    record = by_name["办公设备购置费用"]
+    hit = {"code": record.code, "name": "=HYPERLINK(\"http://x\",\"点我\")", "section": record.section,
+           "department": record.department, "amount_yuan": record.amount_yuan, "field": "项目概况",
+           "snippet": "-1+2 采购", "score": 0.05, "closeness": 2.0, "relevance": "接近"}
+    csv_path, xlsx_path, _ = export_projects([hit], [record.code])
     assert "'=HYPERLINK" in Path(csv_path).read_text(encoding="utf-8-sig")
     cell = load_workbook(xlsx_path).active["A2"]
     assert cell.data_type == "s" and cell.value.startswith("'=")

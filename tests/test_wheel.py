@@ -37,7 +37,7 @@ def wheel_venv(tmp_path_factory):
 
 def test_the_wheel_holds_every_data_file(wheel_venv):
     _, site = wheel_venv
-    for data in ("app/data/vocabulary.json", "app/data/thresholds.json", "index/data/stopwords.txt",
+    for data in ("app/data/vocabulary.json", "app/data/thresholds.json", "app/data/relevance.json", "index/data/stopwords.txt",
                  "corpus/data/liaocheng-2021-declarations.txt", "eval/natural-heldout.jsonl"):
         assert (site / data).is_file(), data
 
