@@ -7,7 +7,7 @@ import re
 
 from app import render
 from app.answer_model import Answer, Citation, Conversation, cite
-from app.indicators import Selection, named_indicators, rows_naming, select
+from app.indicators import named_indicators, rows_naming, select
 from app.understand import Ask, Plan, content_words, topic_of
 from app.vocabulary import thresholds
 from corpus import Declaration, format_amount
@@ -381,4 +381,4 @@ ROUTES = {
     "described_or_search": described_or_search,
 }
 
-__all__ = ["ROUTES", "Selection"]
+__all__ = ["ROUTES", "identify"]
