@@ -111,6 +111,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise SystemExit(f"错误：--min-amount {args.min_amount:,.0f} 大于 --max-amount {args.max_amount:,.0f}。请检查金额范围。")
     if not 1 <= args.k <= 1000:
         raise SystemExit(f"错误：--k {args.k} 应在 1 到 1000 之间。")
+    queries = _queries(args)  # bad input is said before the index and the model are loaded
     index = _open(args)
     filters = Filters(
         section=args.section,
@@ -121,7 +122,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         max_amount=args.max_amount,
     )
     status = 0
-    for query in _queries(args):
+    for query in queries:
         start = time.perf_counter()
         try:
             hits = index.search(query, k=args.k, mode=args.mode, filters=filters)
@@ -151,9 +152,10 @@ def _answerer(args: argparse.Namespace):
 def cmd_ask(args: argparse.Namespace) -> int:
     from app.answer import Conversation
 
+    questions = _queries(args)  # bad input is said before the index and the model are loaded
     answerer = _answerer(args)
     state = Conversation()
-    for question in _queries(args):
+    for question in questions:
         answer, new_state = answerer.ask(question, state)
         if args.conversation:
             state = new_state

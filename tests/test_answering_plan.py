@@ -256,3 +256,12 @@ def test_an_amount_named_as_printed_picks_the_project(fake, records):
     r = next(r for r in records if r.amount_yuan == 60_000_000)
     answer, _ = ask(fake, "预算是6000万的是哪个项目")
     assert r.name in answer.answer
+
+
+@pytest.mark.parametrize("command", ["ask", "search"])
+def test_an_empty_question_is_refused_before_anything_is_loaded(command, tmp_path):
+    from app.cli import main
+
+    with pytest.raises(SystemExit, match="请给出"):
+        main([command, "", "--data-dir", str(tmp_path / "data")])
+    assert not (tmp_path / "data").exists()  # no model converted, no index built
