@@ -22,14 +22,10 @@ def _offline() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    # Quiet without importing transformers (half a second) before a model is really needed.
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     logging.getLogger("transformers").setLevel(logging.ERROR)
-    try:
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
-    except ImportError:
-        pass
 
 
 def _m3e_dir() -> Path:
@@ -86,25 +82,40 @@ class Embedder:
 
     def __init__(self, model: str | None = None, home: Path | None = None):
         _offline()
-        _torch_threads()
-        from sentence_transformers import SentenceTransformer
-
+        self._threads = _int_setting("JIXIAO_TORCH_THREADS", 1, 1, 256, "")  # a bad value is said at start
         self.model_id, self.path = resolve_model(model, home)
-        self._st = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
-        dimension = getattr(self._st, "get_embedding_dimension", None) or self._st.get_sentence_embedding_dimension
-        self.dim = int(dimension())
-        prompts = getattr(self._st, "prompts", {}) or {}
+        # torch and the weights load on the first encode: a question answered from the records
+        # never needs them, and `jixiao ask` should not pay seconds and a gigabyte for it
+        self._st = None
+        self._load_lock = threading.Lock()
+        prompts = _saved_prompts(self.path)
         self._query_prompt = prompts.get("query")
         self._doc_prompt = prompts.get("document") or prompts.get("passage")
+        self.dim = _saved_dimension(self.path) or int(self._dimension_from_model())
         self._cache = QueryCache(_cache_size())
         self._batcher = QueryBatcher(lambda batch: self._encode(batch, self._query_prompt, progress=False))
         info = self.path / "jixiao-model.json"
         self.license_note = json.loads(info.read_text(encoding="utf-8")).get("license") if info.exists() else None
 
+    def _model(self):
+        if self._st is None:
+            with self._load_lock:
+                if self._st is None:
+                    _torch_threads()
+                    from sentence_transformers import SentenceTransformer
+
+                    self._st = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+        return self._st
+
+    def _dimension_from_model(self) -> int:
+        st = self._model()
+        dimension = getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension
+        return int(dimension())
+
     def _encode(self, texts: list[str], prompt: str | None, progress: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._st.encode(
+        vectors = self._model().encode(
             list(texts),
             prompt=prompt,
             batch_size=32,
@@ -142,6 +153,27 @@ class Embedder:
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         return self._encode(texts, self._doc_prompt, progress=progress)
+
+
+def _saved_prompts(path: Path) -> dict:
+    """The query/passage prompts sentence-transformers saved beside the model (no torch needed)."""
+    try:
+        config = json.loads((path / "config_sentence_transformers.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+    return config.get("prompts") or {}
+
+
+def _saved_dimension(path: Path) -> int | None:
+    """The output dimension from the pooling module's saved config; None when the directory has none."""
+    for config in sorted(path.glob("*_Pooling/config.json")):
+        try:
+            data = json.loads(config.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            return None
+        value = data.get("embedding_dimension") or data.get("word_embedding_dimension")
+        return int(value) if value else None
+    return None
 
 
 def _cache_size() -> int:

@@ -265,3 +265,15 @@ def test_an_empty_question_is_refused_before_anything_is_loaded(command, tmp_pat
     with pytest.raises(SystemExit, match="请给出"):
         main([command, "", "--data-dir", str(tmp_path / "data")])
     assert not (tmp_path / "data").exists()  # no model converted, no index built
+
+
+def test_a_record_question_does_not_load_torch(home, index):
+    """The model loads on the first query that needs a vector; a record question never does."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from app.cli import main; main(['ask', '东昌湖维护费的联系人', '--data-dir', sys.argv[1]]);"
+            "print('torch' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code, str(home)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "刘洪林" in run.stdout and run.stdout.strip().endswith("False")
