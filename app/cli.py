@@ -302,7 +302,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if problem:
         print(f"错误：{problem}", file=sys.stderr)
         return 2
-    print(f"正在启动绩效助手：http://{args.host}:{args.port}", file=sys.stderr)
+    print(f"正在启动绩效助手，准备好后在 http://{args.host}:{args.port} 提供页面"
+          "（首次使用要转换模型、构建索引，约 1–2 分钟）……", file=sys.stderr)
     try:
         serve(host=args.host, port=args.port, home=args.data_dir, model=args.model)
     except OSError as exc:  # the port was taken between the check and the launch
@@ -323,7 +324,12 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="jixiao", description="绩效助手：项目支出绩效目标申报表助手")
+    parser = argparse.ArgumentParser(
+        prog="jixiao",
+        description="绩效助手：项目支出绩效目标申报表助手",
+        epilog="模型与索引放在数据目录：各子命令的 --data-dir DIR，或环境变量 JIXIAO_HOME（默认用户缓存目录）。"
+        "页面和命令行要用同一个数据目录，否则会再构建一次索引。",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("parse", help="把申报表文本解析为 JSON Lines（每张表一行）")
