@@ -3,7 +3,7 @@ app/data/relevance.json.
 
 Positives: dev retrieval questions (known_item, similar, indicator) — each has a gold project.
 Negatives: dev out_of_scope questions that name no project of the corpus (weather, other cities,
-other hospitals…). Out-of-scope questions that do name a project ("2022年污水处理运营费预算多少")
+other hospitals…). Out-of-scope questions that do name a project (another year of a real project)
 are refused by the answerer for the year, but for search the named project *is* close, so they are
 reported apart and not used for the fit.
 

@@ -320,7 +320,7 @@ def test_follow_ups_refer_back(answerer, by_name):
     assert len(first.citations) == 5
     biggest, state = answerer.ask("那金额最大的呢？", state)
     assert [c.name for c in biggest.citations] == ["聊城市徒骇河马颊河防洪治理工程"]
-    contact, state = answerer.ask("它的联系人是谁？", state)
+    contact, state = answerer.ask("它的联系人叫什么？", state)
     assert by_name["聊城市徒骇河马颊河防洪治理工程"].contact in contact.answer
 
 

@@ -249,7 +249,7 @@ def test_a_list_is_narrowed_by_a_follow_up(fake, records):
 def test_counting_people_on_a_described_form_is_not_counting_projects(records):
     plan = understand("给退役士兵发一次性补助的项目大概几个人能领", records)
     assert plan.op is None
-    assert understand("民政局有几个项目？", records).op == "count"
+    assert understand("民政局名下一共几个项目？", records).op == "count"
 
 
 def test_an_amount_named_as_printed_picks_the_project(fake, records):

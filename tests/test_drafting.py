@@ -110,7 +110,7 @@ def test_satisfaction_value_is_a_rate_from_similar_projects(index):
 
 
 def test_export_in_the_forms_column_order(index, tmp_path):
-    result = suggest(index, Draft(description="农产品品牌宣传推广"))
+    result = suggest(index, Draft(description="推广本地农产品品牌，办展会做宣传"))
     table = table_rows(result.indicators, {r.code: r.name for r in index.records})
     path = tmp_path / "out.xlsx"
     to_xlsx(table, path)
@@ -180,7 +180,7 @@ def test_corpus_report(records):
 def test_chat_answers_drafting_questions(index):
     from app.answer import Answerer
 
-    answer, _ = Answerer(index).ask("采购检测设备的项目，三级指标一般设哪些？")
+    answer, _ = Answerer(index).ask("添置检测仪器的项目，绩效指标一般怎么设？")
     assert answer.kind == "suggest" and not answer.refused
     assert {"产出指标", "效益指标", "满意度指标"} <= {row["一级指标"] for row in answer.table}
     assert answer.citations and "来源：" in answer.answer

@@ -143,7 +143,7 @@ def test_every_tab_in_a_real_browser(server, browser, answerer):
         if b:
             assert b["y"] + b["height"] <= first["y"] or first["x"] + first["width"] <= b["x"] \
                 or b["x"] + b["width"] <= first["x"], (b, first)
-    page.fill("#question textarea", "它的联系人是谁？")
+    page.fill("#question textarea", "它的联系人叫什么？")
     page.click("#send")
     page.wait_for_selector("#chat >> text=岳建疆", timeout=30_000)
     shot(page, "qa")
