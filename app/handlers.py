@@ -42,9 +42,7 @@ def _about(ctx, question: str, plan: Plan, projects: list[Declaration], asks: li
     if len(projects) == 1:
         return answer_project(ctx, question, plan, projects[0], asks)
     fields = [f for a in (asks or plan.asks) for f in a.fields] or ["amount_yuan"]
-    if head:
-        return render.fields_of_many(question, projects, list(dict.fromkeys(fields)), head)
-    return render.fields_of_many(question, projects, list(dict.fromkeys(fields)))
+    return render.fields_of_many(question, projects, list(dict.fromkeys(fields)), head or render.SAME_NAME_HEAD)
 
 
 def lookup(ctx, question: str, plan: Plan, state: Conversation):
@@ -85,7 +83,7 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
         if 1 <= plan.ordinal <= len(pool):
             codes = [pool[plan.ordinal - 1]]
         elif numbered := _numbered_sibling(ctx, pool, plan.ordinal):
-            codes = [numbered.code]  # "3号" after "某某经费 1": the series' number 2
+            codes = [numbered.code]  # "3号" after "某某经费 1": number 3 of that series
         else:
             return render.refuse(question, f"上一轮只列出了 {len(pool)} 个项目，没有第 {plan.ordinal} 个。", kind="clarify"), state
     elif plan.scope_followup and state.scope:
@@ -136,10 +134,6 @@ def aggregate(ctx, question: str, plan: Plan, state: Conversation):
         chosen = ctx.finder.topical(plan.topic or plan.rest, plan.content)
         if not chosen:
             return render.refuse(question, f"语料中没有与“{topic}”相关的项目。", ctx.suggest(plan.text)), state
-        counted = re.search(r"(?:几|多少)个?([^\W\d]{1,2})", plan.rest)
-        if len(chosen) == 1 and plan.op == "count" and counted and not counted.group(1).startswith(("项", "张", "份")):
-            # "…平台有几家单位接入": counts a thing on one form, not projects
-            return answer_project(ctx, question, plan, chosen[0]), Conversation([chosen[0].code])
         return _aggregate(ctx, question, plan, chosen, Filters(), f"与“{topic}”相关的项目", topic)
     return _aggregate(ctx, question, plan, chosen, plan.filters, plan.filters.describe(), "")
 
@@ -162,7 +156,7 @@ def _aggregate(ctx, question: str, plan: Plan, chosen: list[Declaration], filter
             word = ("结束" if key == "end_date" else "开始") + ("日期最晚" if op == "max" else "日期最早")
             shown = [r for r in ranked if getattr(r, key) == getattr(shown[0], key)] if shown else []
         head = f"在{scope}中，{word}的{'项目是' if len(shown) == 1 else f' {len(shown)} 个项目是'}："
-        field_name = key if key != "amount_yuan" else "amount_yuan"
+        field_name = key
     elif op == "sum":
         head = f"{scope}共 {len(chosen)} 个项目，金额{total}（按各表“项目金额(元)”相加）："
         field_name = "amount_yuan"
@@ -200,7 +194,7 @@ def group(ctx, question: str, plan: Plan, state: Conversation):
     groups: dict[str, list[Declaration]] = {}
     for r in chosen:
         groups.setdefault(getattr(r, key) or "（未知）", []).append(r)
-    by_total = plan.op == "sum" or "amount_yuan" in plan.fields or "总额" in plan.rest
+    by_total = plan.totals or "amount_yuan" in plan.fields
 
     def measure(rs):
         return sum(r.amount_yuan or 0 for r in rs) if by_total else len(rs)
@@ -264,9 +258,7 @@ def described_lookup(ctx, question: str, plan: Plan, state: Conversation, scope:
     r = found.best.record
     answer = answer_project(ctx, question, plan, r)
     if not answer.refused:
-        runner = found.runner_up
-        close = runner is not None and found.best.margin < thresholds().described_runner_up_margin
-        answer = render.described_note(answer, r, runner.record if close else None)
+        answer = render.described_note(answer, r, _close_runner_up(found))
     return answer, Conversation([r.code], asks=plan.asks)
 
 
@@ -281,8 +273,14 @@ def which_project(ctx, question: str, plan: Plan, state: Conversation):
         reason = f"语料中没有找到与“{'、'.join(found.missing) or plan.topic}”对应的项目。"
         return render.refuse(question, reason, [_ref(c.record) for c in found.ranked]), Conversation()
     r = found.best.record
-    close = found.runner_up is not None and found.best.margin < thresholds().described_runner_up_margin
-    return _named(question, r, found.runner_up.record if close else None), Conversation([r.code])
+    return _named(question, r, _close_runner_up(found)), Conversation([r.code])
+
+
+def _close_runner_up(found) -> Declaration | None:
+    """The next candidate, named only when it is almost as likely as the one taken."""
+    if found.runner_up is not None and found.best.margin < thresholds().described_runner_up_margin:
+        return found.runner_up.record
+    return None
 
 
 def _named(question: str, r: Declaration, runner_up: Declaration | None) -> Answer:

@@ -72,6 +72,7 @@ class ProjectFinder:
         self.tokenizer = index.tokenizer
         self._texts = {r.code: squash(record_text(r)) for r in self.records}
         self._df_cache: dict[str, int] = {}
+        self._synonyms = vocabulary().everyday_synonyms
         suffixes = "|".join(map(re.escape, vocabulary().entity_suffixes))
         # two to four characters of its own before the kind of organisation, not across 市/的/和
         self._entity = re.compile(rf"([^\s\W\d市省县区的和与及]{{2,4}}?)(?:{suffixes})")
@@ -80,8 +81,7 @@ class ProjectFinder:
 
     def covered(self, word: str, code: str) -> bool:
         """Is the word (or the form's own word for it: 老兵 → 退役士兵) in the project's text?"""
-        synonyms = vocabulary().everyday_synonyms
-        for everyday, printed in synonyms.items():
+        for everyday, printed in self._synonyms.items():
             if everyday in word and any(p in self._texts[code] for p in printed):
                 return True
         return self._literally_covered(word, code)

@@ -69,8 +69,10 @@ def project_answer(question: str, r: Declaration, selections: list[Selection]) -
     return Answer(question, "\n".join(lines) + f"\n来源：{sources}", False, kind, citations, table)
 
 
-def fields_of_many(question: str, projects: list[Declaration], fields: list[str],
-                   head: str = "有 {n} 个项目与问题中的名称同样吻合：") -> Answer:
+SAME_NAME_HEAD = "有 {n} 个项目与问题中的名称同样吻合："
+
+
+def fields_of_many(question: str, projects: list[Declaration], fields: list[str], head: str = SAME_NAME_HEAD) -> Answer:
     lines, citations, table = [], [], []
     for r in projects:
         parts, cites = field_parts(r, fields)

@@ -107,6 +107,7 @@ class Plan:
     op: str | None = None
     top_n: int | None = None
     sort_by: str = "amount_yuan"  # what max/min rank by: amount, or the end/start date
+    totals: bool = False  # groups are ranked by their summed amounts ("预算总额最高的科室")
     group_by: str | None = None  # "department" or "section": 哪个部门/各科室
     group_values: list[str] = field(default_factory=list)  # "民政局和卫健委各几个": only these groups
     filters: Filters = field(default_factory=Filters)
@@ -139,10 +140,6 @@ class Plan:
     @property
     def has_target(self) -> bool:
         return bool(self.codes or self.names)
-
-
-# Compatibility name: tests and older callers speak of an Understanding.
-Understanding = Plan
 
 
 def _find_any(text: str, words: list[str]) -> str | None:
@@ -287,7 +284,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
         ask.fields += [k for k in asked_kinds if k not in ask.fields]
     p.filters = _filters(rest, records, v, asked_kinds)
     _several_groups(p, rest, records, v)
-    if p.filters.amount is not None and not math.isfinite(p.filters.amount) or _absurd(p.filters):
+    if _absurd(p.filters):
         p.refusal = p.refusal or "问题中的金额超出了申报表可能的范围，请给出一个实际的金额。"
     _read_conversation(p, rest, v)
     p.topic = topic_of(rest, p.filters)
@@ -388,6 +385,7 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
         if _find_any(rest, words):
             p.op = op
             break
+    p.totals = p.op == "sum"
     if p.op in ("sum", "count") and (ranked := next((o for o in ("max", "min") if _find_any(rest, v.operations[o])), None)):
         p.op = ranked  # "预算总额最高的科室": a ranking of totals
     top = _find_any(rest, list(v.top_words))
