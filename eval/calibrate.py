@@ -41,7 +41,7 @@ def observe(answerer, pairs) -> list[dict]:
         if not found.ranked:
             continue
         top = found.ranked[0]
-        vetoed = found.best is None and bool(found.missing) and top.confidence >= 0 and _vetoed(found)
+        vetoed = found.best is None and _vetoed(found)
         rows.append({"question": question, "coverage": top.coverage, "margin": top.margin,
                      "right": top.record.code in gold, "answerable": bool(gold), "vetoed": vetoed})
     return rows
