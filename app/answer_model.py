@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from corpus import Declaration, format_amount
+from corpus import Declaration, format_amount, format_date, format_period
 from corpus.labels import FIELD_NAMES_ZH
 from index.filters import Filters
 
@@ -72,12 +72,12 @@ def field_value(r: Declaration, name: str) -> str:
     if name == "amount_yuan":
         return format_amount(r.amount_yuan)
     if name == "dates":
-        return f"{r.start_date} 至 {r.end_date}"
+        return format_period(r.start_date, r.end_date)
     if name == "goals":
         return f"中(长)期目标：{r.goal_longterm}\n年度目标：{r.goal_annual}"
     if name == "schedule":
         return "；".join(
-            f"{s.content}（{s.start_date or '—'} 起，{format_amount(s.amount_yuan) if s.amount_yuan is not None else '—'}）"
+            f"{s.content}（{format_date(s.start_date)} 起，{format_amount(s.amount_yuan) if s.amount_yuan is not None else '—'}）"
             for s in r.schedule
         ) or "表中未填写"
     if name == "category":

@@ -931,10 +931,12 @@ def suggest_for_question(answerer, question: str):
     lines += ["建议的绩效指标（请按本项目实际调整，“待填”的请补上本项目的数值）：",
               "| 一级指标 | 二级指标 | 三级指标 | 建议指标值 | 来源 | 参考项目数 |", "|---|---|---|---|---|---|"]
     for i in suggestion.indicators:
-        lines.append(f"| {i.level1} | {i.level2} | {i.name} | {i.value} | {ORIGIN_ZH[i.origin]} | {i.support} |")
+        lines.append(f"| {i.level1} | {i.level2} | {i.name} | {i.value} | {ORIGIN_ZH[i.origin]} | {i.support or '—'} |")
     used = list(dict.fromkeys(c for i in suggestion.indicators for c in i.sources))
+    listed = [s["code"] for s in suggestion.similar[:3]] if suggestion.precedent != "none" else []
     lines.append("来源：" + ("；".join(f"{names[c]}｜{c}｜绩效指标" for c in used) if used
                             else "绩效指标框架（财预〔2020〕10号），没有引用往年申报表"))
     table = [dict(zip(EXPORT_COLUMNS, row)) for row in table_rows(suggestion.indicators, names)]
     citations = [Citation(c, names[c], "indicators") for c in used]
+    citations += [Citation(c, names[c], "name") for c in listed if c not in used]
     return Answer(question, "\n".join(lines), False, "suggest", citations, table)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from app.abbreviation import abbreviates
 from app.vocabulary import thresholds, vocabulary
 from corpus import Declaration
 from corpus.text import squash
@@ -135,9 +136,12 @@ class ProjectFinder:
             for action in actions:
                 if action in own:
                     own = own[own.rindex(action) + len(action):]  # "给学校": a kind of place, no name
-            if len(own) < 2:
-                continue
-            if not any(own[i : i + 2] in identity for i in range(len(own) - 1)):
+            if len(own) < 2 or abbreviates(own + m.group(0)[len(m.group(1)):], r.unit):
+                continue  # "特教学校" is 特殊教育学校's short name
+            ordinal = re.search(r"第[一二三四五六七八九十\d]+", own)
+            if ordinal and ordinal.group(0) not in identity:
+                unmatched.append(m.group(0))  # 第二人民医院 is another hospital than 第四人民医院
+            elif not any(own[i : i + 2] in identity for i in range(len(own) - 1)):
                 unmatched.append(m.group(0))
         return unmatched
 
@@ -160,9 +164,23 @@ class ProjectFinder:
             missing = [w for w in words if not self.strictly_covered(w, top.record.code)]
             if missing:
                 return Identification(None, ranked, missing)
-        if top.confidence < t.described_confident:
+        if top.confidence < t.described_confident and not (
+            top.coverage >= t.semantic_floor and self.missing_words_mean(top, scope)
+        ):
             return Identification(None, ranked, top.missing)
         return Identification(top, ranked, [])
+
+    def missing_words_mean(self, top: Candidate, scope: Filters | None = None) -> bool:
+        """Do the words the form lacks ("电厂", "厨余"), searched alone by meaning, lead to the same
+        project? Everyday words for what the form says in its own terms do; words about something
+        else lead elsewhere. (Public for calibration, which fits the coverage floor it needs.)"""
+        if not top.missing:
+            return False
+        try:
+            hits = self.index.search(" ".join(top.missing), k=1, mode="dense", filters=scope)
+        except ValueError:
+            return False
+        return bool(hits) and hits[0].code == top.record.code
 
     def _candidate(self, hit, hits: list, content: list[str]) -> Candidate:
         t = thresholds()

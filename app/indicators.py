@@ -85,8 +85,10 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
     passage = stated_in_text(r, ask, asked)
     # a row chosen only for its unit, sharing no word with the question, is weaker evidence than a
     # sentence that names the thing asked
-    unrelated = not named and indicators and not any(_pairs(w) & _pairs(squash(i.name)) for w in asked for i in indicators)
-    if passage and (not _fits(indicators, ask) or unrelated) and not (indicators and "indicators" in ask.fields):
+    unrelated = asked and not named and indicators and not any(_pairs(w) & _pairs(squash(i.name)) for w in asked for i in indicators)
+    # "一共要建多长" over several rows: a sentence stating the total ("共计 8 公里") answers it
+    total = len(indicators) > 1 and passage and _totals(ask.rest) and _totals(passage[1])
+    if passage and (not _fits(indicators, ask) or unrelated or total) and not (indicators and "indicators" in ask.fields):
         # "比赛要花多少": the amount is written in 测算依据, not in an indicator row
         return Selection(passages=[passage], value=ask.value)
     unexplained = asked and not fields and coverage(asked, r.code) < thresholds().ask_coverage
@@ -116,11 +118,18 @@ def _fits(indicators: list[Indicator], ask: Ask) -> bool:
     if ask.money:
         return "元" in printed_unit or "万" in printed_unit
     if ask.measure_units:
+        if "%" in printed_unit:
+            return False  # "发放率 ≥99%" does not say how many people
+        counted = re.sub(r"每.", "", printed_unit)  # "每人每月 30 元" counts 元, not people
+        if counted and not any(ch in counted for chars in ask.measure_units for ch in chars):
+            return False
         shown = printed_unit + squash(indicators[0].name)
         return any(ch in shown for chars in ask.measure_units for ch in chars)
     return True
 
 
+# "48 万元", "20000 元", and "150 万：" without 元 — not "2.2 万人次"
+_MONEY = re.compile(r"\d\s*(?:万|亿)?\s*元|\d\s*万(?![\u4e00-\u9fff])")
 _TEXT_FIELDS = ("basis", "overview", "goal_annual", "goal_longterm", "feasibility", "remarks")
 
 
@@ -128,17 +137,28 @@ def _stating(clauses: list[str], ask: Ask) -> str | None:
     """From the clause that names the thing to the first one that gives a number of the asked kind."""
     for j, clause in enumerate(clauses[:3]):
         text = squash(clause)
-        if not re.search(r"\d", text) or (ask.money and "元" not in text):
+        if not re.search(r"\d", text) or (ask.money and not _MONEY.search(text)):
             continue
-        if ask.measure_units and not any(ch in text for chars in ask.measure_units for ch in chars):
-            continue
+        if ask.measure_units and not any(
+            re.search(rf"\d\s*(?:万|千|百|余|多)?\s*{re.escape(ch)}", text) for chars in ask.measure_units for ch in chars
+        ):
+            continue  # "2900 人", not the 人 of "老年人"
         return "，".join(c.strip() for c in clauses[: j + 1])
     return None
 
 
 def stated_in_text(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | None:
     """The clause of the form's own text that states what the ask names, with a number of the
-    asked kind ("需资金 48 万元" for "培训要花多少"); None when no clause names it."""
+    asked kind ("需资金 48 万元" for "培训要花多少"); None when no clause names it. A measure asked
+    after words that only describe the project ("…老人补贴发给多少人") takes the first clause
+    stating that measure."""
+    found = _stated(r, ask, asked)
+    if found is None and asked and ask.measure_units:
+        found = _stated(r, ask, [])
+    return found
+
+
+def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | None:
     name = squash(r.name)
     if not (ask.quantity or ask.money or ask.measured or "amount_yuan" in ask.fields):
         return None
@@ -148,28 +168,49 @@ def stated_in_text(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str
     # asks for the whole project) — unless the ask is one part of several or asks a unit.
     outside = [w for w in asked if w not in name]
     asked = outside if outside or not (ask.part or ask.measure_units) else asked
-    if not asked:
+    if not asked and not ask.measure_units:
         return None
+    # with nothing named but a measure ("预计给多少人发"), the first clause stating that measure
+    least = 2 if asked else 0
+    asks_total = _totals(ask.rest)
     own = _pairs(name)
 
-    def named(clause: str) -> int:
+    def named(clause: str) -> float:
         text = squash(clause)
         whole = sum(len(w) for w in asked if w in text)
         partial = {p for w in asked if w not in text for p in _pairs(w)} - own
-        return whole + len(partial & _pairs(text))
+        # the form's own year is what is budgeted; "2020 年度发放约 2800 人" is last year's
+        years = set(re.findall(r"(?<!\d)(20\d\d)(?!\d)", text))
+        year = 0.5 if str(r.year) in years else -1 if years else 0
+        total = 1 if asks_total and _totals(text) else 0
+        return whole + len(partial & _pairs(text)) + year + total
 
     best = None
+    for name, sentence in _sentences(r):
+        clauses = re.split(r"(?<!\d)[，,](?!\d)", sentence)
+        for i, clause in enumerate(clauses):
+            score = named(clause)
+            if score < least or (best is not None and score <= best[0]):
+                continue
+            stated = _stating(clauses[i:], ask)
+            if stated:
+                best = (score, name, stated)
+    return (best[1], best[2]) if best else None
+
+
+def _totals(text: str) -> bool:
+    return any(w in text for w in vocabulary().totalizers)
+
+
+def _sentences(r: Declaration):
+    """(field, sentence) of the form's own texts, and each line of 项目实施进度计划 with its amount
+    ("心理健康服务费：20000 元"), where many forms split the money by item."""
     for name in _TEXT_FIELDS:
         for sentence in re.split(r"[；;。\n]", getattr(r, name) or ""):
-            clauses = re.split(r"(?<!\d)[，,](?!\d)", sentence)
-            for i, clause in enumerate(clauses):
-                score = named(clause)
-                if score < 2 or (best is not None and score <= best[0]):
-                    continue
-                stated = _stating(clauses[i:], ask)
-                if stated:
-                    best = (score, name, stated)
-    return (best[1], best[2]) if best else None
+            yield name, sentence
+    for item in r.schedule:
+        if item.amount_yuan is not None:
+            yield "schedule", f"{item.content}：{item.amount_yuan:.2f}".rstrip("0").rstrip(".") + " 元"
 
 
 def fields_outside_indicator_names(ask: Ask, named: list[Indicator], fields: list[str]) -> list[str]:

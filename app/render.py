@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.answer_model import FIELD_LABELS, Answer, Citation, cite, citation_field, field_value
 from app.indicators import Selection
-from corpus import Declaration, Indicator, format_amount
+from corpus import Declaration, Indicator, format_amount, format_period
 
 LONG_TEXT = {"basis", "overview", "legal_basis", "feasibility", "goals"}
 
@@ -89,7 +89,7 @@ def project_card(question: str, r: Declaration) -> Answer:
         f"{r.name}（{r.code}）\n"
         f"- 科室：{r.section or '—'}；主管部门：{r.department}；实施单位：{r.unit}\n"
         f"- 项目金额：{format_amount(r.amount_yuan)}；项目类型：{r.project_type}；项目分类：{r.category or '表中未填写'}\n"
-        f"- 起止时间：{r.start_date} 至 {r.end_date}；联系人：{r.contact}（{r.phone}）\n"
+        f"- 起止时间：{format_period(r.start_date, r.end_date)}；联系人：{r.contact}（{r.phone}）\n"
         f"- 概况：{r.overview[:120]}{'…' if len(r.overview) > 120 else ''}\n"
         f"来源：{cite(r, 'name')}"
     )
@@ -101,7 +101,7 @@ def listing(question: str, head: str, records: list[Declaration], field_name: st
     lines = [head, "| 名称 | 编号 | 主管部门 | 金额 |" + (" 起止时间 |" if dated else ""), "|---|---|---|---|" + ("---|" if dated else "")]
     table = []
     for r in records:
-        dates = f" {r.start_date} 至 {r.end_date} |" if dated else ""
+        dates = f" {format_period(r.start_date, r.end_date)} |" if dated else ""
         lines.append(f"| {r.name} | {r.code} | {r.department} | {format_amount(r.amount_yuan)} |{dates}")
         table.append({"名称": r.name, "编号": r.code, "主管部门": r.department, "金额": format_amount(r.amount_yuan)})
     citations = [Citation(r.code, r.name, field_name) for r in records]

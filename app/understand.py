@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from app.abbreviation import bare, find_abbreviated
 from app.vocabulary import Vocabulary, thresholds, vocabulary
 from corpus import Declaration
 from corpus.text import squash
@@ -160,6 +161,11 @@ def _name_variants(r: Declaration) -> list[str]:
             core = full.split(sep, 1)[1]
             if len(core) >= 4:
                 variants.append(core)
+    # people drop a closing remark in brackets: "…长效管理" for "…长效管理（含强制医疗执行）"
+    for name in list(variants):
+        bare = re.sub(r"[（(][^（）()]*[）)]$", "", name)
+        if bare != name and len(bare) >= 6:
+            variants.append(bare)
     return variants
 
 
@@ -191,8 +197,16 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
     if not matches:
         return []
     top = max(m.score for m in matches)
-    # Keep the best and those equally good (污水处理运营费 1 / 2 when the number is not given).
-    return sorted([m for m in matches if m.score >= top - 1e-9], key=lambda m: m.record.seq)
+    # Keep the best and those equally good (污水处理运营费 1 / 2 when the number is not given), but
+    # not a short name spelled inside a longer one the question also spells ("业务工作经费" inside
+    # "业务工作经费 04: 会计继续教育专项经费").
+    best = [m for m in matches if m.score >= top - 1e-9]
+    best = [m for m in best if not any(_inside(m.span, o.span) for o in best)]
+    return sorted(best, key=lambda m: m.record.seq)
+
+
+def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
+    return other[0] <= span[0] and span[1] <= other[1] and other[1] - other[0] > span[1] - span[0]
 
 
 def _series_without_number(question: str, records: list[Declaration]) -> str | None:
@@ -283,6 +297,8 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     for ask in [p.whole, *p.asks]:
         ask.fields += [k for k in asked_kinds if k not in ask.fields]
     p.filters = _filters(rest, records, v, asked_kinds)
+    if short := _abbreviated_scope(p.filters, rest, records):
+        rest = rest.replace(short, " ")
     _several_groups(p, rest, records, v)
     if _absurd(p.filters):
         p.refusal = p.refusal or "问题中的金额超出了申报表可能的范围，请给出一个实际的金额。"
@@ -290,7 +306,16 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     p.topic = topic_of(rest, p.filters)
     p.content = content_words(p.topic, tokenizer) if tokenizer else []
     p.intent = decide_intent(p, state)
+    if p.intent in ("which_project", "lookup_in_scope") and _amount_fits_no_project(p.filters, records):
+        # "每户花不到3000块的那个": an amount inside a description, not a bound on project amounts
+        p.filters.min_amount = p.filters.max_amount = p.filters.amount = None
+        p.intent = decide_intent(p, state)
     return p
+
+
+def _amount_fits_no_project(f: Filters, records: list[Declaration]) -> bool:
+    amount_set = any(x is not None for x in (f.min_amount, f.max_amount, f.amount))
+    return amount_set and not f.apply(records)
 
 
 def _absurd(f: Filters) -> bool:
@@ -364,7 +389,15 @@ def _distribute(clause: str, v: Vocabulary) -> list[str]:
         return [clause]
     head, tail = clause[: m.start()], clause[m.end():]
     items = [i for i in re.split(r"和|与|及|跟|、", head) if i.strip()]
-    if len(items) < 2 or any(_find_any(i, v.longterm_words + v.annual_words) for i in items):
+    value_words = sorted(v.longterm_words + v.annual_words + v.both_words, key=len, reverse=True)
+
+    def only_value_words(item: str) -> bool:
+        for w in value_words:
+            item = item.replace(w, "")
+        return len(re.sub(r"[\W的都]", "", item)) < 2
+
+    # "长期、年度各是多少" asks two values of one thing; "住院人次和门诊人次年度各多少" two things
+    if len(items) < 2 or any(only_value_words(i) for i in items):
         return [clause]
     return [_PART_MARK + item + tail for item in items]
 
@@ -545,7 +578,7 @@ def _units(rest: str, v: Vocabulary, words: list[tuple[int, int]] = ()) -> tuple
     # "房租" asks for money; "住房租赁" only holds the characters
     money = any(
         not _crosses(m.start(), m.end(), words) for w in v.money_words for m in re.finditer(re.escape(w), rest)
-    )
+    ) or re.search(v.money_pattern, rest) is not None
     return units, money, measured
 
 
@@ -576,7 +609,8 @@ def topic_of(rest: str, filters: Filters | None = None) -> str:
     words = [w for ws in v.fields.values() for w in ws]
     words += list(v.top_words) + list(v.project_types) + list(v.categories)
     words += list(v.department_aliases) + list(v.section_aliases)
-    words += [value for value in (filters.section, filters.department, filters.project_type, filters.category) if value]
+    words += [value for value in (filters.section, filters.department, filters.project_type, filters.category,
+                                  filters.contact) if value]
     if filters.department:
         words.append(filters.department.removeprefix("聊城市"))
     words += [w for ws in v.operations.values() for w in ws]
@@ -689,11 +723,41 @@ def _filters(rest: str, records: list[Declaration], v: Vocabulary, asked_kinds: 
         f.category = v.categories[word]
     _amount_filters(rest, f)
     _date_filters(rest, f)
+    f.contact = _contact_named(rest, records, v)
     if _find_any(rest, v.blank_patterns):
         fields_named = _match_fields(rest, {k: v.fields[k] for k in ("category", "project_type", "contact", "phone")})
         if fields_named:
             f.blank = fields_named[0]
     return f
+
+
+def _contact_named(rest: str, records: list[Declaration], v: Vocabulary) -> str | None:
+    """"张三负责的项目": a person printed as 项目联系人. A two-character name counts only beside a word
+    for the contact, since two characters are easily part of another word."""
+    people = {p for r in records for p in re.split(r"[、，,；;\s]+", r.contact) if len(p) >= 2}
+    named = [p for p in sorted(people, key=len, reverse=True) if p in rest]
+    if not named:
+        return None
+    if len(named[0]) >= 3 or _find_any(rest, v.fields["contact"] + v.contact_roles):
+        return named[0]
+    return None
+
+
+def _abbreviated_scope(f: Filters, rest: str, records: list[Declaration]) -> str | None:
+    """"交巡警支队的项目": a short name, derived from the records' departments and units, scopes the
+    question like a department's own name would. Returns the short name as written."""
+    if f.department:
+        return None
+    found = find_abbreviated(rest, sorted({r.department for r in records} | {r.unit for r in records}))
+    if not found:
+        return None
+    short, meant = found
+    scopes = {tuple(r.code for r in Filters(department=bare(n)).apply(records)) for n in meant}
+    if len(scopes) != 1:
+        return None  # two organisations fit: the question stays unscoped rather than guess
+    departments = [n for n in meant if any(r.department == n for r in records)]
+    f.department = departments[0] if departments else bare(meant[0])
+    return short
 
 
 def _several_groups(p: Plan, rest: str, records: list[Declaration], v: Vocabulary) -> None:

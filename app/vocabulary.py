@@ -48,9 +48,12 @@ class Vocabulary(BaseModel):
     rate_markers: dict[str, list[str]]
     measure_words: dict[str, list[str]]
     money_words: list[str]
+    money_pattern: str  # "心理健康服务费给了多少": a cost item asked after, without a money word
     noun_units: dict[str, list[str]]  # "面积" is answered in 平方米 or 亩
     field_patterns: dict[str, list[str]]
     entity_suffixes: list[str]
+    organisation_kinds: list[str]  # 局, 支队, 学校: how a short organisation name ends
+    contact_roles: list[str]  # "张三负责的": words that make a two-character name a contact person
     entity_action_words: list[str]  # "资助幼儿园" names a kind of place, not an organisation
     everyday_synonyms: dict[str, list[str]]  # everyday word → the words forms print for it
     longterm_words: list[str]
@@ -75,7 +78,7 @@ class Vocabulary(BaseModel):
             re.compile(p)
         return patterns
 
-    @field_validator("ordinal_pattern", "part_separators", "described_pattern", "top_pattern")
+    @field_validator("ordinal_pattern", "part_separators", "described_pattern", "top_pattern", "money_pattern")
     @classmethod
     def _compile_one(cls, pattern: str) -> str:
         re.compile(pattern)
@@ -107,6 +110,8 @@ class Thresholds(BaseModel):
     described_confident: float  # confidence at which a project found by description is answered
     described_runner_up_margin: float  # below this score margin the runner-up is named
     coverage_weight: float  # confidence = weight * coverage + (1 - weight) * margin
+    semantic_floor: float  # below described_confident, answered from this coverage up when the words the
+    # form lacks, searched alone by meaning, point to the same project
     claimed_name_coverage: float  # a name the asker states must be covered this strictly
     topical_relative_score: float  # projects within this share of the top score are "about" a topic
     topical_coverage: float

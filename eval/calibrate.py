@@ -19,13 +19,16 @@ DESCRIBED = ("described_lookup", "which_project", "described_or_search", "lookup
 WRONG_COST = 2.0
 
 
-def labelled_dev(answerer, natural_dev_path=None) -> list[tuple[str, set[str]]]:
-    """(question, gold codes) pairs: the dev split of the project's set, and the external dev half
-    when its path is given. Out-of-scope questions carry an empty gold set."""
+def labelled_dev(answerer, natural_dev_paths=()) -> list[tuple[str, set[str]]]:
+    """(question, gold codes) pairs: the dev split of the project's set, and natural question sets
+    used for development (the external dev half; a held-out split once its final run is spent).
+    Out-of-scope questions carry an empty gold set."""
     pairs = [(q.question, set(q.gold_codes)) for q in load_questions("dev") if q.kind in ("fact", "known_item", "out_of_scope")]
-    if natural_dev_path:
-        seq_codes = {r.seq: r.code for r in answerer.records}
-        for item in load_natural(natural_dev_path):
+    if isinstance(natural_dev_paths, str):
+        natural_dev_paths = [natural_dev_paths]
+    seq_codes = {r.seq: r.code for r in answerer.records}
+    for path in natural_dev_paths or ():
+        for item in load_natural(path):
             if item["kind"] in ("described_fact", "known_item", "fact", "out_of_scope", "multi_part"):
                 pairs.append((item["question"], {seq_codes[s] for s in item.get("gold_seqs", [])}))
     return pairs
@@ -43,6 +46,7 @@ def observe(answerer, pairs) -> list[dict]:
         top = found.ranked[0]
         vetoed = found.best is None and _vetoed(found)
         rows.append({"question": question, "coverage": top.coverage, "margin": top.margin,
+                     "meaning": answerer.finder.missing_words_mean(top, plan.filters if plan.has_filters else None),
                      "right": top.record.code in gold, "answerable": bool(gold), "vetoed": vetoed})
     return rows
 
@@ -68,8 +72,26 @@ def fit(rows: list[dict]) -> dict:
             if best is None or key > best[0]:
                 best = (key, w, t)
     (utility, _), w, t = best
+    floor, with_meaning = fit_semantic_floor(rows, w, t)
     return {"coverage_weight": w, "described_confident": t, "utility": utility, "n": len(rows),
-            "table": calibration_table(rows, w)}
+            "semantic_floor": floor, "utility_with_meaning": with_meaning, "table": calibration_table(rows, w)}
+
+
+def fit_semantic_floor(rows: list[dict], w: float, t: float) -> tuple[float, float]:
+    """Below the confidence threshold, a description is also answered from a floor of coverage up
+    when its missing words, searched alone by meaning, find the same project. The floor with the
+    best utility (the highest among equals: the least reach); 1.0 means the rule does not pay."""
+    best = (-1e9, 1.0)
+    for f100 in range(100, -1, -5):
+        floor = f100 / 100
+        utility = 0.0
+        for r in rows:
+            conf = w * r["coverage"] + (1 - w) * r["margin"]
+            if not r["vetoed"] and (conf >= t or (r["coverage"] >= floor and r["meaning"])):
+                utility += 1.0 if r["right"] else -WRONG_COST
+        if utility > best[0]:
+            best = (utility, floor)
+    return best[1], best[0]
 
 
 def calibration_table(rows: list[dict], w: float) -> list[dict]:
@@ -87,5 +109,6 @@ def write_thresholds(fitted: dict) -> None:
     """Store the fitted values in app/data/thresholds.json (a source checkout only)."""
     path = resources.files("app").joinpath("data/thresholds.json")
     data = json.loads(path.read_text(encoding="utf-8"))
-    data.update(coverage_weight=fitted["coverage_weight"], described_confident=fitted["described_confident"])
+    data.update(coverage_weight=fitted["coverage_weight"], described_confident=fitted["described_confident"],
+                semantic_floor=fitted["semantic_floor"])
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")  # type: ignore[union-attr]

@@ -84,10 +84,11 @@ def _calibrate(index, args) -> None:
     from eval.calibrate import fit, labelled_dev, observe, write_thresholds
 
     answerer = Answerer(index)
-    rows = observe(answerer, labelled_dev(answerer, (args.natural or [None])[0]))
+    rows = observe(answerer, labelled_dev(answerer, args.natural or []))
     fitted = fit(rows)
     print(f"\n按描述识别项目的置信度校准（{fitted['n']} 个开发集问题）：w = {fitted['coverage_weight']}，"
-          f"阈值 = {fitted['described_confident']}")
+          f"阈值 = {fitted['described_confident']}；缺词按语义指向同一项目时的覆盖率下限 = {fitted['semantic_floor']}"
+          f"（效用 {fitted['utility']} → {fitted['utility_with_meaning']}）")
     print("| 置信度 | 题数 | 排第一的项目正确 |\n|---|---|---|")
     for row in fitted["table"]:
         print(f"| {row['confidence']} | {row['n']} | {row['top_is_right']:.3f} |")

@@ -51,6 +51,7 @@ class Filters:
     end_on: str | None = None  # "一直到2022年12月31日"
     blank: str | None = None  # a field the form left empty ("项目分类一栏空着")
     codes: tuple[str, ...] | None = None  # projects a conversation already listed
+    contact: str | None = None  # a person named as the form's 项目联系人
 
     def accepts(self, r: Declaration) -> bool:
         def has(value: str | None, wanted: str | None) -> bool:
@@ -72,6 +73,7 @@ class Filters:
             self.end_on is None or r.end_date == self.end_on,
             self.blank is None or getattr(r, self.blank, None) in (None, ""),
             self.codes is None or r.code in self.codes,
+            has(r.contact, self.contact),
         )
         return all(checks)
 
@@ -92,7 +94,7 @@ class Filters:
 
     def primary_field(self) -> str:
         """The record field a list under these filters is best cited by."""
-        for name in ("section", "department", "project_type", "category"):
+        for name in ("section", "department", "project_type", "category", "contact"):
             if getattr(self, name) is not None:
                 return name
         if self.blank:
@@ -116,4 +118,5 @@ _DESCRIPTIONS = (
     ("start_year", lambda f, v: f"{v} 年开始"),
     ("end_on", lambda f, v: f"结束日期为 {v}"),
     ("blank", lambda f, v: f"“{FIELD_NAMES_ZH.get(v, v)}”未填写"),
+    ("contact", lambda f, v: f"项目联系人为{v}"),
 )
