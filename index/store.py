@@ -163,6 +163,9 @@ def open_index(
     index = SearchIndex.build(records, embedder, progress=progress)
     index.save(target)
     log(f"索引已写入 {target}")
+    prepare = getattr(embedder, "prepare_query_encoder", None)
+    if prepare is not None and prepare(log) and progress:
+        log("查询编码器（ONNX，已与原模型逐条核对）已就绪：以后的检索不再加载 torch。")
     return index
 
 
@@ -193,6 +196,9 @@ def doctor(home: str | Path | None = None, model: str | None = None, corpus_file
             SearchIndex.load(target, embedder, expect_corpus=corpus_fingerprint(records))
             lines.append((True, f"索引可以加载：{manifest['shapes']['records']} 张申报表，{manifest['shapes']['chunks']} 个片段，"
                                 f"向量 {manifest['shapes']['vectors']}"))
+            fast = embedder.query_runtime == "onnxruntime"
+            lines.append((fast, "查询编码器：ONNX（检索不加载 torch）" if fast else
+                          "查询编码器：sentence-transformers（检索需加载 torch，较慢；运行 jixiao build 生成 ONNX 编码器）"))
         except (IndexMismatch, ValueError, RuntimeError) as exc:
             lines.append((False, f"索引无法加载：{exc}"))
     return lines
