@@ -633,6 +633,48 @@ def _cap_malloc_arenas(arenas: int = 2) -> None:
         pass
 
 
+_LOADING_HTML = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="5"><title>绩效助手 · 正在准备</title></head>
+<body style="font-family:sans-serif;max-width:40em;margin:4em auto;line-height:1.7">
+<h1>绩效助手正在准备</h1>
+<p>首次启动要在本机转换向量模型、构建检索索引，约需 1–2 分钟，之后启动会直接加载。</p>
+<p>本页每 5 秒自动刷新，准备好后会显示问答页面。</p></body></html>"""
+
+
+class LoadingPage:
+    """While a first start converts the model and builds the index, the address already answers
+    with a page that says so and reloads itself, instead of refusing the connection."""
+
+    def __init__(self, host: str, port: int):
+        import http.server
+
+        body = _LOADING_HTML.encode("utf-8")
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (the standard library's name)
+                self.send_response(503)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Retry-After", "5")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):  # the console shows the build's own progress
+                pass
+
+        self._server = http.server.ThreadingHTTPServer((host, port), Handler)
+        self._thread = None
+
+    def start(self) -> LoadingPage:
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
 def serve(host: str = "127.0.0.1", port: int = 7860, home=None, model=None, prevent_thread_lock: bool = False):
     """Load (or build) the index once, then serve the page. Returns the running Blocks."""
     _cap_malloc_arenas()
@@ -642,7 +684,12 @@ def serve(host: str = "127.0.0.1", port: int = 7860, home=None, model=None, prev
     from embeddings import data_dir
 
     existed = SearchIndex.read_manifest(index_dir(data_dir(home))) is not None
-    index = open_index(home=home, model=model)
+    loading = None if existed else LoadingPage(host, port).start()
+    try:
+        index = open_index(home=home, model=model)
+    finally:
+        if loading is not None:
+            loading.stop()
     notice = None if existed else "首次启动：已在本机构建检索索引（之后启动会直接加载）。"
     demo = build_app(Answerer(index, llm=client_from_env()), notice)
     return launch(demo, host, port, auth_from_env(), prevent_thread_lock)

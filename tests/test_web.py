@@ -318,3 +318,27 @@ def test_search_export_writes_the_ticked_rows_in_a_chinese_sheet(index):
     assert table[1][table[0].index("检索得分")] == rows[1]["score"]
     assert "1 个项目" in note
     assert export_projects(rows, []) == (None, None, "请先在上面勾选要导出的项目。")
+
+
+def test_a_first_start_answers_at_once_with_a_loading_page_and_frees_the_port():
+    import socket
+    import urllib.error
+    import urllib.request
+
+    from app.web import LoadingPage
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    page = LoadingPage("127.0.0.1", port).start()
+    try:
+        with pytest.raises(urllib.error.HTTPError) as reply:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+        assert reply.value.code == 503
+        text = reply.value.read().decode("utf-8")
+        assert "正在准备" in text and 'http-equiv="refresh"' in text
+    finally:
+        page.stop()
+    with socket.socket() as again:  # the page itself then takes the same port
+        again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        again.bind(("127.0.0.1", port))
