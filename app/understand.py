@@ -1,57 +1,31 @@
-"""Understanding a question: which projects, which field or indicator, which filters and operation.
+"""Understanding: the one module that reads the raw question. It turns a question into a Plan —
+the target (projects by name, code or description, the conversation's referent, or a scope of
+filters), the asks (fields, or indicators with which value), the operation and the intent the
+router dispatches on.
 
-All the words live in data/vocabulary.json; this module only applies them. Project names,
-departments, sections and indicator names come from the records themselves.
+All words and patterns come from app/data/vocabulary.json (validated in app/vocabulary.py);
+project names, departments, sections and years come from the records themselves.
 """
 
 from __future__ import annotations
 
 import difflib
-import json
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
+from app.abbreviation import bare, find_abbreviated
+from app.vocabulary import Vocabulary, thresholds, vocabulary
 from corpus import Declaration
 from corpus.text import squash
 from index.filters import Filters
 from index.tokenize import ChineseTokenizer
 
-MAX_QUESTION_CHARS = 500  # understanding looks at the head of a very long question
-_CODE = re.compile(r"(?<!\d)(\d{14}|\d{17})(?!\d)")
-_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年")
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_NUM = r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)"
-_UNIT = r"\s*(亿|万|千|百)?\s*元?"
-_MORE = re.compile(rf"(?:不低于|不少于|至少|(?<!不)(?:超过|大于|高于|多于)|≥|>|＞)\s*{_NUM}{_UNIT}")
-_LESS = re.compile(rf"(?:不到|不足|不超过|不高于|不多于|(?<!不)(?:少于|低于|小于)|≤|<|＜)\s*{_NUM}{_UNIT}")
-_MORE_AFTER = re.compile(rf"{_NUM}{_UNIT}\s*(?:以上|之上|及以上)")
-_LESS_AFTER = re.compile(rf"{_NUM}{_UNIT}\s*(?:以下|之下|以内)")
-_EXACT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(亿|万)\s*元?\s*(?:的|那个|这个)")
-_BETWEEN = re.compile(rf"{_NUM}\s*(亿|万)?\s*(?:元)?\s*(?:到|至|-|~|—)\s*{_NUM}{_UNIT}\s*之间")
-# "2021年以后结束", "结束时间晚于2021年底"
-_END_AFTER = re.compile(
-    r"(20\d{2})\s*年\s*(?:底|末)?\s*(?:以后|之后|后)\s*(?:才)?\s*结束"
-    r"|结束(?:时间|日期)?\s*(?:在|是)?\s*(?:晚于|迟于)\s*(20\d{2})\s*年?\s*(?:底|末)?"
-    r"|结束(?:时间|日期)?\s*(?:在|是)\s*(20\d{2})\s*年\s*(?:底|末)?\s*(?:以后|之后)"
-)
-# "2021年以前结束", "结束时间早于2021年"
-_END_BEFORE = re.compile(
-    r"(20\d{2})\s*年\s*(?:以前|之前|前)\s*(?:就)?\s*结束"
-    r"|结束(?:时间|日期)?\s*(?:在|是)?\s*早于\s*(20\d{2})\s*年?"
-    r"|结束(?:时间|日期)?\s*(?:在|是)\s*(20\d{2})\s*年\s*(?:以前|之前)"
-)
-_DATE_BOUND_BEFORE_YEAR = re.compile(r"(?:晚于|迟于|早于|结束(?:时间|日期)?(?:在|是))\s*$")
-_END_IN = re.compile(r"(20\d{2})\s*年\s*(?:底)?\s*(?:就|才|已)?\s*结束")
-_START_IN = re.compile(r"(20\d{2})\s*年\s*开始")
-
-
-@lru_cache(maxsize=1)
-def vocabulary() -> dict:
-    return json.loads(resources.files("app").joinpath("data/vocabulary.json").read_text(encoding="utf-8"))
+_AGGREGATE_OPS = ("max", "min", "count", "sum", "avg")
 
 
 def normalize_question(text: str) -> str:
@@ -78,6 +52,22 @@ def _yuan(number: str, unit: str | None) -> float:
     return cn_number(number) * {"亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2, None: 1.0, "": 1.0}[unit]
 
 
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern]:
+    v = vocabulary()
+    a = v.amount_patterns
+    expand = {"number": a["number"], "unit": a["unit"]}
+    compiled = {name: re.compile(a[name].format(**expand)) for name in
+                ("more", "less", "more_after", "less_after", "exact", "exactly", "between")}
+    compiled.update({name: re.compile(p) for name, p in v.date_patterns.items()})
+    compiled["inclusive"] = re.compile(a["inclusive_words"])
+    compiled["ordinal"] = re.compile(v.ordinal_pattern)
+    compiled["parts"] = re.compile(v.part_separators)
+    compiled["described"] = re.compile(v.described_pattern)
+    compiled["top"] = re.compile(v.top_pattern)
+    return compiled
+
+
 @dataclass
 class NameMatch:
     record: Declaration
@@ -86,29 +76,71 @@ class NameMatch:
 
 
 @dataclass
-class Understanding:
-    text: str
-    codes: list[str] = field(default_factory=list)
-    names: list[NameMatch] = field(default_factory=list)
+class Ask:
+    """One part of a question: what it asks of a project, in its own words."""
+
+    rest: str  # the words of this part; indicators are matched against them
+    text: str  # the whole question (numbers it names point at rows: "90到99岁")
     fields: list[str] = field(default_factory=list)
     indicator_level2: str | None = None
-    op: str | None = None
-    top_n: int | None = None
-    group_by: str | None = None  # "department" or "section": 哪个部门/各科室
-    filters: Filters = field(default_factory=Filters)
-    followup: bool = False
-    refusal: str | None = None
-    drafting: bool = False
     quantity: bool = False  # "多少/几…" without a field word: a number the form states
-    units: list[list[str]] = field(default_factory=list)  # "每天处理多少吨" → [["吨"], ["日", "天"]]
+    units: list[list[str]] = field(default_factory=list)  # "每天多少吨" → [["吨"], ["日", "天"]]
     money: bool = False  # the value asked is money ("多少钱", "成本")
     measured: bool = False  # a measure word follows 多少/几 ("多少吨", "几台")
-    rest: str = ""  # the question without the matched project name
+    measure_units: list[list[str]] = field(default_factory=list)  # of those, the ones after 多少/几
+    value: str = "annual"  # which indicator value: annual | longterm | both
+    part: bool = False  # one of several parts: it may name a piece of the project ("灯光…多少钱")
+
+    @property
+    def asks_value(self) -> bool:
+        return bool(self.fields or self.indicator_level2 or self.quantity or self.units)
+
+
+@dataclass
+class Plan:
+    text: str
+    rest: str = ""  # the question without the matched project name or code
     topic: str = ""  # rest without the words that only say what is asked (fields, operations…)
+    codes: list[str] = field(default_factory=list)
+    names: list[NameMatch] = field(default_factory=list)
+    asks: list[Ask] = field(default_factory=list)  # one per part of a multi-part question
+    whole: Ask | None = None  # the whole question read as one ask
+    op: str | None = None
+    top_n: int | None = None
+    sort_by: str = "amount_yuan"  # what max/min rank by: amount, or the end/start date
+    totals: bool = False  # groups are ranked by their summed amounts ("预算总额最高的科室")
+    group_by: str | None = None  # "department" or "section": 哪个部门/各科室
+    group_values: list[str] = field(default_factory=list)  # "民政局和卫健委各几个": only these groups
+    filters: Filters = field(default_factory=Filters)
+    refusal: str | None = None
+    drafting: bool = False
+    followup: bool = False
+    referent: bool = False  # "它", "这个项目": the project the conversation is about
+    scope_followup: bool = False  # "这些", "其中": the projects the conversation listed
+    ordinal: int | None = None  # "第二个"
+    which_project: bool = False  # "…的是什么项目"
+    indicator_count: bool = False  # "表里有多少条指标"
+    description: str = ""  # "帮困难学生交学费的那个": the project named by what it does
+    asked_of_description: str = ""  # what follows the description: "90到99岁每月多少"
+    content: list[str] = field(default_factory=list)  # topic words that must be found in a form
+    intent: str = "search"
+
+    # The whole-question ask, for handlers that read the question as one part.
+    @property
+    def fields(self) -> list[str]:
+        return self.whole.fields if self.whole else []
 
     @property
     def has_filters(self) -> bool:
         return self.filters.active()
+
+    @property
+    def asks_value(self) -> bool:
+        return bool(self.whole and self.whole.asks_value)
+
+    @property
+    def has_target(self) -> bool:
+        return bool(self.codes or self.names)
 
 
 def _find_any(text: str, words: list[str]) -> str | None:
@@ -129,11 +161,19 @@ def _name_variants(r: Declaration) -> list[str]:
             core = full.split(sep, 1)[1]
             if len(core) >= 4:
                 variants.append(core)
+    # people drop a closing remark in brackets: "…长效管理" for "…长效管理（含强制医疗执行）"
+    for name in list(variants):
+        bare = re.sub(r"[（(][^（）()]*[）)]$", "", name)
+        if bare != name and len(bare) >= 6:
+            variants.append(bare)
     return variants
 
 
-def match_names(question: str, records: list[Declaration], threshold: float = 0.8) -> list[NameMatch]:
+def match_names(question: str, records: list[Declaration], threshold: float | None = None,
+                keep_other_numbers: bool = False) -> list[NameMatch]:
     """Projects whose name (or the part after "：") the question spells out, allowing typos."""
+    t = thresholds()
+    threshold = t.name_match if threshold is None else threshold
     q = squash(question)
     matches: list[NameMatch] = []
     for r in records:
@@ -143,20 +183,65 @@ def match_names(question: str, records: list[Declaration], threshold: float = 0.
                 continue
             sm = difflib.SequenceMatcher(None, q, name, autojunk=False)
             blocks = [b for b in sm.get_matching_blocks() if b.size >= 2]
-            matched = sum(b.size for b in blocks)
-            score = matched / len(name)
+            score = sum(b.size for b in blocks) / len(name)
             if blocks and score >= threshold and (best is None or score > best.score):
                 span = (blocks[0].a, blocks[-1].a + blocks[-1].size)
                 # a name matched in pieces scattered over a long question is no match
-                if span[1] - span[0] <= len(name) * 1.6 + 2:
+                if span[1] - span[0] <= len(name) * t.name_span_stretch + 2:
                     best = NameMatch(r, score, span)
         if best:
             matches.append(best)
+    if keep_other_numbers:
+        return [m for m in matches if _names_other_number(q, m)]
+    matches = [m for m in matches if not _names_other_number(q, m)] or _numbered_series(q, records)
     if not matches:
         return []
     top = max(m.score for m in matches)
-    # Keep the best and those equally good (污水处理运营费 1 / 2 when the number is not given).
-    return sorted([m for m in matches if m.score >= top - 1e-9], key=lambda m: m.record.seq)
+    # Keep the best and those equally good (污水处理运营费 1 / 2 when the number is not given), but
+    # not a short name spelled inside a longer one the question also spells ("业务工作经费" inside
+    # "业务工作经费 04: 会计继续教育专项经费").
+    best = [m for m in matches if m.score >= top - 1e-9]
+    best = [m for m in best if not any(_inside(m.span, o.span) for o in best)]
+    return sorted(best, key=lambda m: m.record.seq)
+
+
+def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
+    return other[0] <= span[0] and span[1] <= other[1] and other[1] - other[0] > span[1] - span[0]
+
+
+def _series_without_number(question: str, records: list[Declaration]) -> str | None:
+    """"仲裁经费5" when the forms have 仲裁经费 1 and 2: a project that is not there."""
+    loose = match_names(question, records, keep_other_numbers=True)
+    if not loose:
+        return None
+    names = "、".join(m.record.name for m in loose)
+    return f"语料中没有这个编号的项目：同名的只有 {names}。"
+
+
+def _numbered_series(q: str, records: list[Declaration]) -> list[NameMatch]:
+    """"运营费2", "仲裁经费1": the end of a numbered name with its number, when only one name has it."""
+    found = []
+    for r in records:
+        name = squash(r.name)
+        if m := re.search(r"([^\W\d]{3,})(\d+)$", name):
+            core = m.group(1)
+            for size in range(len(core), 2, -1):
+                short = core[-size:] + m.group(2)
+                if (at := q.find(short)) >= 0 and not q[at + len(short) : at + len(short) + 1].isdigit():
+                    found.append((short, NameMatch(r, len(short) / len(name), (at, at + len(short)))))
+                    break
+    unique = [match for short, match in found if sum(short in squash(o.name) for o in records) == 1]
+    return unique[:1]
+
+
+def _names_other_number(q: str, m: NameMatch) -> bool:
+    """The question puts a number after the name ("运营费3", "运营费二") that the name does not carry."""
+    name = squash(m.record.name)
+    own = re.search(r"(\d+)\W*$", name)
+    after = re.match(r"\s*(\d+|[一二两三四五六七八九十])(?![\d万千百亿元年月日个项条人次])", q[m.span[1]:])
+    if not own or not after:
+        return False
+    return int(cn_number(after.group(1))) != int(own.group(1))
 
 
 def _departments(records: list[Declaration]) -> dict[str, str]:
@@ -168,7 +253,7 @@ def _departments(records: list[Declaration]) -> dict[str, str]:
         short = d.removeprefix("山东省").removeprefix("聊城市").removeprefix("中国人民政治协商会议")
         if len(short) >= 3:
             names.setdefault(short, d)
-    for alias, d in vocabulary()["department_aliases"].items():
+    for alias, d in vocabulary().department_aliases.items():
         names.setdefault(alias, d)
     return names
 
@@ -180,58 +265,270 @@ def _plain_tokenizer() -> ChineseTokenizer:
     return ChineseTokenizer()
 
 
-def understand(question: str, records: list[Declaration]) -> Understanding:
+# ---------------------------------------------------------------------------- the plan
+
+
+def understand(question: str, records: list[Declaration], tokenizer=None, state=None) -> Plan:
+    """The plan for one question. ``tokenizer`` (the index's) picks content words; ``state`` is the
+    conversation, whose referents and scope a follow-up may lean on."""
     v = vocabulary()
-    text = normalize_question(question)[:MAX_QUESTION_CHARS]
-    u = Understanding(text=text)
+    text = normalize_question(question)[: thresholds().max_question_chars]
+    p = Plan(text=text)
     squashed = squash(text)
-
-    u.codes = [c for c in _CODE.findall(squashed) if any(r.code == c for r in records)]
-    u.names = match_names(text, records)
+    p.codes = [c for c in _patterns()["code"].findall(squashed) if any(r.code == c for r in records)]
+    p.names = match_names(text, records)
+    if not p.names and not p.codes and (series := _series_without_number(text, records)):
+        p.refusal = series
     rest = squashed
-    if u.names:
-        a, b = u.names[0].span
+    if p.names:
+        a, b = p.names[0].span
         rest = squashed[:a] + " " + squashed[b:]
-    for code in u.codes:
+    for code in p.codes:
         rest = rest.replace(code, " ")
-    u.rest = rest
+    p.rest = rest
+    _read_description(p, v)
+    p.whole = read_ask(rest, text, v)
+    asked_words = p.asked_of_description or rest
+    p.asks = _split_asks(asked_words, text, v) or [read_ask(asked_words, text, v) if p.asked_of_description else p.whole]
+    _read_operation(p, rest, v)
+    p.refusal = p.refusal or _refusal(rest, squashed, records, v, p)
+    p.drafting = _find_any(rest, v.drafting_markers) is not None
+    asked_kinds = _kinds_asked(rest, v, p.op)
+    for ask in [p.whole, *p.asks]:
+        ask.fields += [k for k in asked_kinds if k not in ask.fields]
+    p.filters = _filters(rest, records, v, asked_kinds)
+    if short := _abbreviated_scope(p.filters, rest, records):
+        rest = rest.replace(short, " ")
+    _several_groups(p, rest, records, v)
+    if _absurd(p.filters):
+        p.refusal = p.refusal or "问题中的金额超出了申报表可能的范围，请给出一个实际的金额。"
+    _read_conversation(p, rest, v)
+    p.topic = topic_of(rest, p.filters)
+    p.content = content_words(p.topic, tokenizer) if tokenizer else []
+    p.intent = decide_intent(p, state)
+    if p.intent in ("which_project", "lookup_in_scope") and _amount_fits_no_project(p.filters, records):
+        # "每户花不到3000块的那个": an amount inside a description, not a bound on project amounts
+        p.filters.min_amount = p.filters.max_amount = p.filters.amount = None
+        p.intent = decide_intent(p, state)
+    return p
 
-    # What the question asks for, looked for outside the project's own name.
-    u.refusal = _refusal(rest, squashed, records, v)
-    u.drafting = _find_any(rest, v["drafting_markers"]) is not None
-    words = _plain_tokenizer().spans(rest)
-    u.fields = _match_fields(rest, v["fields"], words, v["field_patterns"])
-    u.quantity = not u.fields and _find_any(rest, v["quantity_words"]) is not None
-    u.units, u.money, u.measured = _units(rest, v, words)
-    for level2, words in v["indicator_hints"].items():
-        if _find_any(rest, words):
-            u.indicator_level2 = level2
-            break
-    for op, words in v["operations"].items():
-        if _find_any(rest, words):
-            u.op = op
-            break
-    top = _find_any(rest, list(v["top_words"]))
-    if top and u.op in ("max", "min", "list", None) and ("最" in rest or "前" in rest):
-        u.top_n = v["top_words"][top]
-        u.op = "min" if u.op == "min" else "max"
 
+def _amount_fits_no_project(f: Filters, records: list[Declaration]) -> bool:
+    amount_set = any(x is not None for x in (f.min_amount, f.max_amount, f.amount))
+    return amount_set and not f.apply(records)
+
+
+def _absurd(f: Filters) -> bool:
+    limit = thresholds().max_amount_yuan
+    values = [x for x in (f.min_amount, f.max_amount, f.amount) if x is not None]
+    return any(not math.isfinite(x) or x > limit for x in values)
+
+
+def read_ask(words: str, text: str, v: Vocabulary) -> Ask:
+    """What one part of a question asks: fields, an indicator group, units, money, which value."""
+    spans = _plain_tokenizer().spans(words)
+    ask = Ask(rest=words, text=text)
+    ask.fields = _match_fields(words, v.fields, spans, v.field_patterns)
+    ask.quantity = not ask.fields and _find_any(words, v.quantity_words) is not None
+    ask.units, ask.money, ask.measured = _units(words, v, spans)
+    ask.measure_units = ask.units[: _measure_count(words, v)]
+    for noun, units in v.noun_units.items():
+        if noun in words and units not in ask.measure_units:
+            ask.measure_units.append(units)
+            ask.units.append(units)
+    for level2, hint_words in v.indicator_hints.items():
+        if _find_any(words, hint_words):
+            ask.indicator_level2 = level2
+            break
+    longterm = _find_any(words, v.longterm_words) is not None
+    annual = _find_any(words, v.annual_words) is not None
+    if longterm and (annual or _find_any(words, v.both_words)):
+        ask.value = "both"
+    elif longterm:
+        ask.value = "longterm"
+    return ask
+
+
+_PART_MARK = "\x00"  # marks an item split off before 各/分别: it names a piece of the project
+
+
+def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
+    """A multi-part question's asks, each in its own words: "办几期、每期几天、每期多少人",
+    "A 和 B 各要多少钱". One part (or none that asks anything) leaves the whole question."""
+    clauses = [c for c in _patterns()["parts"].split(rest) if c and c.strip()]
+    parts: list[str] = []
+    for clause in clauses:
+        for piece in _distribute(clause, v):
+            parts += _on_and(piece, text, v)
+    asks = []
+    for part in parts:
+        ask = read_ask(part.lstrip(_PART_MARK), text, v)
+        ask.part = part.startswith(_PART_MARK)
+        asks.append(ask)
+    asking = [a for a in asks if a.asks_value]
+    if len(asking) < 2:
+        return []
+    return asking
+
+
+def _on_and(clause: str, text: str, v: Vocabulary) -> list[str]:
+    """"建设面积和每平方米造价": two asks joined by 和, when each side asks something by itself."""
+    if clause.startswith(_PART_MARK):
+        return [clause]
+    pieces = [p for p in re.split(r"和|以及|及", clause) if p.strip()]
+    if len(pieces) > 1 and all(read_ask(p, text, v).asks_value for p in pieces):
+        return pieces
+    return [clause]
+
+
+def _distribute(clause: str, v: Vocabulary) -> list[str]:
+    """"灯光和绿化各花多少" → "灯光…花多少", "绿化…花多少" — unless the items are
+    the two values of one indicator ("长期、年度各是多少")."""
+    m = re.search(r"(各|分别)", clause)
+    if not m:
+        return [clause]
+    head, tail = clause[: m.start()], clause[m.end():]
+    items = [i for i in re.split(r"和|与|及|跟|、", head) if i.strip()]
+    value_words = sorted(v.longterm_words + v.annual_words + v.both_words, key=len, reverse=True)
+
+    def only_value_words(item: str) -> bool:
+        for w in value_words:
+            item = item.replace(w, "")
+        return len(re.sub(r"[\W的都]", "", item)) < 2
+
+    # "长期、年度各是多少" asks two values of one thing; "住院人次和门诊人次年度各多少" two things
+    if len(items) < 2 or any(only_value_words(i) for i in items):
+        return [clause]
+    return [_PART_MARK + item + tail for item in items]
+
+
+def _read_description(p: Plan, v: Vocabulary) -> None:
+    """"帮困难学生交学费的那个，每人多少": the project described, then what is asked of it."""
+    if p.names or p.codes:
+        return
+    m = _patterns()["described"].match(p.rest)
+    if m and len(m.group("desc").strip()) >= 4:
+        p.description = m.group("desc").strip()
+        p.asked_of_description = m.group("ask")
+    p.which_project = any(re.search(pattern, p.rest) for pattern in v.which_project_patterns)
+
+
+def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
+    for op, words in v.operations.items():
+        if _find_any(rest, words):
+            p.op = op
+            break
+    p.totals = p.op == "sum"
+    if p.op in ("sum", "count") and (ranked := next((o for o in ("max", "min") if _find_any(rest, v.operations[o])), None)):
+        p.op = ranked  # "预算总额最高的科室": a ranking of totals
+    top = _find_any(rest, list(v.top_words))
+    if top and p.op in ("max", "min", "list", None) and ("最" in rest or "前" in rest):
+        p.top_n = v.top_words[top]
+        p.op = "min" if p.op == "min" else "max"
+    if m := _patterns()["top"].search(rest):
+        n = int(cn_number(m.group(1)))
+        if 1 < n <= 20 and (p.op in ("max", "min", "list", None)):
+            p.top_n, p.op = n, "min" if p.op == "min" else "max"
     if re.search(r"(哪个|哪些|各个|各|每个)(部门|主管部门|单位)", rest):
-        u.group_by = "department"
+        p.group_by = "department"
     elif re.search(r"(哪个|哪些|各个|各|每个)科室?", rest) and "科" in rest:
-        u.group_by = "section"
-    asked_kinds = _kinds_asked(rest, v, u.op)
-    u.fields += [k for k in asked_kinds if k not in u.fields]
-    u.filters = _filters(rest, records, v, asked_kinds)
-    if u.op is None and not u.names and not u.codes and _find_any(rest, v["totalizers"]):
-        # "司法局一共报了多少钱", "发展类项目一共几个": the words around 一共 vary, the intent does not
-        if "amount_yuan" in u.fields:
-            u.op = "sum"
-        elif re.search(r"(?:几|多少)个?(?:项目|[?？。!！\s]*$)", rest):
-            u.op = "count"
-    u.followup = _find_any(rest, v["followup_markers"]) is not None
-    u.topic = _strip_vocabulary(rest, v, u.filters)
-    return u
+        p.group_by = "section"
+    p.indicator_count = any(re.search(pattern, rest) for pattern in v.indicator_count_patterns)
+    if re.search("最晚|最迟|最早", rest):
+        p.sort_by = "start_date" if "开始" in rest else "end_date"
+    if p.op is None and not p.names and not p.codes and _find_any(rest, v.totalizers):
+        # "民政局总共申请了多少", "业务类的一共几项": the words around 一共 vary, the intent does not
+        if "amount_yuan" in p.whole.fields:
+            p.op = "sum"
+        elif re.search(r"(?:几|多少)(?:个|项|张|份)?(?:项目|申报表|表|[?？。!！\s]*$)", rest):
+            p.op = "count"
+    forms_counted = "表" in rest and re.search(r"(?:几|多少)(?:张|份)", rest)  # "没填的表有多少张"
+    if p.op is None and (re.search(r"(?:几|多少)(?:个|项|张|份)(?:项目|申报表|表)", rest) or forms_counted):
+        p.op = "count"
+    counted = re.search(r"(?:几|多少)个?([^\W\d个])", rest)
+    if p.op == "count" and counted and counted.group(1) not in "项张份表":
+        p.op = None  # "培训班学员几个人": a number on one form, not a count of projects
+
+
+def _read_conversation(p: Plan, rest: str, v: Vocabulary) -> None:
+    p.followup = _find_any(rest, v.followup_markers) is not None
+    p.referent = _find_any(rest, v.referent_markers) is not None
+    p.scope_followup = _find_any(rest, v.scope_markers) is not None
+    if m := _patterns()["ordinal"].search(rest):
+        p.ordinal = int(cn_number(next(g for g in m.groups() if g)))
+
+
+def content_words(topic: str, tokenizer) -> list[str]:
+    """The topic's words that must be found in a form for it to be the one meant."""
+    v = vocabulary()
+    ignore = set(v.generic_words) | set(v.corpus_words) | {w for ws in v.fields.values() for w in ws}
+    ignore |= {w for ws in v.operations.values() for w in ws} | {w for ws in v.indicator_hints.values() for w in ws}
+    ignore |= set(v.followup_markers) | set(v.rate_markers) | set(v.referent_markers) | set(v.scope_markers)
+    words = []
+    for w in tokenizer.words(topic):
+        if len(w) < 2 or w in ignore or re.fullmatch(r"[\d.]+|(?:几|多少).?|第.+", w):
+            continue
+        words.append(w)
+    return words
+
+
+# ---------------------------------------------------------------------------- the intent
+
+
+def decide_intent(p: Plan, state=None) -> str:
+    """The route: one name per kind of answer, decided from the plan alone (and whether the
+    conversation has something to refer back to)."""
+    has_state = state is not None and bool(state.codes or state.scope)
+    if p.refusal:
+        return "refuse"
+    if p.has_target:
+        return "indicator_count" if p.indicator_count else "lookup"
+    if has_state and _follows_up(p, state):
+        return "followup_aggregate" if p.op in _AGGREGATE_OPS or p.top_n else "followup_lookup"
+    if p.drafting:
+        return "drafting"
+    if "indicators" in p.fields and not p.indicator_count and (p.op or "项目" in p.rest or re.match("有|哪", p.rest)):
+        return "indicator_search"
+    if p.group_by and (p.group_values or p.op in ("max", "min", "count", "sum") or re.search("各|每个", p.rest)):
+        return "group"
+    if p.which_project and not any(a.asks_value for a in p.asks) and not p.op:
+        return "which_project"
+    if p.has_filters and not p.op and (p.asks_value or p.content) and not re.search(r"项目\W*$", p.rest):
+        return "lookup_in_scope"
+    if p.op or p.has_filters:
+        return "aggregate"
+    if p.which_project and not any(a.asks_value for a in p.asks):
+        return "which_project"
+    if p.asks_value or p.description or p.indicator_count:
+        return "described_lookup"
+    return "described_or_search"
+
+
+def _only_refines(p: Plan) -> bool:
+    f = p.filters
+    names_scope = any((f.section, f.department, f.project_type, f.category, f.blank))
+    return not names_scope and not _find_any(p.rest, vocabulary().corpus_words) and bool(
+        _find_any(p.rest, vocabulary().refine_markers) or p.followup)
+
+
+def _follows_up(p: Plan, state) -> bool:
+    """Does the question lean on the conversation? A new scope or description of its own says no."""
+    own_scope = p.has_filters or (p.content and not (p.referent or p.scope_followup or p.ordinal))
+    if p.op in _AGGREGATE_OPS or p.top_n or p.op == "list":
+        if p.has_filters:
+            # "其中超过一百万的有几个" right after a list narrows that list, unless it names its own scope
+            return bool(state.scope) and _only_refines(p) and not p.content
+        return bool(state.scope) and (p.scope_followup or p.followup or not own_scope) and p.op != "list"
+    if p.referent or p.ordinal or p.scope_followup:
+        return True
+    if not p.asks_value and p.followup and state.asks:
+        return not own_scope
+    if len(state.codes) == 1 and not p.has_filters and not p.which_project:
+        return True  # the project talked about first; the handler falls back to a description
+    return p.asks_value and not own_scope
+
+
+# ---------------------------------------------------------------------------- pieces
 
 
 def _crosses(start: int, end: int, words: list[tuple[int, int]]) -> bool:
@@ -267,47 +564,59 @@ def _match_fields(
     return found
 
 
-def _units(rest: str, v: dict, words: list[tuple[int, int]] = ()) -> tuple[list[list[str]], bool, bool]:
+def _units(rest: str, v: Vocabulary, words: list[tuple[int, int]] = ()) -> tuple[list[list[str]], bool, bool]:
     """The units a value must carry ("多少吨" → 吨, "每天" → 日/天), whether money is asked, and
     whether a measure word was."""
     units: list[list[str]] = []
-    measures = "|".join(sorted(map(re.escape, v["measure_words"]), key=len, reverse=True))
+    measures = "|".join(sorted(map(re.escape, v.measure_words), key=len, reverse=True))
     for m in re.finditer(rf"(?:多少|几)\s*(?:万|千|百)?\s*({measures})", rest):
-        units.append(v["measure_words"][m.group(1)])
+        units.append(v.measure_words[m.group(1)])
     measured = bool(units)
-    for marker, chars in v["rate_markers"].items():
+    for marker, chars in v.rate_markers.items():
         if marker in rest and chars not in units:
             units.append(chars)
     # "房租" asks for money; "住房租赁" only holds the characters
     money = any(
-        not _crosses(m.start(), m.end(), words) for w in v["money_words"] for m in re.finditer(re.escape(w), rest)
-    )
+        not _crosses(m.start(), m.end(), words) for w in v.money_words for m in re.finditer(re.escape(w), rest)
+    ) or re.search(v.money_pattern, rest) is not None
     return units, money, measured
 
 
-def _kinds_asked(rest: str, v: dict, op: str | None) -> list[str]:
-    """"是经常性的还是一次性的", "是一次性项目吗" ask for the type (or category); they do not filter by it."""
+def _measure_count(rest: str, v: Vocabulary) -> int:
+    measures = "|".join(sorted(map(re.escape, v.measure_words), key=len, reverse=True))
+    return len(re.findall(rf"(?:多少|几)\s*(?:万|千|百)?\s*({measures})", rest))
+
+
+def _kinds_asked(rest: str, v: Vocabulary, op: str | None) -> list[str]:
+    """"算一次性的还是经常性的", "属不属于一次性" ask for the type (or category); they do not filter by it."""
     asked = []
-    for key, mapping in (("project_type", v["project_types"]), ("category", v["categories"])):
+    for key, mapping in (("project_type", v.project_types), ("category", v.categories)):
         words = [w for w in mapping if w in rest]
         if len({mapping[w] for w in words}) >= 2 or (words and not op and re.search("吗|还是|是不是|是否", rest)):
             asked.append(key)
     return asked
 
 
-def _strip_vocabulary(rest: str, v: dict, filters: Filters) -> str:
+def topic_of(rest: str, filters: Filters | None = None) -> str:
     """The question's topic: what is left once the asking words and the filters are taken out."""
-    for pattern in (_BETWEEN, _MORE, _LESS, _MORE_AFTER, _LESS_AFTER, _EXACT, _END_AFTER, _END_BEFORE, _END_IN, _START_IN):
-        rest = pattern.sub(" ", rest)
-    words = [w for ws in v["fields"].values() for w in ws]
-    words += list(v["top_words"]) + list(v["project_types"]) + list(v["categories"])
-    words += list(v["department_aliases"]) + list(v["section_aliases"])
-    words += [value for value in (filters.section, filters.department, filters.project_type, filters.category) if value]
+    v, filters = vocabulary(), filters or Filters()
+    pats = _patterns()
+    for name in ("between", "more", "less", "more_after", "less_after", "exact", "exactly", "end_after",
+                 "end_before", "end_date", "end_in", "start_in", "ordinal", "top"):
+        rest = pats[name].sub(" ", rest)
+    for pattern in v.blank_patterns + v.indicator_count_patterns:
+        rest = re.sub(pattern, " ", rest)
+    words = [w for ws in v.fields.values() for w in ws]
+    words += list(v.top_words) + list(v.project_types) + list(v.categories)
+    words += list(v.department_aliases) + list(v.section_aliases)
+    words += [value for value in (filters.section, filters.department, filters.project_type, filters.category,
+                                  filters.contact) if value]
     if filters.department:
         words.append(filters.department.removeprefix("聊城市"))
-    words += [w for ws in v["operations"].values() for w in ws]
-    words += [w for ws in v["indicator_hints"].values() for w in ws]
-    words += list(v["followup_markers"]) + list(v["drafting_markers"]) + list(v["quantity_words"]) + list(v["rate_markers"])
+    words += [w for ws in v.operations.values() for w in ws]
+    words += [w for ws in v.indicator_hints.values() for w in ws]
+    words += list(v.followup_markers) + list(v.drafting_markers) + list(v.quantity_words) + list(v.rate_markers)
+    words += v.referent_markers + v.scope_markers + v.longterm_words + v.annual_words + v.corpus_words
     topic = rest
     for word in sorted(set(words), key=len, reverse=True):
         if len(word) >= 2:
@@ -315,38 +624,82 @@ def _strip_vocabulary(rest: str, v: dict, filters: Filters) -> str:
     return re.sub(r"\s+", " ", topic).strip()
 
 
-def _refusal(rest: str, squashed: str, records: list[Declaration], v: dict) -> str | None:
-    unsupported = [re.escape(w) for w in v["unsupported_fields"]] + v["unsupported_patterns"]
+def _refusal(rest: str, squashed: str, records: list[Declaration], v: Vocabulary, p: Plan) -> str | None:
+    unsupported = [re.escape(w) for w in v.unsupported_fields] + v.unsupported_patterns
     for pattern in unsupported:
         if m := re.search(pattern, rest):
             return f"申报表只记录预算金额和绩效目标，没有“{m.group(0)}”这类执行或评价信息，语料中无法回答。"
-    for word in v["unsupported_requests"]:
+    for pattern in v.opinion_patterns:
+        if m := re.search(pattern, rest):
+            return f"“{m.group(0)}”是评价或看法，申报表只记录申报的预算和绩效目标，语料不能回答，也不作评判。"
+    for pattern in v.role_patterns:
+        if m := re.search(pattern, rest):
+            return f"申报表只记录项目联系人，没有“{m.group(0)}”这类人员信息，语料中无法回答。"
+    for word in v.unsupported_requests:
         if word in rest:
             return "这个问题与项目支出绩效目标申报表无关，语料中没有可以回答它的内容。"
-    asks_data = _find_any(rest, [w for k in ("amount_yuan", "indicators") for w in v["fields"][k]]) or _find_any(
-        rest, [w for ws in v["operations"].values() for w in ws] + ["申报表", "申报"]
-    )
-    for m in _YEAR.finditer(rest):
+    return _other_year(rest, records, v, p) or _other_city(rest, records, v)
+
+
+def _corpus_years(records: list[Declaration]) -> list[int]:
+    return sorted({r.year for r in records if r.year})
+
+
+def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan) -> str | None:
+    """Questions about a year the library has no forms for; a date bound on the forms' own dates
+    ("结束时间晚于2022年", "截至某年某月某日") or a year inside a described text is not one."""
+    years = _corpus_years(records)
+    have = "、".join(str(y) for y in years) or "未知"
+    city = _corpus_city(records)
+    asks_data = p.whole.asks_value or p.op or _find_any(rest, ["申报表", "申报", "项目"])
+    pats = _patterns()
+    for m in pats["year"].finditer(rest):
         year = int(m.group(1))
-        tail = rest[m.end() : m.end() + 6]
-        if year == 2021 or re.match(r"(以后|之后|后|以前|之前|前|底)?\s*(才|就)?\s*(结束|开始)", tail):
+        tail = rest[m.end() : m.end() + 8]
+        if year in years or re.match(r"(以后|之后|后|以前|之前|前|底|末)?\s*(才|就)?\s*(结束|开始)|\d{1,2}月", tail):
             continue
-        if _DATE_BOUND_BEFORE_YEAR.search(rest[: m.start()]):
-            continue  # "结束时间晚于2022年": a bound on 2021 forms' dates, not another year
-        # "2020 年没付完的款" describes a 2021 form; "2022 年的预算", "2019年的污水处理运营费" or
-        # "2020 年度" ask for another year (a year inside a project's name was matched with the name).
+        if not tail.startswith(("度", "的")) and _form_wording(records, f"{year}年{tail[:2]}"):
+            continue  # "<year>年某类配套几人": the form's own words about that year
+        if pats["bound_before_year"].search(rest[: m.start()]):
+            continue
         if tail.startswith(("度", "的")) or asks_data:
-            return f"语料只包含聊城市 2021 年度的申报表，没有 {year} 年的数据。"
-    if re.search(r"(?<!\d)20\d{2}(?!\d)", rest) is None and "去年" in rest:
-        return "语料只包含聊城市 2021 年度的申报表，没有其他年度的数据。"
-    for city in v["other_cities"]:
-        if city in rest and not _find_any(rest, [a for a in v["department_aliases"] if city in a]):
-            if f"{city}市" in rest or not any(city in r.department or city in r.unit or city in r.name for r in records):
-                return f"语料只包含聊城市的申报表，没有{city}的数据。"
+            return f"语料只包含{city} {have} 年度的申报表，没有 {year} 年的数据。"
+    if re.search(r"(?<!\d)20\d{2}(?!\d)", rest) is None and re.search("去年|前年|明年", rest) and not re.search(
+        "去年(?:的)?(?:尾款|欠款|未付|应付)", rest
+    ):
+        return f"语料只包含{city} {have} 年度的申报表，没有其他年度的数据。"
     return None
 
 
-def _filters(rest: str, records: list[Declaration], v: dict, asked_kinds: list[str] = ()) -> Filters:
+_TEXTS: dict = {"records": None, "texts": []}
+
+
+def _form_wording(records: list[Declaration], phrase: str) -> bool:
+    """Is the phrase printed in some form? (Texts cached for the last record list seen.)"""
+    if _TEXTS["records"] is not records:
+        _TEXTS.update(records=records, texts=[squash(r.model_dump_json(exclude={"source", "warnings"})) for r in records])
+    return len(phrase) >= 7 and any(phrase in text for text in _TEXTS["texts"])
+
+
+def _corpus_city(records: list[Declaration]) -> str:
+    """The city the library is about, from the departments' own names (聊城市…)."""
+    counts: dict[str, int] = {}
+    for r in records:
+        if m := re.match(r"(?:山东省)?(\w{2,3}市)", r.department):
+            counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    return max(counts, key=counts.get) if counts else "本地"
+
+
+def _other_city(rest: str, records: list[Declaration], v: Vocabulary) -> str | None:
+    city = _corpus_city(records)
+    for other in v.other_cities:
+        if other in rest and not _find_any(rest, [a for a in v.department_aliases if other in a]):
+            if f"{other}市" in rest or not any(other in r.department or other in r.unit or other in r.name for r in records):
+                return f"语料只包含{city}的申报表，没有{other}的数据。"
+    return None
+
+
+def _filters(rest: str, records: list[Declaration], v: Vocabulary, asked_kinds: list[str] = ()) -> Filters:
     f = Filters()
     sections = {r.section for r in records if r.section}
     for s in sorted(sections, key=len, reverse=True):
@@ -354,42 +707,114 @@ def _filters(rest: str, records: list[Declaration], v: dict, asked_kinds: list[s
             f.section = s
             break
     else:
-        alias = _find_any(rest, list(v["section_aliases"]))
+        alias = _find_any(rest, list(v.section_aliases))
         if alias:
-            f.section = v["section_aliases"][alias]
+            f.section = v.section_aliases[alias]
     departments = _departments(records)
     hit = _find_any(rest, list(departments))
     if hit:
         f.department = departments[hit]
     # "一次性项目", "经常性的"; not "一次性采血袋" or "一次性补偿金"
-    word = _find_any(rest, list(v["project_types"]))
+    word = _find_any(rest, list(v.project_types))
     if word and "project_type" not in asked_kinds and re.search(re.escape(word) + r"(?:项目|的|支出|类|$)", rest):
-        f.project_type = v["project_types"][word]
-    word = _find_any(rest, list(v["categories"]))
+        f.project_type = v.project_types[word]
+    word = _find_any(rest, list(v.categories))
     if word and "category" not in asked_kinds and re.search(re.escape(word) + r"(?:项目|的|支出|$)", rest):
-        f.category = v["categories"][word]
-    m = _BETWEEN.search(rest)
-    if m:
+        f.category = v.categories[word]
+    _amount_filters(rest, f)
+    _date_filters(rest, f)
+    f.contact = _contact_named(rest, records, v)
+    if _find_any(rest, v.blank_patterns):
+        fields_named = _match_fields(rest, {k: v.fields[k] for k in ("category", "project_type", "contact", "phone")})
+        if fields_named:
+            f.blank = fields_named[0]
+    return f
+
+
+def _contact_named(rest: str, records: list[Declaration], v: Vocabulary) -> str | None:
+    """"张三负责的项目": a person printed as 项目联系人. A two-character name counts only beside a word
+    for the contact, since two characters are easily part of another word."""
+    people = {p for r in records for p in re.split(r"[、，,；;\s]+", r.contact) if len(p) >= 2}
+    named = [p for p in sorted(people, key=len, reverse=True) if p in rest]
+    if not named:
+        return None
+    if len(named[0]) >= 3 or _find_any(rest, v.fields["contact"] + v.contact_roles):
+        return named[0]
+    return None
+
+
+def _abbreviated_scope(f: Filters, rest: str, records: list[Declaration]) -> str | None:
+    """"交巡警支队的项目": a short name, derived from the records' departments and units, scopes the
+    question like a department's own name would. Returns the short name as written."""
+    if f.department:
+        return None
+    found = find_abbreviated(rest, sorted({r.department for r in records} | {r.unit for r in records}))
+    if not found:
+        return None
+    short, meant = found
+    scopes = {tuple(r.code for r in Filters(department=bare(n)).apply(records)) for n in meant}
+    if len(scopes) != 1:
+        return None  # two organisations fit: the question stays unscoped rather than guess
+    departments = [n for n in meant if any(r.department == n for r in records)]
+    f.department = departments[0] if departments else bare(meant[0])
+    return short
+
+
+def _several_groups(p: Plan, rest: str, records: list[Declaration], v: Vocabulary) -> None:
+    """"教科文科和社保科分别有多少项目": two or more named scopes of one kind are compared, not one."""
+    sections = {r.section for r in records if r.section} | set(v.section_aliases)
+    named = _all_named(rest, sections)
+    found = {v.section_aliases.get(s, s) for s in named}
+    key = "section"
+    if len(found) < 2:
+        departments = _departments(records)
+        found = {departments[d] for d in _all_named(rest, list(departments))}
+        key = "department"
+    if len(found) >= 2:
+        p.group_by, p.group_values = key, sorted(found)
+        setattr(p.filters, key, None)
+        p.op = p.op if p.op in ("sum", "count", "max", "min") else ("sum" if "amount_yuan" in p.whole.fields else "count")
+
+
+def _all_named(rest: str, names) -> list[str]:
+    """Names found in the question, longest first, none inside another found one."""
+    taken: list[tuple[int, int]] = []
+    found = []
+    for name in sorted(names, key=len, reverse=True):
+        at = rest.find(name)
+        if at >= 0 and not any(a <= at < b for a, b in taken):
+            taken.append((at, at + len(name)))
+            found.append(name)
+    return found
+
+
+def _amount_filters(rest: str, f: Filters) -> None:
+    pats = _patterns()
+    if m := pats["between"].search(rest):
         f.min_amount = _yuan(m.group(1), m.group(2) or m.group(4))
         f.max_amount = _yuan(m.group(3), m.group(4))
-    else:
-        for pattern, bound in ((_MORE, "min"), (_MORE_AFTER, "min"), (_LESS, "max"), (_LESS_AFTER, "max")):
-            m = pattern.search(rest)
-            if m:
-                # "超过/不到" exclude the bound; "以上/以下/不超过" include it
-                strict = pattern in (_MORE, _LESS) and not re.search("不低于|不少于|至少|不超过|不高于|不多于", m.group(0))
-                setattr(f, f"{bound}_amount", _yuan(m.group(1), m.group(2)))
-                setattr(f, f"{bound}_strict", strict)
+        return
+    for name, bound in (("more", "min"), ("more_after", "min"), ("less", "max"), ("less_after", "max")):
+        if m := pats[name].search(rest):
+            # "超过/不到" exclude the bound; "以上/以下/不超过" include it
+            strict = name in ("more", "less") and not pats["inclusive"].search(m.group(0))
+            setattr(f, f"{bound}_amount", _yuan(m.group(1), m.group(2)))
+            setattr(f, f"{bound}_strict", strict)
     if f.min_amount is None and f.max_amount is None:
-        m = _EXACT.search(rest)
-        if m:  # "科技局那个8000万的项目": an amount named as it is printed
+        m = pats["exactly"].search(rest) or pats["exact"].search(rest)
+        if m:  # "科技局那个8000万的项目", "正好10万元": an amount named as it is printed
             f.amount = _yuan(m.group(1), m.group(2))
-    if m := _END_AFTER.search(rest):
+
+
+def _date_filters(rest: str, f: Filters) -> None:
+    pats = _patterns()
+    if m := pats["end_date"].search(rest):
+        f.end_on = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    elif m := pats["end_after"].search(rest):
         f.end_after = f"{next(g for g in m.groups() if g)}-12-31"
-    elif m := _END_BEFORE.search(rest):
+    elif m := pats["end_before"].search(rest):
         f.end_before = f"{next(g for g in m.groups() if g)}-01-01"
-    elif m := _END_IN.search(rest):
+    elif m := pats["end_in"].search(rest):
         f.end_year = m.group(1)
-    if m := _START_IN.search(rest):
+    if m := pats["start_in"].search(rest):
         f.start_year = m.group(1)
-    return f

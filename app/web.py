@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
+import re
+import threading
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +24,7 @@ import pandas as pd  # noqa: E402
 from app.answer import FIELD_LABELS, Answer, Answerer, Conversation  # noqa: E402
 from app.drafting import (  # noqa: E402
     EXPORT_COLUMNS,
+    PRECEDENT_ZH,
     DraftError,
     DraftIndicator,
     check_indicators,
@@ -32,57 +36,108 @@ from app.drafting import (  # noqa: E402
 )
 from corpus import Declaration, format_amount  # noqa: E402
 from corpus import labels as L  # noqa: E402
-from index.filters import Filters  # noqa: E402
+from app.spreadsheet import escape_frame  # noqa: E402
+from index.filters import AmountError, Filters, check_amount  # noqa: E402
 from index.search import SearchError  # noqa: E402
 
 TITLE = "绩效助手 · 项目支出绩效目标申报表"
 EXAMPLES = [
     "计量业务专项经费的金额是多少？",
-    "教科文科一共有多少个项目？",
-    "金额超过5000万的项目有哪些",
-    "污水处理运营费1的吨污水处理成本",
-    "采购检测设备的项目，三级指标一般设哪些？",
+    "社会保障科报了几个项目，合计多少？",
+    "预算在3000万以上的有哪几个",
+    "东昌湖维护费的联系人和电话",
+    "买检验仪器的项目，绩效指标怎么设？",
 ]
 GUIDE = (
     "依据聊城市 2021 年度 100 张项目支出绩效目标申报表回答。数字照表原样给出，每个回答都注明出处（名称｜项目编号｜字段）；"
     "语料里没有的内容会直接说明。全部在本机运行。"
 )
 _EXPORT_DIR = Path(tempfile.mkdtemp(prefix="jixiao-export-"))
+# Shown in Chinese; the values underneath stay the CLI's and the API's mode names.
+SEARCH_MODES = [("混合", "hybrid"), ("关键词 BM25", "bm25"), ("向量", "dense")]
+SEARCH_COLUMNS = ["名称", "编号", "部门", "金额", "相关度", "匹配字段", "片段"]
+EXPORT_SHEET = "可比项目"
+
+
+# Markdown that would make the browser fetch or link something: image and link brackets, and
+# the bare-URL forms that GFM turns into links ("http://", "www.").
+_MD_LINK_CHARS = re.compile(r"([\[\]!])")
+_BARE_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*):(?=//)|\b(www)\.")
 
 
 def esc(text: str) -> str:
-    """Text from users and forms, safe to show in Markdown: no tags, no links injected."""
-    return html.escape(str(text or ""), quote=False)
+    """Text from users, forms and the model, safe to show in Markdown: no tags, no images, no links."""
+    out = html.escape(str(text or ""), quote=False)
+    out = _MD_LINK_CHARS.sub(r"\\\1", out)
+    return _BARE_URL.sub(lambda m: f"{m.group(1)}\\:" if m.group(1) else f"{m.group(2)}\\.", out)
 
 
 # ---------------------------------------------------------------- JSON endpoints (same as the CLI)
 
 
 def ask_json(answerer: Answerer, question: str) -> dict:
+    if not isinstance(question, str):
+        return {"question": str(question)[:200], "answer": "问题应为一段文字，例如“计量业务专项经费的金额是多少？”",
+                "refused": True, "kind": "refusal", "citations": []}
     answer, _ = answerer.ask(question)
     return answer.to_json()
+
+
+def _text_arg(value, name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise SearchError(f"{name}应为文字。")
+    return value
 
 
 def search_json(index, query: str, k: int = 10, mode: str = "hybrid", section: str = "", department: str = "",
                 project_type: str = "", category: str = "", min_amount: float | None = None,
                 max_amount: float | None = None) -> dict:
-    # an empty number box arrives as 0: a bound of 0 means no bound
-    filters = Filters(section=section or None, department=department or None, project_type=project_type or None,
-                      category=category or None, min_amount=min_amount or None, max_amount=max_amount or None)
     start = time.perf_counter()
     try:
-        hits = index.search(query, k=int(k), mode=mode, filters=filters)
+        query = _text_arg(query, "查询")
+        try:
+            k = int(k)
+        except (TypeError, ValueError, OverflowError):
+            raise SearchError(f"返回数量“{k}”不是整数。请填写 1 到 100 之间的数。") from None
+        if not 1 <= k <= 100:
+            raise SearchError(f"返回数量 {k} 应在 1 到 100 之间。")
+        try:
+            # a bound of 0 (what API callers send for "none") means no bound
+            low = check_amount(min_amount, "最低金额") or None
+            high = check_amount(max_amount, "最高金额") or None
+        except AmountError as exc:
+            raise SearchError(str(exc)) from None
+        filters = Filters(section=_text_arg(section, "科室") or None, department=_text_arg(department, "主管部门") or None,
+                          project_type=_text_arg(project_type, "项目类型") or None,
+                          category=_text_arg(category, "项目分类") or None, min_amount=low, max_amount=high)
+        hits = index.search(query, k=k, mode=_text_arg(mode, "检索方式") or "hybrid", filters=filters)
     except SearchError as exc:
-        return {"query": query, "took_ms": 0.0, "results": [], "error": str(exc)}
+        return {"query": query if isinstance(query, str) else str(query)[:200], "took_ms": 0.0, "results": [], "error": str(exc)}
     return {"query": query, "took_ms": round((time.perf_counter() - start) * 1000, 2), "results": [h.to_json() for h in hits]}
 
 
-def suggest_json(index, draft: dict) -> dict:
+def suggest_json(index, draft) -> dict:
+    """/suggest: a JSON object (or a string holding one); anything else is a clear error, never a traceback."""
+    empty = {"similar": [], "indicators": [], "checks": []}
+    if isinstance(draft, str):
+        try:
+            draft = json.loads(draft)
+        except ValueError as exc:
+            return dict(empty, error=f"草稿不是合法的 JSON（{exc.msg if hasattr(exc, 'msg') else exc}）。"
+                                      "需要 JSON 对象，例如 {\"description\": \"采购检测设备\"}。")
+    if not isinstance(draft, dict):
+        return dict(empty, error=f"草稿应为 JSON 对象（收到的是{_KIND_NAMES.get(type(draft).__name__, type(draft).__name__)}），"
+                                 "例如 {\"description\": \"采购检测设备\"}。")
     try:
         result = suggest(index, parse_draft(draft))
     except DraftError as exc:
-        return {"similar": [], "indicators": [], "checks": [], "error": str(exc)}
+        return dict(empty, error=str(exc))
     return result.to_json()
+
+
+_KIND_NAMES = {"list": "列表", "int": "数字", "float": "数字", "bool": "真假值", "NoneType": "空值", "str": "文字"}
 
 
 # ---------------------------------------------------------------- rendering
@@ -106,20 +161,32 @@ def citation_cards(answerer: Answerer, answer: Answer) -> str:
     return "\n\n---\n\n".join(cards) + more
 
 
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters; a cut text ends in "…" so nobody reads it as the whole."""
+    text = str(text or "")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _quoted(r: Declaration, field: str) -> str:
     if field == "indicators":
         return "；".join(f"{i.name} {i.value_annual}" for i in r.indicators[:6])
     if field in ("amount_yuan", "name", "code"):
         return ""
-    value = getattr(r, field, "")
-    text = str(value or "")
-    return text[:160] + ("…" if len(text) > 160 else "")
+    return clip(getattr(r, field, ""), 160)
 
 
-def project_table(records: list[Declaration]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [{"名称": r.name, "编号": r.code, "科室": r.section, "部门": r.department, "金额(元)": r.amount_yuan} for r in records]
-    )
+_TABLE_LINE = re.compile(r"^\s*\|")
+
+
+def detach_after_tables(text: str) -> str:
+    """A blank line after every Markdown table: a line that follows a table directly (the
+    "来源：…" under a table answer) would otherwise render as one more row of it."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if out and _TABLE_LINE.match(out[-1]) and line.strip() and not _TABLE_LINE.match(line):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
 
 
 def compare_markdown(records: list[Declaration]) -> str:
@@ -130,7 +197,7 @@ def compare_markdown(records: list[Declaration]) -> str:
     lines.append("| 编号 | " + " | ".join(esc(r.code) for r in records) + " |")
     lines.append("| 主管部门 | " + " | ".join(esc(r.department) for r in records) + " |")
     lines.append("| 金额 | " + " | ".join(esc(format_amount(r.amount_yuan)) for r in records) + " |")
-    lines.append("| 测算依据 | " + " | ".join(esc(r.basis[:200]).replace("|", "｜") for r in records) + " |")
+    lines.append("| 测算依据 | " + " | ".join(esc(clip(r.basis, 200)).replace("|", "｜") for r in records) + " |")
     for level1 in L.LEVEL1_ORDER:
         cells = []
         for r in records:
@@ -140,20 +207,50 @@ def compare_markdown(records: list[Declaration]) -> str:
     return "\n".join(lines)
 
 
-def export_projects(records: list[Declaration]) -> tuple[str, str]:
-    frame = project_table(records)
+def export_projects(found: list[dict], codes: list[str]) -> tuple[str | None, str | None, str]:
+    """The ticked results (in result order) with the matched field, the snippet and the scores,
+    as CSV and XLSX; (None, None, why) when nothing is ticked."""
+    chosen = set(codes or [])
+    rows = [hit for hit in found or [] if hit["code"] in chosen]
+    if not rows:
+        return None, None, "请先在上面勾选要导出的项目。"
+    frame = escape_frame(pd.DataFrame([
+        {"名称": h["name"], "编号": h["code"], "科室": h["section"], "部门": h["department"], "金额(元)": h["amount_yuan"],
+         "匹配字段": h["field"], "片段": h["snippet"], "检索得分": h["score"], "接近程度": h["closeness"],
+         "相关度": h["relevance"]} for h in rows]))
     stamp = int(time.time() * 1000)
     csv_path = _EXPORT_DIR / f"可比项目-{stamp}.csv"
     xlsx_path = _EXPORT_DIR / f"可比项目-{stamp}.xlsx"
     frame.to_csv(csv_path, index=False, encoding="utf-8-sig")
-    frame.to_excel(xlsx_path, index=False)
-    return str(csv_path), str(xlsx_path)
+    frame.to_excel(xlsx_path, index=False, sheet_name=EXPORT_SHEET)
+    return str(csv_path), str(xlsx_path), f"已导出勾选的 {len(rows)} 个项目。"
+
+
+def search_rows(index, data: dict) -> tuple[list[dict], bool]:
+    """The page's view of one /search answer: each hit with its project's details and how close it
+    is (app/relevance.py); and whether nothing at all is close."""
+    from app.relevance import applies_to, closeness_by_project, relevance
+
+    cue = applies_to(index) and bool(data["results"])
+    threshold = relevance().min_closeness
+    close = closeness_by_project(index, data["query"]) if cue else {}
+    rows = []
+    for hit in data["results"]:
+        r = index.by_code[hit["code"]]
+        value = close.get(hit["code"], 0.0)
+        rows.append({"code": r.code, "name": r.name, "section": r.section, "department": r.department,
+                     "amount_yuan": r.amount_yuan, "field": FIELD_LABELS.get(hit["field"], hit["field"]),
+                     "snippet": hit["snippet"], "score": hit["score"], "closeness": round(value, 3) if cue else None,
+                     "relevance": ("接近" if value >= threshold else "相关度低") if cue else ""})
+    none_close = cue and all(row["relevance"] == "相关度低" for row in rows)
+    return rows, none_close
 
 
 def checks_markdown(findings) -> str:
+    """Plain Chinese messages; the rule's code only in the tooltip, for whoever reads the JSON."""
     if not findings:
         return "未发现问题。"
-    return "\n".join(f"- 【{esc(f.rule)}】{esc(f.message)}" for f in findings)
+    return "\n".join(f'- <span title="{esc(f.rule)}">{esc(f.message)}</span>' for f in findings)
 
 
 # ---------------------------------------------------------------- the app
@@ -178,7 +275,11 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
             state = gr.State(Conversation())
             with gr.Row():
                 with gr.Column(scale=3):
-                    chat = gr.Chatbot(label="对话", height=460, elem_id="chat", sanitize_html=True)
+                    # No share / copy-all buttons: their tooltips are English in Gradio 6 ("Copy
+                    # conversation"); each message keeps its own copy button.
+                    # No floating "对话" label either: it covered whatever scrolled under it.
+                    chat = gr.Chatbot(label="对话", show_label=False, height=460, elem_id="chat", sanitize_html=True,
+                                      buttons=[])
                     with gr.Row():
                         question = gr.Textbox(placeholder="例如：计量业务专项经费的金额是多少？", show_label=False,
                                               scale=5, elem_id="question")
@@ -193,7 +294,7 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
                 message = (message or "").strip()
                 history.append({"role": "user", "content": esc(message) or "（空）"})
                 answer, conversation = answerer.ask(message, conversation)
-                text = esc(answer.answer)
+                text = detach_after_tables(esc(answer.answer))
                 shown = ""
                 history.append({"role": "assistant", "content": ""})
                 for start in range(0, len(text), 24):  # stream the answer as it is written out
@@ -211,64 +312,75 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
         with gr.Tab("找可比项目", id="compare"):
             with gr.Row():
                 query = gr.Textbox(label="描述要找的项目", placeholder="例如：采购检验检测仪器设备", scale=4, elem_id="search-query")
-                mode = gr.Radio(["hybrid", "bm25", "dense"], value="hybrid", label="检索方式", scale=2)
+                mode = gr.Radio(SEARCH_MODES, value="hybrid", label="检索方式", scale=2, elem_id="search-mode")
                 k = gr.Slider(1, 30, value=10, step=1, label="返回数量", scale=1)
             with gr.Row():
                 f_section = gr.Dropdown([""] + sections, value="", label="科室")
                 f_department = gr.Dropdown([""] + departments, value="", label="主管部门")
                 f_type = gr.Dropdown([""] + types, value="", label="项目类型")
                 f_category = gr.Dropdown([""] + categories, value="", label="项目分类")
-                f_min = gr.Number(label="最低金额（元）", value=None)
-                f_max = gr.Number(label="最高金额（元）", value=None)
+                # Text boxes, not gr.Number: Gradio 6's number box turns an empty value into 0 in the
+                # browser (value ??= 0), and an empty box must read as "no bound".
+                f_min = gr.Textbox(label="最低金额（元）", placeholder="不限", elem_id="min-amount")
+                f_max = gr.Textbox(label="最高金额（元）", placeholder="不限", elem_id="max-amount")
             search_btn = gr.Button("查找", variant="primary", elem_id="search-button")
-            search_note = gr.Markdown()
-            results = gr.Dataframe(headers=["名称", "编号", "部门", "金额", "匹配字段", "片段"], interactive=False,
-                                   wrap=True, elem_id="search-results")
-            picked = gr.CheckboxGroup(label="勾选要并排比较的项目", choices=[], elem_id="compare-pick")
+            search_note = gr.Markdown(elem_id="search-note")
+            # Widths add up to the table's width, so 匹配字段 and 片段 stay on screen; long cells wrap.
+            results = gr.Dataframe(headers=SEARCH_COLUMNS, interactive=False, wrap=True, elem_id="search-results",
+                                   column_widths=["14%", "12%", "12%", "11%", "7%", "8%", "36%"])
+            picked = gr.CheckboxGroup(label="勾选项目（用于并排比较和导出）", choices=[], elem_id="compare-pick")
             with gr.Row():
                 compare_btn = gr.Button("并排比较", elem_id="compare-button")
-                export_btn = gr.Button("导出结果（CSV / XLSX）")
+                export_btn = gr.Button("导出勾选的项目（CSV / XLSX）", elem_id="export-button")
+            export_note = gr.Markdown(elem_id="export-note")
             comparison = gr.Markdown(elem_id="comparison")
             with gr.Row():
-                csv_file = gr.File(label="CSV")
-                xlsx_file = gr.File(label="XLSX")
-            found_codes = gr.State([])
+                csv_file = gr.File(label="CSV", elem_id="export-csv")
+                xlsx_file = gr.File(label="XLSX", elem_id="export-xlsx")
+            found = gr.State([])
 
             def run_search(q, m, kk, sec, dep, typ, cat, lo, hi):
-                data = search_json(index, q, kk, m, sec, dep, typ, cat, lo, hi)
+                data = search_json(index, q, kk, m, sec, dep, typ, cat, amount_text(lo), amount_text(hi))
+                cleared = ("", None, None, "")  # an earlier export or comparison belongs to an earlier search
                 if "error" in data:
-                    return gr.update(value=[]), gr.update(choices=[], value=[]), f"⚠️ {esc(data['error'])}", []
-                rows, choices = [], []
-                for hit in data["results"]:
-                    r = index.by_code[hit["code"]]
-                    rows.append([r.name, r.code, r.department, format_amount(r.amount_yuan),
-                                 FIELD_LABELS.get(hit["field"], hit["field"]), hit["snippet"]])
-                    choices.append((f"{r.name}（{r.code}）", r.code))
-                note = f"找到 {len(rows)} 个项目（{data['took_ms']:.0f} 毫秒）。" if rows else "没有符合条件的项目。"
-                return rows, gr.update(choices=choices, value=[c[1] for c in choices[:2]]), note, [hit["code"] for hit in data["results"]]
+                    return (gr.update(value=[]), gr.update(choices=[], value=[]), f"⚠️ {esc(data['error'])}", []) + cleared
+                hits, none_close = search_rows(index, data)
+                rows = [[h["name"], h["code"], h["department"], format_amount(h["amount_yuan"]), h["relevance"], h["field"],
+                         h["snippet"]] for h in hits]
+                choices = [(f"{h['name']}（{h['code']}）", h["code"]) for h in hits]
+                if not rows:
+                    note = "没有符合条件的项目。"
+                elif none_close:
+                    note = (f"⚠️ **没有找到很接近的项目**：以下 {len(rows)} 个项目与描述的相关度都低，仅供参考"
+                            f"（{data['took_ms']:.0f} 毫秒）。")
+                else:
+                    note = f"找到 {len(rows)} 个项目（{data['took_ms']:.0f} 毫秒）。"
+                return (rows, gr.update(choices=choices, value=[c[1] for c in choices[:2]]), note, hits) + cleared
 
             search_btn.click(run_search, [query, mode, k, f_section, f_department, f_type, f_category, f_min, f_max],
-                             [results, picked, search_note, found_codes], api_visibility="private")
+                             [results, picked, search_note, found, export_note, csv_file, xlsx_file, comparison],
+                             api_visibility="private")
             query.submit(run_search, [query, mode, k, f_section, f_department, f_type, f_category, f_min, f_max],
-                         [results, picked, search_note, found_codes], api_visibility="private")
+                         [results, picked, search_note, found, export_note, csv_file, xlsx_file, comparison],
+                             api_visibility="private")
             compare_btn.click(lambda codes: compare_markdown([index.by_code[c] for c in codes or []]), picked, comparison,
                               api_visibility="private")
-            export_btn.click(lambda codes: export_projects([index.by_code[c] for c in codes or []]), found_codes,
-                             [csv_file, xlsx_file], api_visibility="private")
+            export_btn.click(export_projects, [found, picked], [csv_file, xlsx_file, export_note], api_visibility="private")
 
         # ------------------------------------------------------------ 起草指标
         with gr.Tab("起草指标", id="draft"):
             with gr.Row():
                 d_name = gr.Textbox(label="项目名称", elem_id="draft-name")
-                d_amount = gr.Number(label="项目金额（元）", value=None, elem_id="draft-amount")
+                d_amount = gr.Textbox(label="项目金额（元）", placeholder="可不填，例如 600000", elem_id="draft-amount")
                 d_category = gr.Dropdown([""] + categories, value="", label="项目分类")
                 d_type = gr.Dropdown([""] + types, value="", label="项目类型")
             d_description = gr.Textbox(label="项目概况（必填）", lines=3, elem_id="draft-description",
                                        placeholder="例如：为食品检测实验室采购液相色谱仪等检测设备")
             suggest_btn = gr.Button("建议绩效指标", variant="primary", elem_id="suggest-button")
             similar_md = gr.Markdown(elem_id="similar-projects")
+            # Widths that keep 备注 and 来源 on screen; long notes wrap instead of being cut off.
             table = gr.Dataframe(headers=list(EXPORT_COLUMNS), interactive=True, wrap=True, elem_id="suggested-table",
-                                 label="建议的指标表（可直接编辑）")
+                                 label="建议的指标表（可直接编辑）", column_widths=["9%", "9%", "19%", "19%", "32%", "12%"])
             with gr.Row():
                 check_btn = gr.Button("检查当前表格", elem_id="check-button")
                 download_btn = gr.Button("生成 XLSX")
@@ -277,12 +389,14 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
 
             def run_suggest(name, description, amount, category, project_type):
                 try:
+                    amount = box_amount(amount, "项目金额")
                     draft = parse_draft({"name": name or "", "description": description or "", "amount_yuan": amount,
                                          "category": category or None, "project_type": project_type or None})
-                except DraftError as exc:
+                except (DraftError, AmountError) as exc:
                     return f"⚠️ {esc(exc)}", gr.update(), ""
                 result = suggest(index, draft)
-                lines = ["**相似的往年项目**"] + [
+                lines = [f"**{PRECEDENT_ZH[result.precedent]}**", "",
+                         "**相似的往年项目**" if result.precedent != "none" else "**最接近的往年项目**（都不相近，没有采用它们的指标）"] + [
                     f"- {esc(s['name'])}（{esc(s['code'])}）：{esc(s['why'])}" for s in result.similar
                 ]
                 rows = table_rows(result.indicators, names)
@@ -290,6 +404,10 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
                 return "\n".join(lines), rows, checks_markdown(findings)
 
             def run_checks(frame, amount):
+                try:
+                    amount = box_amount(amount, "项目金额")
+                except AmountError as exc:
+                    return f"⚠️ {esc(exc)}"
                 return checks_markdown(check_indicators(_rows_to_draft(_frame_rows(frame)), amount))
 
             def run_download(frame):
@@ -335,15 +453,24 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
             rules = pd.DataFrame([{"规则": rule_names.get(k, k), "发现数": v} for k, v in report["per_rule"].items()])
             gr.Markdown(f"### 指标检查\n用起草检查的同一套规则检查全部申报表：{report['forms_with_findings']} 张表有值得复核之处。")
             gr.BarPlot(rules, x="规则", y="发现数", title="各规则发现数", sort="-y", elem_id="plot-checks")
-            gr.Dataframe(pd.DataFrame([{"项目": f["name"], "编号": f["code"], "问题": f2["message"]}
-                                       for f in report["forms"] for f2 in f["findings"]]),
-                         label="检查发现（全部）", interactive=False, wrap=True, max_height=400)
+            findings = pd.DataFrame([{"项目": f["name"], "编号": f["code"], "问题": f2["message"]}
+                                     for f in report["forms"] for f2 in f["findings"]])
+            # Filled when a browser opens the page, not part of the page's default config: Gradio
+            # copies that config into every session, and each /ask or /search call through the
+            # HTTP API is a session of its own (this table alone was 120 KB of it, per call).
+            findings_table = gr.Dataframe(headers=list(findings.columns), label="检查发现（全部）", interactive=False,
+                                          wrap=True, max_height=400, elem_id="checks-findings",
+                                          column_widths=["22%", "14%", "64%"])
+            demo.load(lambda: findings, None, findings_table, api_visibility="private")
 
         # ------------------------------------------------------------ named API endpoints
         def api_ask(question: str) -> dict:
             return ask_json(answerer, question)
 
-        gr.api(api_ask, api_name="ask", api_description="问答：返回 {question, answer, refused, kind, citations}")
+        # Answers take milliseconds and share one read-only index: many run at once instead of
+        # queueing behind each other (a slow model call is bounded by its own deadline).
+        gr.api(api_ask, api_name="ask", api_description="问答：返回 {question, answer, refused, kind, citations}",
+               concurrency_limit=ASK_CONCURRENCY, concurrency_id="ask")
 
         def api_search(query: str, k: int = 10, mode: str = "hybrid", section: str = "", department: str = "",
                        project_type: str = "", category: str = "", min_amount: float | None = None,
@@ -351,11 +478,23 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
             return search_json(index, query, k, mode, section, department, project_type, category, min_amount, max_amount)
 
         def api_suggest(draft: dict) -> dict:
-            return suggest_json(index, draft if isinstance(draft, dict) else json.loads(draft))
+            return suggest_json(index, draft)
 
-        gr.api(api_search, api_name="search", api_description="检索：返回 {query, took_ms, results}")
-        gr.api(api_suggest, api_name="suggest", api_description="起草：返回 {similar, indicators, checks}")
+        gr.api(api_search, api_name="search", api_description="检索：返回 {query, took_ms, results}",
+               concurrency_limit=SEARCH_CONCURRENCY, concurrency_id="search")
+        gr.api(api_suggest, api_name="suggest", api_description="起草：返回 {similar, indicators, checks}",
+               concurrency_limit=SEARCH_CONCURRENCY, concurrency_id="suggest")
     return demo
+
+
+def amount_text(value) -> str:
+    """An amount as typed: thousands separators and spaces dropped, so "1,000,000" is read as typed."""
+    return re.sub(r"[,，\s]", "", str(value or "")).removesuffix("元")
+
+
+def box_amount(value, label: str) -> float | None:
+    """An amount box's text as 元; empty is None (no amount / no bound)."""
+    return check_amount(amount_text(value) or None, label)
 
 
 def _frame_rows(frame) -> list[list[str]]:
@@ -365,17 +504,103 @@ def _frame_rows(frame) -> list[list[str]]:
         values = frame.fillna("").astype(str).values.tolist()
     else:
         values = [[str(c) for c in row] for row in frame]
-    return [row[:5] + [""] * (5 - len(row[:5])) for row in values if any(str(c).strip() for c in row)]
+    width = len(EXPORT_COLUMNS)
+    return [row[:width] + [""] * (width - len(row[:width])) for row in values if any(str(c).strip() for c in row)]
 
 
 def _rows_to_draft(rows: list[list[str]]) -> list[DraftIndicator]:
     return [DraftIndicator(level1=r[0], level2=r[1], name=r[2], value=r[3], note=r[4]) for r in rows]
 
 
+# Layout the components' own options cannot give.
+CSS = """
+/* the chat's toolbar (clear button) floats over the top of the message list: keep the first
+   message below it */
+#chat .bubble-wrap { padding-top: 44px; }
+/* side-by-side comparison: the field names stay one line, never one character per line */
+#comparison table th:first-child, #comparison table td:first-child { white-space: nowrap; width: 7em; min-width: 7em; }
+#comparison table { table-layout: auto; width: 100%; }
+/* long cells wrap inside their column instead of running off the right edge */
+#search-results td, #checks-findings td, #suggested-table td { white-space: normal; word-break: break-word; }
+"""
+
+ASK_CONCURRENCY = 64  # /ask: milliseconds each; more than the users of one office at once
+SEARCH_CONCURRENCY = 64  # /search, /suggest: concurrent queries are encoded as one batch, so more at once is cheaper
+UI_CONCURRENCY = 16  # the page's own events (chat streaming, tables)
+MAX_THREADS = 128  # worker threads for all of the above together
+# Sessions whose state Gradio keeps (least recently used dropped). Every API call is a session of
+# its own, so the default of 10,000 let memory grow by a third in a 60 s load test; a browser
+# session in use is refreshed on each event and stays.
+SESSION_CAPACITY = 1000
+
+
+class LoginThrottle:
+    """ASGI middleware: per client address, a few wrong passwords are free, then each further
+    attempt must wait longer (doubling, at most MAX_WAIT seconds). A success clears the count."""
+
+    FREE_FAILURES = 5
+    MAX_WAIT = 300.0
+    MAX_CLIENTS = 10_000  # bounded memory under a spray from many addresses
+
+    def __init__(self, app, clock=time.monotonic):
+        self.app = app
+        self.clock = clock
+        self.failures: dict[str, tuple[int, float]] = {}  # client → (failures, time of the last one)
+        self.lock = threading.Lock()
+
+    def wait_for(self, client: str) -> float:
+        with self.lock:
+            count, last = self.failures.get(client, (0, 0.0))
+        if count < self.FREE_FAILURES:
+            return 0.0
+        wait = min(self.MAX_WAIT, 2.0 ** (count - self.FREE_FAILURES + 1))
+        return max(0.0, last + wait - self.clock())
+
+    def record(self, client: str, ok: bool) -> None:
+        with self.lock:
+            if ok:
+                self.failures.pop(client, None)
+                return
+            count, _ = self.failures.pop(client, (0, 0.0))
+            self.failures[client] = (count + 1, self.clock())
+            while len(self.failures) > self.MAX_CLIENTS:
+                self.failures.pop(next(iter(self.failures)))
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") != "POST" or not scope.get("path", "").rstrip("/").endswith("/login"):
+            return await self.app(scope, receive, send)
+        client = (scope.get("client") or ("unknown", 0))[0]
+        wait = self.wait_for(client)
+        if wait > 0:
+            body = json.dumps({"detail": f"登录失败次数过多，请 {math.ceil(wait)} 秒后再试。"}, ensure_ascii=False).encode("utf-8")
+            await send({"type": "http.response.start", "status": 429,
+                        "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                                    (b"retry-after", str(math.ceil(wait)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        status = {}
+
+        async def watch(message):
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, watch)
+        code = status.get("code", 500)
+        if code < 300:
+            self.record(client, ok=True)
+        elif code in (400, 401, 403):
+            self.record(client, ok=False)
+
+
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth=None, prevent_thread_lock: bool = False):
-    demo.queue(default_concurrency_limit=4)  # concurrent users are served from one loaded index
-    demo.launch(server_name=host, server_port=port, auth=auth, share=False, ssr_mode=False, show_error=True,
-                prevent_thread_lock=prevent_thread_lock, quiet=prevent_thread_lock, footer_links=["api"])
+    from starlette.middleware import Middleware
+
+    demo.queue(default_concurrency_limit=UI_CONCURRENCY)
+    demo.launch(server_name=host, server_port=port, auth=auth, share=False, ssr_mode=False, show_error=True, css=CSS,
+                prevent_thread_lock=prevent_thread_lock, quiet=prevent_thread_lock, footer_links=["api"],
+                max_threads=MAX_THREADS, app_kwargs={"middleware": [Middleware(LoginThrottle)]},
+                state_session_capacity=SESSION_CAPACITY)
     return demo
 
 
@@ -389,15 +614,82 @@ def auth_from_env() -> tuple[str, str] | None:
     return user, password
 
 
+def _cap_malloc_arenas(arenas: int = 2) -> None:
+    """Fewer glibc malloc arenas for a threaded server.
+
+    glibc gives worker threads arenas of their own (up to 8 per core); with dozens of request
+    threads the page's memory grew by half in a 60 s load test and kept growing. Two arenas held
+    it within a few percent at the same throughput. No-op where glibc is not the allocator."""
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-8, arenas)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
+
+
+_LOADING_HTML = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="5"><title>绩效助手 · 正在准备</title></head>
+<body style="font-family:sans-serif;max-width:40em;margin:4em auto;line-height:1.7">
+<h1>绩效助手正在准备</h1>
+<p>首次启动要在本机转换向量模型、构建检索索引，约需 1–2 分钟，之后启动会直接加载。</p>
+<p>本页每 5 秒自动刷新，准备好后会显示问答页面。</p></body></html>"""
+
+
+class LoadingPage:
+    """While a first start converts the model and builds the index, the address already answers
+    with a page that says so and reloads itself, instead of refusing the connection."""
+
+    def __init__(self, host: str, port: int):
+        import http.server
+
+        body = _LOADING_HTML.encode("utf-8")
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (the standard library's name)
+                self.send_response(503)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Retry-After", "5")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):  # the console shows the build's own progress
+                pass
+
+        self._server = http.server.ThreadingHTTPServer((host, port), Handler)
+        self._thread = None
+
+    def start(self) -> LoadingPage:
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
 def serve(host: str = "127.0.0.1", port: int = 7860, home=None, model=None, prevent_thread_lock: bool = False):
     """Load (or build) the index once, then serve the page. Returns the running Blocks."""
+    _cap_malloc_arenas()
     from app.llm import client_from_env
     from index.search import SearchIndex
     from index.store import index_dir, open_index
     from embeddings import data_dir
 
     existed = SearchIndex.read_manifest(index_dir(data_dir(home))) is not None
-    index = open_index(home=home, model=model)
+    loading = None if existed else LoadingPage(host, port).start()
+    try:
+        index = open_index(home=home, model=model)
+    finally:
+        if loading is not None:
+            loading.stop()
     notice = None if existed else "首次启动：已在本机构建检索索引（之后启动会直接加载）。"
     demo = build_app(Answerer(index, llm=client_from_env()), notice)
     return launch(demo, host, port, auth_from_env(), prevent_thread_lock)

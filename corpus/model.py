@@ -56,6 +56,18 @@ class Declaration(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
+def format_date(iso: str | None) -> str:
+    """'2016 年 01 月 01 日' — a date as the forms print it, so the answer quotes the form."""
+    if not iso:
+        return "—"
+    year, month, day = iso.split("-")
+    return f"{year} 年 {month} 月 {day} 日"
+
+
+def format_period(start: str | None, end: str | None) -> str:
+    return f"{format_date(start)} 至 {format_date(end)}"
+
+
 def format_amount(yuan: float | None) -> str:
     """'6,657,000 元（665.7 万元）' — the form's number in 元 with the 万元 form beside it."""
     if yuan is None:

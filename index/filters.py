@@ -5,6 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from corpus import Declaration
+from corpus.labels import FIELD_NAMES_ZH
+
+# More than any budget line could be (ten trillion 元): a bound beyond it is a typo or a probe,
+# and refusing it says so instead of silently returning nothing.
+MAX_AMOUNT_YUAN = 1e13
+
+
+class AmountError(ValueError):
+    """An amount bound that cannot be used; the message says why and what to do."""
+
+
+def check_amount(value, label: str) -> float | None:
+    """A finite, sensible amount in 元 (None stays None); raises AmountError otherwise."""
+    import math
+
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise AmountError(f"{label}“{value}”不是数字。请填写以元为单位的金额，例如 1000000。") from None
+    if not math.isfinite(number):
+        raise AmountError(f"{label}“{value}”不是有限的数字。请填写以元为单位的金额，例如 1000000。")
+    if number < 0 or number > MAX_AMOUNT_YUAN:
+        raise AmountError(f"{label} {value} 超出合理范围（0 到 {MAX_AMOUNT_YUAN:,.0f} 元）。请检查金额和单位（元）。")
+    return number
 
 
 @dataclass
@@ -22,6 +48,10 @@ class Filters:
     end_before: str | None = None
     end_year: str | None = None
     start_year: str | None = None
+    end_on: str | None = None  # "一直到2022年12月31日"
+    blank: str | None = None  # a field the form left empty ("项目分类一栏空着")
+    codes: tuple[str, ...] | None = None  # projects a conversation already listed
+    contact: str | None = None  # a person named as the form's 项目联系人
 
     def accepts(self, r: Declaration) -> bool:
         def has(value: str | None, wanted: str | None) -> bool:
@@ -40,6 +70,10 @@ class Filters:
             self.end_before is None or bool(r.end_date and r.end_date < self.end_before),
             self.end_year is None or bool(r.end_date and r.end_date.startswith(self.end_year)),
             self.start_year is None or bool(r.start_date and r.start_date.startswith(self.start_year)),
+            self.end_on is None or r.end_date == self.end_on,
+            self.blank is None or getattr(r, self.blank, None) in (None, ""),
+            self.codes is None or r.code in self.codes,
+            has(r.contact, self.contact),
         )
         return all(checks)
 
@@ -60,10 +94,12 @@ class Filters:
 
     def primary_field(self) -> str:
         """The record field a list under these filters is best cited by."""
-        for name in ("section", "department", "project_type", "category"):
+        for name in ("section", "department", "project_type", "category", "contact"):
             if getattr(self, name) is not None:
                 return name
-        if self.end_after or self.end_before or self.end_year:
+        if self.blank:
+            return self.blank
+        if self.end_after or self.end_before or self.end_year or self.end_on:
             return "end_date"
         return "amount_yuan"
 
@@ -80,4 +116,7 @@ _DESCRIPTIONS = (
     ("end_before", lambda f, v: f"结束日期早于 {v}"),
     ("end_year", lambda f, v: f"{v} 年结束"),
     ("start_year", lambda f, v: f"{v} 年开始"),
+    ("end_on", lambda f, v: f"结束日期为 {v}"),
+    ("blank", lambda f, v: f"“{FIELD_NAMES_ZH.get(v, v)}”未填写"),
+    ("contact", lambda f, v: f"项目联系人为{v}"),
 )

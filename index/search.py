@@ -23,7 +23,7 @@ from index.filters import Filters
 from index.fusion import Fusion, ProjectFusion
 from index.tokenize import ChineseTokenizer, domain_terms
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: manifest holds file sizes, hashes and shapes
 MODES = ("hybrid", "bm25", "dense")
 EXACT_SEARCH_LIMIT = 200_000  # above this many chunks, HNSW instead of exact inner product
 _SNIPPET = 120
@@ -35,6 +35,61 @@ class SearchError(ValueError):
 
 class IndexMismatch(RuntimeError):
     """The index on disk was built from another corpus or model."""
+
+
+class IndexDamaged(IndexMismatch):
+    """A file of the index is missing, cut short or edited since it was built."""
+
+
+# Hashed at every load: small, and what is served as fact or matched against.
+CHEAP_HASH_FILES = ("records.jsonl", "chunks.jsonl", "terms.txt")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def file_table(directory: Path) -> dict[str, dict]:
+    """{relative path: {size, sha256}} of every file in a built index (but the manifest)."""
+    out = {}
+    for path in sorted(Path(directory).rglob("*")):
+        if path.is_file() and path.name != "manifest.json":
+            out[path.relative_to(directory).as_posix()] = {"size": path.stat().st_size, "sha256": _sha256(path)}
+    return out
+
+
+def check_files(directory: Path, manifest: dict, full: bool = False) -> list[str]:
+    """What is wrong with the index files, one line each (empty when all is well).
+
+    Sizes always; sha256 of the small files always, of every file when full (jixiao doctor)."""
+    files, shapes = manifest.get("files"), manifest.get("shapes")
+    if not isinstance(files, dict) or not files or not isinstance(shapes, dict):
+        return ["manifest.json 中没有文件清单（旧版本索引）"]
+    problems = []
+    directory = Path(directory)
+    for name, info in files.items():
+        path = directory / name
+        try:
+            size = path.stat().st_size
+        except OSError:
+            problems.append(f"缺少 {name}")
+            continue
+        if size != info.get("size"):
+            problems.append(f"{name} 大小为 {size} 字节，应为 {info.get('size')} 字节")
+        elif (full or name in CHEAP_HASH_FILES) and _sha256(path) != info.get("sha256"):
+            problems.append(f"{name} 内容已改变（sha256 不符）")
+    return problems
+
+
+def _bm25_docs(bm25) -> int | None:
+    n = getattr(bm25, "corpus_size", None)
+    if n is None:
+        n = (getattr(bm25, "scores", None) or {}).get("num_docs")
+    return int(n) if n is not None else None
 
 
 @dataclass
@@ -83,6 +138,35 @@ def _faiss_index(vectors: np.ndarray):
     return index
 
 
+FAISS_FILE = "faiss.index"
+
+
+def _write_faiss(index, path: Path) -> None:
+    import faiss
+
+    faiss.write_index(index, str(path))
+
+
+def _read_faiss(path: Path, vectors: np.ndarray):
+    """The saved FAISS index, memory-mapped (an HNSW graph over many vectors is not rebuilt at
+    every start); None — rebuild from the vectors — when it is absent (an index saved before it
+    was written) or does not hold exactly these vectors."""
+    import faiss
+
+    if not path.exists():
+        return None
+    try:
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+    except RuntimeError:
+        try:
+            index = faiss.read_index(str(path))
+        except RuntimeError:
+            raise IndexDamaged(f"索引文件损坏：{path.name} 无法读取。请运行 jixiao build 重建索引。") from None
+    if index.ntotal != len(vectors) or index.d != vectors.shape[1]:
+        raise IndexDamaged(f"索引文件损坏：{path.name} 有 {index.ntotal} 个向量，应为 {len(vectors)}。请运行 jixiao build 重建索引。")
+    return index
+
+
 class SearchIndex:
     def __init__(
         self,
@@ -96,6 +180,7 @@ class SearchIndex:
         manifest: dict | None = None,
         forms_bm25=None,
         project_fusion: ProjectFusion | None = None,
+        faiss_index=None,
     ):
         import faiss
 
@@ -109,8 +194,10 @@ class SearchIndex:
         self.embedder = embedder
         self.fusion = fusion or Fusion()
         self.manifest = manifest or {}
-        faiss.omp_set_num_threads(max(1, min(2, os.cpu_count() or 1)))
-        self.faiss = _faiss_index(vectors)
+        # one thread: a search over thousands of vectors is quicker than waking OpenMP workers,
+        # which spin for a core on a busy machine; concurrency comes from serving requests in parallel
+        faiss.omp_set_num_threads(1)
+        self.faiss = faiss_index if faiss_index is not None else _faiss_index(vectors)
         self._chunk_seq = np.array([c.seq for c in chunks], dtype=np.int64)
         self._vocab = set(getattr(bm25, "vocab_dict", {}) or {})
         # Project level: position of each chunk's project in self.records, and a BM25 over whole forms.
@@ -153,10 +240,14 @@ class SearchIndex:
     # ------------------------------------------------------------ persistence
 
     def save(self, directory: Path) -> Path:
-        """Write atomically: a temp dir renamed into place, so a crash never leaves half an index."""
+        """Write atomically: a temp dir renamed into place, so a crash never leaves half an index.
+
+        The manifest, written last, holds each file's size and sha256 and the shapes, so a
+        later load can tell a damaged file from a good one."""
         directory = Path(directory)
         directory.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.building-", dir=directory.parent))
+        # the pid in the name lets the next start tell a dead build's leftovers from a live one
+        tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.building-{os.getpid()}-", dir=directory.parent))
         try:
             with open(tmp / "records.jsonl", "w", encoding="utf-8") as fh:
                 for r in self.records:
@@ -165,15 +256,24 @@ class SearchIndex:
                 for c in self.chunks:
                     fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
             np.save(tmp / "vectors.npy", self.vectors)
+            _write_faiss(self.faiss, tmp / FAISS_FILE)
             (tmp / "terms.txt").write_text("\n".join(self.tokenizer.terms), encoding="utf-8")
             self.bm25.save(str(tmp / "bm25"), show_progress=False)
             self.forms_bm25.save(str(tmp / "forms_bm25"), show_progress=False)
-            manifest = dict(self.manifest, fusion=self.fusion.to_dict(), project_fusion=self.project_fusion.to_dict())
+            manifest = dict(
+                self.manifest,
+                fusion=self.fusion.to_dict(),
+                project_fusion=self.project_fusion.to_dict(),
+                files=file_table(tmp),
+                shapes={"records": len(self.records), "chunks": len(self.chunks),
+                        "vectors": [int(n) for n in self.vectors.shape]},
+            )
             (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
             replace_directory(tmp, directory)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        self.manifest = manifest
         return directory
 
     @staticmethod
@@ -182,17 +282,24 @@ class SearchIndex:
         if not path.exists():
             return None
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        return data if isinstance(data, dict) else None
 
     @classmethod
     def load(cls, directory: Path, embedder, expect_corpus: str | None = None):
+        """Load after cheap checks (sizes, shapes, the hash of the records served as fact).
+
+        Raises IndexMismatch (built from another corpus or model) or IndexDamaged (a file is
+        missing, cut or edited); both say what to do, and open_index rebuilds on either."""
         import bm25s
 
         directory = Path(directory)
         manifest = cls.read_manifest(directory)
         if manifest is None:
+            if (directory / "manifest.json").exists():
+                raise IndexDamaged(f"{directory / 'manifest.json'} 已损坏，无法读取。请运行 jixiao build 重建索引。")
             raise IndexMismatch(f"{directory} 中没有完整的索引（缺少 manifest.json）。请运行 jixiao build。")
         problems = []
         if manifest.get("format_version") != FORMAT_VERSION:
@@ -203,17 +310,39 @@ class SearchIndex:
             problems.append("语料已改变（内容指纹不同）")
         if problems:
             raise IndexMismatch("；".join(problems) + "。请运行 jixiao build 重建索引。")
-        records = [Declaration.model_validate_json(line) for line in (directory / "records.jsonl").open(encoding="utf-8")]
-        chunks = [Chunk(**json.loads(line)) for line in (directory / "chunks.jsonl").open(encoding="utf-8")]
-        vectors = np.load(directory / "vectors.npy")
-        terms = (directory / "terms.txt").read_text(encoding="utf-8").split("\n")
-        bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False)
-        # Derived from the records alone: an index saved before it existed gets it built here (about a second).
-        forms = directory / "forms_bm25"
-        forms_bm25 = bm25s.BM25.load(str(forms), show_progress=False) if forms.is_dir() else None
+        damage = check_files(directory, manifest, full=False)
+        if damage:
+            raise IndexDamaged(f"索引文件损坏：{damage[0]}。请运行 jixiao build 重建索引。")
+        shapes = manifest["shapes"]
+        try:
+            records = [Declaration.model_validate_json(line) for line in (directory / "records.jsonl").open(encoding="utf-8")]
+            chunks = [Chunk(**json.loads(line)) for line in (directory / "chunks.jsonl").open(encoding="utf-8")]
+            vectors = np.load(directory / "vectors.npy", allow_pickle=False)
+            terms = (directory / "terms.txt").read_text(encoding="utf-8").split("\n")
+            bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False)
+            # Derived from the records alone: an index saved before it existed gets it built here (about a second).
+            forms = directory / "forms_bm25"
+            forms_bm25 = bm25s.BM25.load(str(forms), show_progress=False) if forms.is_dir() else None
+        except Exception as exc:  # any unreadable file is damage, never a traceback for the user
+            raise IndexDamaged(f"索引文件无法读取（{type(exc).__name__}）。请运行 jixiao build 重建索引。") from None
+        found = {"records": len(records), "chunks": len(chunks), "vectors": list(vectors.shape)}
+        for key, expected in shapes.items():
+            if found.get(key) != expected:
+                raise IndexDamaged(f"索引文件损坏：{key} 应为 {expected}，实际为 {found.get(key)}。请运行 jixiao build 重建索引。")
+        n_docs = _bm25_docs(bm25)
+        if n_docs is not None and n_docs != len(chunks):
+            raise IndexDamaged(f"索引文件损坏：BM25 有 {n_docs} 个片段，应为 {len(chunks)}。请运行 jixiao build 重建索引。")
+        if forms_bm25 is not None and (_bm25_docs(forms_bm25) or len(records)) != len(records):
+            raise IndexDamaged(f"索引文件损坏：整表 BM25 的表数应为 {len(records)}。请运行 jixiao build 重建索引。")
+        if vectors.ndim != 2 or vectors.shape[1] != embedder.dim or vectors.dtype != np.float32:
+            raise IndexDamaged(f"索引文件损坏：向量形状 {vectors.shape}、类型 {vectors.dtype} 不对。请运行 jixiao build 重建索引。")
+        if corpus_fingerprint(records) != manifest.get("corpus_sha256"):
+            # the records are served as fact: they must be the ones the manifest was written for
+            raise IndexDamaged("索引中的申报表记录与构建时不同（可能被修改）。请运行 jixiao build 重建索引。")
         # The manifest records the fusion it was built with; queries use the current default.
         tokenizer = ChineseTokenizer([t for t in terms if t])
-        return cls(records, chunks, vectors, tokenizer, bm25, embedder, None, manifest, forms_bm25)
+        return cls(records, chunks, vectors, tokenizer, bm25, embedder, None, manifest, forms_bm25,
+                   faiss_index=_read_faiss(directory / FAISS_FILE, vectors))
 
     # ------------------------------------------------------------ searching
 

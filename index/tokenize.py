@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from importlib import resources
 
 import jieba
@@ -35,13 +36,31 @@ def domain_terms(records: list[Declaration]) -> list[str]:
     return sorted(terms)
 
 
+_BASE: dict = {}
+_BASE_LOCK = threading.Lock()
+
+
+def _fresh_jieba() -> jieba.Tokenizer:
+    """A private jieba tokenizer with the general dictionary, read from disk once per process
+    (half a second each time) and copied for every further tokenizer."""
+    with _BASE_LOCK:
+        if not _BASE:
+            jieba.setLogLevel(logging.WARNING)
+            base = jieba.Tokenizer()
+            base.initialize()
+            _BASE.update(freq=base.FREQ, total=base.total)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ = dict(_BASE["freq"])
+    tokenizer.total = _BASE["total"]
+    tokenizer.initialized = True
+    return tokenizer
+
+
 class ChineseTokenizer:
     """jieba in search mode with a user dictionary; a private instance, not the global one."""
 
     def __init__(self, terms: list[str] = ()):
-        jieba.setLogLevel(logging.WARNING)
-        self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
+        self._jieba = _fresh_jieba()
         for term in terms:
             self._jieba.add_word(term, freq=2000)
         self.terms = list(terms)

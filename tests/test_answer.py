@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -12,7 +13,7 @@ from app.answer import Answerer, Conversation
 from app.grounding import ungrounded
 from app.llm import LLMClient
 from app.understand import understand
-from corpus import format_amount
+from corpus import format_amount, format_period
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +67,7 @@ def test_each_field_exactly_as_printed(answerer, by_name, question, field):
 def test_dates_goals_schedule_and_indicators(answerer, by_name):
     r = by_name["聊城市国家教育考试标准化考点升级改造"]
     dates = ask(answerer, "国家教育考试标准化考点升级改造什么时候结束")
-    assert f"{r.start_date} 至 {r.end_date}" in dates.answer
+    assert f"{format_period(r.start_date, r.end_date)}" in dates.answer
     goals = ask(answerer, "国家教育考试标准化考点升级改造的绩效目标")
     assert r.goal_annual[:20] in goals.answer and r.goal_longterm[:20] in goals.answer
     plan = ask(answerer, "国家教育考试标准化考点升级改造的实施进度")
@@ -320,7 +321,7 @@ def test_follow_ups_refer_back(answerer, by_name):
     assert len(first.citations) == 5
     biggest, state = answerer.ask("那金额最大的呢？", state)
     assert [c.name for c in biggest.citations] == ["聊城市徒骇河马颊河防洪治理工程"]
-    contact, state = answerer.ask("它的联系人是谁？", state)
+    contact, state = answerer.ask("它的联系人叫什么？", state)
     assert by_name["聊城市徒骇河马颊河防洪治理工程"].contact in contact.answer
 
 
@@ -414,3 +415,78 @@ def test_llm_unreachable_falls_back(index):
     client = LLMClient("http://127.0.0.1:9/v1", timeout=1)
     answer = ask(Answerer(index, llm=client), "信访维稳的金额")
     assert "600,000 元" in answer.answer and client.last_error
+
+
+# ---------------------------------------------------------------- ways of asking added in the fourth session
+
+
+@pytest.mark.parametrize(
+    ("question", "department"),
+    [
+        ("交巡警支队一共报了多少钱", "聊城市公安局交通巡逻警察支队"),  # 公安局/交通/巡逻/警察/支队
+        ("旅发集团的项目有哪些", "聊城市旅游发展集团股份有限公司"),  # 旅游/发展/集团
+    ],
+)
+def test_short_names_of_organisations_scope_like_their_full_names(answerer, question, department):
+    answer = ask(answerer, question)
+    assert not answer.refused, answer.answer
+    expected = {r.code for r in answerer.records if r.department == department}
+    assert {c.code for c in answer.citations} == expected
+
+
+def test_a_short_name_that_drops_a_distinguishing_word_is_not_that_organisation(answerer):
+    # 第二人民医院 is not the 第四人民医院 whose project the retriever finds first
+    answer = ask(answerer, "聊城市第二人民医院住院楼改造要花多少钱")
+    assert answer.refused, answer.answer
+
+
+def test_a_contact_person_filters_counts_and_lists(answerer):
+    person = next(r.contact for r in answerer.records if len(r.contact) == 3)
+    expected = {r.code for r in answerer.records if person in r.contact}
+    answer = ask(answerer, f"{person}负责的项目有几个")
+    assert not answer.refused, answer.answer
+    assert f"共 {len(expected)} 个项目" in answer.answer
+    assert {c.code for c in answer.citations} == expected
+
+
+@pytest.mark.parametrize("wording", ["合在一起多少钱", "加一块儿是多少", "汇总一下金额"])
+def test_everyday_ways_of_asking_for_a_sum(answerer, wording):
+    records = [r for r in answerer.records if r.department == "聊城市司法局"]
+    answer = ask(answerer, f"司法局的项目{wording}")
+    assert not answer.refused, answer.answer
+    assert format_amount(sum(r.amount_yuan for r in records)) in answer.answer
+
+
+def test_dates_are_quoted_as_the_form_prints_them(answerer, by_name):
+    answer = ask(answerer, "东昌湖维护费从什么时候开始到什么时候结束")
+    year, month, day = by_name["东昌湖维护费"].start_date.split("-")
+    assert f"{year} 年 {month} 月 {day} 日" in answer.answer
+    assert_grounded(answerer, answer)
+
+
+def test_money_for_one_line_of_the_schedule(answerer):
+    # the money for one item stands only in 项目实施进度计划 on some forms
+    r, item = next((r, s) for r in answerer.records for s in r.schedule
+                   if s.amount_yuan and s.content.endswith("费") and len(s.content) >= 5 and s.amount_yuan != r.amount_yuan
+                   and s.content[:2] not in r.name and s.content not in r.basis
+                   and not any(s.content[:4] in i.name for i in r.indicators))
+    answer = ask(answerer, f"{r.name}里{item.content}安排了多少")
+    assert not answer.refused, answer.answer
+    assert f"{item.amount_yuan:.2f}".rstrip("0").rstrip(".") in answer.answer
+    assert any(c.field == "schedule" for c in answer.citations)
+    assert_grounded(answerer, answer)
+
+
+def test_an_amount_inside_a_description_is_not_a_bound_on_project_amounts(answerer):
+    # "每户…以下" describes what a family pays; no project is that small, so it is not a filter
+    answer = ask(answerer, "那个让办丧事的每户花销控制在3000元以下、建守灵间的项目叫什么")
+    assert not answer.refused, answer.answer
+    assert "守灵" in answer.answer
+
+
+def test_a_percentage_row_does_not_answer_how_many_people(answerer):
+    answer = ask(answerer, "八九十岁老人高龄津贴今年预计发给多少人")
+    assert not answer.refused, answer.answer
+    body = answer.answer.split("来源")[0]
+    assert re.search(r"\d\s*人", body) and "%" not in body, answer.answer
+    assert_grounded(answerer, answer)

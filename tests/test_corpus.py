@@ -266,6 +266,22 @@ def test_cli_parse_writes_jsonl_with_the_contract_fields(tmp_path, capsys):
     assert set(record["source"]) == {"file", "line_start", "line_end"}
 
 
+def test_cli_parse_out_has_the_mode_a_new_file_gets(tmp_path):
+    """Readable by others as the umask allows (0644 under 022), not mkstemp's private 0600."""
+    import os
+
+    out = tmp_path / "records.jsonl"
+    old = os.umask(0o022)
+    try:
+        assert cli(["parse", "--out", str(out)]) == 0
+        assert out.stat().st_mode & 0o777 == 0o644
+        os.umask(0o027)
+        assert cli(["parse", "--out", str(out)]) == 0  # replaced by a new file: the new umask applies
+        assert out.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
+
+
 def test_cli_keeps_going_past_a_bad_file_and_fails_only_when_nothing_parsed(tmp_path, capsys):
     good = tmp_path / "good.txt"
     good.write_text(form(), encoding="utf-8")

@@ -15,13 +15,17 @@ from app.drafting import (
     Draft,
     DraftError,
     DraftIndicator,
+    DraftingDataError,
     check_indicators,
     corpus_report,
+    drafting_data,
+    extract_quantities,
     parse_draft,
     suggest,
     table_rows,
     to_csv,
     to_xlsx,
+    validate_drafting_data,
 )
 from corpus import labels as L
 
@@ -82,7 +86,9 @@ def test_suggestions_come_from_similar_projects_and_cover_the_framework(index, b
     assert levels == set(L.LEVEL1_ORDER)
     assert {"数量指标", "质量指标", "时效指标", "成本指标", "服务对象满意度指标"} <= {i.level2 for i in result.indicators}
     cost = [i for i in result.indicators if i.level2 == "成本指标"]
-    assert cost and all(i.value.startswith("≤") for i in cost)
+    # one row carries the amount; other cost rows are left to fill, never an even split of it
+    assert [i.value for i in cost].count("≤60万元") == 1
+    assert all(i.value == "≤60万元" or i.value.startswith("待填") for i in cost), [i.value for i in cost]
     for i in result.indicators:
         assert i.support == len(i.sources)
         assert all(code in index.by_code for code in i.sources)
@@ -93,7 +99,7 @@ def test_near_duplicate_names_are_merged(index):
     names = [i.name for i in result.indicators]
     quality = [n for n in names if "验收合格率" in n]
     assert len(quality) <= 1, names
-    merged = [i for i in result.indicators if i.support > 1]
+    merged = [i for i in suggest(index, Draft(description="城市污水处理厂运营费")).indicators if i.support > 1]
     assert merged, "indicators used by several similar projects carry their support"
 
 
@@ -104,7 +110,7 @@ def test_satisfaction_value_is_a_rate_from_similar_projects(index):
 
 
 def test_export_in_the_forms_column_order(index, tmp_path):
-    result = suggest(index, Draft(description="农产品品牌宣传推广"))
+    result = suggest(index, Draft(description="推广本地农产品品牌，办展会做宣传"))
     table = table_rows(result.indicators, {r.code: r.name for r in index.records})
     path = tmp_path / "out.xlsx"
     to_xlsx(table, path)
@@ -133,11 +139,17 @@ def test_cli_suggest_json_contract_and_exports(home, tmp_path, capsys, monkeypat
     xlsx, csv_path = tmp_path / "s.xlsx", tmp_path / "s.csv"
     assert cli(["suggest", "--file", str(draft), "--json", "--xlsx", str(xlsx), "--csv", str(csv_path)]) == 0
     data = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert set(data) == {"similar", "indicators", "checks"}
+    assert set(data) == {"precedent", "similar", "indicators", "checks"}
+    assert data["precedent"] in ("close", "partial", "none")
     assert set(data["similar"][0]) == {"code", "name", "score"}
-    assert set(data["indicators"][0]) == {"level1", "level2", "name", "value", "support", "sources"}
+    assert set(data["indicators"][0]) == {"level1", "level2", "name", "value", "support", "sources", "origin"}
+    assert {i["origin"] for i in data["indicators"]} <= {"similar", "corpus", "framework"}
     assert {c["rule"] for c in data["checks"]} >= {"timeliness_without_date_or_rate", "missing_level1"}
     assert xlsx.exists() and csv_path.read_text(encoding="utf-8-sig").startswith("一级指标")
+    book = load_workbook(xlsx)
+    assert [c.value for c in book["绩效指标"][1]][-1] == "来源"
+    assert {row[-1] for row in book["绩效指标"].iter_rows(min_row=2, values_only=True)} <= {"相近项目", "往年同类指标", "指标框架"}
+    assert book["说明"]["A1"].value.startswith(f"往年先例：{data['precedent']}")
 
 
 def test_cli_suggest_rejects_bad_input(tmp_path, capsys):
@@ -168,7 +180,122 @@ def test_corpus_report(records):
 def test_chat_answers_drafting_questions(index):
     from app.answer import Answerer
 
-    answer, _ = Answerer(index).ask("采购检测设备的项目，三级指标一般设哪些？")
+    answer, _ = Answerer(index).ask("添置检测仪器的项目，绩效指标一般怎么设？")
     assert answer.kind == "suggest" and not answer.refused
     assert {"产出指标", "效益指标", "满意度指标"} <= {row["一级指标"] for row in answer.table}
     assert answer.citations and "来源：" in answer.answer
+
+
+# ---------------------------------------------------------------- drafts without a close precedent (issue 14)
+
+NEW_KINDS = [
+    Draft(name="城市口袋公园建设", description="在老城区新建口袋公园 8 处，铺设透水步道 1.5 公里，项目资金 600 万元", amount_yuan=6_000_000),
+    Draft(name="农村独居老人应急呼叫服务", description="为 2,000 户农村独居老人安装应急呼叫终端，提供 24 小时响应服务，资金 80 万元"),
+    Draft(name="中小学课后托管补助", description="对 35 所学校开展课后延时托管服务给予补助，惠及学生 1.2 万人，每生每学期补助 300 元"),
+]
+KNOWN_KINDS = [
+    Draft(name="市检验所购置检测仪器", description="购置液相色谱仪等检测仪器 12 台，提高食品检验能力，资金 260 万元", amount_yuan=2_600_000),
+    Draft(description="向家庭困难的幼儿园在园幼儿发放学前教育助学金，预计 3,000 人，每生每年 1,000 元"),
+]
+
+
+def _own_rejections(result, amount):
+    rows = [DraftIndicator(level1=i.level1, level2=i.level2, name=i.name, value=i.value) for i in result.indicators]
+    return [f for f in check_indicators(rows, amount) if f.row and f.rule != "to_fill"]
+
+
+def test_quantities_in_a_description_are_read_with_what_they_count():
+    found = {q.name: q for q in extract_quantities("在 5 个街道安装智能垃圾桶 300 个，为 80 周岁以上老人服务，项目资金 90 万元，每户每月补贴 20 元")}
+    assert found["街道数量"].value() == "5个", found
+    assert found["安装智能垃圾桶"].value() == "300个"
+    assert not any("周岁" in q.value() or q.number == 80 for q in found.values())
+    money = [q for q in extract_quantities("项目资金 90 万元，每户每月补贴 20 元") if q.money]
+    assert [(q.yuan, q.per) for q in money] == [(900_000, ""), (20, "每户每月")]
+    assert money[1].value() == "20元/户/月"
+    assert extract_quantities("每人每天培训费不超过 380 元")[0].value() == "≤380元/人/天"
+    (q,) = extract_quantities("服务覆盖 1,000.5 万人")
+    assert q.number == 1_000.5 and q.value() == "1,000.5万人"
+    (q,) = extract_quantities("购置 2021 年 12 月前到货的检测车 3 辆")
+    assert q.name == "检测车数量" and q.value() == "3辆"
+
+
+@pytest.mark.parametrize("draft", NEW_KINDS, ids=lambda d: d.name)
+def test_a_new_kind_of_project_is_told_so_and_gets_framework_rows(index, draft):
+    result = suggest(index, draft)
+    assert result.precedent != "close"
+    closeness = {s["code"]: s["similarity"] for s in result.similar}
+    for i in result.indicators:
+        assert i.origin in ("corpus", "framework")
+        # a row from a past form only when that form shares the draft's words
+        assert i.origin == "framework" or all(closeness.get(c, 1.0) >= drafting_data()["precedent"]["partial"] for c in i.sources)
+    assert {"数量指标", "质量指标", "时效指标", "成本指标", "服务对象满意度指标"} <= {i.level2 for i in result.indicators}
+    assert not _own_rejections(result, draft.amount_yuan)
+
+
+@pytest.mark.parametrize("draft", NEW_KINDS + KNOWN_KINDS, ids=lambda d: d.name or d.description[:8])
+def test_no_suggested_row_fails_the_tools_own_checks_and_rates_stay_within_100(index, draft):
+    result = suggest(index, draft)
+    assert not _own_rejections(result, draft.amount_yuan), [(i.name, i.value) for i in result.indicators]
+    for i in result.indicators:
+        assert all(float(x) <= 100 for x in __import__("re").findall(r"(\d+(?:\.\d+)?)\s*%", i.value)), i.value
+
+
+def test_the_descriptions_numbers_fill_the_rows(index):
+    result = suggest(index, NEW_KINDS[0])
+    values = {i.name: i.value for i in result.indicators}
+    assert "8处" in values.values() and "1.5公里" in values.values()
+    assert values["项目总成本"] == "≤600万元"
+    result = suggest(index, NEW_KINDS[2])
+    values = [i.value for i in result.indicators]
+    assert "35所" in values and "1.2万人" in values and "300元/生/学期" in values
+
+
+def test_cost_is_never_split_evenly_across_cost_rows(index):
+    draft = Draft(description="公共资源交易平台业务模块升级、平台对接、安全加固和驻场维护", amount_yuan=1_000_000)
+    result = suggest(index, draft)
+    costs = [i for i in result.indicators if i.level2 == "成本指标"]
+    assert len(costs) > 1
+    assert [i.value for i in costs].count("≤100万元") == 1
+    assert all(i.value == "≤100万元" or i.value.startswith("待填") or "/" in i.value for i in costs), [i.value for i in costs]
+
+
+def test_a_close_precedent_still_gives_its_own_indicators(index):
+    result = suggest(index, KNOWN_KINDS[0])
+    assert result.precedent == "close"
+    similar_rows = [i for i in result.indicators if i.origin == "similar"]
+    assert len(similar_rows) >= 5 and all(i.sources for i in similar_rows)
+    assert any("12台" == i.value for i in result.indicators)
+
+
+def test_precedent_message_and_plain_check_messages_in_cli_text(home, tmp_path, capsys, monkeypatch):
+    draft = tmp_path / "park.json"
+    draft.write_text(json.dumps({"name": "城市口袋公园建设", "description": "在老城区新建口袋公园 8 处，项目资金 600 万元",
+                                 "indicators": [{"level1": "产出指标", "level2": "质量指标", "name": "绿地养护质量", "value": "有效提升"}]},
+                                ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setenv("JIXIAO_HOME", str(home))
+    assert cli(["suggest", "--file", str(draft)]) == 0
+    out = capsys.readouterr().out
+    assert "没有找到相近的往年项目，以下按指标框架给出" in out
+    assert "指标框架" in out and "无法衡量" in out
+    assert "not_measurable" not in out and "[" not in out.split("草稿检查")[1]
+
+
+def test_drafting_data_is_validated():
+    good = json.loads(__import__("importlib.resources").resources.files("app").joinpath("data/drafting.json").read_text(encoding="utf-8"))
+    validate_drafting_data(good)
+    with pytest.raises(DraftingDataError, match="partial"):
+        validate_drafting_data(dict(good, precedent=dict(good["precedent"], partial=0.9)))
+    bad_kind = dict(good["kinds"][0], rows=[{"level2": "服务对象满意度指标", "name": "群众满意度", "value": "满意"}])
+    with pytest.raises(DraftingDataError, match="reject"):
+        validate_drafting_data(dict(good, kinds=[bad_kind]))
+    with pytest.raises(DraftingDataError, match="二级"):
+        validate_drafting_data(dict(good, common_rows=[{"level2": "效果指标", "name": "x", "value": "1"}]))
+
+
+def test_to_fill_rows_are_reminders_and_unit_prices_are_not_summed():
+    spec = CLEAN[:3] + [("产出指标", "成本指标", "设备采购成本", "≤50 万元"), ("产出指标", "成本指标", "单台检测成本", "≤2000元/台")] + CLEAN[4:]
+    assert check_indicators(rows(spec), amount_yuan=500_000) == []
+    findings = check_indicators(rows(CLEAN[:1] + [("产出指标", "质量指标", "合格率", "待填：写明比率")] + CLEAN[2:]), 500_000)
+    assert [(f.rule, f.row) for f in findings] == [("to_fill", 2)] and "尚待填写" in findings[0].message
+    findings = check_indicators(rows(CLEAN[:1] + [("产出指标", "质量指标", "设备验收合格率", "120%")] + CLEAN[2:]), 500_000)
+    assert [f.rule for f in findings] == ["rate_over_100"]

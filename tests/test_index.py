@@ -43,7 +43,7 @@ def test_chunks_keep_code_field_and_lines(records):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("给困难老人买上门助浴服务的那个项目", "养老服务业专项补助资金（福彩）"),
+        ("给养老机构的床位和幸福院发奖补", "养老服务业专项补助资金（福彩）"),
         ("消防队员发工资", "国家综合性消防救援队伍工资经费"),
         ("徒骇河防洪", "聊城市徒骇河马颊河防洪治理工程"),
         ("实验幼儿园公用经费", "聊城市实验幼儿园生均公用经费"),
@@ -301,3 +301,40 @@ def test_baselines_rank_forms(records, embedder):
 
 def index_name(records, code):
     return next(r.name for r in records if r.code == code)
+def test_the_onnx_query_encoder_gives_the_sentence_transformers_vectors(index):
+    embedder = index.embedder
+    assert embedder.query_runtime == "onnxruntime"  # exported and checked when the index was built
+    queries = ["东昌湖景区日常维护要多少钱", "残疾人就业培训", "x"]
+    ours = embedder.encode_queries(queries)
+    theirs = embedder._encode(queries, embedder._query_prompt, progress=False)
+    assert (ours * theirs).sum(axis=1).min() > 0.9999
+
+
+def test_a_search_in_a_fresh_process_does_not_load_torch(index, home):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom app.cli import main\n"
+        "sys.argv = ['jixiao', 'search', '--data-dir', sys.argv[1], '污水处理运营']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH')\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code, str(home)], capture_output=True, text=True, timeout=300)
+    assert "污水处理运营费" in run.stdout, run.stderr
+    assert run.stdout.strip().endswith("NO-TORCH"), run.stdout[-500:]
+
+
+def test_the_faiss_index_is_saved_and_loaded_not_rebuilt(index, home, monkeypatch):
+    import index.search as search_module
+    from index.store import index_dir, open_index
+
+    assert (index_dir(home) / "faiss.index").exists()
+
+    def no_rebuild(vectors):
+        raise AssertionError("the FAISS index was rebuilt instead of loaded")
+
+    monkeypatch.setattr(search_module, "_faiss_index", no_rebuild)
+    loaded = open_index(home=home, embedder=index.embedder, progress=False, rebuild=False)
+    assert loaded.faiss.ntotal == len(index.chunks)
+    assert [h.code for h in loaded.search("污水处理", k=3)] == [h.code for h in index.search("污水处理", k=3)]

@@ -1,0 +1,382 @@
+"""One handler per intent. Each takes the answerer's context, the question, its plan and the
+conversation, computes from the records and returns (answer, new conversation state)."""
+
+from __future__ import annotations
+
+import re
+
+from app import render
+from app.answer_model import Answer, Citation, Conversation, cite
+from app.indicators import named_indicators, rows_naming, select
+from app.understand import Ask, Plan, content_words, topic_of
+from app.vocabulary import thresholds
+from corpus import Declaration, format_amount
+from corpus.text import squash
+from index.filters import Filters
+
+_NO_TARGET = "没有看出问的是哪个项目。请给出项目名称、编号或主管部门。"
+
+
+# ---------------------------------------------------------------------------- one project
+
+
+def answer_project(ctx, question: str, plan: Plan, r: Declaration, asks: list[Ask] | None = None) -> Answer:
+    """Every ask of the question, answered from one form; parts the form lacks are said to be missing."""
+    asks = asks or plan.asks
+    selections = [select(r, ask, _ask_content(ctx, ask, plan), ctx.finder.coverage) for ask in asks]
+    if all(s.missing and not s.found for s in selections):
+        missing = "、".join(dict.fromkeys(w for s in selections for w in s.missing))
+        reason = f"{r.name}（{r.code}）的申报表中没有关于“{missing}”的内容，语料无法回答。"
+        return render.refuse(question, reason, [{"code": r.code, "name": r.name}])
+    if not any(s.found for s in selections):
+        return render.project_card(question, r)
+    return render.project_answer(question, r, [s for s in selections if not s.empty])
+
+
+def _ask_content(ctx, ask: Ask, plan: Plan) -> list[str]:
+    return content_words(topic_of(ask.rest, plan.filters), ctx.tokenizer)
+
+
+def _about(ctx, question: str, plan: Plan, projects: list[Declaration], asks: list[Ask] | None = None,
+           head: str | None = None) -> Answer:
+    if len(projects) == 1:
+        return answer_project(ctx, question, plan, projects[0], asks)
+    fields = [f for a in (asks or plan.asks) for f in a.fields] or ["amount_yuan"]
+    return render.fields_of_many(question, projects, list(dict.fromkeys(fields)), head or render.SAME_NAME_HEAD)
+
+
+def lookup(ctx, question: str, plan: Plan, state: Conversation):
+    """A project named by its name or code."""
+    projects = [ctx.by_code[c] for c in plan.codes] or [m.record for m in plan.names]
+    asks = plan.asks
+    if not plan.asks_value and not plan.content and state.asks and plan.followup:
+        asks = state.asks  # "那计量经费呢？": the last question's asks, of another project
+    answer = _about(ctx, question, plan, projects, asks)
+    scope = [r.code for r in projects] if len(projects) > 1 else state.scope
+    return answer, Conversation([r.code for r in projects], state.filters, scope, state.topic, asks)
+
+
+def indicator_count(ctx, question: str, plan: Plan, state: Conversation):
+    """"…这张表设了多少条指标": the rows of the form's indicator table."""
+    projects = [ctx.by_code[c] for c in plan.codes] or [m.record for m in plan.names]
+    if not projects and state.codes:
+        projects = [ctx.by_code[c] for c in state.codes]
+    lines, citations = [], []
+    for r in projects:
+        groups = "、".join(dict.fromkeys(i.level2 or i.level1 for i in r.indicators))
+        lines.append(f"{r.name}（{r.code}）的绩效指标表共列 {len(r.indicators)} 个三级指标（{groups}）：")
+        lines += render.indicator_lines(r.indicators, "annual")
+        citations.append(Citation(r.code, r.name, "indicators"))
+    lines.append("来源：" + "；".join(cite(r, "indicators") for r in projects))
+    answer = Answer(question, "\n".join(lines), False, "aggregate", citations)
+    return answer, Conversation([r.code for r in projects], asks=plan.asks)
+
+
+# ---------------------------------------------------------------------------- follow-ups
+
+
+def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
+    """"它归谁管", "第三个多少钱", "这几个的电话": the conversation's projects."""
+    codes = state.codes
+    if plan.ordinal:
+        pool = state.scope or state.codes
+        if 1 <= plan.ordinal <= len(pool):
+            codes = [pool[plan.ordinal - 1]]
+        elif numbered := _numbered_sibling(ctx, pool, plan.ordinal):
+            codes = [numbered.code]  # "3号" after "某某经费 1": number 3 of that series
+        else:
+            return render.refuse(question, f"上一轮只列出了 {len(pool)} 个项目，没有第 {plan.ordinal} 个。", kind="clarify"), state
+    elif plan.scope_followup and state.scope:
+        codes = state.scope
+    projects = [ctx.by_code[c] for c in codes]
+    asks = plan.asks if plan.asks_value or plan.content or plan.indicator_count else (state.asks or plan.asks)
+    if plan.indicator_count:
+        return indicator_count(ctx, question, plan, Conversation(codes))
+    answer = _about(ctx, question, plan, projects, asks, head="上一轮的 {n} 个项目：")
+    explicit = plan.referent or plan.ordinal or plan.scope_followup
+    if not explicit and plan.content and (answer.refused or answer.kind == "project"):
+        # "每吨按什么价算": not on the project talked about — another one, described
+        if plan.asks_value:
+            return described_lookup(ctx, question, plan, state)
+        return described_or_search(ctx, question, plan, state)
+    return answer, Conversation(codes, state.filters, state.scope, state.topic, asks, state.op)
+
+
+def _numbered_sibling(ctx, pool: list[str], number: int) -> Declaration | None:
+    """The project of the same numbered series as one talked about, with the given number."""
+    for code in pool:
+        if re.search(rf"(?<!\d){number}\W*$", ctx.by_code[code].name):
+            return ctx.by_code[code]
+        base = re.sub(r"\s*\d+\W*$", "", ctx.by_code[code].name)
+        for r in ctx.records:
+            if r.name != ctx.by_code[code].name and re.fullmatch(re.escape(base) + rf"\s*{number}\W*", r.name):
+                return r
+    return None
+
+
+def followup_aggregate(ctx, question: str, plan: Plan, state: Conversation):
+    """"其中谁预算最高", "反过来最低的呢", "三个加起来": the projects the conversation ranged over."""
+    chosen = plan.filters.apply([ctx.by_code[c] for c in (state.scope or state.codes)])
+    scope = f"上一轮涉及的项目（{state.topic or state.filters.describe()}）"
+    if plan.has_filters:
+        scope += f"中{plan.filters.describe()}的"
+    return _aggregate(ctx, question, plan, chosen, state.filters, scope, state.topic)
+
+
+# ---------------------------------------------------------------------------- scopes and aggregates
+
+
+def aggregate(ctx, question: str, plan: Plan, state: Conversation):
+    chosen = plan.filters.apply(ctx.records)
+    if plan.content and not plan.has_filters:
+        # "跟防汛有关的项目": the scope is a topic, found by search, not the whole corpus
+        topic = "、".join(plan.content)
+        chosen = ctx.finder.topical(plan.topic or plan.rest, plan.content)
+        if not chosen:
+            return render.refuse(question, f"语料中没有与“{topic}”相关的项目。", ctx.suggest(plan.text)), state
+        return _aggregate(ctx, question, plan, chosen, Filters(), f"与“{topic}”相关的项目", topic)
+    return _aggregate(ctx, question, plan, chosen, plan.filters, plan.filters.describe(), "")
+
+
+def _aggregate(ctx, question: str, plan: Plan, chosen: list[Declaration], filters: Filters, scope: str, topic: str):
+    if not chosen:
+        answer = Answer(question, f"语料中没有符合条件（{scope}）的项目。", True, "aggregate")
+        return answer, Conversation([], filters)
+    op = plan.op or ("max" if plan.top_n else "list")
+    amounts = [r.amount_yuan or 0.0 for r in chosen]
+    shown, field_name = chosen, filters.primary_field()
+    total = f"合计 {format_amount(sum(amounts))}"
+    if op in ("max", "min"):
+        key = plan.sort_by
+        ranked = [r for r in chosen if getattr(r, key) is not None]
+        shown = sorted(ranked, key=lambda r: getattr(r, key), reverse=(op == "max"))[: plan.top_n or 1]
+        if key == "amount_yuan":
+            word = "金额" + ("最大" if op == "max" else "最小")
+        else:
+            word = ("结束" if key == "end_date" else "开始") + ("日期最晚" if op == "max" else "日期最早")
+            shown = [r for r in ranked if getattr(r, key) == getattr(shown[0], key)] if shown else []
+        head = f"在{scope}中，{word}的{'项目是' if len(shown) == 1 else f' {len(shown)} 个项目是'}："
+        field_name = key
+    elif op == "sum":
+        head = f"{scope}共 {len(chosen)} 个项目，金额{total}（按各表“项目金额(元)”相加）："
+        field_name = "amount_yuan"
+    elif op == "avg":
+        avg = sum(amounts) / len(amounts)
+        head = f"{scope}共 {len(chosen)} 个项目，{total}，平均每个 {format_amount(round(avg, 2))}："
+        field_name = "amount_yuan"
+    else:  # count and list name the same projects
+        head = f"{scope}共 {len(chosen)} 个项目，金额{total}："
+    answer = render.listing(question, head, shown, field_name)
+    if len(shown) == 1 and (extra := _extra_fields(plan)):
+        # "预算最低的是谁在做": the extreme project's own fields too
+        answer = _append(answer, answer_project(ctx, question, plan, shown[0], [Ask(rest="", text="", fields=extra)]))
+    state = Conversation([r.code for r in shown], filters, [r.code for r in chosen], topic, [], op)
+    return answer, state
+
+
+def _extra_fields(plan: Plan) -> list[str]:
+    return [f for f in plan.fields if f not in ("amount_yuan", "indicators", "code")]
+
+
+def _append(first: Answer, second: Answer) -> Answer:
+    first.answer += "\n" + second.answer
+    first.citations += second.citations
+    return first
+
+
+def group(ctx, question: str, plan: Plan, state: Conversation):
+    """Counts and totals per 主管部门 or 科室, largest first."""
+    chosen = plan.filters.apply(ctx.records)
+    key = plan.group_by
+    if plan.group_values:
+        chosen = [r for r in chosen if getattr(r, key) in plan.group_values]
+    label = "主管部门" if key == "department" else "科室"
+    groups: dict[str, list[Declaration]] = {}
+    for r in chosen:
+        groups.setdefault(getattr(r, key) or "（未知）", []).append(r)
+    by_total = plan.totals or "amount_yuan" in plan.fields
+
+    def measure(rs):
+        return sum(r.amount_yuan or 0 for r in rs) if by_total else len(rs)
+
+    ordered = sorted(groups.items(), key=lambda kv: measure(kv[1]), reverse=(plan.op != "min"))
+    lead = None
+    if plan.op in ("max", "min") and ordered:
+        word = ("最多" if not by_total else "最大") if plan.op == "max" else ("最少" if not by_total else "最小")
+        name, rs = ordered[0]
+        lead = (f"{'金额合计' if by_total else '项目数'}{word}的{label}是 {name}（{len(rs)} 个项目，"
+                f"合计 {format_amount(sum(r.amount_yuan or 0 for r in rs))}）。")
+    answer = render.grouped(question, label, plan.filters.describe(), len(chosen), ordered, lead, key)
+    return answer, Conversation([], plan.filters, [r.code for r in chosen], "", [], plan.op)
+
+
+def lookup_in_scope(ctx, question: str, plan: Plan, state: Conversation):
+    """A value asked of a project inside a named scope: "档案馆项目的满意度" (the scope is the
+    project), "驻京办每年的租金" (the topic picks the project inside the scope)."""
+    scoped = plan.filters.apply(ctx.records)
+    if 0 < len(scoped) <= 3 and not plan.content:
+        return _about(ctx, question, plan, scoped), Conversation([r.code for r in scoped], scope=[r.code for r in scoped])
+    if scoped and plan.content and plan.asks_value:
+        return described_lookup(ctx, question, plan, state, scope=plan.filters)
+    if scoped and plan.content:
+        # "统计局下基层经费里对干部作风的目标": a project inside the scope and one of its indicators
+        found = identify(ctx, plan, plan.filters)
+        if found.best is not None and named_indicators(found.best.record, plan.whole):
+            r = found.best.record
+            return answer_project(ctx, question, plan, r), Conversation([r.code])
+    return aggregate(ctx, question, plan, state)
+
+
+# ---------------------------------------------------------------------------- by description
+
+
+def identify(ctx, plan: Plan, scope: Filters | None = None, state: Conversation | None = None):
+    """The described project: the description clause if the question has one, else its topic;
+    inside the projects the conversation listed first ("升级的那个" among the projects just named)."""
+    if state is not None and len(state.scope) > 1 and scope is None:
+        found = identify(ctx, plan, Filters(codes=tuple(state.scope)))
+        if found.best is not None:
+            return found
+    if plan.description:
+        words = content_words(topic_of(plan.description, plan.filters), ctx.tokenizer)
+        # a description ("…的那个") is not a name the asker claims exists: no strict name check
+        found = ctx.finder.identify(plan.description, words, "", scope)
+        if found.best is not None or not plan.content:
+            return found
+    return ctx.finder.identify(plan.topic or plan.rest, plan.content, plan.rest, scope)
+
+
+def described_lookup(ctx, question: str, plan: Plan, state: Conversation, scope: Filters | None = None):
+    if not plan.content and not plan.description:
+        if state.codes and plan.asks_value:
+            return followup_lookup(ctx, question, plan, state)
+        return render.refuse(question, _NO_TARGET, kind="clarify"), Conversation()
+    found = identify(ctx, plan, scope, state)
+    if found.best is None:
+        reason = f"语料中没有找到与“{'、'.join(found.missing) or plan.topic}”对应的项目，无法回答。"
+        return render.refuse(question, reason, [_ref(c.record) for c in found.ranked]), Conversation()
+    r = found.best.record
+    answer = answer_project(ctx, question, plan, r)
+    if not answer.refused:
+        answer = render.described_note(answer, r, _close_runner_up(found))
+    return answer, Conversation([r.code], asks=plan.asks)
+
+
+def which_project(ctx, question: str, plan: Plan, state: Conversation):
+    """"…的是什么项目": the project a description points to, named with its code. Facts the
+    asker gives (部门, 金额) that leave one project decide it."""
+    scoped = plan.filters.apply(ctx.records) if plan.has_filters else []
+    if len(scoped) == 1:
+        return _named(question, scoped[0], None), Conversation([scoped[0].code])
+    found = identify(ctx, plan, plan.filters if plan.has_filters else None, state)
+    if found.best is None:
+        reason = f"语料中没有找到与“{'、'.join(found.missing) or plan.topic}”对应的项目。"
+        return render.refuse(question, reason, [_ref(c.record) for c in found.ranked]), Conversation()
+    r = found.best.record
+    return _named(question, r, _close_runner_up(found)), Conversation([r.code])
+
+
+def _close_runner_up(found) -> Declaration | None:
+    """The next candidate, named only when it is almost as likely as the one taken."""
+    if found.runner_up is not None and found.best.margin < thresholds().described_runner_up_margin:
+        return found.runner_up.record
+    return None
+
+
+def _named(question: str, r: Declaration, runner_up: Declaration | None) -> Answer:
+    text = f"是“{r.name}”（项目编号 {r.code}，{r.department}，{format_amount(r.amount_yuan)}）。"
+    citations = [Citation(r.code, r.name, "name")]
+    if runner_up is not None:
+        text += f"\n其次相近的是：{runner_up.name}。"
+        citations.append(Citation(runner_up.code, runner_up.name, "name"))
+    text += f"\n来源：{cite(r, 'name')}"
+    return Answer(question, text, False, "known_item", citations)
+
+
+def described_or_search(ctx, question: str, plan: Plan, state: Conversation):
+    """No asking word: a described project with an indicator the question names, or a search."""
+    if plan.content:
+        found = identify(ctx, plan)
+        if found.best is not None:
+            r = found.best.record
+            answer = answer_project(ctx, question, plan, r)
+            if not answer.refused and answer.kind != "project":
+                return render.described_note(answer, r, None), Conversation([r.code])
+    return search(ctx, question, plan, state), state
+
+
+def search(ctx, question: str, plan: Plan, state: Conversation | None = None) -> Answer:
+    if not plan.content:
+        return render.refuse(question, "没有看出要查找的内容。可以问某个项目的金额、联系人、指标，或按科室、部门统计。", kind="clarify")
+    t = thresholds()
+    hits = ctx.index.search(plan.topic, k=8)
+    if not hits:
+        return render.refuse(question, "语料中没有找到相关项目。")
+    entities = ctx.finder.unmatched_entities(plan.topic, hits[0].code)
+    if ctx.finder.coverage(plan.content, hits[0].code) < t.search_coverage or entities:
+        missing = entities or [w for w in plan.content if not ctx.finder.covered(w, hits[0].code)]
+        reason = f"语料中没有与“{'、'.join(missing)}”相关的申报表。"
+        return render.refuse(question, reason, [_ref(ctx.by_code[h.code]) for h in hits[:3]])
+    chosen = [h for h in hits if h.score >= hits[0].score * t.search_relative_score][:5]
+    lines, citations, table = ["最相关的项目："], [], []
+    for h in chosen:
+        r = ctx.by_code[h.code]
+        label = render.FIELD_LABELS.get(h.field, h.field)
+        lines.append(f"- {r.name}（{r.code}，{r.department}，{format_amount(r.amount_yuan)}）——匹配“{label}”：{h.snippet}")
+        citations.append(Citation(r.code, r.name, render.citation_field(h.field)))
+        table.append({"名称": r.name, "编号": r.code, "部门": r.department, "金额": format_amount(r.amount_yuan), "匹配字段": label})
+    return Answer(question, "\n".join(lines), False, "search", citations, table)
+
+
+def indicator_search(ctx, question: str, plan: Plan, state: Conversation):
+    """Projects whose indicator table has an indicator the question names."""
+    # the topic without asking words, or the whole question: "标准宗地数量" holds the asking word 数量
+    phrases = [squash(re.sub(r"\d+", " ", text)) for text in (plan.topic, plan.rest) if text]
+    chosen = rows_naming(plan.filters.apply(ctx.records), phrases) if phrases else []
+    if not chosen:
+        if plan.op or plan.has_filters:
+            return aggregate(ctx, question, plan, state)
+        return described_lookup(ctx, question, plan, state)
+    lines = [f"有 {len(chosen)} 个项目设了相关指标："]
+    table, citations = [], []
+    for r, ind in chosen:
+        lines.append(f"- {r.name}（{r.code}）：{ind.name}（{ind.level1}-{ind.level2 or '未分二级'}）= {ind.value_annual or '表中未填写'}")
+        table.append({"名称": r.name, "编号": r.code, "三级指标": ind.name, "指标值": ind.value_annual})
+        citations.append(Citation(r.code, r.name, "indicators"))
+    lines.append("来源：" + "；".join(cite(r, "indicators") for r, _ in chosen))
+    codes = [r.code for r, _ in chosen]
+    return Answer(question, "\n".join(lines), False, "indicator_search", citations, table), Conversation(codes, scope=codes)
+
+
+def drafting(ctx, question: str, plan: Plan, state: Conversation):
+    from app.drafting import suggest_for_question
+
+    return suggest_for_question(ctx, question), state
+
+
+def refusal(ctx, question: str, plan: Plan, state: Conversation):
+    return render.refuse(question, plan.refusal, ctx.suggest(plan.text)), state
+
+
+def _ref(r: Declaration) -> dict:
+    return {"code": r.code, "name": r.name}
+
+
+# The router: intent → handler. Understanding names the intent; nothing else decides the route.
+ROUTES = {
+    "refuse": refusal,
+    "lookup": lookup,
+    "indicator_count": indicator_count,
+    "followup_lookup": followup_lookup,
+    "followup_aggregate": followup_aggregate,
+    "drafting": drafting,
+    "indicator_search": indicator_search,
+    "group": group,
+    "lookup_in_scope": lookup_in_scope,
+    "aggregate": aggregate,
+    "which_project": which_project,
+    "described_lookup": described_lookup,
+    "described_or_search": described_or_search,
+}
+
+__all__ = ["ROUTES", "identify"]

@@ -1,0 +1,203 @@
+"""Finding the project a question means when it does not name it: scored candidates from the
+hybrid retriever, and how much of the question's content each candidate's form explains.
+
+The index is reached through a small protocol (records, tokenizer, search), so a test can fake it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from app.abbreviation import abbreviates
+from app.vocabulary import thresholds, vocabulary
+from corpus import Declaration
+from corpus.text import squash
+from index.filters import Filters
+
+# "某某大桥新建工程的电话": a phrase that reads as a project's name (not "给…的那个项目")
+_CLAIMED_NAME = re.compile(r"^((?![给为把用对向帮买])[^的那这]{2,40}?(?:项目|工程|经费|资金|补贴|专项))(?:的|是|有|要|归|批|花|总|预算|金额|联系|电话|实施|编号)")
+
+
+class Tokenizer(Protocol):
+    def words(self, text: str) -> list[str]: ...
+    def is_word(self, text: str) -> bool: ...
+
+
+class SearchIndex(Protocol):
+    """What answering needs of an index."""
+
+    records: list[Declaration]
+    tokenizer: Tokenizer
+
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> list: ...
+
+
+@dataclass
+class Candidate:
+    """A project a description may mean, with how sure we are."""
+
+    record: Declaration
+    confidence: float
+    coverage: float
+    margin: float
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Identification:
+    best: Candidate | None  # None: no project is confidently meant
+    ranked: list[Candidate] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # why not: words no form explains
+
+    @property
+    def runner_up(self) -> Candidate | None:
+        return self.ranked[1] if len(self.ranked) > 1 else None
+
+
+def record_text(r: Declaration) -> str:
+    parts = [r.name, r.section or "", r.department, r.unit, r.project_type, r.category or "", r.basis, r.overview,
+             r.legal_basis, r.feasibility, r.goal_longterm, r.goal_annual, r.remarks]
+    parts += [s.content for s in r.schedule]
+    parts += [f"{i.name}{i.value_annual}{i.note}" for i in r.indicators]
+    return " ".join(parts)
+
+
+class ProjectFinder:
+    def __init__(self, index: SearchIndex):
+        self.index = index
+        self.records = index.records
+        self.by_code = {r.code: r for r in self.records}
+        self.tokenizer = index.tokenizer
+        self._texts = {r.code: squash(record_text(r)) for r in self.records}
+        self._df_cache: dict[str, int] = {}
+        self._synonyms = vocabulary().everyday_synonyms
+        suffixes = "|".join(map(re.escape, vocabulary().entity_suffixes))
+        # two to four characters of its own before the kind of organisation, not across 市/的/和
+        self._entity = re.compile(rf"([^\s\W\d市省县区的和与及]{{2,4}}?)(?:{suffixes})")
+
+    # ------------------------------------------------------------------ coverage
+
+    def covered(self, word: str, code: str) -> bool:
+        """Is the word (or the form's own word for it: 老兵 → 退役士兵) in the project's text?"""
+        for everyday, printed in self._synonyms.items():
+            if everyday in word and any(p in self._texts[code] for p in printed):
+                return True
+        return self._literally_covered(word, code)
+
+    def _literally_covered(self, word: str, code: str) -> bool:
+        text = self._texts[code]
+        if word in text:
+            return True
+        if len(word) == 2 and re.search(re.escape(word[0]) + "." + re.escape(word[1]), text):
+            return True  # "老人" in "老年人"
+        if len(word) >= 3:
+            return any(word[i : i + 2] in text for i in range(len(word) - 1) if self.tokenizer.is_word(word[i : i + 2]))
+        return False
+
+    def strictly_covered(self, word: str, code: str) -> bool:
+        """Every character of word explained by it, or by dictionary words inside it, found in the
+        project ("防洪工程" by 防洪 + 工程; not "体育馆" by 体育 alone)."""
+        text = self._texts[code]
+        if word in text:
+            return True
+        covered = set()
+        for i in range(len(word)):
+            for j in range(i + 2, len(word) + 1):
+                piece = word[i:j]
+                if piece != word and self.tokenizer.is_word(piece) and piece in text:
+                    covered.update(range(i, j))
+        return len(covered) == len(word)
+
+    def _df(self, word: str) -> int:
+        if word not in self._df_cache:
+            self._df_cache[word] = sum(1 for r in self.records if self.covered(word, r.code))
+        return self._df_cache[word]
+
+    def coverage(self, words: list[str], code: str) -> float:
+        """Share of the question's content, weighted by rarity in the corpus, found in one project."""
+        n = len(self.records)
+        weights = {w: math.log((n + 1) / (self._df(w) + 0.5)) for w in words}
+        total = sum(weights.values())
+        found = sum(wt for w, wt in weights.items() if self.covered(w, code))
+        return found / total if total else 0.0
+
+    def unmatched_entities(self, topic: str, code: str) -> list[str]:
+        """Organisations the question names that the project does not mention ("人民医院";
+        not a kind of school like "中小学")."""
+        r = self.by_code[code]
+        identity = squash(r.name + r.unit + r.department)
+        unmatched = []
+        actions = tuple(vocabulary().entity_action_words)
+        for m in self._entity.finditer(squash(topic)):
+            own = m.group(1)  # typos and cut words tolerated: one pair of its characters is enough
+            for action in actions:
+                if action in own:
+                    own = own[own.rindex(action) + len(action):]  # "给学校": a kind of place, no name
+            if len(own) < 2 or abbreviates(own + m.group(0)[len(m.group(1)):], r.unit):
+                continue  # "特教学校" is 特殊教育学校's short name
+            ordinal = re.search(r"第[一二三四五六七八九十\d]+", own)
+            if ordinal and ordinal.group(0) not in identity:
+                unmatched.append(m.group(0))  # 第二人民医院 is another hospital than 第四人民医院
+            elif not any(own[i : i + 2] in identity for i in range(len(own) - 1)):
+                unmatched.append(m.group(0))
+        return unmatched
+
+    # ------------------------------------------------------------------ identification
+
+    def identify(self, query: str, content: list[str], claim: str = "", scope: Filters | None = None) -> Identification:
+        """The project a description points to, scored: coverage of the description's words by the
+        form and the retriever's margin over the runner-up make the confidence."""
+        t = thresholds()
+        hits = self.index.search(query, k=5, filters=scope) if query.strip() else []
+        if not hits:
+            return Identification(None, [], content)
+        ranked = [self._candidate(h, hits, content) for h in hits[:3]]
+        top = ranked[0]
+        if entities := self.unmatched_entities(query, top.record.code):
+            return Identification(None, ranked, entities)
+        if claimed := _CLAIMED_NAME.match(claim):
+            # "体育馆翻修工程的电话": a name the user believes exists — all of it must be there
+            words = [w for w in self.tokenizer.words(claimed.group(1)) if w in content]
+            missing = [w for w in words if not self.strictly_covered(w, top.record.code)]
+            if missing:
+                return Identification(None, ranked, missing)
+        if top.confidence < t.described_confident and not (
+            top.coverage >= t.semantic_floor and self.missing_words_mean(top, scope)
+        ):
+            return Identification(None, ranked, top.missing)
+        return Identification(top, ranked, [])
+
+    def missing_words_mean(self, top: Candidate, scope: Filters | None = None) -> bool:
+        """Do the words the form lacks ("电厂", "厨余"), searched alone by meaning, lead to the same
+        project? Everyday words for what the form says in its own terms do; words about something
+        else lead elsewhere. (Public for calibration, which fits the coverage floor it needs.)"""
+        if not top.missing:
+            return False
+        try:
+            hits = self.index.search(" ".join(top.missing), k=1, mode="dense", filters=scope)
+        except ValueError:
+            return False
+        return bool(hits) and hits[0].code == top.record.code
+
+    def _candidate(self, hit, hits: list, content: list[str]) -> Candidate:
+        t = thresholds()
+        scores = [h.score for h in hits]
+        others = [s for h, s in zip(hits, scores) if h.code != hit.code]
+        margin = max(0.0, (hit.score - max(others, default=0.0)) / hit.score) if hit.score > 0 else 0.0
+        coverage = self.coverage(content, hit.code) if content else 0.0
+        confidence = t.coverage_weight * coverage + (1 - t.coverage_weight) * margin
+        missing = [w for w in content if not self.covered(w, hit.code)]
+        return Candidate(self.by_code[hit.code], confidence, coverage, margin, missing)
+
+    def topical(self, query: str, content: list[str]) -> list[Declaration]:
+        """Every project about a topic ("养老方面的项目"), not only the best one."""
+        t = thresholds()
+        hits = self.index.search(query, k=20)
+        if not hits or self.coverage(content, hits[0].code) < t.topical_coverage:
+            return []
+        top = hits[0].score
+        return [self.by_code[h.code] for h in hits
+                if h.score >= top * t.topical_relative_score and self.coverage(content, h.code) >= t.topical_coverage]

@@ -1,0 +1,324 @@
+"""Which rows of a form's indicator table (or which of its fields) one ask of a question means.
+
+Scored by what the question shares with the indicator's own name, by the units and money the
+question asks for, and by the indicator group it names; the project's own name does not count,
+since it describes the project, not the row.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from app.understand import Ask
+from app.vocabulary import thresholds, vocabulary
+from corpus import Declaration, Indicator
+from corpus.text import squash
+
+# Fields whose words are unambiguous; "多少钱" may also ask for a cost indicator.
+STRONG_FIELDS = {"contact", "phone", "department", "department_code", "unit", "code", "project_type", "category",
+                 "section", "dates", "basis", "overview", "legal_basis", "feasibility", "goals", "schedule"}
+_FUNCTION_CHARS = "多少几个是的了吗呢要有和与及在把被给那这哪啥么什"
+
+
+@dataclass
+class Selection:
+    """What one ask gets from one project: fields, indicator rows, or the words the form lacks."""
+
+    fields: list[str] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    passages: list[tuple[str, str]] = field(default_factory=list)  # (field, the clause that states it)
+    value: str = "annual"
+
+    @property
+    def empty(self) -> bool:
+        return not (self.fields or self.indicators or self.missing or self.passages)
+
+    @property
+    def found(self) -> bool:
+        return bool(self.fields or self.indicators or self.passages)
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1) if not any(ch.isspace() for ch in text[i : i + 2])}
+
+
+def overlap(text: str, name: str) -> tuple[int, int, set[int]]:
+    """(longest common run, characters shared in runs of 2+, their positions in text)."""
+    if not text or not name:
+        return 0, 0, set()
+    blocks = difflib.SequenceMatcher(None, text, name, autojunk=False).get_matching_blocks()
+    runs = [b for b in blocks if b.size >= 2]
+    positions = {i for b in runs for i in range(b.a, b.a + b.size)}
+    return max((b.size for b in blocks), default=0), sum(b.size for b in runs), positions
+
+
+def unit_fit(ind: Indicator, ask: Ask) -> int:
+    """How many of the asked units the indicator's value shows; money where another measure
+    was asked (a cost row for "处理多少吨"), or none where money was asked, counts against it."""
+    value = squash(ind.value_annual or ind.value_longterm)
+    shown = value + squash(ind.name)
+    # a measure asked after 多少/几 ("多少人") must be in the value; a rate ("每场") may be in the name
+    fit = sum(1 for chars in ask.units if any(ch in shown for ch in chars))
+    fit += sum(1 for chars in ask.measure_units if any(ch in value for ch in chars))
+    is_money = "元" in value
+    if ask.money:
+        fit += 1 if is_money else -1
+    elif is_money and ask.measured:
+        fit -= 1  # "处理多少吨" asks for tonnes; "一年多少" alone may be money
+    return fit if re.search(r"\d", value) else 0
+
+
+def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
+    """The fields or rows of ``r`` that ``ask`` means. ``asked`` are the ask's content words and
+    ``coverage(words, code)`` how much of them the form explains."""
+    named = named_indicators(r, ask)
+    by_unit = unit_fitting(r, ask) if ask.units else []
+    fields = [f for f in ask.fields if not (f == "goals" and named and (ask.quantity or ask.measured or "多少" in ask.rest))]
+    if set(fields) & STRONG_FIELDS:
+        fields = fields_outside_indicator_names(ask, named, fields)
+        if set(fields) & STRONG_FIELDS or not named:
+            return Selection(fields=fields, value=ask.value)
+    indicators = matching_indicators(r, ask, named, by_unit)
+    passage = stated_in_text(r, ask, asked)
+    # a row chosen only for its unit, sharing no word with the question, is weaker evidence than a
+    # sentence that names the thing asked
+    unrelated = asked and not named and indicators and not any(_pairs(w) & _pairs(squash(i.name)) for w in asked for i in indicators)
+    # "一共要建多长" over several rows: a sentence stating the total ("共计 8 公里") answers it
+    total = len(indicators) > 1 and passage and _totals(ask.rest) and _totals(passage[1])
+    if passage and (not _fits(indicators, ask) or unrelated or total) and not (indicators and "indicators" in ask.fields):
+        # "比赛要花多少": the amount is written in 测算依据, not in an indicator row
+        return Selection(passages=[passage], value=ask.value)
+    unexplained = asked and not fields and coverage(asked, r.code) < thresholds().ask_coverage
+    if unexplained and not named and not by_unit:
+        # the project is there, what is asked about is not — its amount or cost row would be the
+        # nearest thing, not the answer
+        return Selection(missing=asked)
+    if indicators:
+        return Selection(indicators=indicators, value=ask.value)
+    return Selection(fields=fields, value=ask.value)
+
+
+def _fits(indicators: list[Indicator], ask: Ask) -> bool:
+    """Do the chosen rows carry what was asked? A bare number fits any measure (the unit is in the
+    name: "租用服务器数量 50"); a value printed with another unit does not ("7 天" for "多少钱")."""
+    if not indicators:
+        return False
+    value = squash(indicators[0].value_annual or indicators[0].value_longterm)
+    printed_unit = re.sub(r"[\d.≥≤<>=～~\-—,，]", "", value)
+    if not re.search(r"\d", value):
+        return not (ask.money or ask.measure_units)
+    if not printed_unit and ask.money:
+        # a bare number is money only on a cost row ("律师费 90000"), not a count ("举办大赛 1")
+        return indicators[0].level2 == "成本指标" or bool(re.search("费|资金|金额|成本|价|元", indicators[0].name))
+    if not printed_unit:
+        return True
+    if ask.money:
+        return "元" in printed_unit or "万" in printed_unit
+    if ask.measure_units:
+        if "%" in printed_unit:
+            return False  # "发放率 ≥99%" does not say how many people
+        counted = re.sub(r"每.", "", printed_unit)  # "每人每月 30 元" counts 元, not people
+        if counted and not any(ch in counted for chars in ask.measure_units for ch in chars):
+            return False
+        shown = printed_unit + squash(indicators[0].name)
+        return any(ch in shown for chars in ask.measure_units for ch in chars)
+    return True
+
+
+# "48 万元", "20000 元", and "150 万：" without 元 — not "2.2 万人次"
+_MONEY = re.compile(r"\d\s*(?:万|亿)?\s*元|\d\s*万(?![\u4e00-\u9fff])")
+_TEXT_FIELDS = ("basis", "overview", "goal_annual", "goal_longterm", "feasibility", "remarks")
+
+
+def _stating(clauses: list[str], ask: Ask) -> str | None:
+    """From the clause that names the thing to the first one that gives a number of the asked kind."""
+    for j, clause in enumerate(clauses[:3]):
+        text = squash(clause)
+        if not re.search(r"\d", text) or (ask.money and not _MONEY.search(text)):
+            continue
+        if ask.measure_units and not any(
+            re.search(rf"\d\s*(?:万|千|百|余|多)?\s*{re.escape(ch)}", text) for chars in ask.measure_units for ch in chars
+        ):
+            continue  # "2900 人", not the 人 of "老年人"
+        return "，".join(c.strip() for c in clauses[: j + 1])
+    return None
+
+
+def stated_in_text(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | None:
+    """The clause of the form's own text that states what the ask names, with a number of the
+    asked kind ("需资金 48 万元" for "培训要花多少"); None when no clause names it. A measure asked
+    after words that only describe the project ("…老人补贴发给多少人") takes the first clause
+    stating that measure."""
+    found = _stated(r, ask, asked)
+    if found is None and asked and ask.measure_units:
+        found = _stated(r, ask, [])
+    return found
+
+
+def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | None:
+    name = squash(r.name)
+    if not (ask.quantity or ask.money or ask.measured or "amount_yuan" in ask.fields):
+        return None
+    # "总面积": the measured noun itself names the clause, though it is an asking word too
+    asked = list(asked) + [n for n in vocabulary().noun_units if n in ask.rest and n not in asked]
+    # Only words the project's own name does not explain say which clause is meant ("<the name>多少钱"
+    # asks for the whole project) — unless the ask is one part of several or asks a unit.
+    outside = [w for w in asked if w not in name]
+    asked = outside if outside or not (ask.part or ask.measure_units) else asked
+    if not asked and not ask.measure_units:
+        return None
+    # with nothing named but a measure ("预计给多少人发"), the first clause stating that measure
+    least = 2 if asked else 0
+    asks_total = _totals(ask.rest)
+    own = _pairs(name)
+
+    def named(clause: str) -> float:
+        text = squash(clause)
+        whole = sum(len(w) for w in asked if w in text)
+        partial = {p for w in asked if w not in text for p in _pairs(w)} - own
+        # the form's own year is what is budgeted; "2020 年度发放约 2800 人" is last year's
+        years = set(re.findall(r"(?<!\d)(20\d\d)(?!\d)", text))
+        year = 0.5 if str(r.year) in years else -1 if years else 0
+        total = 1 if asks_total and _totals(text) else 0
+        return whole + len(partial & _pairs(text)) + year + total
+
+    best = None
+    for name, sentence in _sentences(r):
+        clauses = re.split(r"(?<!\d)[，,](?!\d)", sentence)
+        for i, clause in enumerate(clauses):
+            score = named(clause)
+            if score < least or (best is not None and score <= best[0]):
+                continue
+            stated = _stating(clauses[i:], ask)
+            if stated:
+                best = (score, name, stated)
+    return (best[1], best[2]) if best else None
+
+
+def _totals(text: str) -> bool:
+    return any(w in text for w in vocabulary().totalizers)
+
+
+def _sentences(r: Declaration):
+    """(field, sentence) of the form's own texts, and each line of 项目实施进度计划 with its amount
+    ("心理健康服务费：20000 元"), where many forms split the money by item."""
+    for name in _TEXT_FIELDS:
+        for sentence in re.split(r"[；;。\n]", getattr(r, name) or ""):
+            yield name, sentence
+    for item in r.schedule:
+        if item.amount_yuan is not None:
+            yield "schedule", f"{item.content}：{item.amount_yuan:.2f}".rstrip("0").rstrip(".") + " 元"
+
+
+def fields_outside_indicator_names(ask: Ask, named: list[Indicator], fields: list[str]) -> list[str]:
+    """Fields whose asking words are not part of an indicator the question names:
+    "上级主管部门满意度" asks for a satisfaction rate, not for the 主管部门."""
+    names = [squash(i.name) for i in named]
+    words = vocabulary().fields
+    inside = {f for f in fields for w in words.get(f, []) if w in ask.rest and any(w in n for n in names)}
+    return [f for f in fields if f not in inside]
+
+
+def named_indicators(r: Declaration, ask: Ask) -> list[Indicator]:
+    """Indicators the question names in words of their own (not the project's)."""
+    rest = re.sub(r"\d+", " ", ask.rest)  # digits (项目 1 / 12319) do not name an indicator
+    own_name = squash(r.name)
+    # the name's words wherever they stand: "国企发展历程编纂" for "编纂聊城国企发展历程"
+    by_name = overlap(rest, own_name)[2] | {i + k for i in range(len(rest) - 1) if rest[i : i + 2] in own_name for k in (0, 1)}
+    specific = []
+    for ind in r.indicators:
+        name = squash(ind.name)
+        longest, shared, positions = overlap(rest, name)
+        # Only characters the project's own name does not explain ask for an indicator:
+        # "<the name> 预算" describes the project; "每吨处理费" asks for a cost.
+        extra = len(positions - by_name)
+        strong = (longest >= min(4, len(name)) and longest >= 3) or (shared >= 4 and shared * 2 >= len(name))
+        if strong and extra >= 2:
+            specific.append(((longest, shared), ind))
+    if ask.quantity or ask.units:
+        # "栏杆装多少米": a row without a number ("推动") cannot answer how many
+        specific = [(o, ind) for o, ind in specific if re.search(r"\d", ind.value_annual + ind.value_longterm)]
+    if not specific:
+        return []
+    best = max(o for o, _ in specific)
+    return [ind for o, ind in specific if o == best]
+
+
+def matching_indicators(r: Declaration, ask: Ask, named: list[Indicator], by_unit: list[Indicator]) -> list[Indicator]:
+    if len(named) > 1 and (ask.money or ask.units):
+        # "编制要多少钱" names both a 完成率 and a 成本 row: the one with the asked unit
+        named = [i for i in named if unit_fit(i, ask) > 0] or named
+    if named and (not by_unit or unit_fit(named[0], ask) >= unit_fit(by_unit[0], ask)):
+        return named
+    if by_unit:
+        return by_unit
+    if ask.indicator_level2:
+        group = [i for i in r.indicators if ask.indicator_level2 in (i.level2, i.level1)]
+        if group and not (set(ask.fields) - {"indicators"} and ask.indicator_level2 != "服务对象满意度指标"):
+            return group
+    if ask.quantity:
+        if counted := counted_indicators(r, ask):
+            return counted
+    if "indicators" in ask.fields:
+        return list(r.indicators)
+    return []
+
+
+def counted_indicators(r: Declaration, ask: Ask) -> list[Indicator]:
+    """"要修多少台设备": the counted thing shares words with the indicator but not with the
+    project's name; only when nothing else does, the name's own words count ("栏杆装多少米"
+    for "栏杆安装工程…"). Among equals, names that state a count come first."""
+    rest = re.sub(r"\d+", " ", ask.rest)
+    own_name = squash(r.name + r.unit)  # the unit describes the project too
+    for own in (own_name, ""):
+        asked = _pairs(rest) - _pairs(own)
+        # single characters too: "印多少册" shares 印 and 册 with "印刷册数", no word
+        asked_chars = set(rest) - set(own) - set(_FUNCTION_CHARS)
+        scored = []
+        for ind in r.indicators:
+            name = squash(ind.name)
+            shared = len(asked & _pairs(name))
+            chars = len(asked_chars & set(name))
+            if (shared or chars >= 2) and re.search(r"\d", ind.value_annual + ind.value_longterm):
+                scored.append(((shared, chars, "数" in ind.name, ind.level2 == "数量指标"), ind))
+        if scored:
+            best = max(k for k, _ in scored)
+            return [ind for k, ind in scored if k == best]
+    return []
+
+
+def unit_fitting(r: Declaration, ask: Ask) -> list[Indicator]:
+    """Indicators whose value carries the units asked ("每天多少吨" → a "万吨/日" value), the one the
+    question's words and numbers point to first ("60到70岁每月多少钱" → the row named "60-70 岁")."""
+    asked_numbers = set(re.findall(r"\d+", ask.text))
+    asked_chars = set(re.sub(r"[\d\s]", "", ask.rest)) - set(_FUNCTION_CHARS)
+    scored = []
+    for ind in r.indicators:
+        fit = unit_fit(ind, ask)
+        if fit > 0:
+            numbers = len(asked_numbers & set(re.findall(r"\d+", ind.name)))
+            scored.append(((fit, numbers, len(asked_chars & set(squash(ind.name)))), ind))
+    if not scored:
+        return []
+    best = max(k for k, _ in scored)
+    return [ind for k, ind in scored if k == best]
+
+
+def rows_naming(records: list[Declaration], phrases: list[str]) -> list[tuple[Declaration, Indicator]]:
+    """Projects whose indicator table has the indicator the phrases name (longest shared run ≥ 3)."""
+    found: list[tuple[int, Declaration, Indicator]] = []
+    for r in records:
+        best = None
+        for ind in r.indicators:
+            longest = max(overlap(phrase, squash(ind.name))[0] for phrase in phrases)
+            if longest >= 3 and (best is None or longest > best[0]):
+                best = (longest, ind)
+        if best:
+            found.append((best[0], r, best[1]))
+    if not found:
+        return []
+    top = max(f[0] for f in found)
+    return [(r, ind) for score, r, ind in found if score == top]
