@@ -32,7 +32,8 @@ class SearchIndex(Protocol):
     records: list[Declaration]
     tokenizer: Tokenizer
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> list: ...
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None,
+               profile: str | None = None) -> list: ...
 
 
 @dataclass
@@ -151,7 +152,8 @@ class ProjectFinder:
         """The project a description points to, scored: coverage of the description's words by the
         form and the retriever's margin over the runner-up make the confidence."""
         t = thresholds()
-        hits = self.index.search(query, k=5, filters=scope) if query.strip() else []
+        # the best chunk alone: whole-form matching favours broad forms sharing a description's topic words
+        hits = self.index.search(query, k=5, filters=scope, profile="known_item") if query.strip() else []
         if not hits:
             return Identification(None, [], content)
         ranked = [self._candidate(h, hits, content) for h in hits[:3]]

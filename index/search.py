@@ -400,7 +400,8 @@ class SearchIndex:
             return np.zeros(len(self.records), dtype=np.float64)
         return np.asarray(self.forms_bm25.get_scores(tokens), dtype=np.float64)
 
-    def project_scores(self, query: str, filters: Filters | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def project_scores(self, query: str, filters: Filters | None = None,
+                       profile: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Hybrid at the project level: (fused score per record, candidate chunk ids, their fused chunk scores).
 
         Projects are ranked by fusing three rankings of projects (index/data/fusion.json): the best
@@ -416,7 +417,10 @@ class SearchIndex:
         best_chunk = np.zeros(n, dtype=np.float64)
         np.maximum.at(best_chunk, self._chunk_project[candidates], chunk_fused)
         pf = self.project_fusion
-        profile = pf.profile(query)
+        if profile is None:
+            profile = pf.profile(query)
+        elif profile not in pf.profiles:
+            raise ValueError(f"没有检索融合方案“{profile}”。可选：{'、'.join(pf.profiles)}。")
         wanted = {name for name, weight in pf.profiles[profile].items() if weight > 0}
         lists = {"chunks": best_chunk}
         if "form_bm25" in wanted:
@@ -425,9 +429,12 @@ class SearchIndex:
             lists["chunk_bm25_sum"] = pf.aggregate(parts["bm25"][candidates], self._chunk_project[candidates], n)
         return pf.join(lists, allowed, profile), candidates, chunk_fused
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None,
+               profile: str | None = None) -> list[Hit]:
+        """``profile`` names a fusion profile of index/data/fusion.json for hybrid search ("known_item":
+        the one project a description means); by default it follows from the query."""
         if mode == "hybrid":
-            return self._search_projects(query, k, filters)
+            return self._search_projects(query, k, filters, profile)
         candidates, scores = self.chunk_scores(query, mode, filters)
         if len(candidates) == 0:
             return []
@@ -448,8 +455,8 @@ class SearchIndex:
                 hit.chunk_ids.append(chunk.id)
         return sorted(best.values(), key=lambda h: -h.score)[:k]
 
-    def _search_projects(self, query: str, k: int, filters: Filters | None) -> list[Hit]:
-        fused, candidates, chunk_fused = self.project_scores(query, filters)
+    def _search_projects(self, query: str, k: int, filters: Filters | None, profile: str | None = None) -> list[Hit]:
+        fused, candidates, chunk_fused = self.project_scores(query, filters, profile)
         ranked = [int(i) for i in np.argsort(-fused, kind="stable")[:k] if fused[i] > 0]
         if not ranked:
             return []

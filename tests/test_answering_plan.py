@@ -31,7 +31,7 @@ class FakeIndex:
     def _bigrams(text: str) -> set[str]:
         return {text[i : i + 2] for i in range(len(text) - 1)}
 
-    def search(self, query, k=10, mode="hybrid", filters=None):
+    def search(self, query, k=10, mode="hybrid", filters=None, profile=None):
         q = self._bigrams(squash(query))
         pool = filters.apply(self.records) if filters else self.records
         scored = sorted(((len(q & self._grams[r.code]) / (len(q) or 1), r) for r in pool), key=lambda x: -x[0])

@@ -251,7 +251,12 @@ def test_whole_form_bm25_is_saved_and_rebuilt_for_older_indexes(tmp_path, tiny_c
     home = tmp_path / "home"
     built = open_index(home=home, embedder=embedder, corpus_files=[tiny_corpus], progress=False)
     assert (home / "index" / "forms_bm25").is_dir()
-    shutil.rmtree(home / "index" / "forms_bm25")  # an index saved before the artefact existed
+    # an index saved before the artefact existed: neither the folder nor its manifest entries
+    shutil.rmtree(home / "index" / "forms_bm25")
+    manifest_path = home / "index" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["files"] = {k: v for k, v in manifest["files"].items() if not k.startswith("forms_bm25")}
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
     older = SearchIndex.load(home / "index", embedder)
     assert [h.code for h in older.search("污水处理测试项目", k=2)] == [h.code for h in built.search("污水处理测试项目", k=2)]
 
