@@ -48,6 +48,11 @@ def _about(ctx, question: str, plan: Plan, projects: list[Declaration], asks: li
 def lookup(ctx, question: str, plan: Plan, state: Conversation):
     """A project named by its name or code."""
     projects = [ctx.by_code[c] for c in plan.codes] or [m.record for m in plan.names]
+    if len(projects) == 1 and not plan.codes and (others := ctx.finder.unmatched_entities(plan.rest, projects[0].code)):
+        # "二中的某某经费" for a 三中 form: the name fits, the organisation the question names does not
+        r = projects[0]
+        reason = f"语料中的“{r.name}”是{r.unit}的项目，没有“{'、'.join(others)}”的这个项目，无法回答。"
+        return render.refuse(question, reason, [{"code": r.code, "name": r.name}]), state
     asks = plan.asks
     if not plan.asks_value and not plan.content and state.asks and plan.followup:
         asks = state.asks  # "那计量经费呢？": the last question's asks, of another project
@@ -116,11 +121,29 @@ def _numbered_sibling(ctx, pool: list[str], number: int) -> Declaration | None:
 
 def followup_aggregate(ctx, question: str, plan: Plan, state: Conversation):
     """"其中谁预算最高", "反过来最低的呢", "三个加起来": the projects the conversation ranged over."""
-    chosen = plan.filters.apply([ctx.by_code[c] for c in (state.scope or state.codes)])
-    scope = f"上一轮涉及的项目（{state.topic or state.filters.describe()}）"
+    listed = plan.listed_followup and len(state.codes) > 1 and len(state.codes) < len(state.scope or state.codes)
+    # "这三项合计" after a top-three list: the three listed; "其中最小的" ranges over the whole scope
+    pool = state.codes if listed else (state.scope or state.codes)
+    chosen = plan.filters.apply([ctx.by_code[c] for c in pool])
+    scope = "上一轮列出的项目" if listed else f"上一轮涉及的项目（{state.topic or state.filters.describe()}）"
     if plan.has_filters:
         scope += f"中{plan.filters.describe()}的"
     return _aggregate(ctx, question, plan, chosen, state.filters, scope, state.topic)
+
+
+def followup_same_organisation(ctx, question: str, plan: Plan, state: Conversation):
+    """"这家单位另外还有什么项目": the other projects of the project talked about's 实施单位, else of
+    its 主管部门 — and saying so when there are none."""
+    r = ctx.by_code[state.codes[0]]
+    order = [("实施单位", "unit"), ("主管部门", "department")]
+    for label, key in (order[::-1] if "部门" in plan.rest else order):
+        others = [o for o in ctx.records if getattr(o, key) == getattr(r, key) and o.code != r.code]
+        if others:
+            head = f"{r.name}（{r.code}）的{label}“{getattr(r, key)}”还有 {len(others)} 个其他项目："
+            answer = render.listing(question, head, others, key)
+            return answer, Conversation([o.code for o in others], Filters(), [o.code for o in others], "", [], "list")
+    text = f"{r.name}（{r.code}）的实施单位“{r.unit}”和主管部门“{r.department}”在语料中都没有其他项目。\n来源：{cite(r, 'department')}"
+    return Answer(question, text, False, "aggregate", [Citation(r.code, r.name, "department")]), state
 
 
 # ---------------------------------------------------------------------------- scopes and aggregates
@@ -309,7 +332,8 @@ def search(ctx, question: str, plan: Plan, state: Conversation | None = None) ->
     if not plan.content:
         return render.refuse(question, "没有看出要查找的内容。可以问某个项目的金额、联系人、指标，或按科室、部门统计。", kind="clarify")
     t = thresholds()
-    hits = ctx.index.search(plan.topic, k=8)
+    # ranked like identification (the best chunk), whose refusal gate and thresholds were fitted so
+    hits = ctx.index.search(plan.topic, k=8, profile="known_item")
     if not hits:
         return render.refuse(question, "语料中没有找到相关项目。")
     entities = ctx.finder.unmatched_entities(plan.topic, hits[0].code)
@@ -369,6 +393,7 @@ ROUTES = {
     "indicator_count": indicator_count,
     "followup_lookup": followup_lookup,
     "followup_aggregate": followup_aggregate,
+    "followup_same_organisation": followup_same_organisation,
     "drafting": drafting,
     "indicator_search": indicator_search,
     "group": group,

@@ -132,17 +132,22 @@ class ProjectFinder:
         identity = squash(r.name + r.unit + r.department)
         unmatched = []
         actions = tuple(vocabulary().entity_action_words)
+        generic = set(vocabulary().generic_words)  # "项目学校": the schools of the project, no name
         for m in self._entity.finditer(squash(topic)):
             own = m.group(1)  # typos and cut words tolerated: one pair of its characters is enough
             for action in actions:
                 if action in own:
                     own = own[own.rindex(action) + len(action):]  # "给学校": a kind of place, no name
-            if len(own) < 2 or abbreviates(own + m.group(0)[len(m.group(1)):], r.unit):
+            if len(own) < 2 or own in generic or abbreviates(own + m.group(0)[len(m.group(1)):], r.unit):
                 continue  # "特教学校" is 特殊教育学校's short name
             ordinal = re.search(r"第[一二三四五六七八九十\d]+", own)
             if ordinal and ordinal.group(0) not in identity:
                 unmatched.append(m.group(0))  # 第二人民医院 is another hospital than 第四人民医院
             elif not any(own[i : i + 2] in identity for i in range(len(own) - 1)):
+                unmatched.append(m.group(0))
+        # "一中", "三中": a numbered school is 第一中学, 第三中学 — another school than the form's
+        for m in re.finditer(r"(?<![其当高初集空之])([一二三四五六七八九十]{1,2})中(?![心央国期间学])", squash(topic)):
+            if f"第{m.group(1)}中学" not in identity and m.group(0) not in identity:
                 unmatched.append(m.group(0))
         return unmatched
 

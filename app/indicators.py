@@ -170,7 +170,7 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     asked = outside if outside or not (ask.part or ask.measure_units) else asked
     if not asked and not ask.measure_units:
         return None
-    # with nothing named but a measure ("预计给多少人发"), the first clause stating that measure
+    # with nothing named but a measure ("今年补贴多少人"), the first clause stating that measure
     least = 2 if asked else 0
     asks_total = _totals(ask.rest)
     own = _pairs(name)

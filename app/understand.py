@@ -117,6 +117,8 @@ class Plan:
     followup: bool = False
     referent: bool = False  # "它", "这个项目": the project the conversation is about
     scope_followup: bool = False  # "这些", "其中": the projects the conversation listed
+    same_organisation: bool = False  # "这家单位另外还有什么项目"
+    listed_followup: bool = False  # "这三项": the projects the last answer listed, not all it ranged over
     ordinal: int | None = None  # "第二个"
     which_project: bool = False  # "…的是什么项目"
     indicator_count: bool = False  # "表里有多少条指标"
@@ -429,7 +431,8 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
         n = int(cn_number(m.group(1)))
         if 1 < n <= 20 and (p.op in ("max", "min", "list", None)):
             p.top_n, p.op = n, "min" if p.op == "min" else "max"
-    if re.search(r"(哪个|哪些|各个|各|每个)(部门|主管部门|单位)", rest):
+    # "哪个部门项目最多" groups; "哪个单位干的" / "哪个单位实施" asks one project's 实施单位
+    if re.search(r"(哪个|哪些|各个|各|每个)(部门|主管部门|单位)(?!(?:干|做|实施|负责|承担|执行|来))", rest):
         p.group_by = "department"
     elif re.search(r"(哪个|哪些|各个|各|每个)科室?", rest) and "科" in rest:
         p.group_by = "section"
@@ -454,6 +457,8 @@ def _read_conversation(p: Plan, rest: str, v: Vocabulary) -> None:
     p.followup = _find_any(rest, v.followup_markers) is not None
     p.referent = _find_any(rest, v.referent_markers) is not None
     p.scope_followup = _find_any(rest, v.scope_markers) is not None
+    p.listed_followup = _find_any(rest, v.listed_markers) is not None
+    p.same_organisation = re.search(v.same_organisation_pattern, rest) is not None
     if m := _patterns()["ordinal"].search(rest):
         p.ordinal = int(cn_number(next(g for g in m.groups() if g)))
 
@@ -483,6 +488,8 @@ def decide_intent(p: Plan, state=None) -> str:
         return "refuse"
     if p.has_target:
         return "indicator_count" if p.indicator_count else "lookup"
+    if has_state and p.same_organisation and len(state.codes) == 1 and not p.names:
+        return "followup_same_organisation"
     if has_state and _follows_up(p, state):
         return "followup_aggregate" if p.op in _AGGREGATE_OPS or p.top_n else "followup_lookup"
     if p.drafting:
@@ -664,7 +671,9 @@ def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan) -
             continue
         if tail.startswith(("度", "的")) or asks_data:
             return f"语料只包含{city} {have} 年度的申报表，没有 {year} 年的数据。"
-    if re.search(r"(?<!\d)20\d{2}(?!\d)", rest) is None and re.search("去年|前年|明年", rest) and not re.search(
+    # a year, not an amount ("那2000万明年还给吗")
+    named_year = re.search(r"(?<!\d)20\d{2}(?!\d)(?!\s*(?:万|元|亿|千|人|个|台|套|件|平方|米|吨|户|名|次))", rest)
+    if named_year is None and re.search("去年|前年|明年", rest) and not re.search(
         "去年(?:的)?(?:尾款|欠款|未付|应付)", rest
     ):
         return f"语料只包含{city} {have} 年度的申报表，没有其他年度的数据。"

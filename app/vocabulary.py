@@ -32,6 +32,8 @@ class Vocabulary(BaseModel):
     followup_markers: list[str]
     referent_markers: list[str]
     scope_markers: list[str]
+    same_organisation_pattern: str  # "这家单位另外还有什么项目": the referent's organisation
+    listed_markers: list[str]  # "这三项合计": the projects the last answer listed, not all it ranged over
     refine_markers: list[str]  # "金额超过500万的有几个" after a list narrows that list
     ordinal_pattern: str
     unsupported_fields: list[str]
@@ -78,7 +80,7 @@ class Vocabulary(BaseModel):
             re.compile(p)
         return patterns
 
-    @field_validator("ordinal_pattern", "part_separators", "described_pattern", "top_pattern", "money_pattern")
+    @field_validator("ordinal_pattern", "part_separators", "described_pattern", "top_pattern", "money_pattern", "same_organisation_pattern")
     @classmethod
     def _compile_one(cls, pattern: str) -> str:
         re.compile(pattern)

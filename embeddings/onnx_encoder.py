@@ -26,9 +26,9 @@ ONNX_DIRNAME = "onnx"
 INFO_FILE = "jixiao-onnx.json"
 MIN_COSINE = 0.9999
 _CHECK_TEXTS = (
-    "东昌湖维护费多少钱",
+    "东昌湖景区维护的经费",
     "给残疾人办就业培训的那个项目是谁负责的",
-    "教科文科金额最大的三个项目",
+    "科室里预算最高的几个项目",
     "生活垃圾焚烧处理补贴每吨多少元，污水处理厂出水水质达标率年度目标",
     "a",
     "项目支出绩效目标申报表 " * 60,  # longer than the model's window: truncation must agree

@@ -490,3 +490,42 @@ def test_a_percentage_row_does_not_answer_how_many_people(answerer):
     body = answer.answer.split("来源")[0]
     assert re.search(r"\d\s*人", body) and "%" not in body, answer.answer
     assert_grounded(answerer, answer)
+
+
+def test_these_few_after_a_top_list_are_the_listed_projects(answerer):
+    _, state = answerer.ask("住建局金额最高的两个项目是哪两个")
+    top_two = sorted((r for r in answerer.records if r.department == "聊城市住房和城乡建设局"),
+                     key=lambda r: -r.amount_yuan)[:2]
+    answer, _ = answerer.ask("这两个的金额合计是多少", state)
+    assert format_amount(sum(r.amount_yuan for r in top_two)) in answer.answer, answer.answer
+
+
+def test_the_same_organisations_other_projects(answerer, by_name):
+    r = by_name["老照片博物馆日常维修维护运行经费"]
+    _, state = answerer.ask("老照片博物馆日常维修维护运行经费是谁负责的")
+    answer, _ = answerer.ask("这家单位另外还有什么项目", state)
+    others = {o.code for o in answerer.records if o.unit == r.unit and o.code != r.code}
+    assert others and {c.code for c in answer.citations} == others, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["东昌湖维护费的钱拨下去了没有", "档案管理业务经费绩效评价得了多少分", "高铁新区那笔574万元明年还能不能再给"],
+)
+def test_spending_scores_and_next_year_are_refused(answerer, question):
+    assert ask(answerer, question).refused
+
+
+def test_everyday_words_for_the_amount_phone_and_unit(answerer, by_name):
+    r = by_name["麻风病、性传播疾病防治"]
+    answer = ask(answerer, "麻风病性病防治项目一共报了多少钱，哪个单位干的，座机多少")
+    assert format_amount(r.amount_yuan) in answer.answer and r.unit in answer.answer and r.phone in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [("市第一中学的专户管理教学经费是多少", True), ("第三中学的高中生均公用经费预算有多少", False),
+     ("第二人民医院的严重精神障碍患者长效管理经费是多少", True)],
+)
+def test_a_named_project_of_another_organisation_is_refused(answerer, question, refused):
+    assert ask(answerer, question).refused is refused
