@@ -625,7 +625,8 @@ def topic_of(rest: str, filters: Filters | None = None) -> str:
     words += list(v.followup_markers) + list(v.drafting_markers) + list(v.quantity_words) + list(v.rate_markers)
     words += v.referent_markers + v.scope_markers + v.longterm_words + v.annual_words + v.corpus_words
     topic = rest
-    for word in sorted(set(words), key=len, reverse=True):
+    # longest first, then in a fixed order: a set's order changes from process to process
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
         if len(word) >= 2:
             topic = topic.replace(word, " ")
     return re.sub(r"\s+", " ", topic).strip()
@@ -711,7 +712,7 @@ def _other_city(rest: str, records: list[Declaration], v: Vocabulary) -> str | N
 def _filters(rest: str, records: list[Declaration], v: Vocabulary, asked_kinds: list[str] = ()) -> Filters:
     f = Filters()
     sections = {r.section for r in records if r.section}
-    for s in sorted(sections, key=len, reverse=True):
+    for s in sorted(sections, key=lambda w: (-len(w), w)):
         if s in rest:
             f.section = s
             break
@@ -744,7 +745,7 @@ def _contact_named(rest: str, records: list[Declaration], v: Vocabulary) -> str 
     """"张三负责的项目": a person printed as 项目联系人. A two-character name counts only beside a word
     for the contact, since two characters are easily part of another word."""
     people = {p for r in records for p in re.split(r"[、，,；;\s]+", r.contact) if len(p) >= 2}
-    named = [p for p in sorted(people, key=len, reverse=True) if p in rest]
+    named = [p for p in sorted(people, key=lambda w: (-len(w), w)) if p in rest]
     if not named:
         return None
     if len(named[0]) >= 3 or _find_any(rest, v.fields["contact"] + v.contact_roles):
@@ -789,7 +790,7 @@ def _all_named(rest: str, names) -> list[str]:
     """Names found in the question, longest first, none inside another found one."""
     taken: list[tuple[int, int]] = []
     found = []
-    for name in sorted(names, key=len, reverse=True):
+    for name in sorted(names, key=lambda w: (-len(w), w)):
         at = rest.find(name)
         if at >= 0 and not any(a <= at < b for a, b in taken):
             taken.append((at, at + len(name)))

@@ -596,6 +596,9 @@ class LoginThrottle:
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth=None, prevent_thread_lock: bool = False):
     from starlette.middleware import Middleware
 
+    from app import gradio_sessions
+
+    gradio_sessions.install()  # every API call is a new session: build its page config lazily
     demo.queue(default_concurrency_limit=UI_CONCURRENCY)
     demo.launch(server_name=host, server_port=port, auth=auth, share=False, ssr_mode=False, show_error=True, css=CSS,
                 prevent_thread_lock=prevent_thread_lock, quiet=prevent_thread_lock, footer_links=["api"],

@@ -342,3 +342,43 @@ def test_a_first_start_answers_at_once_with_a_loading_page_and_frees_the_port():
     with socket.socket() as again:  # the page itself then takes the same port
         again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         again.bind(("127.0.0.1", port))
+
+
+def test_new_sessions_build_component_configs_lazily_with_the_same_values(monkeypatch):
+    import gradio as gr
+    from gradio import state_holder
+
+    from app import gradio_sessions
+
+    with gr.Blocks() as demo:
+        gr.Markdown("说明")
+        box = gr.Textbox(value="初始", label="问题")
+        gr.Dropdown(["甲", "乙"], value="甲", label="科室")
+    eager = {k: demo.default_config.config_for_block(k, [], v)
+             for k, v in demo.default_config.blocks.items() if k in demo.blocks}
+    assert gradio_sessions.install(), "this Gradio's SessionState is not the one the patch mirrors"
+    calls = []
+    original = demo.default_config.config_for_block  # a static method in Gradio 6
+
+    def counted(config, *args, **kwargs):
+        calls.append(args[0])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(type(demo.default_config), "config_for_block", counted)
+    session = state_holder.SessionState(demo)
+    assert calls == []  # nothing built when the session starts
+    assert box._id in session.config_values and session.config_values[box._id] == eager[box._id]
+    assert calls == [box._id]
+    assert dict(session.config_values.items()) == eager and list(session.config_values) == list(eager)
+
+
+def test_lazy_config_values_behave_like_a_dict():
+    from app.gradio_sessions import LazyConfigValues
+
+    built = []
+    values = LazyConfigValues(lambda k: built.append(k) or {"props": {"value": k}}, [3, 1, 2])
+    assert len(values) == 3 and 1 in values and 9 not in values and built == []
+    values[2] = {"props": {"value": "set"}}
+    assert values[1] == {"props": {"value": 1}} and built == [1]
+    assert values.get(9) is None
+    assert list(values.items()) == [(3, {"props": {"value": 3}}), (1, {"props": {"value": 1}}), (2, {"props": {"value": "set"}})]
