@@ -167,7 +167,11 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     # Only words the project's own name does not explain say which clause is meant ("<the name>多少钱"
     # asks for the whole project) — unless the ask is one part of several or asks a unit.
     outside = [w for w in asked if w not in name]
-    asked = outside if outside or not (ask.part or ask.measure_units) else asked
+    # "…经费里老年体育那块": a part the name itself mentions ("（含全民健身、老年体育）")
+    if part := _subpart(ask.rest):
+        asked = [w for w in asked if w in part] or asked
+    else:
+        asked = outside if outside or not (ask.part or ask.measure_units) else asked
     if not asked and not ask.measure_units:
         return None
     # with nothing named but a measure ("今年补贴多少人"), the first clause stating that measure
@@ -196,6 +200,14 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
             if stated:
                 best = (score, name, stated)
     return (best[1], best[2]) if best else None
+
+
+def _subpart(rest: str) -> str:
+    """The words naming a part of the project: "老年体育" in "里老年体育那块安排了多少"."""
+    for marker in vocabulary().subpart_markers:
+        if (at := rest.find(marker)) > 0:
+            return re.split(r"[里中，,、的]", rest[:at])[-1] or rest[:at]
+    return ""
 
 
 def _totals(text: str) -> bool:

@@ -50,6 +50,7 @@ class Vocabulary(BaseModel):
     rate_markers: dict[str, list[str]]
     measure_words: dict[str, list[str]]
     money_words: list[str]
+    subpart_markers: list[str]  # "老年体育那块": after the words naming a part of the project
     money_pattern: str  # "心理健康服务费给了多少": a cost item asked after, without a money word
     noun_units: dict[str, list[str]]  # "面积" is answered in 平方米 or 亩
     field_patterns: dict[str, list[str]]

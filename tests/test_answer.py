@@ -529,3 +529,10 @@ def test_everyday_words_for_the_amount_phone_and_unit(answerer, by_name):
 )
 def test_a_named_project_of_another_organisation_is_refused(answerer, question, refused):
     assert ask(answerer, question).refused is refused
+
+
+def test_a_part_of_the_project_its_own_name_mentions(answerer):
+    # "（含全民健身、老年体育）": the part named before "那块" picks the clause, not the whole amount
+    answer = ask(answerer, "运动队建设及比赛活动经费（含全民健身、老年体育）这个项目，老年体育这一块预算多少钱")
+    assert "老年体育活动经费 30 万元" in answer.answer and not answer.refused, answer.answer
+    assert_grounded(answerer, answer)
