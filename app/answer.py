@@ -40,6 +40,8 @@ class Answerer:
             return refuse(question, "问题为空。请输入想了解的内容，例如“计量业务专项经费的金额是多少？”", kind="clarify"), state
         plan = self.plan(text, state)
         answer, new_state = ROUTES[plan.intent](self, question, plan, state)
+        if new_state is not state and state.codes and new_state.codes and new_state.codes != state.codes:
+            new_state.earlier = state.codes  # "这两个哪个大" after asking about one project, then another
         limit = thresholds().max_question_chars
         if len(text) > limit and not answer.refused:
             answer.answer = f"（问题较长，只依据前 {limit} 个字理解。）\n" + answer.answer

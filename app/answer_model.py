@@ -49,7 +49,8 @@ class Conversation:
     ``codes`` are the projects the last answer was about (the referents of "它", "第二个");
     ``scope`` is every project the last aggregate ranged over ("反过来最低的呢" ranges over it again);
     ``filters`` and ``topic`` say how that scope was chosen, so an answer can name it;
-    ``asks`` are the last question's asks ("那计量经费呢" asks them of another project).
+    ``asks`` are the last question's asks ("那计量经费呢" asks them of another project);
+    ``earlier`` are the projects of the turn before the last, when they were others.
     """
 
     codes: list[str] = field(default_factory=list)
@@ -58,6 +59,7 @@ class Conversation:
     topic: str = ""
     asks: list = field(default_factory=list)
     op: str | None = None
+    earlier: list[str] = field(default_factory=list)  # the projects of the turn before: "这两个" after two lookups
 
 
 def cite(r: Declaration, field_name: str) -> str:

@@ -124,8 +124,13 @@ def followup_aggregate(ctx, question: str, plan: Plan, state: Conversation):
     listed = plan.listed_followup and len(state.codes) > 1 and len(state.codes) < len(state.scope or state.codes)
     # "这三项合计" after a top-three list: the three listed; "其中最小的" ranges over the whole scope
     pool = state.codes if listed else (state.scope or state.codes)
+    if plan.listed_followup and len(pool) == 1 and state.earlier:
+        # one project asked about, then another: "这两个" are both
+        pool = list(dict.fromkeys(state.earlier + state.codes))
+        listed = True
     chosen = plan.filters.apply([ctx.by_code[c] for c in pool])
-    scope = "上一轮列出的项目" if listed else f"上一轮涉及的项目（{state.topic or state.filters.describe()}）"
+    how = state.topic or (state.filters.describe() if state.filters.active() else "")
+    scope = "上一轮列出的项目" if listed else (f"上一轮涉及的项目（{how}）" if how else "上一轮涉及的项目")
     if plan.has_filters:
         scope += f"中{plan.filters.describe()}的"
     return _aggregate(ctx, question, plan, chosen, state.filters, scope, state.topic)

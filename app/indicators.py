@@ -177,7 +177,8 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     # with nothing named but a measure ("今年补贴多少人"), the first clause stating that measure
     least = 2 if asked else 0
     asks_total = _totals(ask.rest)
-    own = _pairs(name)
+    # one part of several ("围墙和道路硬化各花多少") may be named in the project's own words
+    own = set() if (ask.part or _subpart(ask.rest)) else _pairs(name)
 
     def named(clause: str) -> float:
         text = squash(clause)
@@ -221,7 +222,8 @@ def _sentences(r: Declaration):
         for sentence in re.split(r"[；;。\n]", getattr(r, name) or ""):
             yield name, sentence
     for item in r.schedule:
-        if item.amount_yuan is not None:
+        # a line carrying the whole amount splits nothing: it is the project, not a part of it
+        if item.amount_yuan is not None and item.amount_yuan != r.amount_yuan:
             yield "schedule", f"{item.content}：{item.amount_yuan:.2f}".rstrip("0").rstrip(".") + " 元"
 
 

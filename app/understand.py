@@ -293,6 +293,8 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     asked_words = p.asked_of_description or rest
     p.asks = _split_asks(asked_words, text, v) or [read_ask(asked_words, text, v) if p.asked_of_description else p.whole]
     _read_operation(p, rest, v)
+    if p.op == "sum" and p.description and not _find_any(p.description, v.scope_markers + v.listed_markers):
+        p.op = None  # "…的那个项目一共多少钱": one project's amount, not a sum over several
     p.refusal = p.refusal or _refusal(rest, squashed, records, v, p)
     p.drafting = _find_any(rest, v.drafting_markers) is not None
     asked_kinds = _kinds_asked(rest, v, p.op)
@@ -521,6 +523,8 @@ def _only_refines(p: Plan) -> bool:
 def _follows_up(p: Plan, state) -> bool:
     """Does the question lean on the conversation? A new scope or description of its own says no."""
     own_scope = p.has_filters or (p.content and not (p.referent or p.scope_followup or p.ordinal))
+    if p.listed_followup and (state.codes or state.scope) and not p.has_filters and not p.names:
+        return True  # "这两个哪个大": the projects just talked about, listed or asked one by one
     if p.op in _AGGREGATE_OPS or p.top_n or p.op == "list":
         if p.has_filters:
             # "其中超过一百万的有几个" right after a list narrows that list, unless it names its own scope

@@ -11,6 +11,7 @@ import json
 import math
 import os
 import re
+import sys
 import threading
 import tempfile
 import time
@@ -600,10 +601,14 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth=None
 
     gradio_sessions.install()  # every API call is a new session: build its page config lazily
     demo.queue(default_concurrency_limit=UI_CONCURRENCY)
+    # Gradio's own start lines are English and mention public share links, which this app never makes
     demo.launch(server_name=host, server_port=port, auth=auth, share=False, ssr_mode=False, show_error=True, css=CSS,
-                prevent_thread_lock=prevent_thread_lock, quiet=prevent_thread_lock, footer_links=["api"],
+                prevent_thread_lock=True, quiet=True, footer_links=["api"],
                 max_threads=MAX_THREADS, app_kwargs={"middleware": [Middleware(LoginThrottle)]},
                 state_session_capacity=SESSION_CAPACITY)
+    if not prevent_thread_lock:
+        print(f"绩效助手已就绪：http://{host}:{port}（只在本机提供，不会生成公开链接；按 Ctrl+C 停止）", file=sys.stderr, flush=True)
+        demo.block_thread()
     return demo
 
 

@@ -152,7 +152,7 @@ def open_index(
                     "请用 --data-dir 或 JIXIAO_HOME 指定可写的目录，或让管理员运行 jixiao build。"
                 ) from None
             if SearchIndex.read_manifest(target) is None and not isinstance(exc, IndexDamaged):
-                log("还没有检索索引，首次使用需要构建（约 1 分钟）。")
+                log("还没有检索索引，首次使用需要构建（约 1–2 分钟）。")
             elif isinstance(exc, IndexDamaged):
                 log(f"{exc.args[0].split('。请运行')[0]}，将重建索引。")
             else:

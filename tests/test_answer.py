@@ -536,3 +536,20 @@ def test_a_part_of_the_project_its_own_name_mentions(answerer):
     answer = ask(answerer, "运动队建设及比赛活动经费（含全民健身、老年体育）这个项目，老年体育这一块预算多少钱")
     assert "老年体育活动经费 30 万元" in answer.answer and not answer.refused, answer.answer
     assert_grounded(answerer, answer)
+
+
+def test_these_two_after_asking_about_one_project_then_another(answerer, by_name):
+    a, b = by_name["档案管理业务经费"], by_name["高铁新区管委会经费"]
+    _, state = answerer.ask("档案管理业务经费的预算")
+    _, state = answerer.ask("那高铁新区管委会经费呢", state)
+    bigger, state = answerer.ask("这俩哪个金额更大", state)
+    winner = max((a, b), key=lambda r: r.amount_yuan)
+    assert {c.code for c in bigger.citations} == {winner.code}, bigger.answer
+    total, _ = answerer.ask("这两个的金额合计呢", state)
+    assert format_amount(a.amount_yuan + b.amount_yuan) in total.answer, total.answer
+
+
+def test_the_total_of_one_described_project_is_its_amount(answerer, by_name):
+    r = by_name["市直 80-99 周岁老年人高龄津贴"]
+    answer = ask(answerer, "每月给八九十岁老人发津贴的那个项目总共多少钱")
+    assert format_amount(r.amount_yuan) in answer.answer and "合计" not in answer.answer, answer.answer
