@@ -294,7 +294,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     p.asks = _split_asks(asked_words, text, v) or [read_ask(asked_words, text, v) if p.asked_of_description else p.whole]
     _read_operation(p, rest, v)
     if p.op == "sum" and p.description and not _find_any(p.description, v.scope_markers + v.listed_markers):
-        p.op = None  # "…的那个项目一共多少钱": one project's amount, not a sum over several
+        p.op = None  # "…的那个项目总共要多少": one project's amount, not a sum over several
     p.refusal = p.refusal or _refusal(rest, squashed, records, v, p)
     p.drafting = _find_any(rest, v.drafting_markers) is not None
     asked_kinds = _kinds_asked(rest, v, p.op)

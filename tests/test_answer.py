@@ -205,9 +205,9 @@ def test_category_phrases_and_counts_on_one_form(answerer, by_name):
 
 def test_field_words_inside_an_indicator_name(answerer, by_name):
     # "上级主管部门满意度" is an indicator; its 主管部门 does not ask for the department
-    answer = ask(answerer, "水城名师名校长领航工作室建设项目上级主管部门满意度定了多少")
+    answer = ask(answerer, "住房公积金业务系统升级项目上级主管部门满意度定了多少")
     assert answer.kind == "indicator" and "上级主管部门满意度" in answer.answer
-    assert by_name["水城名师名校长领航工作室建设项目"].department not in answer.answer
+    assert by_name["住房公积金业务系统升级"].department not in answer.answer
     benefit = ask(answerer, "东昌湖维护费的社会效益目标值")
     assert benefit.kind == "indicator" and {row["二级指标"] for row in benefit.table} == {"社会效益指标"}
     income = ask(answerer, "育种栽培果蔬保鲜技术推广每亩能让农民多收入多少")
