@@ -12,21 +12,16 @@ import re
 from functools import lru_cache
 
 from app.vocabulary import vocabulary
-from index.tokenize import ChineseTokenizer
+from index.tokenize import general_tokenizer
 
 _PREFIXES = ("山东省", "聊城市", "中国人民政治协商会议")
-
-
-@lru_cache(maxsize=1)
-def _tokenizer() -> ChineseTokenizer:
-    return ChineseTokenizer()
 
 
 @lru_cache(maxsize=4096)
 def _word_starts(full: str) -> frozenset[int]:
     """Where a word of the name starts; a four-character word counts as two (特殊教育 → 特殊/教育)."""
     starts = set()
-    for start, end in _tokenizer().spans(full):
+    for start, end in general_tokenizer().spans(full):
         starts.update(range(start, end, 2))
     return frozenset(starts)
 

@@ -168,7 +168,8 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     # asks for the whole project) — unless the ask is one part of several or asks a unit.
     outside = [w for w in asked if w not in name]
     # "…经费里老年体育那块": a part the name itself mentions ("（含全民健身、老年体育）")
-    if part := _subpart(ask.rest):
+    part = _subpart(ask.rest)
+    if part:
         asked = [w for w in asked if w in part] or asked
     else:
         asked = outside if outside or not (ask.part or ask.measure_units) else asked
@@ -178,7 +179,7 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     least = 2 if asked else 0
     asks_total = _totals(ask.rest)
     # one part of several ("围墙和道路硬化各花多少") may be named in the project's own words
-    own = set() if (ask.part or _subpart(ask.rest)) else _pairs(name)
+    own = set() if (ask.part or part) else _pairs(name)
 
     def named(clause: str) -> float:
         text = squash(clause)

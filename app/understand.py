@@ -21,7 +21,7 @@ from app.vocabulary import Vocabulary, thresholds, vocabulary
 from corpus import Declaration
 from corpus.text import squash
 from index.filters import Filters
-from index.tokenize import ChineseTokenizer
+from index.tokenize import general_tokenizer
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -252,19 +252,12 @@ def _departments(records: list[Declaration]) -> dict[str, str]:
     for r in records:
         d = r.department
         names[d] = d
-        short = d.removeprefix("山东省").removeprefix("聊城市").removeprefix("中国人民政治协商会议")
+        short = bare(d)
         if len(short) >= 3:
             names.setdefault(short, d)
     for alias, d in vocabulary().department_aliases.items():
         names.setdefault(alias, d)
     return names
-
-
-@lru_cache(maxsize=1)
-def _plain_tokenizer() -> ChineseTokenizer:
-    """jieba's general dictionary: asking words are everyday language, and the corpus' own terms
-    ("系统对接") would hide how a question reads ("系统/对/接听")."""
-    return ChineseTokenizer()
 
 
 # ---------------------------------------------------------------------------- the plan
@@ -330,7 +323,7 @@ def _absurd(f: Filters) -> bool:
 
 def read_ask(words: str, text: str, v: Vocabulary) -> Ask:
     """What one part of a question asks: fields, an indicator group, units, money, which value."""
-    spans = _plain_tokenizer().spans(words)
+    spans = general_tokenizer().spans(words)
     ask = Ask(rest=words, text=text)
     ask.fields = _match_fields(words, v.fields, spans, v.field_patterns)
     ask.quantity = not ask.fields and _find_any(words, v.quantity_words) is not None

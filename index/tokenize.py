@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from functools import lru_cache
 from importlib import resources
 
 import jieba
@@ -87,3 +88,10 @@ class ChineseTokenizer:
 
     def query(self, text: str) -> list[str]:
         return self(text[:4000])[:_MAX_QUERY_TOKENS]
+
+
+@lru_cache(maxsize=1)
+def general_tokenizer() -> ChineseTokenizer:
+    """jieba's general dictionary alone, shared: everyday language (how a question reads, the words
+    of an organisation's name), where the corpus' own terms ("系统对接") would hide it ("系统/对/接听")."""
+    return ChineseTokenizer()
