@@ -53,10 +53,15 @@ def lookup(ctx, question: str, plan: Plan, state: Conversation):
         r = projects[0]
         reason = f"语料中的“{r.name}”是{r.unit}的项目，没有“{'、'.join(others)}”的这个项目，无法回答。"
         return render.refuse(question, reason, [{"code": r.code, "name": r.name}]), state
+    if len(projects) > 1 and (plan.op in ("sum", "max", "min", "avg") or plan.top_n):
+        # "车辆购置费和办公设备购置费用一共多少": a total or a ranking over the projects named
+        return _aggregate(ctx, question, plan, projects, Filters(codes=tuple(r.code for r in projects)),
+                          "问题中提到的", "")
     asks = plan.asks
     if not plan.asks_value and not plan.content and state.asks and plan.followup:
         asks = state.asks  # "那计量经费呢？": the last question's asks, of another project
-    answer = _about(ctx, question, plan, projects, asks)
+    head = f"问题中提到的 {len(projects)} 个项目：" if plan.several_named else None
+    answer = _about(ctx, question, plan, projects, asks, head)
     scope = [r.code for r in projects] if len(projects) > 1 else state.scope
     return answer, Conversation([r.code for r in projects], state.filters, scope, state.topic, asks)
 
@@ -93,12 +98,19 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
             return render.refuse(question, f"上一轮只列出了 {len(pool)} 个项目，没有第 {plan.ordinal} 个。", kind="clarify"), state
     elif plan.scope_followup and state.scope:
         codes = state.scope
+    explicit = plan.referent or plan.ordinal or plan.scope_followup
+    if not explicit and plan.content and len(codes) == 1 and (
+        ctx.finder.coverage(plan.content, codes[0]) < thresholds().ask_coverage
+    ):
+        # "福彩救助活动春节要多少": words the project talked about does not have, another one does
+        found = identify(ctx, plan)
+        if found.best is not None and found.best.record.code != codes[0]:
+            return (described_lookup if plan.asks_value else described_or_search)(ctx, question, plan, state)
     projects = [ctx.by_code[c] for c in codes]
     asks = plan.asks if plan.asks_value or plan.content or plan.indicator_count else (state.asks or plan.asks)
     if plan.indicator_count:
         return indicator_count(ctx, question, plan, Conversation(codes))
     answer = _about(ctx, question, plan, projects, asks, head="上一轮的 {n} 个项目：")
-    explicit = plan.referent or plan.ordinal or plan.scope_followup
     if not explicit and plan.content and (answer.refused or answer.kind == "project"):
         # "每吨按什么价算": not on the project talked about — another one, described
         if plan.asks_value:
@@ -149,6 +161,29 @@ def followup_same_organisation(ctx, question: str, plan: Plan, state: Conversati
             return answer, Conversation([o.code for o in others], Filters(), [o.code for o in others], "", [], "list")
     text = f"{r.name}（{r.code}）的实施单位“{r.unit}”和主管部门“{r.department}”在语料中都没有其他项目。\n来源：{cite(r, 'department')}"
     return Answer(question, text, False, "aggregate", [Citation(r.code, r.name, "department")]), state
+
+
+def followup_other(ctx, question: str, plan: Plan, state: Conversation):
+    """"另外那个项目多少钱": the project of the same organisation (or of the scope the question
+    names) other than the one talked about."""
+    current = [ctx.by_code[c] for c in state.codes]
+    if plan.has_filters:
+        pool = plan.filters.apply(ctx.records)
+    else:
+        pool = [o for o in ctx.records if any(o.unit == r.unit for r in current)]
+        if len(pool) <= len(current):
+            pool = [o for o in ctx.records if any(o.department == r.department for r in current)]
+    others = [o for o in pool if o.code not in state.codes]
+    if not others:
+        names = "、".join(f"{r.name}（{r.code}）" for r in current)
+        return render.refuse(question, f"除{names}外，语料中这家单位没有其他项目。", kind="clarify"), state
+    if len(others) > 1:
+        answer = render.listing(question, f"除上一轮的项目外，还有 {len(others)} 个项目：", others, "amount_yuan")
+        codes = [o.code for o in others]
+        return answer, Conversation(codes, Filters(), codes, "", [], "list")
+    r = others[0]
+    answer = answer_project(ctx, question, plan, r) if plan.asks_value else render.project_card(question, r)
+    return answer, Conversation([r.code], asks=plan.asks, earlier=state.codes)
 
 
 # ---------------------------------------------------------------------------- scopes and aggregates
@@ -287,6 +322,8 @@ def described_lookup(ctx, question: str, plan: Plan, state: Conversation, scope:
     answer = answer_project(ctx, question, plan, r)
     if not answer.refused:
         answer = render.described_note(answer, r, _close_runner_up(found))
+    if r.code in state.scope:  # picked out of the projects just listed: "这几个" still means all of them
+        return answer, Conversation([r.code], state.filters, state.scope, state.topic, plan.asks)
     return answer, Conversation([r.code], asks=plan.asks)
 
 
@@ -399,6 +436,7 @@ ROUTES = {
     "followup_lookup": followup_lookup,
     "followup_aggregate": followup_aggregate,
     "followup_same_organisation": followup_same_organisation,
+    "followup_other": followup_other,
     "drafting": drafting,
     "indicator_search": indicator_search,
     "group": group,

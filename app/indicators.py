@@ -63,7 +63,11 @@ def unit_fit(ind: Indicator, ask: Ask) -> int:
     # a measure asked after 多少/几 ("多少人") must be in the value; a rate ("每场") may be in the name
     fit = sum(1 for chars in ask.units if any(ch in shown for ch in chars))
     fit += sum(1 for chars in ask.measure_units if any(ch in value for ch in chars))
-    is_money = "元" in value
+    # a bare number on a cost row is money ("每生每年 1200" under 成本指标)
+    if ask.measure_units and not ask.money and "%" in value:
+        return 0  # "发放率 ≥99%" does not say how many
+    is_money = "元" in value or (
+        ind.level2 == "成本指标" and "率" not in ind.name and re.fullmatch(r"[\d.,≤≥<>=]+", value) is not None)
     if ask.money:
         fit += 1 if is_money else -1
     elif is_money and ask.measured:
@@ -88,7 +92,10 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
     unrelated = asked and not named and indicators and not any(_pairs(w) & _pairs(squash(i.name)) for w in asked for i in indicators)
     # "一共要建多长" over several rows: a sentence stating the total ("共计 8 公里") answers it
     total = len(indicators) > 1 and passage and _totals(ask.rest) and _totals(passage[1])
-    if passage and (not _fits(indicators, ask) or unrelated or total) and not (indicators and "indicators" in ask.fields):
+    # "每人每年多少钱": a sentence stating the rate beats a row that states only a total
+    rate = passage and _shows_rate(squash(passage[1]), ask) and not any(
+        _shows_rate(squash(i.name + i.value_annual), ask) for i in indicators)
+    if passage and (not _fits(indicators, ask) or unrelated or total or rate) and not (indicators and "indicators" in ask.fields):
         # "比赛要花多少": the amount is written in 测算依据, not in an indicator row
         return Selection(passages=[passage], value=ask.value)
     unexplained = asked and not fields and coverage(asked, r.code) < thresholds().ask_coverage
@@ -139,12 +146,18 @@ def _stating(clauses: list[str], ask: Ask) -> str | None:
         text = squash(clause)
         if not re.search(r"\d", text) or (ask.money and not _MONEY.search(text)):
             continue
-        if ask.measure_units and not any(
-            re.search(rf"\d\s*(?:万|千|百|余|多)?\s*{re.escape(ch)}", text) for chars in ask.measure_units for ch in chars
-        ):
+        if ask.measure_units and not any(_measured(text, ch) for chars in ask.measure_units for ch in chars):
             continue  # "2900 人", not the 人 of "老年人"
         return "，".join(c.strip() for c in clauses[: j + 1])
     return None
+
+
+def _measured(text: str, unit: str) -> bool:
+    """A number counted in the unit: "2900 人", "使用 10 年" — not the date "2021 年 12 月"."""
+    for m in re.finditer(rf"(\d+)\s*(?:万|千|百|余|多)?\s*{re.escape(unit)}", text):
+        if not (unit == "年" and re.fullmatch(r"(?:19|20)\d\d", m.group(1))):
+            return True
+    return False
 
 
 def stated_in_text(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | None:
@@ -166,17 +179,18 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     asked = list(asked) + [n for n in vocabulary().noun_units if n in ask.rest and n not in asked]
     # Only words the project's own name does not explain say which clause is meant ("<the name>多少钱"
     # asks for the whole project) — unless the ask is one part of several or asks a unit.
-    outside = [w for w in asked if w not in name]
+    described_by = squash(r.name + r.unit + r.department)  # "殡葬管理处的守灵厅" names the project
+    outside = [w for w in asked if w not in described_by]
     # "…经费里老年体育那块": a part the name itself mentions ("（含全民健身、老年体育）")
     part = _subpart(ask.rest)
     if part:
         asked = [w for w in asked if w in part] or asked
-    else:
-        asked = outside if outside or not (ask.part or ask.measure_units) else asked
+    elif not ask.part:  # one of several parts is named in the project's own words ("围墙和道路硬化各多少")
+        asked = outside if outside or not (ask.measure_units or _rates(ask)) else asked
     if not asked and not ask.measure_units:
         return None
     # with nothing named but a measure ("今年补贴多少人"), the first clause stating that measure
-    least = 2 if asked else 0
+    least = (1 if ask.part else 2) if asked else 0  # a part named apart ("硬化路") may share one pair
     asks_total = _totals(ask.rest)
     # one part of several ("围墙和道路硬化各花多少") may be named in the project's own words
     own = set() if (ask.part or part) else _pairs(name)
@@ -189,7 +203,8 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
         years = set(re.findall(r"(?<!\d)(20\d\d)(?!\d)", text))
         year = 0.5 if str(r.year) in years else -1 if years else 0
         total = 1 if asks_total and _totals(text) else 0
-        return whole + len(partial & _pairs(text)) + year + total
+        rate = 1 if _shows_rate(text, ask) else 0  # "每人每年多少": the clause stating it per person, per year
+        return whole + len(partial & _pairs(text)) + year + total + rate
 
     best = None
     for name, sentence in _sentences(r):
@@ -206,10 +221,24 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
 
 def _subpart(rest: str) -> str:
     """The words naming a part of the project: "老年体育" in "里老年体育那块安排了多少"."""
-    for marker in vocabulary().subpart_markers:
+    v = vocabulary()
+    for marker in v.subpart_markers:
         if (at := rest.find(marker)) > 0:
             return re.split(r"[里中，,、的]", rest[:at])[-1] or rest[:at]
-    return ""
+    m = re.search(v.subpart_pattern, rest)
+    return m.group("part") if m else ""
+
+
+def _rates(ask: Ask) -> list[list[str]]:
+    """The rates asked ("每人", "一年"): units that are not the measure counted."""
+    return [u for u in ask.units if u not in ask.measure_units]
+
+
+def _shows_rate(text: str, ask: Ask) -> bool:
+    """"每人每年 3 万元", "元/生/年": the text states the value per every rate asked."""
+    rates = _rates(ask)
+    return bool(rates) and all(
+        any(re.search(rf"(?:每|/)(?:个|位|名)?{re.escape(ch)}", text) for ch in chars) for chars in rates)
 
 
 def _totals(text: str) -> bool:
@@ -315,7 +344,9 @@ def unit_fitting(r: Declaration, ask: Ask) -> list[Indicator]:
         fit = unit_fit(ind, ask)
         if fit > 0:
             numbers = len(asked_numbers & set(re.findall(r"\d+", ind.name)))
-            scored.append(((fit, numbers, len(asked_chars & set(squash(ind.name)))), ind))
+            # "资助多少学生": among rows fitting as well, one that counts ("受助高中生数") first
+            counts = bool(ask.measure_units and not ask.money and ("数" in ind.name or ind.level2 == "数量指标"))
+            scored.append(((fit, numbers, counts, len(asked_chars & set(squash(ind.name)))), ind))
     if not scored:
         return []
     best = max(k for k, _ in scored)

@@ -103,6 +103,8 @@ class Plan:
     topic: str = ""  # rest without the words that only say what is asked (fields, operations…)
     codes: list[str] = field(default_factory=list)
     names: list[NameMatch] = field(default_factory=list)
+    several_named: bool = False  # the names are of different projects the question lists ("A和B一共")
+    name_contains: str | None = None  # "名称里带“培训”的"
     asks: list[Ask] = field(default_factory=list)  # one per part of a multi-part question
     whole: Ask | None = None  # the whole question read as one ask
     op: str | None = None
@@ -118,6 +120,7 @@ class Plan:
     referent: bool = False  # "它", "这个项目": the project the conversation is about
     scope_followup: bool = False  # "这些", "其中": the projects the conversation listed
     same_organisation: bool = False  # "这家单位另外还有什么项目"
+    other_one: bool = False  # "另外那个项目": the organisation's other project
     listed_followup: bool = False  # "这三项": the projects the last answer listed, not all it ranged over
     ordinal: int | None = None  # "第二个"
     which_project: bool = False  # "…的是什么项目"
@@ -207,6 +210,45 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
     return sorted(best, key=lambda m: m.record.seq)
 
 
+_MASK = "□"  # stands in for a name already found, so the rest of the question is matched alone
+
+
+def named_projects(question: str, records: list[Declaration]) -> list[NameMatch]:
+    """Every project the question names, in the order named: one name, or several joined
+    ("车辆购置费和办公设备购置费用", "运营费1和2"). A further name must be spelled out almost whole."""
+    found = match_names(question, records)
+    if len(found) != 1:
+        return found
+    q = squash(question)
+    while True:
+        masked = q
+        for m in found:
+            masked = masked[: m.span[0]] + _MASK * (m.span[1] - m.span[0]) + masked[m.span[1]:]
+        taken = {m.record.code for m in found}
+        more = [m for m in match_names(masked, records) if m.record.code not in taken]
+        if len(more) != 1 or more[0].score < thresholds().further_name_match:
+            break
+        found.append(more[0])
+    found += _series_siblings(q, found, records)
+    return sorted(found, key=lambda m: m.span[0])
+
+
+def _series_siblings(q: str, found: list[NameMatch], records: list[Declaration]) -> list[NameMatch]:
+    """"污水处理运营费1和2": the other numbers of a numbered name, written as bare numbers."""
+    siblings = []
+    for m in list(found):
+        own = re.search(r"^(.*?)\s*(\d+)\W*$", m.record.name)
+        tail = re.match(r"(?:(?:和|与|及|跟|、|,|，|还有)\s*(\d+|[一二两三四五六七八九])(?![\d万千百亿元年月日个项条人次]))+", q[m.span[1]:])
+        if not own or not tail:
+            continue
+        for number in re.findall(r"(\d+|[一二两三四五六七八九])", tail.group(0)):
+            for r in records:
+                other = re.fullmatch(re.escape(own.group(1)) + r"\s*(\d+)\W*", r.name)
+                if other and int(other.group(1)) == int(cn_number(number)) and r.code != m.record.code:
+                    siblings.append(NameMatch(r, m.score, (m.span[1], m.span[1] + tail.end())))
+    return siblings
+
+
 def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
     return other[0] <= span[0] and span[1] <= other[1] and other[1] - other[0] > span[1] - span[0]
 
@@ -271,15 +313,18 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     p = Plan(text=text)
     squashed = squash(text)
     p.codes = [c for c in _patterns()["code"].findall(squashed) if any(r.code == c for r in records)]
-    p.names = match_names(text, records)
+    p.names = named_projects(text, records)
+    p.several_named = len({m.span for m in p.names}) > 1
     if not p.names and not p.codes and (series := _series_without_number(text, records)):
         p.refusal = series
     rest = squashed
-    if p.names:
-        a, b = p.names[0].span
-        rest = squashed[:a] + " " + squashed[b:]
+    for a, b in sorted({m.span for m in p.names}, reverse=True):
+        rest = rest[:a] + " " + rest[b:]
     for code in p.codes:
         rest = rest.replace(code, " ")
+    if m := re.search(v.name_contains_pattern, rest):
+        p.name_contains = m.group("word").strip()
+        rest = rest[: m.start()] + " " + rest[m.end():]
     p.rest = rest
     _read_description(p, v)
     p.whole = read_ask(rest, text, v)
@@ -294,12 +339,18 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     for ask in [p.whole, *p.asks]:
         ask.fields += [k for k in asked_kinds if k not in ask.fields]
     p.filters = _filters(rest, records, v, asked_kinds)
+    p.filters.name_contains = p.name_contains
     if short := _abbreviated_scope(p.filters, rest, records):
         rest = rest.replace(short, " ")
     _several_groups(p, rest, records, v)
     if _absurd(p.filters):
         p.refusal = p.refusal or "问题中的金额超出了申报表可能的范围，请给出一个实际的金额。"
     _read_conversation(p, rest, v)
+    if p.op in ("max", "min") and re.search(v.superlative_referent_pattern, rest) and any(
+        set(a.fields) - {"amount_yuan"} or a.indicator_level2 or a.measure_units for a in p.asks
+    ):
+        p.op, p.top_n, p.referent = None, None, True  # "这个最低的数量指标": a value of the project just ranked
+    p.other_one = re.search(v.other_one_pattern, rest) is not None
     p.topic = topic_of(rest, p.filters)
     p.content = content_words(p.topic, tokenizer) if tokenizer else []
     p.intent = decide_intent(p, state)
@@ -355,13 +406,19 @@ def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
     clauses = [c for c in _patterns()["parts"].split(rest) if c and c.strip()]
     parts: list[str] = []
     for clause in clauses:
-        for piece in _distribute(clause, v):
+        pieces = _distribute(clause, v)
+        if len(pieces) == 1:  # "联系人、电话": items not shared out by 各/分别 are asks of their own
+            pieces = [p for p in re.split(v.item_separator, clause) if p.strip()]
+        for piece in pieces:
             parts += _on_and(piece, text, v)
     asks = []
     for part in parts:
         ask = read_ask(part.lstrip(_PART_MARK), text, v)
         ask.part = part.startswith(_PART_MARK)
         asks.append(ask)
+    if any(a.part and a.money for a in asks):
+        for ask in asks:  # "亮化电费、绿化维护各是多少": items shared out by 各 are asked in the same terms
+            ask.money = ask.money or ask.part
     asking = [a for a in asks if a.asks_value]
     if len(asking) < 2:
         return []
@@ -449,6 +506,9 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
 
 
 def _read_conversation(p: Plan, rest: str, v: Vocabulary) -> None:
+    if p.description and not _find_any(p.description, v.recall_markers):
+        # "皮肤病防治院那个项目由谁做": "那个项目" closes a description of a new project
+        rest = p.asked_of_description
     p.followup = _find_any(rest, v.followup_markers) is not None
     p.referent = _find_any(rest, v.referent_markers) is not None
     p.scope_followup = _find_any(rest, v.scope_markers) is not None
@@ -481,6 +541,8 @@ def decide_intent(p: Plan, state=None) -> str:
     has_state = state is not None and bool(state.codes or state.scope)
     if p.refusal:
         return "refuse"
+    if has_state and p.other_one and state.codes and not p.has_target:
+        return "followup_other"
     if p.has_target:
         return "indicator_count" if p.indicator_count else "lookup"
     if has_state and p.same_organisation and len(state.codes) == 1 and not p.names:
@@ -508,7 +570,8 @@ def decide_intent(p: Plan, state=None) -> str:
 
 def _only_refines(p: Plan) -> bool:
     f = p.filters
-    names_scope = any((f.section, f.department, f.project_type, f.category, f.blank))
+    names_scope = any((f.section, f.department, f.project_type, f.category, f.blank)) or bool(
+        f.name_contains and not p.scope_followup)
     return not names_scope and not _find_any(p.rest, vocabulary().corpus_words) and bool(
         _find_any(p.rest, vocabulary().refine_markers) or p.followup)
 
@@ -519,12 +582,16 @@ def _follows_up(p: Plan, state) -> bool:
     if p.listed_followup and (state.codes or state.scope) and not p.has_filters and not p.names:
         return True  # "这两个哪个大": the projects just talked about, listed or asked one by one
     if p.op in _AGGREGATE_OPS or p.top_n or p.op == "list":
+        if _find_any(p.rest, vocabulary().whole_corpus_markers) and not (p.scope_followup or p.listed_followup):
+            return False  # "选编里全部项目一共多少": the whole library, whatever was just listed
         if p.has_filters:
             # "其中超过一百万的有几个" right after a list narrows that list, unless it names its own scope
             return bool(state.scope) and _only_refines(p) and not p.content
         return bool(state.scope) and (p.scope_followup or p.followup or not own_scope) and p.op != "list"
     if p.referent or p.ordinal or p.scope_followup:
         return True
+    if p.description and not _find_any(p.description, vocabulary().recall_markers):
+        return False  # "皮肤病防治院那个项目由谁做": a new project, described
     if not p.asks_value and p.followup and state.asks:
         return not own_scope
     if len(state.codes) == 1 and not p.has_filters and not p.which_project:

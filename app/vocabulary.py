@@ -51,6 +51,13 @@ class Vocabulary(BaseModel):
     measure_words: dict[str, list[str]]
     money_words: list[str]
     subpart_markers: list[str]  # "老年体育那块": after the words naming a part of the project
+    subpart_pattern: str  # "经费里老年体育安排了多少": group "part" names a part of the project
+    item_separator: str  # "联系人、电话": items of one clause, distributed over by 各/分别 first
+    superlative_referent_pattern: str  # "这个最低的…指标": the project just ranked, not a new ranking
+    other_one_pattern: str  # "另外那个项目": the organisation's other project than the one talked about
+    whole_corpus_markers: list[str]  # "选编里所有项目": the whole library, not the scope just talked about
+    recall_markers: list[str]  # "刚才说的那个": a description that points back into the conversation
+    name_contains_pattern: str  # "名称里带“培训”的": a filter on the project name; group "word" is the text
     money_pattern: str  # "心理健康服务费给了多少": a cost item asked after, without a money word
     noun_units: dict[str, list[str]]  # "面积" is answered in 平方米 or 亩
     field_patterns: dict[str, list[str]]
@@ -81,10 +88,19 @@ class Vocabulary(BaseModel):
             re.compile(p)
         return patterns
 
-    @field_validator("ordinal_pattern", "part_separators", "described_pattern", "top_pattern", "money_pattern", "same_organisation_pattern")
+    @field_validator("ordinal_pattern", "part_separators", "described_pattern", "top_pattern", "money_pattern",
+                     "same_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator")
     @classmethod
     def _compile_one(cls, pattern: str) -> str:
         re.compile(pattern)
+        return pattern
+
+    @field_validator("name_contains_pattern", "subpart_pattern")
+    @classmethod
+    def _has_named_group(cls, pattern: str, info) -> str:
+        group = {"name_contains_pattern": "word", "subpart_pattern": "part"}[info.field_name]
+        if group not in re.compile(pattern).groupindex:
+            raise ValueError(f"{info.field_name} 必须有名为 {group} 的分组")
         return pattern
 
     @field_validator("amount_patterns", "date_patterns")
@@ -110,6 +126,7 @@ class Thresholds(BaseModel):
 
     name_match: float  # share of a project's name the question must spell out
     name_span_stretch: float  # how far a name's pieces may scatter in the question
+    further_name_match: float  # a second project named in the same question must be spelled this fully
     described_confident: float  # confidence at which a project found by description is answered
     described_runner_up_margin: float  # below this score margin the runner-up is named
     coverage_weight: float  # confidence = weight * coverage + (1 - weight) * margin

@@ -52,6 +52,7 @@ class Filters:
     blank: str | None = None  # a field the form left empty ("项目分类一栏空着")
     codes: tuple[str, ...] | None = None  # projects a conversation already listed
     contact: str | None = None  # a person named as the form's 项目联系人
+    name_contains: str | None = None  # "名称里带“培训”的": words of the project name, spaces ignored
 
     def accepts(self, r: Declaration) -> bool:
         def has(value: str | None, wanted: str | None) -> bool:
@@ -74,6 +75,7 @@ class Filters:
             self.blank is None or getattr(r, self.blank, None) in (None, ""),
             self.codes is None or r.code in self.codes,
             has(r.contact, self.contact),
+            self.name_contains is None or "".join(self.name_contains.split()) in "".join(r.name.split()),
         )
         return all(checks)
 
@@ -119,4 +121,5 @@ _DESCRIPTIONS = (
     ("end_on", lambda f, v: f"结束日期为 {v}"),
     ("blank", lambda f, v: f"“{FIELD_NAMES_ZH.get(v, v)}”未填写"),
     ("contact", lambda f, v: f"项目联系人为{v}"),
+    ("name_contains", lambda f, v: f"名称含“{v}”"),
 )
