@@ -553,3 +553,76 @@ def test_the_total_of_one_described_project_is_its_amount(answerer, by_name):
     r = by_name["市直 80-99 周岁老年人高龄津贴"]
     answer = ask(answerer, "每月给八九十岁老人发津贴的那个项目总共多少钱")
     assert format_amount(r.amount_yuan) in answer.answer and "合计" not in answer.answer, answer.answer
+
+
+# ---------------------------------------------------------------- several projects, name words, parts, rates
+
+
+def test_two_projects_named_in_one_question_are_summed(answerer, by_name):
+    answer = ask(answerer, "办公设备购置费用加上车辆购置费，合计多少钱")
+    total = by_name["办公设备购置费用"].amount_yuan + by_name["车辆购置费"].amount_yuan
+    assert not answer.refused and format_amount(total) in answer.answer, answer.answer
+    assert {c.name for c in answer.citations} >= {"办公设备购置费用", "车辆购置费"}
+
+
+def test_numbered_series_written_as_bare_numbers(answerer, by_name):
+    answer = ask(answerer, "仲裁经费1和2哪个金额大")
+    assert "金额最大" in answer.answer and "仲裁经费 1" in answer.answer.split("\n", 3)[-1], answer.answer
+    assert "仲裁经费 2" not in answer.answer
+
+
+def test_name_contains_filter_counts_names_only(answerer, records):
+    answer = ask(answerer, "标题里含有“补助”字样的项目有多少个")
+    expected = sum("补助" in r.name.replace(" ", "") for r in records)
+    assert f"共 {expected} 个项目" in answer.answer, answer.answer
+
+
+def test_whole_library_words_leave_the_listed_scope(answerer, records):
+    _, state = answerer.ask("水利局有几个项目")
+    answer, _ = answerer.ask("所有项目合计多少钱", state)
+    assert format_amount(sum(r.amount_yuan or 0 for r in records)) in answer.answer, answer.answer
+
+
+def test_a_described_project_mid_conversation_is_a_new_project(answerer):
+    _, state = answerer.ask("计量业务专项经费多少钱")
+    answer, _ = answerer.ask("殡葬管理处那个项目由哪家单位实施", state)
+    assert "聊城市殡葬管理处" in answer.answer and "计量" not in answer.answer, answer.answer
+
+
+def test_rate_asked_per_student_per_year(answerer):
+    answer = ask(answerer, "高中生均公用经费每生每年的标准是多少钱")
+    assert re.search(r"(?<!\d)1200(?!\d)", answer.answer) and "5,400,000" not in answer.answer, answer.answer
+
+
+def test_part_named_after_li_is_read_from_the_basis(answerer):
+    answer = ask(answerer, "运动队建设及比赛活动经费里，中小学生联赛安排了多少")
+    assert "90 万元" in answer.answer, answer.answer
+
+
+def test_items_listed_with_dunhao_shared_out_by_fenbie(answerer):
+    answer = ask(answerer, "围墙建设工程及道路硬化：围墙、道路硬化分别多少钱")
+    assert "281000" in answer.answer and "119000" in answer.answer, answer.answer
+
+
+def test_the_other_project_of_the_same_organisation(answerer, by_name):
+    _, state = answerer.ask("住房公积金业务系统升级的联系人")
+    answer, _ = answerer.ask("同一中心另外一个项目金额多少", state)
+    assert format_amount(by_name["2020 年应付未付余款"].amount_yuan) in answer.answer, answer.answer
+
+
+def test_the_ranked_project_is_the_referent_of_a_value_question(answerer, records):
+    smallest = min(records, key=lambda r: r.amount_yuan)
+    _, state = answerer.ask("哪个项目金额最小")
+    answer, _ = answerer.ask("那个最小的项目联系人是谁", state)
+    assert smallest.contact in answer.answer and answer.kind == "fact", answer.answer
+
+
+def test_years_of_use_are_a_duration_not_a_date(answerer):
+    answer = ask(answerer, "特殊教育学校实验室设备可持续使用几年")
+    assert "10年" in answer.answer.replace(" ", "") and "2021 年 12 月" not in answer.answer, answer.answer
+
+
+def test_a_followup_whose_words_fit_another_project_switches(answerer):
+    _, state = answerer.ask("教学经费补助多少钱")
+    answer, _ = answerer.ask("福利彩票救助活动重阳节要多少公益金", state)
+    assert "福利彩票公益救助活动" in answer.answer and "20 万" in answer.answer, answer.answer
