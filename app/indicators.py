@@ -95,7 +95,11 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
     # "每人每年多少钱": a sentence stating the rate beats a row that states only a total
     rate = passage and _shows_rate(squash(passage[1]), ask) and not any(
         _shows_rate(squash(i.name + i.value_annual), ask) for i in indicators)
-    if passage and (not _fits(indicators, ask) or unrelated or total or rate) and not (indicators and "indicators" in ask.fields):
+    # "经费里老年体育活动给了多少": the sentence names the part whole, no row does
+    part = squash(_subpart(ask.rest))
+    named_part = passage and part and part in squash(passage[1]) and not any(part in squash(i.name) for i in indicators)
+    better_in_text = unrelated or total or rate or named_part
+    if passage and (not _fits(indicators, ask) or better_in_text) and not (indicators and "indicators" in ask.fields):
         # "比赛要花多少": the amount is written in 测算依据, not in an indicator row
         return Selection(passages=[passage], value=ask.value)
     unexplained = asked and not fields and coverage(asked, r.code) < thresholds().ask_coverage
@@ -176,11 +180,15 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     if not (ask.quantity or ask.money or ask.measured or "amount_yuan" in ask.fields):
         return None
     # "总面积": the measured noun itself names the clause, though it is an asking word too
-    asked = list(asked) + [n for n in vocabulary().noun_units if n in ask.rest and n not in asked]
+    asked = list(asked) + [n for n in vocabulary().noun_units
+                           if n in ask.rest and n not in asked and not n.startswith("多")]  # "多长" is no noun
     # Only words the project's own name does not explain say which clause is meant ("<the name>多少钱"
     # asks for the whole project) — unless the ask is one part of several or asks a unit.
     described_by = squash(r.name + r.unit + r.department)  # "殡葬管理处的守灵厅" names the project
     outside = [w for w in asked if w not in described_by]
+    if ask.apart:  # after a description, one item of a name that lists several ("…设备及空调购置") is a part
+        items = [i for i in re.split(r"[、及和与]", squash(r.name)) if i]
+        outside += [w for w in asked if w not in outside and len(items) > 1 and sum(w in i for i in items) == 1]
     # "…经费里老年体育那块": a part the name itself mentions ("（含全民健身、老年体育）")
     part = _subpart(ask.rest)
     if part:
@@ -287,6 +295,8 @@ def named_indicators(r: Declaration, ask: Ask) -> list[Indicator]:
         specific = [(o, ind) for o, ind in specific if re.search(r"\d", ind.value_annual + ind.value_longterm)]
     if not specific:
         return []
+    if "率" not in rest:  # "新增养老床位是多少" means the count, not its 合格率 or 及时率
+        specific = [(o, ind) for o, ind in specific if "率" not in ind.name] or specific
     best = max(o for o, _ in specific)
     return [ind for o, ind in specific if o == best]
 

@@ -90,6 +90,7 @@ class Ask:
     measure_units: list[list[str]] = field(default_factory=list)  # of those, the ones after 多少/几
     value: str = "annual"  # which indicator value: annual | longterm | both
     part: bool = False  # one of several parts: it may name a piece of the project ("灯光…多少钱")
+    apart: bool = False  # asked after a description: its words name a piece, not the project ("…的那个，空调花多少")
 
     @property
     def asks_value(self) -> bool:
@@ -330,6 +331,9 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     p.whole = read_ask(rest, text, v)
     asked_words = p.asked_of_description or rest
     p.asks = _split_asks(asked_words, text, v) or [read_ask(asked_words, text, v) if p.asked_of_description else p.whole]
+    if p.asked_of_description:
+        for ask in p.asks:
+            ask.apart = True
     _read_operation(p, rest, v)
     if p.op == "sum" and p.description and not _find_any(p.description, v.scope_markers + v.listed_markers):
         p.op = None  # "…的那个项目总共要多少": one project's amount, not a sum over several

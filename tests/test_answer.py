@@ -626,3 +626,13 @@ def test_a_followup_whose_words_fit_another_project_switches(answerer):
     _, state = answerer.ask("教学经费补助多少钱")
     answer, _ = answerer.ask("福利彩票救助活动重阳节要多少公益金", state)
     assert "福利彩票公益救助活动" in answer.answer and "20 万" in answer.answer, answer.answer
+
+
+def test_a_count_row_before_its_rate_rows(answerer):
+    answer = ask(answerer, "养老服务业专项补助资金，新增养老床位定了多少")
+    assert "2000" in answer.answer and "合格率" not in answer.answer, answer.answer
+
+
+def test_an_item_of_a_listing_name_asked_after_a_description(answerer):
+    answer = ask(answerer, "特殊教育学校建实验室那个项目，物理科学实验仪器打算花多少钱")
+    assert "16.75 万元" in answer.answer, answer.answer
