@@ -636,3 +636,15 @@ def test_a_count_row_before_its_rate_rows(answerer):
 def test_an_item_of_a_listing_name_asked_after_a_description(answerer):
     answer = ask(answerer, "特殊教育学校建实验室那个项目，物理科学实验仪器打算花多少钱")
     assert "16.75 万元" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question", ["仪器设备购置那个项目今年实际检测了多少份样本", "计量业务专项经费实际完成了几次检定"])
+def test_what_was_actually_done_is_refused(answerer, question):
+    answer = ask(answerer, question)
+    assert answer.refused and "执行" in answer.answer, answer.answer
+
+
+def test_this_school_has_other_projects(answerer):
+    _, state = answerer.ask("第三中学的高中生均公用经费多少钱")
+    answer, _ = answerer.ask("这个学校另外还报了什么项目", state)
+    assert "房租返还" in answer.answer and not answer.refused, answer.answer
