@@ -102,7 +102,7 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
     if not explicit and plan.content and len(codes) == 1 and (
         ctx.finder.coverage(plan.content, codes[0]) < thresholds().ask_coverage
     ):
-        # "福彩救助活动春节要多少": words the project talked about does not have, another one does
+        # "福彩救助活动重阳节的公益金": words the project talked about does not have, another one does
         found = identify(ctx, plan)
         if found.best is not None and found.best.record.code != codes[0]:
             return (described_lookup if plan.asks_value else described_or_search)(ctx, question, plan, state)
@@ -164,7 +164,7 @@ def followup_same_organisation(ctx, question: str, plan: Plan, state: Conversati
 
 
 def followup_other(ctx, question: str, plan: Plan, state: Conversation):
-    """"另外那个项目多少钱": the project of the same organisation (or of the scope the question
+    """"另外一个项目的金额": the project of the same organisation (or of the scope the question
     names) other than the one talked about."""
     current = [ctx.by_code[c] for c in state.codes]
     if plan.has_filters:

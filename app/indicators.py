@@ -95,7 +95,7 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
     # "每人每年多少钱": a sentence stating the rate beats a row that states only a total
     rate = passage and _shows_rate(squash(passage[1]), ask) and not any(
         _shows_rate(squash(i.name + i.value_annual), ask) for i in indicators)
-    # "经费里老年体育活动给了多少": the sentence names the part whole, no row does
+    # "经费里全民健身那项给了多少": the sentence names the part whole, no row does
     part = squash(_subpart(ask.rest))
     named_part = passage and part and part in squash(passage[1]) and not any(part in squash(i.name) for i in indicators)
     better_in_text = unrelated or total or rate or named_part
@@ -184,7 +184,7 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
                            if n in ask.rest and n not in asked and not n.startswith("多")]  # "多长" is no noun
     # Only words the project's own name does not explain say which clause is meant ("<the name>多少钱"
     # asks for the whole project) — unless the ask is one part of several or asks a unit.
-    described_by = squash(r.name + r.unit + r.department)  # "殡葬管理处的守灵厅" names the project
+    described_by = squash(r.name + r.unit + r.department)  # "计量所的计量经费" names the project
     outside = [w for w in asked if w not in described_by]
     if ask.apart:  # after a description, one item of a name that lists several ("…设备及空调购置") is a part
         items = [i for i in re.split(r"[、及和与]", squash(r.name)) if i]
@@ -295,7 +295,7 @@ def named_indicators(r: Declaration, ask: Ask) -> list[Indicator]:
         specific = [(o, ind) for o, ind in specific if re.search(r"\d", ind.value_annual + ind.value_longterm)]
     if not specific:
         return []
-    if "率" not in rest:  # "新增养老床位是多少" means the count, not its 合格率 or 及时率
+    if "率" not in rest:  # "新增床位定了多少" means the count, not its 合格率 or 及时率
         specific = [(o, ind) for o, ind in specific if "率" not in ind.name] or specific
     best = max(o for o, _ in specific)
     return [ind for o, ind in specific if o == best]
@@ -354,7 +354,7 @@ def unit_fitting(r: Declaration, ask: Ask) -> list[Indicator]:
         fit = unit_fit(ind, ask)
         if fit > 0:
             numbers = len(asked_numbers & set(re.findall(r"\d+", ind.name)))
-            # "资助多少学生": among rows fitting as well, one that counts ("受助高中生数") first
+            # "发给多少名学生": among rows fitting as well, one that counts ("受助高中生数") first
             counts = bool(ask.measure_units and not ask.money and ("数" in ind.name or ind.level2 == "数量指标"))
             scored.append(((fit, numbers, counts, len(asked_chars & set(squash(ind.name)))), ind))
     if not scored:

@@ -90,7 +90,7 @@ class Ask:
     measure_units: list[list[str]] = field(default_factory=list)  # of those, the ones after 多少/几
     value: str = "annual"  # which indicator value: annual | longterm | both
     part: bool = False  # one of several parts: it may name a piece of the project ("灯光…多少钱")
-    apart: bool = False  # asked after a description: its words name a piece, not the project ("…的那个，空调花多少")
+    apart: bool = False  # asked after a description: its words name a piece, not the project ("…的那个，围墙花多少")
 
     @property
     def asks_value(self) -> bool:
@@ -121,7 +121,7 @@ class Plan:
     referent: bool = False  # "它", "这个项目": the project the conversation is about
     scope_followup: bool = False  # "这些", "其中": the projects the conversation listed
     same_organisation: bool = False  # "这家单位另外还有什么项目"
-    other_one: bool = False  # "另外那个项目": the organisation's other project
+    other_one: bool = False  # "另外一个项目": the organisation's other project
     listed_followup: bool = False  # "这三项": the projects the last answer listed, not all it ranged over
     ordinal: int | None = None  # "第二个"
     which_project: bool = False  # "…的是什么项目"
@@ -216,7 +216,7 @@ _MASK = "□"  # stands in for a name already found, so the rest of the question
 
 def named_projects(question: str, records: list[Declaration]) -> list[NameMatch]:
     """Every project the question names, in the order named: one name, or several joined
-    ("车辆购置费和办公设备购置费用", "运营费1和2"). A further name must be spelled out almost whole."""
+    ("车辆购置费和办公设备购置费用", "仲裁经费1和2"). A further name must be spelled out almost whole."""
     found = match_names(question, records)
     if len(found) != 1:
         return found
@@ -235,7 +235,7 @@ def named_projects(question: str, records: list[Declaration]) -> list[NameMatch]
 
 
 def _series_siblings(q: str, found: list[NameMatch], records: list[Declaration]) -> list[NameMatch]:
-    """"污水处理运营费1和2": the other numbers of a numbered name, written as bare numbers."""
+    """"仲裁经费1和2": the other numbers of a numbered name, written as bare numbers."""
     siblings = []
     for m in list(found):
         own = re.search(r"^(.*?)\s*(\d+)\W*$", m.record.name)
@@ -353,7 +353,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     if p.op in ("max", "min") and re.search(v.superlative_referent_pattern, rest) and any(
         set(a.fields) - {"amount_yuan"} or a.indicator_level2 or a.measure_units for a in p.asks
     ):
-        p.op, p.top_n, p.referent = None, None, True  # "这个最低的数量指标": a value of the project just ranked
+        p.op, p.top_n, p.referent = None, None, True  # "那个最小的联系人是谁": a value of the project just ranked
     p.other_one = re.search(v.other_one_pattern, rest) is not None
     p.topic = topic_of(rest, p.filters)
     p.content = content_words(p.topic, tokenizer) if tokenizer else []
@@ -421,7 +421,7 @@ def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
         ask.part = part.startswith(_PART_MARK)
         asks.append(ask)
     if any(a.part and a.money for a in asks):
-        for ask in asks:  # "亮化电费、绿化维护各是多少": items shared out by 各 are asked in the same terms
+        for ask in asks:  # "灯光、绿化各是多少": items shared out by 各 are asked in the same terms
             ask.money = ask.money or ask.part
     asking = [a for a in asks if a.asks_value]
     if len(asking) < 2:

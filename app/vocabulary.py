@@ -51,10 +51,10 @@ class Vocabulary(BaseModel):
     measure_words: dict[str, list[str]]
     money_words: list[str]
     subpart_markers: list[str]  # "老年体育那块": after the words naming a part of the project
-    subpart_pattern: str  # "经费里老年体育安排了多少": group "part" names a part of the project
+    subpart_pattern: str  # "经费里全民健身安排了多少": group "part" names a part of the project
     item_separator: str  # "联系人、电话": items of one clause, distributed over by 各/分别 first
-    superlative_referent_pattern: str  # "这个最低的…指标": the project just ranked, not a new ranking
-    other_one_pattern: str  # "另外那个项目": the organisation's other project than the one talked about
+    superlative_referent_pattern: str  # "那个最小的…联系人": the project just ranked, not a new ranking
+    other_one_pattern: str  # "另外一个项目": the organisation's other project than the one talked about
     whole_corpus_markers: list[str]  # "选编里所有项目": the whole library, not the scope just talked about
     recall_markers: list[str]  # "刚才说的那个": a description that points back into the conversation
     name_contains_pattern: str  # "名称里带“培训”的": a filter on the project name; group "word" is the text
