@@ -186,6 +186,20 @@ def followup_other(ctx, question: str, plan: Plan, state: Conversation):
     return answer, Conversation([r.code], asks=plan.asks, earlier=state.codes)
 
 
+def followup_same_contact(ctx, question: str, plan: Plan, state: Conversation):
+    """"他还负责别的项目吗": other forms naming one of the talked-about project's contacts."""
+    current = [ctx.by_code[c] for c in state.codes]
+    people = {p for r in current for p in re.split(r"[、，,；;\s]+", r.contact) if len(p) >= 2}
+    others = [o for o in ctx.records if o.code not in state.codes and any(p in o.contact for p in people)]
+    who = "、".join(sorted(people)) or "（未填写）"
+    if not others:
+        text = f"项目联系人{who}在语料中没有其他项目。\n来源：" + "；".join(cite(r, "contact") for r in current)
+        return Answer(question, text, False, "aggregate", [Citation(r.code, r.name, "contact") for r in current]), state
+    answer = render.listing(question, f"项目联系人{who}还负责 {len(others)} 个其他项目：", others, "contact")
+    codes = [o.code for o in others]
+    return answer, Conversation(codes, Filters(), codes, "", [], "list", earlier=state.codes)
+
+
 # ---------------------------------------------------------------------------- scopes and aggregates
 
 
@@ -277,7 +291,9 @@ def lookup_in_scope(ctx, question: str, plan: Plan, state: Conversation):
     """A value asked of a project inside a named scope: "档案馆项目的满意度" (the scope is the
     project), "驻京办每年的租金" (the topic picks the project inside the scope)."""
     scoped = plan.filters.apply(ctx.records)
-    if 0 < len(scoped) <= 3 and not plan.content:
+    only_one = len(scoped) == 1 and ctx.finder.coverage(plan.content, scoped[0].code) >= thresholds().ask_coverage
+    if (0 < len(scoped) <= 3 and not plan.content) or only_one:
+        # "儿童福利院围墙工程什么时候完工": the scope is one project, and the words fit it
         return _about(ctx, question, plan, scoped), Conversation([r.code for r in scoped], scope=[r.code for r in scoped])
     if scoped and plan.content and plan.asks_value:
         return described_lookup(ctx, question, plan, state, scope=plan.filters)
@@ -437,6 +453,7 @@ ROUTES = {
     "followup_aggregate": followup_aggregate,
     "followup_same_organisation": followup_same_organisation,
     "followup_other": followup_other,
+    "followup_same_contact": followup_same_contact,
     "drafting": drafting,
     "indicator_search": indicator_search,
     "group": group,

@@ -147,7 +147,7 @@ _TEXT_FIELDS = ("basis", "overview", "goal_annual", "goal_longterm", "feasibilit
 def _stating(clauses: list[str], ask: Ask) -> str | None:
     """From the clause that names the thing to the first one that gives a number of the asked kind."""
     for j, clause in enumerate(clauses[:3]):
-        text = squash(clause)
+        text = re.sub(r"^\d{1,2}[、.)）]", "", squash(clause))  # "3、运维服务费": a list number is no value
         if not re.search(r"\d", text) or (ask.money and not _MONEY.search(text)):
             continue
         if ask.measure_units and not any(_measured(text, ch) for chars in ask.measure_units for ch in chars):

@@ -122,6 +122,7 @@ class Plan:
     scope_followup: bool = False  # "这些", "其中": the projects the conversation listed
     same_organisation: bool = False  # "这家单位另外还有什么项目"
     other_one: bool = False  # "另外一个项目": the organisation's other project
+    same_contact: bool = False  # "他还负责别的项目吗"
     listed_followup: bool = False  # "这三项": the projects the last answer listed, not all it ranged over
     ordinal: int | None = None  # "第二个"
     which_project: bool = False  # "…的是什么项目"
@@ -159,7 +160,7 @@ def _find_any(text: str, words: list[str]) -> str | None:
 def _name_variants(r: Declaration) -> list[str]:
     full = squash(r.name)
     variants = [full]
-    for prefix in ("聊城市", "市直"):  # people drop the city: "引进国外智力专项资金"
+    for prefix in vocabulary().name_prefixes:  # people drop the city: "引进国外智力专项资金"
         if full.startswith(prefix) and len(full) - len(prefix) >= 4:
             variants.append(full.removeprefix(prefix))
     for sep in (":", "："):
@@ -298,6 +299,10 @@ def _departments(records: list[Declaration]) -> dict[str, str]:
         short = bare(d)
         if len(short) >= 3:
             names.setdefault(short, d)
+    for r in records:  # "产品质量监督检验所名下": a unit scopes like a department (Filters match either)
+        short = bare(r.unit)
+        if len(short) >= 4 and not re.search(r"[、，,]", short):
+            names.setdefault(short, r.unit)
     for alias, d in vocabulary().department_aliases.items():
         names.setdefault(alias, d)
     return names
@@ -355,6 +360,9 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     ):
         p.op, p.top_n, p.referent = None, None, True  # "那个最小的联系人是谁": a value of the project just ranked
     p.other_one = re.search(v.other_one_pattern, rest) is not None
+    p.same_contact = re.search(v.same_contact_pattern, rest) is not None
+    if p.ordinal and p.op == "count":
+        p.op = None  # "第一个里面有几个人": a number on the form picked, not a count of projects
     p.topic = topic_of(rest, p.filters)
     p.content = content_words(p.topic, tokenizer) if tokenizer else []
     p.intent = decide_intent(p, state)
@@ -547,6 +555,8 @@ def decide_intent(p: Plan, state=None) -> str:
         return "refuse"
     if has_state and p.other_one and state.codes and not p.has_target:
         return "followup_other"
+    if has_state and p.same_contact and state.codes and not p.has_target:
+        return "followup_same_contact"
     if p.has_target:
         return "indicator_count" if p.indicator_count else "lookup"
     if has_state and p.same_organisation and len(state.codes) == 1 and not p.names:

@@ -55,6 +55,8 @@ class Vocabulary(BaseModel):
     item_separator: str  # "联系人、电话": items of one clause, distributed over by 各/分别 first
     superlative_referent_pattern: str  # "那个最小的…联系人": the project just ranked, not a new ranking
     other_one_pattern: str  # "另外一个项目": the organisation's other project than the one talked about
+    same_contact_pattern: str  # "他还负责别的项目吗": the other projects of the contact talked about
+    name_prefixes: list[str]  # "聊城市", "国家综合性": what people drop from the front of a project name
     whole_corpus_markers: list[str]  # "选编里所有项目": the whole library, not the scope just talked about
     recall_markers: list[str]  # "刚才说的那个": a description that points back into the conversation
     name_contains_pattern: str  # "名称里带“培训”的": a filter on the project name; group "word" is the text
@@ -89,7 +91,8 @@ class Vocabulary(BaseModel):
         return patterns
 
     @field_validator("ordinal_pattern", "part_separators", "described_pattern", "top_pattern", "money_pattern",
-                     "same_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator")
+                     "same_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator",
+                     "same_contact_pattern")
     @classmethod
     def _compile_one(cls, pattern: str) -> str:
         re.compile(pattern)

@@ -648,3 +648,32 @@ def test_this_school_has_other_projects(answerer):
     _, state = answerer.ask("第三中学的高中生均公用经费多少钱")
     answer, _ = answerer.ask("这个学校另外还报了什么项目", state)
     assert "房租返还" in answer.answer and not answer.refused, answer.answer
+
+
+def test_a_contacts_other_projects(answerer, records):
+    _, state = answerer.ask("国资国企宣传的联系人是谁")
+    answer, _ = answerer.ask("他还负责别的项目吗", state)
+    contact = next(r.contact for r in records if r.name == "国资国企宣传")
+    others = {r.name for r in records if contact in r.contact and r.name != "国资国企宣传"}
+    assert others and all(name in answer.answer for name in others), answer.answer
+
+
+def test_a_unit_scopes_like_a_department(answerer, records):
+    answer = ask(answerer, "产品质量监督检验所名下的项目一共多少钱")
+    total = sum(r.amount_yuan for r in records if r.unit == "聊城市产品质量监督检验所")
+    assert format_amount(total) in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("城管的城乡环境综合整治，项目什么时候截止", "2021 年 12 月 31 日"),
+    ("帮我查下计量所计量业务专项经费留的联系电话", "0635-7100008"),
+    ("消防救援队伍工资经费一共要多少钱", "33,900,000"),
+])
+def test_everyday_wrappers_and_dropped_name_prefixes(answerer, question, expected):
+    answer = ask(answerer, question)
+    assert not answer.refused and expected in answer.answer, answer.answer
+
+
+def test_a_list_number_is_not_the_value(answerer):
+    answer = ask(answerer, "行政处罚与行政强制上网运行系统那个项目，运维驻场服务费多少")
+    assert "15 万" in answer.answer, answer.answer
