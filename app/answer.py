@@ -42,6 +42,8 @@ class Answerer:
         answer, new_state = ROUTES[plan.intent](self, question, plan, state)
         if new_state is not state and state.codes and new_state.codes and new_state.codes != state.codes:
             new_state.earlier = state.codes  # "这两个哪个大" after asking about one project, then another
+        elif new_state is not state and new_state.codes == state.codes and not new_state.earlier:
+            new_state.earlier = state.earlier  # a further question on the same project keeps the one before
         limit = thresholds().max_question_chars
         if len(text) > limit and not answer.refused:
             answer.answer = f"（问题较长，只依据前 {limit} 个字理解。）\n" + answer.answer

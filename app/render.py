@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from app.answer_model import FIELD_LABELS, Answer, Citation, cite, citation_field, field_value
 from app.indicators import Selection
+from app.vocabulary import vocabulary
 from corpus import Declaration, Indicator, format_amount, format_period
 
 LONG_TEXT = {"basis", "overview", "legal_basis", "feasibility", "goals"}
@@ -16,10 +19,21 @@ def refuse(question: str, reason: str, suggestions: list[dict] | None = None, ki
     return Answer(question, text, True, kind, [], [], suggestions or [])
 
 
+def _counted_in(i: Indicator, printed: str) -> str:
+    """A bare count with the unit its name gives: "招聘会场次" 2 → "2（即 2 场）"."""
+    if not re.fullmatch(r"\d+", printed or ""):
+        return printed
+    name = "".join(i.name.split())
+    for suffix, unit in vocabulary().count_suffix_units.items():
+        if name.endswith(suffix):
+            return f"{printed}（即 {printed} {unit}）"
+    return printed
+
+
 def indicator_value(i: Indicator, value: str) -> str:
     """The row's value as printed; both values when asked for both, or when the long-term one
     differs and the question did not say which."""
-    annual = i.value_annual or "表中未填写"
+    annual = _counted_in(i, i.value_annual) or "表中未填写"
     longterm = i.value_longterm
     if value == "longterm":
         return f"中(长)期指标值 {longterm or '表中未填写'}（年度指标值 {annual}）"

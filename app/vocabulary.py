@@ -56,6 +56,7 @@ class Vocabulary(BaseModel):
     superlative_referent_pattern: str  # "那个最小的…联系人": the project just ranked, not a new ranking
     other_one_pattern: str  # "另外一个项目": the organisation's other project than the one talked about
     same_contact_pattern: str  # "他还负责别的项目吗": the other projects of the contact talked about
+    count_suffix_units: dict[str, str]  # "招聘会场次" 2 reads "2 场": the unit a bare count is in
     name_prefixes: list[str]  # "聊城市", "国家综合性": what people drop from the front of a project name
     whole_corpus_markers: list[str]  # "选编里所有项目": the whole library, not the scope just talked about
     recall_markers: list[str]  # "刚才说的那个": a description that points back into the conversation

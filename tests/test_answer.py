@@ -677,3 +677,18 @@ def test_everyday_wrappers_and_dropped_name_prefixes(answerer, question, expecte
 def test_a_list_number_is_not_the_value(answerer):
     answer = ask(answerer, "行政处罚与行政强制上网运行系统那个项目，运维驻场服务费多少")
     assert "15 万" in answer.answer, answer.answer
+
+
+def test_the_two_after_a_listed_other_project_are_both(answerer, by_name):
+    state = None
+    for question in ("第三中学的高中生均公用经费多少钱", "这个学校还报了别的项目没有", "那个项目联系人是谁"):
+        _, state = answerer.ask(question, state)
+    answer, _ = answerer.ask("那俩一共多少钱", state)
+    total = by_name["高中生均公用经费"].amount_yuan + by_name["上缴国有资产出租收入（房租返还）"].amount_yuan
+    assert format_amount(total) in answer.answer, answer.answer
+
+
+def test_a_bare_count_is_given_with_the_unit_its_name_carries(answerer):
+    answer = ask(answerer, "残联就业培训经费，招聘会办几场")
+    assert "2（即 2 场）" in answer.answer, answer.answer
+    assert_grounded(answerer, answer)
