@@ -291,7 +291,7 @@ def lookup_in_scope(ctx, question: str, plan: Plan, state: Conversation):
     """A value asked of a project inside a named scope: "档案馆项目的满意度" (the scope is the
     project), "驻京办每年的租金" (the topic picks the project inside the scope)."""
     scoped = plan.filters.apply(ctx.records)
-    only_one = len(scoped) == 1 and ctx.finder.coverage(plan.content, scoped[0].code) >= thresholds().ask_coverage
+    only_one = len(scoped) == 1 and _fits_words(ctx, plan, scoped[0])
     if (0 < len(scoped) <= 3 and not plan.content) or only_one:
         # "儿童福利院围墙工程什么时候完工": the scope is one project, and the words fit it
         return _about(ctx, question, plan, scoped), Conversation([r.code for r in scoped], scope=[r.code for r in scoped])
@@ -347,14 +347,21 @@ def which_project(ctx, question: str, plan: Plan, state: Conversation):
     """"…的是什么项目": the project a description points to, named with its code. Facts the
     asker gives (部门, 金额) that leave one project decide it."""
     scoped = plan.filters.apply(ctx.records) if plan.has_filters else []
-    if len(scoped) == 1:
+    if len(scoped) == 1 and (not plan.content or _fits_words(ctx, plan, scoped[0])):
         return _named(question, scoped[0], None), Conversation([scoped[0].code])
+    if len(scoped) == 1:
+        plan.filters = Filters()  # "给市委交办的合同做论证的": an organisation inside the description, no scope
     found = identify(ctx, plan, plan.filters if plan.has_filters else None, state)
     if found.best is None:
         reason = f"语料中没有找到与“{'、'.join(found.missing) or plan.topic}”对应的项目。"
         return render.refuse(question, reason, [_ref(c.record) for c in found.ranked]), Conversation()
     r = found.best.record
     return _named(question, r, _close_runner_up(found)), Conversation([r.code])
+
+
+def _fits_words(ctx, plan: Plan, r: Declaration) -> bool:
+    """Does the one project a scope leaves explain the question's own words?"""
+    return ctx.finder.coverage(plan.content, r.code) >= thresholds().ask_coverage
 
 
 def _close_runner_up(found) -> Declaration | None:

@@ -155,13 +155,14 @@ class ProjectFinder:
 
     def identify(self, query: str, content: list[str], claim: str = "", scope: Filters | None = None) -> Identification:
         """The project a description points to, scored: coverage of the description's words by the
-        form and the retriever's margin over the runner-up make the confidence."""
+        form and its lead in coverage over the other retrieved projects make the confidence."""
         t = thresholds()
         # the best chunk alone: whole-form matching favours broad forms sharing a description's topic words
         hits = self.index.search(query, k=5, filters=scope, profile="known_item") if query.strip() else []
         if not hits:
             return Identification(None, [], content)
-        ranked = [self._candidate(h, hits, content) for h in hits[:3]]
+        coverages = {h.code: self.coverage(content, h.code) if content else 0.0 for h in hits}
+        ranked = [self._candidate(h, coverages, content) for h in hits[:3]]
         top = ranked[0]
         if entities := self.unmatched_entities(query, top.record.code):
             return Identification(None, ranked, entities)
@@ -189,12 +190,12 @@ class ProjectFinder:
             return False
         return bool(hits) and hits[0].code == top.record.code
 
-    def _candidate(self, hit, hits: list, content: list[str]) -> Candidate:
+    def _candidate(self, hit, coverages: dict[str, float], content: list[str]) -> Candidate:
         t = thresholds()
-        scores = [h.score for h in hits]
-        others = [s for h, s in zip(hits, scores) if h.code != hit.code]
-        margin = max(0.0, (hit.score - max(others, default=0.0)) / hit.score) if hit.score > 0 else 0.0
-        coverage = self.coverage(content, hit.code) if content else 0.0
+        # the lead over the next best explanation among the retrieved projects: the retriever's own
+        # score lead is nearly constant under rank fusion and says little
+        coverage = coverages[hit.code]
+        margin = max(0.0, coverage - max((c for code, c in coverages.items() if code != hit.code), default=0.0))
         confidence = t.coverage_weight * coverage + (1 - t.coverage_weight) * margin
         missing = [w for w in content if not self.covered(w, hit.code)]
         return Candidate(self.by_code[hit.code], confidence, coverage, margin, missing)
