@@ -692,3 +692,9 @@ def test_a_bare_count_is_given_with_the_unit_its_name_carries(answerer):
     answer = ask(answerer, "残联就业培训经费，招聘会办几场")
     assert "2（即 2 场）" in answer.answer, answer.answer
     assert_grounded(answerer, answer)
+
+
+def test_a_description_whose_words_lead_clearly_is_answered(answerer, by_name):
+    answer = ask(answerer, "想查一下做地下水过量开采治理成效评估的项目要多少钱")
+    assert not answer.refused and format_amount(by_name["地下水超采综合整治评估"].amount_yuan) in answer.answer, answer.answer
+    assert "按描述匹配到的项目" in answer.answer
