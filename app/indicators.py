@@ -148,7 +148,8 @@ def _stating(clauses: list[str], ask: Ask) -> str | None:
     """From the clause that names the thing to the first one that gives a number of the asked kind."""
     for j, clause in enumerate(clauses[:3]):
         text = re.sub(r"^\d{1,2}[、.)）]", "", squash(clause))  # "3、运维服务费": a list number is no value
-        if not re.search(r"\d", text) or (ask.money and not _MONEY.search(text)):
+        # a year ("2021 年举办大赛") is not the value asked
+        if not re.search(r"\d", re.sub(r"(?:19|20)\d\d年", "", text)) or (ask.money and not _MONEY.search(text)):
             continue
         if ask.measure_units and not any(_measured(text, ch) for chars in ask.measure_units for ch in chars):
             continue  # "2900 人", not the 人 of "老年人"

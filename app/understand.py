@@ -428,6 +428,9 @@ def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
         ask = read_ask(part.lstrip(_PART_MARK), text, v)
         ask.part = part.startswith(_PART_MARK)
         asks.append(ask)
+    for before, ask in zip(asks, asks[1:]):
+        if ask.rest.lstrip().startswith("其中") and (before.money or "amount_yuan" in before.fields):
+            ask.money = True  # "总共多少，其中大赛要多少": a share of that money
     if any(a.part and a.money for a in asks):
         for ask in asks:  # "灯光、绿化各是多少": items shared out by 各 are asked in the same terms
             ask.money = ask.money or ask.part
@@ -476,6 +479,9 @@ def _read_description(p: Plan, v: Vocabulary) -> None:
     if m and len(m.group("desc").strip()) >= 4:
         p.description = m.group("desc").strip()
         p.asked_of_description = m.group("ask")
+    elif m := re.match(v.described_spend_pattern, p.rest):
+        p.description = m.group("desc").strip()
+        p.asked_of_description = "金额" + m.group("ask")  # the money for all of it: the project's amount
     p.which_project = any(re.search(pattern, p.rest) for pattern in v.which_project_patterns)
 
 
@@ -487,7 +493,8 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
     p.totals = p.op == "sum"
     if p.op in ("sum", "count") and (ranked := next((o for o in ("max", "min") if _find_any(rest, v.operations[o])), None)):
         p.op = ranked  # "预算总额最高的科室": a ranking of totals
-    top = _find_any(rest, list(v.top_words))
+    # "前两年" is a time, not a top-N
+    top = _find_any(re.sub(r"(前[一二两三四五六七八九十\d]+)(?=[年月天日周期次季])", " ", rest), list(v.top_words))
     if top and p.op in ("max", "min", "list", None) and ("最" in rest or "前" in rest):
         p.top_n = v.top_words[top]
         p.op = "min" if p.op == "min" else "max"
@@ -521,6 +528,7 @@ def _read_conversation(p: Plan, rest: str, v: Vocabulary) -> None:
     if p.description and not _find_any(p.description, v.recall_markers):
         # "皮肤病防治院那个项目由谁做": "那个项目" closes a description of a new project
         rest = p.asked_of_description
+    rest = re.sub(r"前[一二两三四五六七八九十\d]+", " ", rest)  # "前两个项目" ranks, it points back to nothing
     p.followup = _find_any(rest, v.followup_markers) is not None
     p.referent = _find_any(rest, v.referent_markers) is not None
     p.scope_followup = _find_any(rest, v.scope_markers) is not None
@@ -686,7 +694,7 @@ def topic_of(rest: str, filters: Filters | None = None) -> str:
     """The question's topic: what is left once the asking words and the filters are taken out."""
     v, filters = vocabulary(), filters or Filters()
     pats = _patterns()
-    for name in ("between", "more", "less", "more_after", "less_after", "exact", "exactly", "end_after",
+    for name in ("between", "more", "less", "more_after", "less_after", "exact", "exactly", "end_from", "end_after",
                  "end_before", "end_date", "end_in", "start_in", "ordinal", "top"):
         rest = pats[name].sub(" ", rest)
     for pattern in v.blank_patterns + v.indicator_count_patterns:
@@ -896,7 +904,9 @@ def _amount_filters(rest: str, f: Filters) -> None:
 
 def _date_filters(rest: str, f: Filters) -> None:
     pats = _patterns()
-    if m := pats["end_date"].search(rest):
+    if m := pats["end_from"].search(rest):  # "延续到2022年或以后": ends in that year or later
+        f.end_after = f"{int(next(g for g in m.groups() if g)) - 1}-12-31"
+    elif m := pats["end_date"].search(rest):
         f.end_on = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
     elif m := pats["end_after"].search(rest):
         f.end_after = f"{next(g for g in m.groups() if g)}-12-31"

@@ -74,6 +74,7 @@ class Vocabulary(BaseModel):
     both_words: list[str]
     part_separators: str
     described_pattern: str
+    described_spend_pattern: str  # "办运动会、组织参赛用的经费是多少": the project named by what its money is for
     which_project_patterns: list[str]
     indicator_count_patterns: list[str]
     blank_patterns: list[str]
@@ -91,7 +92,8 @@ class Vocabulary(BaseModel):
             re.compile(p)
         return patterns
 
-    @field_validator("ordinal_pattern", "part_separators", "described_pattern", "top_pattern", "money_pattern",
+    @field_validator("ordinal_pattern", "part_separators", "described_pattern", "described_spend_pattern",
+                     "top_pattern", "money_pattern",
                      "same_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator",
                      "same_contact_pattern")
     @classmethod

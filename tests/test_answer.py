@@ -698,3 +698,26 @@ def test_a_description_whose_words_lead_clearly_is_answered(answerer, by_name):
     answer = ask(answerer, "想查一下做地下水过量开采治理成效评估的项目要多少钱")
     assert not answer.refused and format_amount(by_name["地下水超采综合整治评估"].amount_yuan) in answer.answer, answer.answer
     assert "按描述匹配到的项目" in answer.answer
+
+
+def test_projects_running_into_a_later_year(answerer, records):
+    answer = ask(answerer, "哪些项目的执行期延续到2023年或更以后")
+    expected = {r.name for r in records if r.end_date and r.end_date >= "2023-01-01"}
+    assert expected and all(name in answer.answer for name in expected), answer.answer
+    assert f"共 {len(expected)} 个项目" in answer.answer
+
+
+def test_a_past_period_in_a_description_is_no_top_n(answerer):
+    answer = ask(answerer, "给消防员补发前两年改革性补贴的那个项目要多少钱")
+    assert "33,900,000" in answer.answer and "金额最大" not in answer.answer, answer.answer
+
+
+def test_a_project_named_by_what_its_money_is_for(answerer, by_name):
+    answer = ask(answerer, "承办全市老年人门球赛、组织运动员参加省运会要用的经费是多少")
+    r = by_name["运动队建设及比赛活动经费（含全民健身、老年体育）"]
+    assert format_amount(r.amount_yuan) in answer.answer, answer.answer
+
+
+def test_qizhong_after_a_total_asks_money(answerer):
+    answer = ask(answerer, "残联就业培训那个项目总共多少钱，其中招聘会要多少")
+    assert "655,000" in answer.answer and "3.25 万元" in answer.answer, answer.answer
