@@ -4,6 +4,7 @@ conversation, computes from the records and returns (answer, new conversation st
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from app import render
 from app.answer_model import Answer, Citation, Conversation, cite
@@ -141,11 +142,52 @@ def followup_aggregate(ctx, question: str, plan: Plan, state: Conversation):
         pool = list(dict.fromkeys(state.earlier + state.codes))
         listed = True
     chosen = plan.filters.apply([ctx.by_code[c] for c in pool])
+    ask, content = plan.whole, plan.content
+    if plan.compares and not content and state.op == "compare" and state.asks:
+        ask = state.asks[0]  # "那哪个低": the value compared last time, the other way round
+        content = _ask_content(ctx, ask, plan)
+    if plan.op in ("max", "min") and not ask.money and "amount_yuan" not in ask.fields and (content or ask.measure_units):
+        if (ranked := _ranked_by_value(ctx, question, plan.op, ask, content, chosen)) is not None:
+            first = [c.code for c in ranked.citations[:1]]
+            return ranked, Conversation(first, state.filters, pool, state.topic, [ask], "compare")
     how = state.topic or (state.filters.describe() if state.filters.active() else "")
     scope = "上一轮列出的项目" if listed else (f"上一轮涉及的项目（{how}）" if how else "上一轮涉及的项目")
     if plan.has_filters:
         scope += f"中{plan.filters.describe()}的"
     return _aggregate(ctx, question, plan, chosen, state.filters, scope, state.topic)
+
+
+def _number(text: str) -> float | None:
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(万)?", re.sub(r"(?:19|20)\d\d\s*年", " ", squash(text)))
+    return float(m.group(1)) * (1e4 if m.group(2) else 1) if m else None
+
+
+def _ranked_by_value(ctx, question: str, op: str, ask: Ask, content: list[str],
+                     projects: list[Declaration]) -> Answer | None:
+    """"哪个资助的人数多": the value the question asks, read from each project, compared. None when
+    some project does not state it."""
+    rows = []
+    for r in projects:
+        s = select(r, ask, content, ctx.finder.coverage)
+        if s.indicators:
+            label, value, where = s.indicators[0].name, s.indicators[0].value_annual, "indicators"
+        elif s.passages:
+            where, value = s.passages[0]
+            label = render.FIELD_LABELS.get(where, where)
+        else:
+            return None
+        if (number := _number(value)) is None:
+            return None
+        rows.append((number, r, label, value, where))
+    if len(rows) < 2:
+        return None
+    rows.sort(key=lambda row: row[0], reverse=op == "max")
+    word = "最多（最高）" if op == "max" else "最少（最低）"
+    lines = [f"按问的数值比较上一轮的 {len(rows)} 个项目，{word}的是 {rows[0][1].name}（{rows[0][1].code}）："]
+    lines += [f"- {r.name}（{r.code}）：{label} {value}" for _, r, label, value, _ in rows]
+    lines.append("来源：" + "；".join(cite(r, where) for _, r, _, _, where in rows))
+    citations = [Citation(r.code, r.name, render.citation_field(where)) for _, r, _, _, where in rows]
+    return Answer(question, "\n".join(lines), False, "aggregate", citations)
 
 
 def followup_same_organisation(ctx, question: str, plan: Plan, state: Conversation):
@@ -325,7 +367,35 @@ def identify(ctx, plan: Plan, scope: Filters | None = None, state: Conversation 
     return ctx.finder.identify(plan.topic or plan.rest, plan.content, plan.rest, scope)
 
 
+def _several_described(ctx, question: str, plan: Plan, scope: Filters | None):
+    """"两个补贴项目，城区的和农村的各多少钱": each part names a project of its own. None when the
+    parts are pieces of one project ("围墙和道路硬化各多少") or one of them is not found."""
+    parts = [a for a in plan.asks if a.part]
+    if len(parts) < 2:
+        return None
+    own = [content_words(topic_of(a.rest, plan.filters), ctx.tokenizer) for a in parts]
+    shared = [w for w in plan.content if not any(w in words for words in own)]
+    projects: list[Declaration] = []
+    for words in own:
+        found = ctx.finder.identify(" ".join(shared + words), shared + words, "", scope)
+        if found.best is None or found.best.record in projects:
+            return None
+        projects.append(found.best.record)
+    answers = []
+    for a, words, r in zip(parts, own, projects):
+        rest = a.rest
+        for w in words:
+            rest = rest.replace(w, "")
+        answers.append(answer_project(ctx, question, plan, r, [replace(a, rest=rest, part=False)]))
+    codes = [r.code for r in projects]
+    text = f"问题中的 {len(projects)} 个项目：\n" + "\n".join(a.answer for a in answers)
+    answer = Answer(question, text, any(a.refused for a in answers), "fact", [c for a in answers for c in a.citations])
+    return answer, Conversation(codes, scope=codes)
+
+
 def described_lookup(ctx, question: str, plan: Plan, state: Conversation, scope: Filters | None = None):
+    if (several := _several_described(ctx, question, plan, scope)) is not None:
+        return several
     if not plan.content and not plan.description:
         if state.codes and plan.asks_value:
             return followup_lookup(ctx, question, plan, state)

@@ -122,6 +122,7 @@ class Plan:
     scope_followup: bool = False  # "这些", "其中": the projects the conversation listed
     same_organisation: bool = False  # "这家单位另外还有什么项目"
     other_one: bool = False  # "另外一个项目": the organisation's other project
+    compares: bool = False  # "哪个资助的人数多": among the projects just talked about
     same_contact: bool = False  # "他还负责别的项目吗"
     listed_followup: bool = False  # "这三项": the projects the last answer listed, not all it ranged over
     ordinal: int | None = None  # "第二个"
@@ -189,7 +190,7 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
             if len(name) < 3:
                 continue
             sm = difflib.SequenceMatcher(None, q, name, autojunk=False)
-            blocks = [b for b in sm.get_matching_blocks() if b.size >= 2]
+            blocks = _one_clause([b for b in sm.get_matching_blocks() if b.size >= 2], q)
             score = sum(b.size for b in blocks) / len(name)
             if blocks and score >= threshold and (best is None or score > best.score):
                 span = (blocks[0].a, blocks[-1].a + blocks[-1].size)
@@ -249,6 +250,18 @@ def _series_siblings(q: str, found: list[NameMatch], records: list[Declaration])
                 if other and int(other.group(1)) == int(cn_number(number)) and r.code != m.record.code:
                     siblings.append(NameMatch(r, m.score, (m.span[1], m.span[1] + tail.end())))
     return siblings
+
+
+_CLAUSE_BREAK = re.compile(r"[，,。？?；;!！]")
+
+
+def _one_clause(blocks: list, q: str) -> list:
+    """The matched pieces of a name within the clause of its longest piece: in "围墙那个工程，围墙和
+    道路硬化各多少" the second clause's words are what is asked, not more of the name."""
+    if len(blocks) < 2:
+        return blocks
+    longest = max(blocks, key=lambda b: b.size)
+    return [b for b in blocks if not _CLAUSE_BREAK.search(q[min(b.a, longest.a) : max(b.a + b.size, longest.a + longest.size)])]
 
 
 def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
@@ -355,14 +368,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     if _absurd(p.filters):
         p.refusal = p.refusal or "问题中的金额超出了申报表可能的范围，请给出一个实际的金额。"
     _read_conversation(p, rest, v)
-    if p.op in ("max", "min") and re.search(v.superlative_referent_pattern, rest) and any(
-        set(a.fields) - {"amount_yuan"} or a.indicator_level2 or a.measure_units for a in p.asks
-    ):
-        p.op, p.top_n, p.referent = None, None, True  # "那个最小的联系人是谁": a value of the project just ranked
-    p.other_one = re.search(v.other_one_pattern, rest) is not None
-    p.same_contact = re.search(v.same_contact_pattern, rest) is not None
-    if p.ordinal and p.op == "count":
-        p.op = None  # "第一个里面有几个人": a number on the form picked, not a count of projects
+    _read_references(p, rest, v, state)
     p.topic = topic_of(rest, p.filters)
     p.content = content_words(p.topic, tokenizer) if tokenizer else []
     p.intent = decide_intent(p, state)
@@ -371,6 +377,27 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
         p.filters.min_amount = p.filters.max_amount = p.filters.amount = None
         p.intent = decide_intent(p, state)
     return p
+
+
+def _read_references(p: Plan, rest: str, v: Vocabulary, state) -> None:
+    """What the question points back to beyond "它": the project just ranked, a comparison among
+    the projects just named, the organisation's or the contact's other projects."""
+    if p.op in ("max", "min") and re.search(v.superlative_referent_pattern, rest) and any(
+        set(a.fields) - {"amount_yuan"} or a.indicator_level2 or a.measure_units for a in p.asks
+    ):
+        p.op, p.top_n, p.referent = None, None, True  # "那个最小的联系人是谁": a value of the project just ranked
+    if p.op in (None, "max", "min") and not p.top_n and state_has_several(state):
+        # "哪个资助的人数多" after two projects: a comparison among them, by whatever is asked
+        compared = next((op for op, pattern in v.comparison_patterns.items() if re.search(pattern, rest)), None)
+        p.op, p.compares = compared or p.op, compared is not None
+    p.other_one = re.search(v.other_one_pattern, rest) is not None
+    p.same_contact = re.search(v.same_contact_pattern, rest) is not None
+    if p.ordinal and p.op == "count":
+        p.op = None  # "第一个里面有几个人": a number on the form picked, not a count of projects
+
+
+def state_has_several(state) -> bool:
+    return state is not None and max(len(state.codes), len(state.scope)) > 1
 
 
 def _amount_fits_no_project(f: Filters, records: list[Declaration]) -> bool:
@@ -415,7 +442,12 @@ _PART_MARK = "\x00"  # marks an item split off before 各/分别: it names a pie
 def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
     """A multi-part question's asks, each in its own words: "办几期、每期几天、每期多少人",
     "A 和 B 各要多少钱". One part (or none that asks anything) leaves the whole question."""
-    clauses = [c for c in _patterns()["parts"].split(rest) if c and c.strip()]
+    clauses: list[str] = []
+    for clause in (c for c in _patterns()["parts"].split(rest) if c and c.strip()):
+        if clauses and re.match(r"\s*(?:各|分别)", clause):
+            clauses[-1] += clause  # "城区的和农村的，各是多少": the items stand in the clause before
+        else:
+            clauses.append(clause)
     parts: list[str] = []
     for clause in clauses:
         pieces = _distribute(clause, v)
@@ -495,7 +527,7 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
         p.op = ranked  # "预算总额最高的科室": a ranking of totals
     # "前两年" is a time, not a top-N
     top = _find_any(re.sub(r"(前[一二两三四五六七八九十\d]+)(?=[年月天日周期次季])", " ", rest), list(v.top_words))
-    if top and p.op in ("max", "min", "list", None) and ("最" in rest or "前" in rest):
+    if top and p.op in ("max", "min", "list", None) and re.search(r"最|前\s*[一二两三四五六七八九十\d]", rest):
         p.top_n = v.top_words[top]
         p.op = "min" if p.op == "min" else "max"
     if m := _patterns()["top"].search(rest):
@@ -603,6 +635,8 @@ def _follows_up(p: Plan, state) -> bool:
     own_scope = p.has_filters or (p.content and not (p.referent or p.scope_followup or p.ordinal))
     if p.listed_followup and (state.codes or state.scope) and not p.has_filters and not p.names:
         return True  # "这两个哪个大": the projects just talked about, listed or asked one by one
+    if p.compares:
+        return True
     if p.op in _AGGREGATE_OPS or p.top_n or p.op == "list":
         if _find_any(p.rest, vocabulary().whole_corpus_markers) and not (p.scope_followup or p.listed_followup):
             return False  # "选编里全部项目一共多少": the whole library, whatever was just listed

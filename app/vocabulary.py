@@ -56,6 +56,7 @@ class Vocabulary(BaseModel):
     superlative_referent_pattern: str  # "那个最小的…联系人": the project just ranked, not a new ranking
     other_one_pattern: str  # "另外一个项目": the organisation's other project than the one talked about
     same_contact_pattern: str  # "他还负责别的项目吗": the other projects of the contact talked about
+    comparison_patterns: dict[str, str]  # "哪个资助的人数多": max/min over the projects just talked about
     count_suffix_units: dict[str, str]  # "招聘会场次" 2 reads "2 场": the unit a bare count is in
     name_prefixes: list[str]  # "聊城市", "国家综合性": what people drop from the front of a project name
     whole_corpus_markers: list[str]  # "选编里所有项目": the whole library, not the scope just talked about
@@ -109,7 +110,7 @@ class Vocabulary(BaseModel):
             raise ValueError(f"{info.field_name} 必须有名为 {group} 的分组")
         return pattern
 
-    @field_validator("amount_patterns", "date_patterns")
+    @field_validator("amount_patterns", "date_patterns", "comparison_patterns")
     @classmethod
     def _compile_named(cls, patterns: dict[str, str]) -> dict[str, str]:
         for p in patterns.values():

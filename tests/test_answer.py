@@ -721,3 +721,28 @@ def test_a_project_named_by_what_its_money_is_for(answerer, by_name):
 def test_qizhong_after_a_total_asks_money(answerer):
     answer = ask(answerer, "残联就业培训那个项目总共多少钱，其中招聘会要多少")
     assert "655,000" in answer.answer and "3.25 万元" in answer.answer, answer.answer
+
+
+def test_two_projects_described_as_parts_then_compared(answerer, by_name):
+    high = by_name["教育发展专项资金：高中国家助学金"]
+    pre = by_name["教育发展专项资金：学前政府助学金"]
+    answer, state = answerer.ask("教育局两个助学金项目，学前的跟高中的，分别是多少钱")
+    assert format_amount(high.amount_yuan) in answer.answer and format_amount(pre.amount_yuan) in answer.answer, answer.answer
+    answer, state = answerer.ask("哪个补助的人数更多", state)
+    assert answer.answer.index(pre.name) < answer.answer.index(high.name) and "22000" in answer.answer, answer.answer
+    answer, state = answerer.ask("那哪个低", state)
+    assert "最少" in answer.answer and answer.answer.index(high.name) < answer.answer.index(pre.name), answer.answer
+    answer, _ = answerer.ask("它们一共多少", state)
+    assert format_amount(high.amount_yuan + pre.amount_yuan) in answer.answer, answer.answer
+
+
+def test_a_name_is_matched_within_one_clause(answerer):
+    answer = ask(answerer, "围墙建设那个工程，围墙和道路硬化各花多少")
+    assert "281000" in answer.answer and "119000" in answer.answer, answer.answer
+
+
+def test_top_two_after_a_lookup_ranges_over_all_projects(answerer, records):
+    _, state = answerer.ask("计量业务专项经费多少钱")
+    answer, _ = answerer.ask("金额最大的前两个项目", state)
+    top = sorted(records, key=lambda r: -r.amount_yuan)[:2]
+    assert all(r.name in answer.answer for r in top), answer.answer
