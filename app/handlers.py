@@ -8,9 +8,10 @@ from dataclasses import replace
 
 from app import render
 from app.answer_model import Answer, Citation, Conversation, cite
+from app.identify import claims_name
 from app.indicators import named_indicators, rows_naming, select
-from app.understand import Ask, Plan, content_words, topic_of
-from app.vocabulary import thresholds
+from app.understand import Ask, Plan, content_words, read_ask, topic_of
+from app.vocabulary import thresholds, vocabulary
 from corpus import Declaration, format_amount
 from corpus.text import squash
 from index.filters import Filters
@@ -105,7 +106,8 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
     ):
         # "福彩救助活动重阳节的公益金": words the project talked about does not have, another one does
         found = identify(ctx, plan)
-        if found.best is not None and found.best.record.code != codes[0]:
+        if (found.best is not None and found.best.record.code != codes[0]) or (found.best is None and claims_name(plan.rest)):
+            # another project, or one the library does not have ("某某系统建设项目申报了多少"): not this one
             return (described_lookup if plan.asks_value else described_or_search)(ctx, question, plan, state)
     projects = [ctx.by_code[c] for c in codes]
     asks = plan.asks if plan.asks_value or plan.content or plan.indicator_count else (state.asks or plan.asks)
@@ -135,6 +137,7 @@ def _numbered_sibling(ctx, pool: list[str], number: int) -> Declaration | None:
 def followup_aggregate(ctx, question: str, plan: Plan, state: Conversation):
     """"其中谁预算最高", "反过来最低的呢", "三个加起来": the projects the conversation ranged over."""
     listed = plan.listed_followup and len(state.codes) > 1 and len(state.codes) < len(state.scope or state.codes)
+    listed = listed and state.op != "others"  # after "还有别的项目吗", the organisation's or person's projects in all
     # "这三项合计" after a top-three list: the three listed; "其中最小的" ranges over the whole scope
     pool = state.codes if listed else (state.scope or state.codes)
     if plan.listed_followup and len(pool) == 1 and state.earlier:
@@ -200,7 +203,8 @@ def followup_same_organisation(ctx, question: str, plan: Plan, state: Conversati
         if others:
             head = f"{r.name}（{r.code}）的{label}“{getattr(r, key)}”还有 {len(others)} 个其他项目："
             answer = render.listing(question, head, others, key)
-            return answer, Conversation([o.code for o in others], Filters(), [o.code for o in others], "", [], "list")
+            codes = [o.code for o in others]
+            return answer, Conversation(codes, Filters(), [r.code] + codes, "", [], "others", earlier=[r.code])
     text = f"{r.name}（{r.code}）的实施单位“{r.unit}”和主管部门“{r.department}”在语料中都没有其他项目。\n来源：{cite(r, 'department')}"
     return Answer(question, text, False, "aggregate", [Citation(r.code, r.name, "department")]), state
 
@@ -211,6 +215,8 @@ def followup_other(ctx, question: str, plan: Plan, state: Conversation):
     current = [ctx.by_code[c] for c in state.codes]
     if plan.has_filters:
         pool = plan.filters.apply(ctx.records)
+    elif len(state.scope) > len(state.codes) and set(state.codes) <= set(state.scope):
+        pool = [ctx.by_code[c] for c in state.scope]  # "另一个呢" after picking one of the projects listed
     else:
         pool = [o for o in ctx.records if any(o.unit == r.unit for r in current)]
         if len(pool) <= len(current):
@@ -239,7 +245,8 @@ def followup_same_contact(ctx, question: str, plan: Plan, state: Conversation):
         return Answer(question, text, False, "aggregate", [Citation(r.code, r.name, "contact") for r in current]), state
     answer = render.listing(question, f"项目联系人{who}还负责 {len(others)} 个其他项目：", others, "contact")
     codes = [o.code for o in others]
-    return answer, Conversation(codes, Filters(), codes, "", [], "list", earlier=state.codes)
+    # "这几个一共多少" next means all of the person's projects, the one talked about included
+    return answer, Conversation(codes, Filters(), state.codes + codes, "", [], "others", earlier=state.codes)
 
 
 # ---------------------------------------------------------------------------- scopes and aggregates
@@ -451,8 +458,25 @@ def _named(question: str, r: Declaration, runner_up: Declaration | None) -> Answ
     return Answer(question, text, False, "known_item", citations)
 
 
+def _carried(before: Ask, topic: str) -> Ask:
+    """"那巡回培训呢" after "女企业家培训班安排了多少": the same asking words, of another part."""
+    tail = re.search(r"(?:安排|花|要|需要|需|给|是|有|占|列|拨|发|定)?了?(?:多少|几).*$", before.rest)
+    words = topic + (tail.group(0) if tail else "")
+    ask = read_ask(words, words, vocabulary())
+    ask.part, ask.money = True, ask.money or before.money
+    return ask
+
+
 def described_or_search(ctx, question: str, plan: Plan, state: Conversation):
-    """No asking word: a described project with an indicator the question names, or a search."""
+    """No asking word: a part of the project talked about asked like the last question, a described
+    project with an indicator the question names, or a search."""
+    if len(state.codes) == 1 and state.asks and plan.followup and plan.content and (
+        ctx.finder.coverage(plan.content, state.codes[0]) >= thresholds().ask_coverage
+    ):
+        r, asks = ctx.by_code[state.codes[0]], [_carried(a, plan.topic) for a in state.asks[:1]]
+        answer = answer_project(ctx, question, plan, r, asks)
+        if not answer.refused and answer.kind != "project":
+            return answer, Conversation([r.code], state.filters, state.scope, state.topic, asks, state.op)
     if plan.content:
         found = identify(ctx, plan)
         if found.best is not None:

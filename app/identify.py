@@ -18,7 +18,12 @@ from corpus.text import squash
 from index.filters import Filters
 
 # "某某大桥新建工程的电话": a phrase that reads as a project's name (not "给…的那个项目")
-_CLAIMED_NAME = re.compile(r"^((?![给为把用对向帮买])[^的那这]{2,40}?(?:项目|工程|经费|资金|补贴|专项))(?:的|是|有|要|归|批|花|总|预算|金额|联系|电话|实施|编号)")
+_CLAIMED_NAME = re.compile(r"^((?![给为把用对向帮买])[^的那这]{2,40}?(?:项目|工程|经费|资金|补贴|专项))(?:的|是|有|要|归|批|花|总|预算|金额|联系|电话|实施|编号|申|报|一共|共|多少|安排|拨|列|给|谁|由|哪)")
+
+
+def claims_name(text: str) -> bool:
+    """Does the question state a project's name as if it existed ("智慧停车系统建设项目申报了多少")?"""
+    return _CLAIMED_NAME.match(squash(text)) is not None
 
 
 class Tokenizer(Protocol):

@@ -271,7 +271,9 @@ def fields_outside_indicator_names(ask: Ask, named: list[Indicator], fields: lis
     "上级主管部门满意度" asks for a satisfaction rate, not for the 主管部门."""
     names = [squash(i.name) for i in named]
     words = vocabulary().fields
-    inside = {f for f in fields for w in words.get(f, []) if w in ask.rest and any(w in n for n in names)}
+    # only where the question spells more of the row's name than the field word ("上级主管部门满意度")
+    inside = {f for f in fields for w in words.get(f, []) if w in ask.rest
+              and any(w in n and overlap(ask.rest, n)[0] > len(w) for n in names)}
     return [f for f in fields if f not in inside]
 
 

@@ -204,6 +204,10 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
     matches = [m for m in matches if not _names_other_number(q, m)] or _numbered_series(q, records)
     if not matches:
         return []
+    # "社区矫正那个业务工作经费": "业务工作经费" is spelled out, but so is more of a longer name holding it
+    matches = [m for m in matches if not any(
+        o is not m and squash(m.record.name) in squash(o.record.name) and o.span[0] <= m.span[0] < o.span[1] + len(squash(o.record.name))
+        and o.score >= thresholds().name_match for o in matches)] or matches
     top = max(m.score for m in matches)
     # Keep the best and those equally good (污水处理运营费 1 / 2 when the number is not given), but
     # not a short name spelled inside a longer one the question also spells ("业务工作经费" inside
@@ -332,7 +336,11 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     p = Plan(text=text)
     squashed = squash(text)
     p.codes = [c for c in _patterns()["code"].findall(squashed) if any(r.code == c for r in records)]
-    p.names = named_projects(text, records)
+    if m := re.search(v.name_contains_pattern, squashed):
+        # read first: "名称里带“业务工作经费”" names words, not the project of that name
+        p.name_contains = m.group("word").strip()
+        squashed = squashed[: m.start()] + _MASK * (m.end() - m.start()) + squashed[m.end():]
+    p.names = named_projects(squashed, records)
     p.several_named = len({m.span for m in p.names}) > 1
     if not p.names and not p.codes and (series := _series_without_number(text, records)):
         p.refusal = series
@@ -341,9 +349,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
         rest = rest[:a] + " " + rest[b:]
     for code in p.codes:
         rest = rest.replace(code, " ")
-    if m := re.search(v.name_contains_pattern, rest):
-        p.name_contains = m.group("word").strip()
-        rest = rest[: m.start()] + " " + rest[m.end():]
+    rest = rest.replace(_MASK, " ")
     p.rest = rest
     _read_description(p, v)
     p.whole = read_ask(rest, text, v)
@@ -461,8 +467,9 @@ def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
         ask.part = part.startswith(_PART_MARK)
         asks.append(ask)
     for before, ask in zip(asks, asks[1:]):
-        if ask.rest.lstrip().startswith("其中") and (before.money or "amount_yuan" in before.fields):
-            ask.money = True  # "总共多少，其中大赛要多少": a share of that money
+        plain = not (ask.fields or ask.units or ask.money)
+        if plain and re.search(v.carried_money_pattern, ask.rest.strip()) and (before.money or "amount_yuan" in before.fields):
+            ask.money = True  # "总共多少，其中大赛要多少", "…又是多少": a share of that money
     if any(a.part and a.money for a in asks):
         for ask in asks:  # "灯光、绿化各是多少": items shared out by 各 are asked in the same terms
             ask.money = ask.money or ask.part
@@ -794,8 +801,9 @@ def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan) -
             return f"语料只包含{city} {have} 年度的申报表，没有 {year} 年的数据。"
     # a year, not an amount ("那2000万明年还给吗")
     named_year = re.search(r"(?<!\d)20\d{2}(?!\d)(?!\s*(?:万|元|亿|千|人|个|台|套|件|平方|米|吨|户|名|次))", rest)
-    if named_year is None and re.search("去年|前年|明年", rest) and not re.search(
-        "去年(?:的)?(?:尾款|欠款|未付|应付)", rest
+    # "以前年度签的合同", "去年没付完的钱今年付": debts a 2021 form pays, not another year's forms
+    if named_year is None and re.search("去年|(?<!以)前年|明年", rest) and not re.search(
+        "(?:去年|以前年度|往年)[^，。？?]{0,8}(?:尾款|欠款|未付|应付|没付|结清|合同)", rest
     ):
         return f"语料只包含{city} {have} 年度的申报表，没有其他年度的数据。"
     return None

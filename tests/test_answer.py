@@ -746,3 +746,45 @@ def test_top_two_after_a_lookup_ranges_over_all_projects(answerer, records):
     answer, _ = answerer.ask("金额最大的前两个项目", state)
     top = sorted(records, key=lambda r: -r.amount_yuan)[:2]
     assert all(r.name in answer.answer for r in top), answer.answer
+
+
+def test_a_persons_projects_in_all_after_asking_for_the_others(answerer, records):
+    state = None
+    for question in ("质检所买电脑家具那个项目联系人是谁", "他还负责哪些项目"):
+        _, state = answerer.ask(question, state)
+    answer, _ = answerer.ask("这几个加一块儿多少钱", state)
+    contact = next(r.contact for r in records if r.name == "办公设备购置费用")
+    assert format_amount(sum(r.amount_yuan for r in records if r.contact == contact)) in answer.answer, answer.answer
+
+
+def test_the_other_of_two_listed_projects(answerer, by_name):
+    state = None
+    for question in ("郑紫心负责哪几个项目", "军转干部那个，体检费标准多少"):
+        _, state = answerer.ask(question, state)
+    answer, _ = answerer.ask("另一个呢，金额多少", state)
+    assert format_amount(by_name["自主就业退役士兵一次性经济补助市级配套资金"].amount_yuan) in answer.answer, answer.answer
+
+
+def test_na_x_ne_asks_the_last_question_of_another_part(answerer):
+    state = None
+    for question in ("工信局企业家素质提升工程工作经费多少钱", "里面女企业家培训班安排了多少"):
+        _, state = answerer.ask(question, state)
+    answer, _ = answerer.ask("那巡回培训呢", state)
+    assert "20 万元" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("名称里带“业务工作经费”的项目一共有几个", "共 10 个项目"),
+    ("交警支队往年签了合同、今年要结清的工程尾款单独报的那个，金额是多少", "16,790,000"),
+    ("省级城市动态监测项目是哪个科实施的", "开发利用科"),
+    ("社区矫正那个业务工作经费多少钱", "150,000"),
+])
+def test_names_and_debts_of_earlier_years(answerer, question, expected):
+    answer = ask(answerer, question)
+    assert not answer.refused and expected in answer.answer, answer.answer
+
+
+def test_a_claimed_project_mid_conversation_is_refused(answerer):
+    _, state = answerer.ask("交通管理项目往年尾款多少钱")
+    answer, _ = answerer.ask("聊城市智慧路灯建设项目申报了多少钱", state)
+    assert answer.refused, answer.answer
