@@ -36,7 +36,7 @@ SATISFACTION_LEVEL2 = "服务对象满意度指标"
 VAGUE_VALUES = ("提升", "提高", "完善", "逐步提高", "增强", "有效", "明显", "促进", "保障", "良好", "改善", "加强",
                 "持续", "推进", "推动", "健全", "优化", "满足", "增加", "减少", "降低", "较大", "显著")
 PLACEHOLDERS = {"无", "——", "—", "-", "/", "指标1", "指标", "空", "待定"}
-_DATE = re.compile(r"\d{4}\s*[年.\-/]|\d{1,2}\s*月|\d{1,2}\s*日|月底|年底|季度|工作日|小时|天|周|之前|前完成")
+_DATE = re.compile(r"\d{4}\s*[年.\-/]|\d{1,2}\s*月|\d{1,2}\s*日|月底|年底|季度|工作日|小时|分钟|天|周|之前|前完成")
 _RATE = re.compile(r"%|％|率")
 _NUMBER = re.compile(r"\d")
 
@@ -88,7 +88,8 @@ class DraftingDataError(ValueError):
 
 
 _STRING_LISTS = ("generic_terms", "measure_words", "count_units", "person_units", "strip_prefix", "strip_suffix",
-                 "cut_after", "action_verbs", "object_stop_verbs", "beneficiaries", "per_unit_words", "skip_after_number")
+                 "cut_after", "action_verbs", "object_stop_verbs", "beneficiaries", "per_unit_words", "skip_after_number",
+                 "object_conjunctions")
 
 
 def _validate_rows(rows, where: str) -> None:
@@ -106,6 +107,21 @@ def _validate_rows(rows, where: str) -> None:
         rejected = [f.message for f in check_indicators([probe], None) if f.row and f.rule != "to_fill"]
         if rejected:
             raise DraftingDataError(f"drafting.json: {where}: the checks reject template {row!r}: {rejected[0]}")
+
+
+def _validate_targets(targets) -> None:
+    if not isinstance(targets, dict):
+        raise DraftingDataError("drafting.json: targets (rate, within, deadline patterns) are required")
+    for key in ("rate", "within", "deadline"):
+        try:
+            groups = re.compile(targets.get(key) or "").groupindex
+        except re.error as exc:
+            raise DraftingDataError(f"drafting.json: targets.{key} is not a valid pattern: {exc}") from None
+        if not {"name", "num"} <= set(groups):
+            raise DraftingDataError(f"drafting.json: targets.{key} needs the groups name and num")
+    level2s = set(targets.get("rate_level2", {}).values()) | {targets.get("default_rate_level2")}
+    if not level2s <= set(L.LEVEL2_TO_LEVEL1):
+        raise DraftingDataError(f"drafting.json: targets.rate_level2 names unknown 二级指标: {sorted(level2s - set(L.LEVEL2_TO_LEVEL1))}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -133,6 +149,7 @@ def validate_drafting_data(data: dict) -> dict:
             raise DraftingDataError(f"drafting.json: kind without a name or triggers: {kind!r}")
         _validate_rows(kind.get("rows"), f"kind {kind['kind']}")
     _validate_rows(data.get("common_rows"), "common_rows")
+    _validate_targets(data.get("targets"))
     for key in ("generic_terms", "measure_words"):
         data[key] = frozenset(data[key])
     # longest first, so that 万平方米 wins over 平方米 and 人次 over 人
@@ -270,6 +287,8 @@ def _before_phrase(text: str, data: dict) -> str:
 
 def _after_phrase(text: str, data: dict) -> str:
     """'学校的 8,000 名…' → '学校'; '农村公路共' → '农村公路'; a verb right after means nothing is named there."""
+    if text.lstrip().startswith(tuple(data["object_conjunctions"])):
+        return ""  # "1 套并接入停车场 40 处": the next clause begins, nothing is named after the number
     digit = re.search(r"\d", text)
     end = digit.start() if digit and not re.match(r"\s*\d+\s*周?岁", text) else len(text)
     for stop in (*data["object_stop_verbs"], *data["action_verbs"]):
@@ -334,6 +353,56 @@ def extract_quantities(description: str) -> list[Quantity]:
                 q.name = q.object
         found.append(q)
     return found
+
+
+@dataclass
+class Target:
+    """A rate or a time limit the description promises: "综合利用率达到92%以上", "12分钟以内"."""
+
+    name: str
+    value: str
+    level2: str
+    number_text: str
+
+
+def extract_targets(description: str) -> list[Target]:
+    data = drafting_data()
+    t = data["targets"]
+    text = re.sub(r"\s+", "", description)
+    found: list[Target] = []
+    for m in re.finditer(t["rate"], text):
+        name = _strip(m.group("name"), data)
+        level2 = next((v for k, v in t["rate_level2"].items() if k in name), t["default_rate_level2"])
+        bound = "≥" if m.group("above") or re.search(r"达到|不低于|提高|提升", m.group(0)) else ""
+        found.append(Target(name, f"{bound}{m.group('num')}%", level2, m.group("num")))
+    for m in re.finditer(t["within"], text):
+        name = _strip(re.split(r"确保|保证|使|让", m.group("name"))[-1], data)
+        verb = m.group("verb") if m.group("verb") and m.group("verb") not in ("，", "。") else ""
+        name = name if name.endswith(("时间", "时限", "时长")) else f"{name}{verb}时间"
+        found.append(Target(name, f"≤{m.group('num')}{m.group('unit')}", "时效指标", m.group("num")))
+    for m in re.finditer(t["deadline"], text):
+        name = _strip(m.group("name"), data) + (m.group("verb") or "完成")
+        found.append(Target(f"{name}时间", f"{m.group('num')}月{m.group('part') or ''}前", "时效指标", m.group("num")))
+    return found
+
+
+def _fill_targets(indicators: list["SuggestedIndicator"], targets: list[Target]) -> None:
+    """A promised rate or time limit fills the row that measures the same thing (sharing a word of two
+    characters or more, in the same 二级), or becomes a row of its own."""
+    for target in targets:
+        same = [i for i in indicators if i.level2 == target.level2 and i.hint != _FROM_DRAFT
+                and ("%" in i.value) == target.value.endswith("%") and _overlap(_head_of_rate(i.name), target.name) >= 2]
+        if same:
+            row = max(same, key=lambda i: _overlap(_head_of_rate(i.name), target.name))
+            row.value, row.hint = target.value, _FROM_DRAFT
+        else:
+            indicators.append(SuggestedIndicator(L.LEVEL2_TO_LEVEL1[target.level2], target.level2, target.name,
+                                                 target.value, 0, [], origin="framework", hint=_FROM_DRAFT))
+
+
+def _head_of_rate(name: str) -> str:
+    """"废弃物无害化处理（资源化利用）率" → what it is a rate of; generic words ("合格", "及时") do not match."""
+    return re.sub(r"(合格|及时|完成|按期|达标|正常|验收|覆盖|受益)?率$|时间$|时限$", "", name)
 
 
 def _beneficiary(text: str) -> str:
@@ -482,7 +551,9 @@ def _row_matches(tokenizer, name: str, draft_terms: set[str], text: str) -> bool
     hit = [t for t in terms if t in draft_terms or t in text]
     # sharing only an activity (配备, 开展) says nothing about what is counted
     named = [t for t in hit if t not in data["action_verbs"]]
-    return bool(named) and len(hit) / len(terms) >= data["precedent"]["row_match"]
+    # what the row is about comes first: "生活垃圾资源化利用" is about household waste, whatever else it shares
+    subject = next((t for t in terms if t not in data["action_verbs"]), None)
+    return bool(named) and subject in hit and len(hit) / len(terms) >= data["precedent"]["row_match"]
 
 
 def _head(name: str) -> str:
@@ -525,8 +596,8 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
                 continue
             if not (i.value.startswith(TO_FILL) or _is_count(i.value)):
                 continue
-            unit = _unit_of(i.source_values)
-            if unit and unit.lstrip("万") != q.unit.lstrip("万"):
+            unit = _unit_of(i.source_values).lstrip("万")  # "30万" says 10,000s, no unit: any count fits
+            if unit and unit != q.unit.lstrip("万"):
                 continue
             # the row must count what the draft counts: its head noun (the end of the name) in the draft's words
             head = _head(squash(i.name))
@@ -674,6 +745,7 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
     _fill_from_draft(indicators, extract_quantities(draft.description), draft.amount_yuan, beneficiary, subsidy)
     _add_unless_present(indicators, kind_rows, only_missing=precedent == "close", per_level2=per_level2)
     _add_unless_present(indicators, common_rows, only_missing=True, per_level2=per_level2)
+    _fill_targets(indicators, extract_targets(draft.description))
     indicators = _ensure_framework(indicators)
     indicators = _make_checkable(indicators, draft.amount_yuan)
     return Suggestion(similar=similar, indicators=indicators, checks=check_indicators(draft.indicators, draft.amount_yuan),

@@ -20,6 +20,7 @@ from app.drafting import (
     corpus_report,
     drafting_data,
     extract_quantities,
+    extract_targets,
     parse_draft,
     suggest,
     table_rows,
@@ -299,3 +300,34 @@ def test_to_fill_rows_are_reminders_and_unit_prices_are_not_summed():
     assert [(f.rule, f.row) for f in findings] == [("to_fill", 2)] and "尚待填写" in findings[0].message
     findings = check_indicators(rows(CLEAN[:1] + [("产出指标", "质量指标", "设备验收合格率", "120%")] + CLEAN[2:]), 500_000)
     assert [f.rule for f in findings] == ["rate_over_100"]
+
+
+def test_more_count_units_and_a_clause_after_the_number_names_nothing():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "计划完成加装电梯 80 部，建设管理平台 1 套并接入停车场 25 处，封闭牙齿 6,000 颗，开展 12 个月维保")}
+    assert found["80部"].name == "加装电梯"
+    assert found["1套"].name == "建设管理平台" and "停车场" in found["25处"].name
+    assert "6,000颗" in found and found["12个月"].unit == "个月"
+
+
+def test_promised_rates_and_time_limits_are_read():
+    targets = {t.name: t for t in extract_targets(
+        "病死畜禽无害化处理率达到 95% 以上，群众投诉 24 小时内办结，验收报告于 9 月底前出具")}
+    assert targets["病死畜禽无害化处理率"].value == "≥95%" and targets["病死畜禽无害化处理率"].level2 == "生态效益指标"
+    assert targets["群众投诉办结时间"].value == "≤24小时"
+    assert targets["验收报告出具时间"].value == "9月底前"
+
+
+def test_a_promised_rate_fills_its_row_and_a_time_limit_gets_one(index):
+    draft = Draft(name="农村生活污水处理设施运维", amount_yuan=3_000_000,
+                  description="对 40 个村的污水处理设施开展运行维护，出水达标率达到 90% 以上，故障 48 小时内修复，项目资金 300 万元。")
+    values = {i.name: i.value for i in suggest(index, draft).indicators}
+    assert "≥90%" in values.values() and "≤48小时" in values.values(), values
+    assert "40个" in values.values()
+
+
+def test_a_mined_row_about_another_subject_is_not_suggested(index):
+    draft = Draft(name="秸秆资源化利用补助", amount_yuan=5_000_000,
+                  description="支持 30 个合作社建设秸秆收储点，秸秆综合利用率达到 93% 以上，项目资金 500 万元。")
+    result = suggest(index, draft)
+    assert not [i for i in result.indicators if i.origin == "corpus" and "垃圾" in i.name], [i.name for i in result.indicators]
