@@ -140,10 +140,10 @@ def followup_aggregate(ctx, question: str, plan: Plan, state: Conversation):
     listed = listed and state.op != "others"  # after "还有别的项目吗", the organisation's or person's projects in all
     # "这三项合计" after a top-three list: the three listed; "其中最小的" ranges over the whole scope
     pool = state.codes if listed else (state.scope or state.codes)
-    if plan.listed_followup and len(pool) == 1 and state.earlier:
+    recent = list(dict.fromkeys(state.earlier + state.codes))
+    if plan.listed_followup and state.earlier and (len(pool) == 1 or (plan.listed_count == len(recent) != len(pool))):
         # one project asked about, then another: "这两个" are both
-        pool = list(dict.fromkeys(state.earlier + state.codes))
-        listed = True
+        pool, listed = recent, True
     chosen = plan.filters.apply([ctx.by_code[c] for c in pool])
     ask, content = plan.whole, plan.content
     if plan.compares and not content and state.op == "compare" and state.asks:
@@ -282,6 +282,8 @@ def _aggregate(ctx, question: str, plan: Plan, chosen: list[Declaration], filter
             word = ("结束" if key == "end_date" else "开始") + ("日期最晚" if op == "max" else "日期最早")
             shown = [r for r in ranked if getattr(r, key) == getattr(shown[0], key)] if shown else []
         head = f"在{scope}中，{word}的{'项目是' if len(shown) == 1 else f' {len(shown)} 个项目是'}："
+        if plan.also_count:
+            head = f"{scope}共 {len(chosen)} 个项目，金额{total}。" + head
         field_name = key
     elif op == "sum":
         head = f"{scope}共 {len(chosen)} 个项目，金额{total}（按各表“项目金额(元)”相加）："

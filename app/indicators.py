@@ -251,7 +251,8 @@ def _shows_rate(text: str, ask: Ask) -> bool:
 
 
 def _totals(text: str) -> bool:
-    return any(w in text for w in vocabulary().totalizers)
+    v = vocabulary()
+    return any(w in text for w in v.totalizers + v.total_measures)
 
 
 def _sentences(r: Declaration):

@@ -123,6 +123,8 @@ class Plan:
     same_organisation: bool = False  # "这家单位另外还有什么项目"
     other_one: bool = False  # "另外一个项目": the organisation's other project
     compares: bool = False  # "哪个资助的人数多": among the projects just talked about
+    listed_count: int | None = None  # "这两个": the number of projects pointed back to
+    also_count: bool = False  # "一共几个？其中哪个最大": the count is asked too
     same_contact: bool = False  # "他还负责别的项目吗"
     listed_followup: bool = False  # "这三项": the projects the last answer listed, not all it ranged over
     ordinal: int | None = None  # "第二个"
@@ -361,6 +363,11 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     _read_operation(p, rest, v)
     if p.op == "sum" and p.description and not _find_any(p.description, v.scope_markers + v.listed_markers):
         p.op = None  # "…的那个项目总共要多少": one project's amount, not a sum over several
+    if p.op == "sum" and len({m.record.code for m in p.names} | set(p.codes)) == 1:
+        p.op = None  # "某某经费总共多少？其中…": the one project's amount
+        for ask in p.asks:
+            if not (ask.fields or ask.units or ask.money) and _find_any(ask.rest, v.totalizers):
+                ask.fields.append("amount_yuan")
     p.refusal = p.refusal or _refusal(rest, squashed, records, v, p)
     p.drafting = _find_any(rest, v.drafting_markers) is not None
     asked_kinds = _kinds_asked(rest, v, p.op)
@@ -400,6 +407,8 @@ def _read_references(p: Plan, rest: str, v: Vocabulary, state) -> None:
     p.same_contact = re.search(v.same_contact_pattern, rest) is not None
     if p.ordinal and p.op == "count":
         p.op = None  # "第一个里面有几个人": a number on the form picked, not a count of projects
+    if m := re.search(v.listed_count_pattern, rest):
+        p.listed_count = 2 if m.group(2) else int(cn_number(next(g for g in m.groups() if g)))
 
 
 def state_has_several(state) -> bool:
@@ -531,6 +540,7 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
             break
     p.totals = p.op == "sum"
     if p.op in ("sum", "count") and (ranked := next((o for o in ("max", "min") if _find_any(rest, v.operations[o])), None)):
+        p.also_count = p.op == "count"  # "一共几个项目？其中哪个最大": both are answered
         p.op = ranked  # "预算总额最高的科室": a ranking of totals
     # "前两年" is a time, not a top-N
     top = _find_any(re.sub(r"(前[一二两三四五六七八九十\d]+)(?=[年月天日周期次季])", " ", rest), list(v.top_words))
@@ -735,7 +745,7 @@ def topic_of(rest: str, filters: Filters | None = None) -> str:
     """The question's topic: what is left once the asking words and the filters are taken out."""
     v, filters = vocabulary(), filters or Filters()
     pats = _patterns()
-    for name in ("between", "more", "less", "more_after", "less_after", "exact", "exactly", "end_from", "end_after",
+    for name in ("between", "more", "less", "more_after", "less_after", "exact", "exactly", "end_from", "start_before", "end_after",
                  "end_before", "end_date", "end_in", "start_in", "ordinal", "top"):
         rest = pats[name].sub(" ", rest)
     for pattern in v.blank_patterns + v.indicator_count_patterns:
@@ -788,8 +798,12 @@ def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan) -
     city = _corpus_city(records)
     asks_data = p.whole.asks_value or p.op or _find_any(rest, ["申报表", "申报", "项目"])
     pats = _patterns()
+    bounds = [b.span() for name in ("end_from", "end_after", "end_before", "end_in", "end_date", "start_in", "start_before")
+              for b in pats[name].finditer(rest)]
     for m in pats["year"].finditer(rest):
         year = int(m.group(1))
+        if any(a <= m.start() < b for a, b in bounds):
+            continue  # "结束日期落在2022年的": a bound on the forms' own dates
         tail = rest[m.end() : m.end() + 8]
         if year in years or re.match(r"(以后|之后|后|以前|之前|前|底|末)?\s*(才|就)?\s*(结束|开始)|\d{1,2}月", tail):
             continue
@@ -955,6 +969,8 @@ def _date_filters(rest: str, f: Filters) -> None:
     elif m := pats["end_before"].search(rest):
         f.end_before = f"{next(g for g in m.groups() if g)}-01-01"
     elif m := pats["end_in"].search(rest):
-        f.end_year = m.group(1)
-    if m := pats["start_in"].search(rest):
+        f.end_year = next(g for g in m.groups() if g)
+    if m := pats["start_before"].search(rest):
+        f.start_before = f"{int(m.group(1)) + 1}-01-01"
+    elif m := pats["start_in"].search(rest):
         f.start_year = m.group(1)

@@ -57,6 +57,8 @@ class Vocabulary(BaseModel):
     other_one_pattern: str  # "另外一个项目": the organisation's other project than the one talked about
     same_contact_pattern: str  # "他还负责别的项目吗": the other projects of the contact talked about
     carried_money_pattern: str  # "治理小广告又是多少": a part asked in the terms of the money part before it
+    total_measures: list[str]  # "建设总长度多少": a total of a measure, stated by the sentence that sums it
+    listed_count_pattern: str  # "这两个", "那三项": how many projects a follow-up points back to
     comparison_patterns: dict[str, str]  # "哪个资助的人数多": max/min over the projects just talked about
     count_suffix_units: dict[str, str]  # "招聘会场次" 2 reads "2 场": the unit a bare count is in
     name_prefixes: list[str]  # "聊城市", "国家综合性": what people drop from the front of a project name
@@ -97,6 +99,7 @@ class Vocabulary(BaseModel):
     @field_validator("ordinal_pattern", "part_separators", "described_pattern", "described_spend_pattern",
                      "top_pattern", "money_pattern",
                      "same_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator", "carried_money_pattern",
+                     "listed_count_pattern",
                      "same_contact_pattern")
     @classmethod
     def _compile_one(cls, pattern: str) -> str:

@@ -48,6 +48,7 @@ class Filters:
     end_before: str | None = None
     end_year: str | None = None
     start_year: str | None = None
+    start_before: str | None = None  # "2019年或更早开始": starts before this ISO date
     end_on: str | None = None  # "一直到2022年12月31日"
     blank: str | None = None  # a field the form left empty ("项目分类一栏空着")
     codes: tuple[str, ...] | None = None  # projects a conversation already listed
@@ -71,6 +72,7 @@ class Filters:
             self.end_before is None or bool(r.end_date and r.end_date < self.end_before),
             self.end_year is None or bool(r.end_date and r.end_date.startswith(self.end_year)),
             self.start_year is None or bool(r.start_date and r.start_date.startswith(self.start_year)),
+            self.start_before is None or bool(r.start_date and r.start_date < self.start_before),
             self.end_on is None or r.end_date == self.end_on,
             self.blank is None or getattr(r, self.blank, None) in (None, ""),
             self.codes is None or r.code in self.codes,
@@ -118,6 +120,7 @@ _DESCRIPTIONS = (
     ("end_before", lambda f, v: f"结束日期早于 {v}"),
     ("end_year", lambda f, v: f"{v} 年结束"),
     ("start_year", lambda f, v: f"{v} 年开始"),
+    ("start_before", lambda f, v: f"开始日期早于 {v}"),
     ("end_on", lambda f, v: f"结束日期为 {v}"),
     ("blank", lambda f, v: f"“{FIELD_NAMES_ZH.get(v, v)}”未填写"),
     ("contact", lambda f, v: f"项目联系人为{v}"),

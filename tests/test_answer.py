@@ -788,3 +788,34 @@ def test_a_claimed_project_mid_conversation_is_refused(answerer):
     _, state = answerer.ask("交通管理项目往年尾款多少钱")
     answer, _ = answerer.ask("聊城市智慧路灯建设项目申报了多少钱", state)
     assert answer.refused, answer.answer
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("结束日期落在2022年的项目有哪些", lambda r: r.end_date and r.end_date.startswith("2022")),
+    ("起始时间在2018年或者更早的项目有哪些", lambda r: r.start_date and r.start_date < "2019-01-01"),
+])
+def test_dates_bounded_by_a_year_are_filters_not_other_years(answerer, records, question, expected):
+    answer = ask(answerer, question)
+    chosen = [r for r in records if expected(r)]
+    assert chosen and not answer.refused and f"共 {len(chosen)} 个项目" in answer.answer, answer.answer
+
+
+def test_a_count_and_a_ranking_in_one_question(answerer, records):
+    answer = ask(answerer, "水利局一共报了几个项目？其中哪个金额最大？")
+    water = [r for r in records if r.department == "聊城市水利局"]
+    assert f"共 {len(water)} 个项目" in answer.answer and max(water, key=lambda r: r.amount_yuan).name in answer.answer
+
+
+def test_the_two_just_asked_about_inside_a_wider_scope(answerer, by_name):
+    state = None
+    for question in ("城管局一共有几个项目", "哪个最多", "那污水处理运营费2呢"):
+        _, state = answerer.ask(question, state)
+    answer, _ = answerer.ask("这两个加起来多少", state)
+    total = by_name["污水处理运营费 1"].amount_yuan + by_name["污水处理运营费 2"].amount_yuan
+    assert format_amount(total) in answer.answer, answer.answer
+
+
+def test_a_named_projects_total_then_a_share(answerer, by_name):
+    answer = ask(answerer, "会计继续教育专项经费总共多少？其中会计专业技术资格考务费占多少？")
+    r = by_name["业务工作经费 04: 会计继续教育专项经费"]
+    assert format_amount(r.amount_yuan) in answer.answer and "999000" in answer.answer, answer.answer
