@@ -144,6 +144,9 @@ def followup_aggregate(ctx, question: str, plan: Plan, state: Conversation):
     if plan.listed_followup and state.earlier and (len(pool) == 1 or (plan.listed_count == len(recent) != len(pool))):
         # one project asked about, then another: "这两个" are both
         pool, listed = recent, True
+    if plan.op == "diff":
+        two = state.codes if len(state.codes) == 2 else (state.scope if state.op == "compare" else recent)
+        return _difference(question, [ctx.by_code[c] for c in two]), state
     chosen = plan.filters.apply([ctx.by_code[c] for c in pool])
     ask, content = plan.whole, plan.content
     if plan.compares and not content and state.op == "compare" and state.asks:
@@ -158,6 +161,15 @@ def followup_aggregate(ctx, question: str, plan: Plan, state: Conversation):
     if plan.has_filters:
         scope += f"中{plan.filters.describe()}的"
     return _aggregate(ctx, question, plan, chosen, state.filters, scope, state.topic)
+
+
+def _difference(question: str, projects: list[Declaration]) -> Answer:
+    """"两者相差多少": the two amounts and their difference, larger first."""
+    a, b = sorted(projects, key=lambda r: -(r.amount_yuan or 0))[:2]
+    gap = (a.amount_yuan or 0) - (b.amount_yuan or 0)
+    text = (f"{a.name}（{a.code}）{format_amount(a.amount_yuan)}，{b.name}（{b.code}）{format_amount(b.amount_yuan)}，"
+            f"相差 {format_amount(gap)}（按两表“项目金额(元)”相减）。\n来源：{cite(a, 'amount_yuan')}；{cite(b, 'amount_yuan')}")
+    return Answer(question, text, False, "aggregate", [Citation(a.code, a.name, "amount_yuan"), Citation(b.code, b.name, "amount_yuan")])
 
 
 def _number(text: str) -> float | None:

@@ -81,6 +81,8 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
     named = named_indicators(r, ask)
     by_unit = unit_fitting(r, ask) if ask.units else []
     fields = [f for f in ask.fields if not (f == "goals" and named and (ask.quantity or ask.measured or "多少" in ask.rest))]
+    if "amount_yuan" in fields and not ask.part and any(w in ask.rest for w in vocabulary().declared_amount_words):
+        return Selection(fields=fields, value=ask.value)  # "一年开销报了多少": what the form declares
     if set(fields) & STRONG_FIELDS:
         fields = fields_outside_indicator_names(ask, named, fields)
         if set(fields) & STRONG_FIELDS or not named:

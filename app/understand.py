@@ -25,7 +25,7 @@ from index.tokenize import general_tokenizer
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_AGGREGATE_OPS = ("max", "min", "count", "sum", "avg")
+_AGGREGATE_OPS = ("max", "min", "count", "sum", "avg", "diff")
 
 
 def normalize_question(text: str) -> str:
@@ -399,6 +399,8 @@ def _read_references(p: Plan, rest: str, v: Vocabulary, state) -> None:
         set(a.fields) - {"amount_yuan"} or a.indicator_level2 or a.measure_units for a in p.asks
     ):
         p.op, p.top_n, p.referent = None, None, True  # "那个最小的联系人是谁": a value of the project just ranked
+    if not p.has_target and re.search(v.difference_pattern, rest) and _recent_projects(state) == 2:
+        p.op, p.compares = "diff", True  # "两者相差多少": the two projects just talked about
     if p.op in (None, "max", "min") and not p.top_n and state_has_several(state):
         # "哪个资助的人数多" after two projects: a comparison among them, by whatever is asked
         compared = next((op for op, pattern in v.comparison_patterns.items() if re.search(pattern, rest)), None)
@@ -409,6 +411,12 @@ def _read_references(p: Plan, rest: str, v: Vocabulary, state) -> None:
         p.op = None  # "第一个里面有几个人": a number on the form picked, not a count of projects
     if m := re.search(v.listed_count_pattern, rest):
         p.listed_count = 2 if m.group(2) else int(cn_number(next(g for g in m.groups() if g)))
+
+
+def _recent_projects(state) -> int:
+    if state is None:
+        return 0
+    return max(len(set(state.earlier + state.codes)), len(state.codes), len(state.scope) if state.op == "compare" else 0)
 
 
 def state_has_several(state) -> bool:
@@ -811,6 +819,8 @@ def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan) -
             continue  # "<year>年某类配套几人": the form's own words about that year
         if pats["bound_before_year"].search(rest[: m.start()]):
             continue
+        if re.search(v.history_year_before, rest[: m.start()]) or re.search(v.history_year_after, rest[m.end() - 1 :].lstrip("年")):
+            continue  # "从2017年起不再收费", "补发2019—2020年的补贴": what a 2021 form tells about earlier years
         if tail.startswith(("度", "的")) or asks_data:
             return f"语料只包含{city} {have} 年度的申报表，没有 {year} 年的数据。"
     # a year, not an amount ("那2000万明年还给吗")
@@ -970,7 +980,7 @@ def _date_filters(rest: str, f: Filters) -> None:
         f.end_before = f"{next(g for g in m.groups() if g)}-01-01"
     elif m := pats["end_in"].search(rest):
         f.end_year = next(g for g in m.groups() if g)
-    if m := pats["start_before"].search(rest):
-        f.start_before = f"{int(m.group(1)) + 1}-01-01"
+    if m := pats["start_before"].search(rest):  # "2019年或更早" includes 2019, "早于2020年" does not
+        f.start_before = f"{int(m.group(1)) + 1}-01-01" if m.group(1) else f"{m.group(2)}-01-01"
     elif m := pats["start_in"].search(rest):
         f.start_year = m.group(1)

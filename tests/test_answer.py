@@ -819,3 +819,24 @@ def test_a_named_projects_total_then_a_share(answerer, by_name):
     answer = ask(answerer, "会计继续教育专项经费总共多少？其中会计专业技术资格考务费占多少？")
     r = by_name["业务工作经费 04: 会计继续教育专项经费"]
     assert format_amount(r.amount_yuan) in answer.answer and "999000" in answer.answer, answer.answer
+
+
+def test_the_difference_between_the_two_projects_just_asked_about(answerer, by_name):
+    state = None
+    for question in ("计量业务专项经费多少钱", "车辆购置费呢"):
+        _, state = answerer.ask(question, state)
+    answer, _ = answerer.ask("两者相差多少", state)
+    gap = by_name["计量业务专项经费"].amount_yuan - by_name["车辆购置费"].amount_yuan
+    assert f"相差 {format_amount(gap)}" in answer.answer, answer.answer
+    assert_grounded(answerer, answer)
+
+
+def test_years_in_a_story_the_form_tells_are_not_other_years(answerer):
+    answer = ask(answerer, "给消防员补发2018—2019年改革性补贴的那个项目要多少钱")
+    assert not answer.refused and "33,900,000" in answer.answer, answer.answer
+    assert ask(answerer, "2020年的消防救援队伍工资经费是多少").refused
+
+
+def test_declared_amount_words_ask_for_the_amount_not_a_cost_row(answerer):
+    answer = ask(answerer, "质检所只做委托检验的那个经营项目，一年开销报了多少")
+    assert "13,050,000" in answer.answer, answer.answer
