@@ -112,13 +112,13 @@ def _validate_rows(rows, where: str) -> None:
 def _validate_targets(targets) -> None:
     if not isinstance(targets, dict):
         raise DraftingDataError("drafting.json: targets (rate, within, deadline patterns) are required")
-    for key in ("rate", "within", "deadline"):
+    for key, needed in (("rate", {"name", "num"}), ("within", {"name", "num"}), ("deadline", {"num"})):
         try:
             groups = re.compile(targets.get(key) or "").groupindex
         except re.error as exc:
             raise DraftingDataError(f"drafting.json: targets.{key} is not a valid pattern: {exc}") from None
-        if not {"name", "num"} <= set(groups):
-            raise DraftingDataError(f"drafting.json: targets.{key} needs the groups name and num")
+        if not needed <= set(groups):
+            raise DraftingDataError(f"drafting.json: targets.{key} needs the groups {', '.join(sorted(needed))}")
     level2s = set(targets.get("rate_level2", {}).values()) | {targets.get("default_rate_level2")}
     if not level2s <= set(L.LEVEL2_TO_LEVEL1):
         raise DraftingDataError(f"drafting.json: targets.rate_level2 names unknown 二级指标: {sorted(level2s - set(L.LEVEL2_TO_LEVEL1))}")
@@ -333,6 +333,11 @@ def extract_quantities(description: str) -> list[Quantity]:
             if per:
                 q.per = per.group(1)
                 q.object = _strip(re.sub(r"\s+", "", before.replace(per.group(1), "").replace("标准", "")), data)
+                counted = [f for f in found if not f.money and f.object]
+                if not q.object and counted and re.match(r"每[个所家座处户]", q.per):
+                    q.object = counted[-1].object  # "对 1320 个村卫生室…，每个每年 5000 元"
+            else:
+                q.object = _item_cost(before, data)  # "其中会议培训费 14 万元"
             found.append(q)
             continue
         after_object = _after_phrase(after, data)
@@ -380,9 +385,24 @@ def extract_targets(description: str) -> list[Target]:
         verb = m.group("verb") if m.group("verb") and m.group("verb") not in ("，", "。") else ""
         name = name if name.endswith(("时间", "时限", "时长")) else f"{name}{verb}时间"
         found.append(Target(name, f"≤{m.group('num')}{m.group('unit')}", "时效指标", m.group("num")))
-    for m in re.finditer(t["deadline"], text):
-        name = _strip(m.group("name"), data) + (m.group("verb") or "完成")
-        found.append(Target(f"{name}时间", f"{m.group('num')}月{m.group('part') or ''}前", "时效指标", m.group("num")))
+    found += _deadlines(text, t["deadline"], data)
+    return found
+
+
+def _deadlines(text: str, pattern: str, data: dict) -> list[Target]:
+    """"审计报告于6月底前出具", "分别于6月底前和12月底前拨付到位", "11月底前完成全部赛事": one row per
+    clause, named by what is done (the subject before, or the action after), with every date it gives."""
+    found = []
+    for clause in re.split(r"[，,。；;]", text):
+        dates = list(re.finditer(pattern, clause))
+        if not dates:
+            continue
+        subject = _strip(re.sub(r"(?:分别|均|须|要|应|将)?(?:于|在)?$", "", clause[: dates[0].start()]), data)
+        action = re.sub(r"^(?:分[两二三四几]次|分批|全部|均|前)", "", clause[dates[-1].end():])
+        action = re.match(r"[\u4e00-\u9fff]{0,6}", action).group(0)
+        name = (subject + action[:2]) if len(subject) >= 2 else (action or "完成")
+        value = "、".join(f"{m.group('num')}月{m.group('part') or ''}前" for m in dates)
+        found.append(Target(f"{name}时间", value, "时效指标", dates[0].group("num")))
     return found
 
 
@@ -403,6 +423,12 @@ def _fill_targets(indicators: list["SuggestedIndicator"], targets: list[Target])
 def _head_of_rate(name: str) -> str:
     """"废弃物无害化处理（资源化利用）率" → what it is a rate of; generic words ("合格", "及时") do not match."""
     return re.sub(r"(合格|及时|完成|按期|达标|正常|验收|覆盖|受益)?率$|时间$|时限$", "", name)
+
+
+def _item_cost(before: str, data: dict) -> str:
+    """The cost item a sum of money is for ("会议培训费"), when the words before it name one."""
+    item = _strip(re.sub(r"\s+", "", before).rsplit("其中", 1)[-1], data)
+    return item if re.search(r"(?:费|款|金)$", item) and 2 <= len(item) <= 10 and "资金" not in item else ""
 
 
 def _beneficiary(text: str) -> str:
@@ -626,8 +652,13 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
             fits[0].value, fits[0].hint = q.value(), _FROM_DRAFT
         else:
             name = q.object if q.object and len(q.object) >= 2 else (f"{beneficiary}补助" if subsidy else "单位成本")
+            if subsidy and q.object and not name.endswith(("补助", "补贴", "费", "成本")):
+                name += "补助"  # "村卫生室" → "村卫生室补助标准"
             indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", name if name.endswith("标准") else name + "标准",
                                                  q.value(), 0, [], origin="framework", hint=_FROM_DRAFT))
+    for q in (q for q in quantities if q.money and not q.per and q.object and (amount is None or q.yuan < amount)):
+        indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", q.object, f"≤{q.number_text}{q.unit}", 0, [],
+                                             origin="framework", hint=_FROM_DRAFT))
     total_rows = [i for i in costs if i not in per_unit_rows]
     for n, i in enumerate(total_rows):
         if amount is None:

@@ -331,3 +331,19 @@ def test_a_mined_row_about_another_subject_is_not_suggested(index):
                   description="支持 30 个合作社建设秸秆收储点，秸秆综合利用率达到 93% 以上，项目资金 500 万元。")
     result = suggest(index, draft)
     assert not [i for i in result.indicators if i.origin == "corpus" and "垃圾" in i.name], [i.name for i in result.indicators]
+
+
+def test_deadlines_cost_items_and_per_unit_subsidies_are_read():
+    targets = {t.name: t.value for t in extract_targets("补助资金分别于6月底前和12月底前分两次拨付到位，10月底前完成全部演出。")}
+    assert targets == {"补助资金拨付时间": "6月底前、12月底前", "完成全部演出时间": "10月底前"}, targets
+    quantities = extract_quantities("对 40 个社区给予运行补助，每个每年 3000 元。项目资金 30 万元，其中场地租赁费 12 万元。")
+    per = next(q for q in quantities if q.per)
+    assert per.object == "社区" and per.value() == "3000元/个/年"
+    assert [q.object for q in quantities if q.money and not q.per and q.object] == ["场地租赁费"]
+
+
+def test_stated_cost_items_become_cost_rows(index):
+    draft = Draft(name="社区文化活动", amount_yuan=300_000,
+                  description="全年组织社区文化活动 20 场，项目资金 30 万元，其中场地租赁费 12 万元、演出服务费 15 万元。")
+    values = {i.name: i.value for i in suggest(index, draft).indicators if i.level2 == "成本指标"}
+    assert values.get("场地租赁费") == "≤12万元" and values.get("演出服务费") == "≤15万元", values
