@@ -275,7 +275,8 @@ def _before_phrase(text: str, data: dict) -> str:
         if mark in text:
             text = text.rsplit(mark, 1)[1]
     text = _strip(re.sub(r"\s+", "", text), data)
-    verbs = [(text.find(v), v) for v in data["action_verbs"] if v in text]
+    # a verb that ends the phrase is part of the thing counted ("婚前医学检查 15000 对")
+    verbs = [(text.find(v), v) for v in data["action_verbs"] if v in text and text.find(v) + len(v) < len(text)]
     if verbs:
         text = text[min(verbs)[0]:]
     if len(text) > 14:  # "组织…继续教育和会计专业技术资格考试": the last thing named is what is counted
@@ -330,6 +331,9 @@ def extract_quantities(description: str) -> list[Quantity]:
             q.bound = "≤"
         if q.money:
             per = re.search(r"((?:" + _PER.pattern + r")+)", before)
+            if not per and (avg := re.search(r"([户人生车])均", before)):
+                per = re.search(r"(.*)", "每" + avg.group(1))  # "户均…不超过 6000 元" is per household
+                before = before.replace(avg.group(0), "")
             if per:
                 q.per = per.group(1)
                 q.object = _strip(re.sub(r"\s+", "", before.replace(per.group(1), "").replace("标准", "")), data)
@@ -401,7 +405,8 @@ def _deadlines(text: str, pattern: str, data: dict) -> list[Target]:
         action = re.sub(r"^(?:分[两二三四几]次|分批|全部|均|前)", "", clause[dates[-1].end():])
         action = re.match(r"[\u4e00-\u9fff]{0,6}", action).group(0)
         name = (subject + action[:2]) if len(subject) >= 2 else (action or "完成")
-        value = "、".join(f"{m.group('num')}月{m.group('part') or ''}前" for m in dates)
+        value = "、".join(f"{m.group('num')}月{(m.group('day') + '日') if m.groupdict().get('day') else (m.group('part') or '')}前"
+                         for m in dates)
         found.append(Target(f"{name}时间", value, "时效指标", dates[0].group("num")))
     return found
 
