@@ -375,8 +375,11 @@ def lookup_in_scope(ctx, question: str, plan: Plan, state: Conversation):
 def identify(ctx, plan: Plan, scope: Filters | None = None, state: Conversation | None = None):
     """The described project: the description clause if the question has one, else its topic;
     inside the projects the conversation listed first ("升级的那个" among the projects just named)."""
-    if state is not None and len(state.scope) > 1 and scope is None:
-        found = identify(ctx, plan, Filters(codes=tuple(state.scope)))
+    # the projects just listed, or just asked about one after another ("高中那个" after 学前…, 高中…)
+    listed = [] if state is None else next(
+        (pool for pool in (state.scope, state.codes, list(dict.fromkeys(state.earlier + state.codes))) if len(pool) > 1), [])
+    if len(listed) > 1 and scope is None:
+        found = identify(ctx, plan, Filters(codes=tuple(listed)))
         if found.best is not None:
             return found
     if plan.description:

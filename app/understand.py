@@ -124,6 +124,7 @@ class Plan:
     other_one: bool = False  # "另外一个项目": the organisation's other project
     compares: bool = False  # "哪个资助的人数多": among the projects just talked about
     listed_count: int | None = None  # "这两个": the number of projects pointed back to
+    own_scope: bool = False  # the filters leave out the projects the conversation is about
     also_count: bool = False  # "一共几个？其中哪个最大": the count is asked too
     same_contact: bool = False  # "他还负责别的项目吗"
     listed_followup: bool = False  # "这三项": the projects the last answer listed, not all it ranged over
@@ -338,10 +339,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     p = Plan(text=text)
     squashed = squash(text)
     p.codes = [c for c in _patterns()["code"].findall(squashed) if any(r.code == c for r in records)]
-    if m := re.search(v.name_contains_pattern, squashed):
-        # read first: "名称里带“业务工作经费”" names words, not the project of that name
-        p.name_contains = m.group("word").strip()
-        squashed = squashed[: m.start()] + _MASK * (m.end() - m.start()) + squashed[m.end():]
+    squashed = _read_name_words(p, squashed, v)
     p.names = named_projects(squashed, records)
     p.several_named = len({m.span for m in p.names}) > 1
     if not p.names and not p.codes and (series := _series_without_number(text, records)):
@@ -384,6 +382,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     _read_references(p, rest, v, state)
     p.topic = topic_of(rest, p.filters)
     p.content = content_words(p.topic, tokenizer) if tokenizer else []
+    p.own_scope = _own_scope(p, records, state)
     p.intent = decide_intent(p, state)
     if p.intent in ("which_project", "lookup_in_scope") and _amount_fits_no_project(p.filters, records):
         # "每户花不到3000块的那个": an amount inside a description, not a bound on project amounts
@@ -401,7 +400,7 @@ def _read_references(p: Plan, rest: str, v: Vocabulary, state) -> None:
         p.op, p.top_n, p.referent = None, None, True  # "那个最小的联系人是谁": a value of the project just ranked
     if not p.has_target and re.search(v.difference_pattern, rest) and _recent_projects(state) == 2:
         p.op, p.compares = "diff", True  # "两者相差多少": the two projects just talked about
-    if p.op in (None, "max", "min") and not p.top_n and state_has_several(state):
+    if p.op in (None, "max", "min") and not p.top_n and not p.referent and state_has_several(state):
         # "哪个资助的人数多" after two projects: a comparison among them, by whatever is asked
         compared = next((op for op, pattern in v.comparison_patterns.items() if re.search(pattern, rest)), None)
         p.op, p.compares = compared or p.op, compared is not None
@@ -421,6 +420,21 @@ def _recent_projects(state) -> int:
 
 def state_has_several(state) -> bool:
     return state is not None and max(len(state.codes), len(state.scope)) > 1
+
+
+def _read_name_words(p: Plan, squashed: str, v: Vocabulary) -> str:
+    """Read first: "名称里带“业务工作经费”" names words of names, not the project of that name."""
+    if m := re.search(v.name_contains_pattern, squashed):
+        p.name_contains = m.group("word").strip()
+        squashed = squashed[: m.start()] + _MASK * (m.end() - m.start()) + squashed[m.end():]
+    return squashed
+
+
+def _own_scope(p: Plan, records: list[Declaration], state) -> bool:
+    """"实施单位是某学校，这个项目叫什么": a scope of its own, which the project talked about is not in."""
+    if state is None or not state.codes or not p.has_filters:
+        return False
+    return not any(p.filters.accepts(r) for r in records if r.code in state.codes)
 
 
 def _amount_fits_no_project(f: Filters, records: list[Declaration]) -> bool:
@@ -532,13 +546,23 @@ def _read_description(p: Plan, v: Vocabulary) -> None:
     if p.names or p.codes:
         return
     m = _patterns()["described"].match(p.rest)
-    if m and len(m.group("desc").strip()) >= 4:
+    if m and _describes(m.group("desc").strip(), v):
         p.description = m.group("desc").strip()
         p.asked_of_description = m.group("ask")
     elif m := re.match(v.described_spend_pattern, p.rest):
         p.description = m.group("desc").strip()
         p.asked_of_description = "金额" + m.group("ask")  # the money for all of it: the project's amount
     p.which_project = any(re.search(pattern, p.rest) for pattern in v.which_project_patterns)
+
+
+def _describes(desc: str, v: Vocabulary) -> bool:
+    """"管廊那个", "给困难学生交学费的那个" describe a project; "刚才", "最大的", "第二个" point back."""
+    if len(desc) >= 4:
+        return True
+    pointing = v.referent_markers + v.recall_markers + v.followup_markers + [w for ws in v.operations.values() for w in ws]
+    if re.search(v.superlative_referent_pattern, desc + "那个") or _patterns()["ordinal"].search(desc) or re.search(r"\d|号", desc):
+        return False  # "最大的那个", "第二个", "2号那个" point back
+    return len(desc) >= 2 and not _find_any(desc, pointing) and desc not in v.generic_words
 
 
 def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
@@ -657,6 +681,8 @@ def _only_refines(p: Plan) -> bool:
 
 def _follows_up(p: Plan, state) -> bool:
     """Does the question lean on the conversation? A new scope or description of its own says no."""
+    if p.own_scope:
+        return False
     own_scope = p.has_filters or (p.content and not (p.referent or p.scope_followup or p.ordinal))
     if p.listed_followup and (state.codes or state.scope) and not p.has_filters and not p.names:
         return True  # "这两个哪个大": the projects just talked about, listed or asked one by one

@@ -840,3 +840,28 @@ def test_years_in_a_story_the_form_tells_are_not_other_years(answerer):
 def test_declared_amount_words_ask_for_the_amount_not_a_cost_row(answerer):
     answer = ask(answerer, "质检所只做委托检验的那个经营项目，一年开销报了多少")
     assert "13,050,000" in answer.answer, answer.answer
+
+
+def test_a_two_character_description_picks_among_the_listed(answerer, by_name):
+    _, state = answerer.ask("城管局有哪些项目")
+    answer, _ = answerer.ask("管廊那个项目总投资是多少", state)
+    r = by_name["聊城市昌润路、二干路及财干路电力管廊建设项目"]
+    assert format_amount(r.amount_yuan) in answer.answer and "上一轮的" not in answer.answer, answer.answer
+
+
+def test_a_description_picks_between_the_two_just_asked_about(answerer):
+    state = None
+    for question in ("学前政府助学金多少钱", "高中国家助学金呢"):
+        _, state = answerer.ask(question, state)
+    answer, _ = answerer.ask("学前那个补助人数是多少", state)
+    assert "22000" in answer.answer, answer.answer
+
+
+def test_a_scope_of_its_own_is_not_the_referent(answerer):
+    _, state = answerer.ask("招考中心那个考点升级改造，起始时间是哪天")
+    answer, _ = answerer.ask("实施单位是聊城市特殊教育学校，这个项目名称叫什么", state)
+    assert "化学、物理、科学实验室设备及空调购置、装修" in answer.answer, answer.answer
+
+
+def test_audit_findings_are_refused(answerer):
+    assert ask(answerer, "审计对采供血耗材采购查出了哪些问题").refused
