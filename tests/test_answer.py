@@ -865,3 +865,12 @@ def test_a_scope_of_its_own_is_not_the_referent(answerer):
 
 def test_audit_findings_are_refused(answerer):
     assert ask(answerer, "审计对采供血耗材采购查出了哪些问题").refused
+
+
+@pytest.mark.parametrize(("question", "project"), [
+    ("学校临街门面租给商户、租金先交财政再返回学校的那个，一年多少钱", "上缴国有资产出租收入（房租返还）"),
+    ("哪个项目的钱最后是付给承保公司的", "乡村振兴专项资金：政策性种植业保险市级补贴资金"),
+])
+def test_actions_before_a_kind_of_organisation_name_no_organisation(answerer, question, project):
+    answer = ask(answerer, question)
+    assert not answer.refused and project in answer.answer, answer.answer
