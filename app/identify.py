@@ -137,7 +137,8 @@ class ProjectFinder:
         identity = squash(r.name + r.unit + r.department)
         unmatched = []
         actions = tuple(vocabulary().entity_action_words)
-        generic = set(vocabulary().generic_words)  # "项目学校": the schools of the project, no name
+        # "项目学校": the schools of the project; "承保公司": a kind of company — no name either
+        generic = set(vocabulary().generic_words) | set(vocabulary().generic_entity_words)
         for m in self._entity.finditer(squash(topic)):
             own = m.group(1)  # typos and cut words tolerated: one pair of its characters is enough
             for action in actions:

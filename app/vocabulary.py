@@ -75,6 +75,7 @@ class Vocabulary(BaseModel):
     entity_suffixes: list[str]
     organisation_kinds: list[str]  # 局, 支队, 学校: how a short organisation name ends
     contact_roles: list[str]  # "张三负责的": words that make a two-character name a contact person
+    generic_entity_words: list[str]  # "承保公司", "物业公司": a kind of company, not one named
     entity_action_words: list[str]  # "资助幼儿园" names a kind of place, not an organisation
     everyday_synonyms: dict[str, list[str]]  # everyday word → the words forms print for it
     longterm_words: list[str]
