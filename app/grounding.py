@@ -46,6 +46,9 @@ def allowed_numbers(records: list[Declaration]) -> set[float]:
         pool.update(numbers(r.model_dump_json()))
         if r.amount_yuan is not None:
             pool.update({r.amount_yuan, round(r.amount_yuan / 1e4, 6)})
+        for item in r.schedule:  # schedule lines are shown in 元 and 万元 too
+            if item.amount_yuan is not None:
+                pool.update({item.amount_yuan, round(item.amount_yuan / 1e4, 6)})
         pool.add(float(len(r.indicators)))  # "共列 10 个三级指标"
     amounts = [r.amount_yuan or 0.0 for r in unique]
     if len(amounts) == 2:  # "两者相差多少"

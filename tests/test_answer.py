@@ -874,3 +874,9 @@ def test_audit_findings_are_refused(answerer):
 def test_actions_before_a_kind_of_organisation_name_no_organisation(answerer, question, project):
     answer = ask(answerer, question)
     assert not answer.refused and project in answer.answer, answer.answer
+
+
+def test_schedule_lines_in_wan_are_grounded(answerer):
+    answer = ask(answerer, "其他司法支出那个项目的实施进度计划")
+    assert "15 万元" in answer.answer, answer.answer
+    assert_grounded(answerer, answer)
