@@ -51,7 +51,7 @@ def allowed_numbers(records: list[Declaration]) -> set[float]:
                 pool.update({item.amount_yuan, round(item.amount_yuan / 1e4, 6)})
         pool.add(float(len(r.indicators)))  # "共列 10 个三级指标"
     amounts = [r.amount_yuan or 0.0 for r in unique]
-    if len(amounts) == 2:  # "两者相差多少"
+    if len(amounts) == 2:  # "它俩差了多少"
         gap = abs(amounts[0] - amounts[1])
         pool.update({gap, round(gap / 1e4, 6)})
     if amounts:

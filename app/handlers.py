@@ -164,7 +164,7 @@ def followup_aggregate(ctx, question: str, plan: Plan, state: Conversation):
 
 
 def _difference(question: str, projects: list[Declaration]) -> Answer:
-    """"两者相差多少": the two amounts and their difference, larger first."""
+    """"它俩差了多少": the two amounts and their difference, larger first."""
     a, b = sorted(projects, key=lambda r: -(r.amount_yuan or 0))[:2]
     gap = (a.amount_yuan or 0) - (b.amount_yuan or 0)
     text = (f"{a.name}（{a.code}）{format_amount(a.amount_yuan)}，{b.name}（{b.code}）{format_amount(b.amount_yuan)}，"
@@ -247,7 +247,7 @@ def followup_other(ctx, question: str, plan: Plan, state: Conversation):
 
 
 def followup_same_contact(ctx, question: str, plan: Plan, state: Conversation):
-    """"他还负责别的项目吗": other forms naming one of the talked-about project's contacts."""
+    """"这位联系人还管哪些项目": other forms naming one of the talked-about project's contacts."""
     current = [ctx.by_code[c] for c in state.codes]
     people = {p for r in current for p in re.split(r"[、，,；;\s]+", r.contact) if len(p) >= 2}
     others = [o for o in ctx.records if o.code not in state.codes and any(p in o.contact for p in people)]
@@ -257,7 +257,7 @@ def followup_same_contact(ctx, question: str, plan: Plan, state: Conversation):
         return Answer(question, text, False, "aggregate", [Citation(r.code, r.name, "contact") for r in current]), state
     answer = render.listing(question, f"项目联系人{who}还负责 {len(others)} 个其他项目：", others, "contact")
     codes = [o.code for o in others]
-    # "这几个一共多少" next means all of the person's projects, the one talked about included
+    # "这些合计多少" next means all of the person's projects, the one talked about included
     return answer, Conversation(codes, Filters(), state.codes + codes, "", [], "others", earlier=state.codes)
 
 
@@ -356,7 +356,7 @@ def lookup_in_scope(ctx, question: str, plan: Plan, state: Conversation):
     scoped = plan.filters.apply(ctx.records)
     only_one = len(scoped) == 1 and _fits_words(ctx, plan, scoped[0])
     if (0 < len(scoped) <= 3 and not plan.content) or only_one:
-        # "儿童福利院围墙工程什么时候完工": the scope is one project, and the words fit it
+        # "某福利院的围墙工程哪天完工": the scope is one project, and the words fit it
         return _about(ctx, question, plan, scoped), Conversation([r.code for r in scoped], scope=[r.code for r in scoped])
     if scoped and plan.content and plan.asks_value:
         return described_lookup(ctx, question, plan, state, scope=plan.filters)
@@ -476,7 +476,7 @@ def _named(question: str, r: Declaration, runner_up: Declaration | None) -> Answ
 
 
 def _carried(before: Ask, topic: str) -> Ask:
-    """"那巡回培训呢" after "女企业家培训班安排了多少": the same asking words, of another part."""
+    """"那宣传那部分呢" after "培训班给了多少": the same asking words, of another part."""
     tail = re.search(r"(?:安排|花|要|需要|需|给|是|有|占|列|拨|发|定)?了?(?:多少|几).*$", before.rest)
     words = topic + (tail.group(0) if tail else "")
     ask = read_ask(words, words, vocabulary())

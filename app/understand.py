@@ -126,7 +126,7 @@ class Plan:
     listed_count: int | None = None  # "这两个": the number of projects pointed back to
     own_scope: bool = False  # the filters leave out the projects the conversation is about
     also_count: bool = False  # "一共几个？其中哪个最大": the count is asked too
-    same_contact: bool = False  # "他还负责别的项目吗"
+    same_contact: bool = False  # "这位联系人还管哪些项目"
     listed_followup: bool = False  # "这三项": the projects the last answer listed, not all it ranged over
     ordinal: int | None = None  # "第二个"
     which_project: bool = False  # "…的是什么项目"
@@ -361,10 +361,12 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     _read_operation(p, rest, v)
     if p.op == "sum" and p.description and not _find_any(p.description, v.scope_markers + v.listed_markers):
         p.op = None  # "…的那个项目总共要多少": one project's amount, not a sum over several
-    if p.op == "sum" and len({m.record.code for m in p.names} | set(p.codes)) == 1:
-        p.op = None  # "某某经费总共多少？其中…": the one project's amount
+    one = len({m.record.code for m in p.names} | set(p.codes)) == 1 or bool(p.description)
+    if one and p.op in ("sum", None):
+        p.op = None  # "某某经费总共多少？其中…", "那笔经费一共是多少": the one project's amount
         for ask in p.asks:
-            if not (ask.fields or ask.units or ask.money) and _find_any(ask.rest, v.totalizers):
+            plain_total = re.search(r"(?:一共|总共|合计|共计|总计|加起来)\s*(?:是|有|要|需要|报了?|申请了?)?\s*多少\W*$", ask.rest)
+            if not (ask.fields or ask.units or ask.money) and plain_total:  # not "墙一共砌多长"
                 ask.fields.append("amount_yuan")
     p.refusal = p.refusal or _refusal(rest, squashed, records, v, p)
     p.drafting = _find_any(rest, v.drafting_markers) is not None
@@ -399,7 +401,7 @@ def _read_references(p: Plan, rest: str, v: Vocabulary, state) -> None:
     ):
         p.op, p.top_n, p.referent = None, None, True  # "那个最小的联系人是谁": a value of the project just ranked
     if not p.has_target and re.search(v.difference_pattern, rest) and _recent_projects(state) == 2:
-        p.op, p.compares = "diff", True  # "两者相差多少": the two projects just talked about
+        p.op, p.compares = "diff", True  # "它俩差了多少": the two projects just talked about
     if p.op in (None, "max", "min") and not p.top_n and not p.referent and state_has_several(state):
         # "哪个资助的人数多" after two projects: a comparison among them, by whatever is asked
         compared = next((op for op, pattern in v.comparison_patterns.items() if re.search(pattern, rest)), None)
@@ -481,8 +483,9 @@ def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
     "A 和 B 各要多少钱". One part (or none that asks anything) leaves the whole question."""
     clauses: list[str] = []
     for clause in (c for c in _patterns()["parts"].split(rest) if c and c.strip()):
-        if clauses and re.match(r"\s*(?:各|分别)", clause):
-            clauses[-1] += clause  # "城区的和农村的，各是多少": the items stand in the clause before
+        head = re.split(r"各|分别", clause)[0]
+        if clauses and head != clause and not re.search(r"和|与|及|跟|、", head):
+            clauses[-1] += clause  # "城区的和农村的，预算各是多少": the items stand in the clause before
         else:
             clauses.append(clause)
     parts: list[str] = []
@@ -572,7 +575,7 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
             break
     p.totals = p.op == "sum"
     if p.op in ("sum", "count") and (ranked := next((o for o in ("max", "min") if _find_any(rest, v.operations[o])), None)):
-        p.also_count = p.op == "count"  # "一共几个项目？其中哪个最大": both are answered
+        p.also_count = p.op == "count"  # "共有几项，里面最贵的是哪个": both are answered
         p.op = ranked  # "预算总额最高的科室": a ranking of totals
     # "前两年" is a time, not a top-N
     top = _find_any(re.sub(r"(前[一二两三四五六七八九十\d]+)(?=[年月天日周期次季])", " ", rest), list(v.top_words))

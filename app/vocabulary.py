@@ -55,14 +55,14 @@ class Vocabulary(BaseModel):
     item_separator: str  # "联系人、电话": items of one clause, distributed over by 各/分别 first
     superlative_referent_pattern: str  # "那个最小的…联系人": the project just ranked, not a new ranking
     other_one_pattern: str  # "另外一个项目": the organisation's other project than the one talked about
-    same_contact_pattern: str  # "他还负责别的项目吗": the other projects of the contact talked about
+    same_contact_pattern: str  # "这位联系人还管哪些项目": the other projects of the contact talked about
     carried_money_pattern: str  # "治理小广告又是多少": a part asked in the terms of the money part before it
     history_year_before: str  # "从2017年起", "2019—2020年": a year in a story the form tells, not data asked
     history_year_after: str
     declared_amount_words: list[str]  # "报了多少": the declared amount itself, never a cost row
     total_measures: list[str]  # "建设总长度多少": a total of a measure, stated by the sentence that sums it
     listed_count_pattern: str  # "这两个", "那三项": how many projects a follow-up points back to
-    difference_pattern: str  # "两者相差多少": the difference between the two projects just talked about
+    difference_pattern: str  # "它俩差了多少": the difference between the two projects just talked about
     comparison_patterns: dict[str, str]  # "哪个资助的人数多": max/min over the projects just talked about
     count_suffix_units: dict[str, str]  # "招聘会场次" 2 reads "2 场": the unit a bare count is in
     name_prefixes: list[str]  # "聊城市", "国家综合性": what people drop from the front of a project name
