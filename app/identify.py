@@ -139,7 +139,10 @@ class ProjectFinder:
         actions = tuple(vocabulary().entity_action_words)
         # "项目学校": the schools of the project; "承保公司": a kind of company — no name either
         generic = set(vocabulary().generic_words) | set(vocabulary().generic_entity_words)
-        for m in self._entity.finditer(squash(topic)):
+        text = squash(topic)
+        for m in self._entity.finditer(text):
+            if text[m.end() : m.end() + 1] == "生":
+                continue  # "普通高中学生": pupils of a kind of school, not a school named
             own = m.group(1)  # typos and cut words tolerated: one pair of its characters is enough
             for action in actions:
                 if action in own:

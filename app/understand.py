@@ -361,13 +361,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     _read_operation(p, rest, v)
     if p.op == "sum" and p.description and not _find_any(p.description, v.scope_markers + v.listed_markers):
         p.op = None  # "…的那个项目总共要多少": one project's amount, not a sum over several
-    one = len({m.record.code for m in p.names} | set(p.codes)) == 1 or bool(p.description)
-    if one and p.op in ("sum", None):
-        p.op = None  # "某某经费总共多少？其中…", "那笔经费一共是多少": the one project's amount
-        for ask in p.asks:
-            plain_total = re.search(r"(?:一共|总共|合计|共计|总计|加起来)\s*(?:是|有|要|需要|报了?|申请了?)?\s*多少\W*$", ask.rest)
-            if not (ask.fields or ask.units or ask.money) and plain_total:  # not "墙一共砌多长"
-                ask.fields.append("amount_yuan")
+    _one_projects_total(p, v)
     p.refusal = p.refusal or _refusal(rest, squashed, records, v, p)
     p.drafting = _find_any(rest, v.drafting_markers) is not None
     asked_kinds = _kinds_asked(rest, v, p.op)
@@ -378,6 +372,8 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     if short := _abbreviated_scope(p.filters, rest, records):
         rest = rest.replace(short, " ")
     _several_groups(p, rest, records, v)
+    if p.op == "sum" and len(p.asks) > 1 and len(p.filters.apply(records)) == 1:
+        p.op = None  # "档案馆业务经费总共多少，另外…": the one project the scope holds, every part asked
     if _absurd(p.filters):
         p.refusal = p.refusal or "问题中的金额超出了申报表可能的范围，请给出一个实际的金额。"
     _read_conversation(p, rest, v)
@@ -422,6 +418,18 @@ def _recent_projects(state) -> int:
 
 def state_has_several(state) -> bool:
     return state is not None and max(len(state.codes), len(state.scope)) > 1
+
+
+def _one_projects_total(p: Plan, v: Vocabulary) -> None:
+    """"某某经费总共多少？其中…", "那笔经费一共是多少": one project's amount, not a sum over several."""
+    one = len({m.record.code for m in p.names} | set(p.codes)) == 1 or bool(p.description)
+    if not one or p.op not in ("sum", None):
+        return
+    p.op = None
+    for ask in p.asks:
+        plain_total = re.search(r"(?:一共|总共|合计|共计|总计|加起来)\s*(?:是|有|要|需要|报了?|申请了?)?\s*多少\W*$", ask.rest)
+        if not (ask.fields or ask.units or ask.money) and plain_total:  # not "墙一共砌多长"
+            ask.fields.append("amount_yuan")
 
 
 def _read_name_words(p: Plan, squashed: str, v: Vocabulary) -> str:

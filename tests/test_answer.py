@@ -880,3 +880,27 @@ def test_schedule_lines_in_wan_are_grounded(answerer):
     answer = ask(answerer, "其他司法支出那个项目的实施进度计划")
     assert "15 万元" in answer.answer, answer.answer
     assert_grounded(answerer, answer)
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("专门展出老相片的那个小博物馆，维持运转申请了多少钱", "300,000"),
+    ("档案馆业务经费总共多少钱，另外要维护的档案数量目标是多少", "289799"),
+    ("高铁新区管委会经费是谁在联系", "崔删非"),
+])
+def test_kinds_of_places_scopes_of_one_and_contact_words(answerer, question, expected):
+    answer = ask(answerer, question)
+    assert not answer.refused and expected in answer.answer, answer.answer
+
+
+def test_amounts_up_to_and_including_a_bound(answerer, records):
+    answer = ask(answerer, "申报金额在20万元及以下的项目都有哪些")
+    assert f"共 {sum(r.amount_yuan <= 200_000 for r in records)} 个项目" in answer.answer, answer.answer
+
+
+def test_the_same_contacts_projects_then_all_of_them(answerer, records):
+    state = None
+    for question in ("国资国企宣传的联系人", "同一个联系人还负责哪些项目"):
+        _, state = answerer.ask(question, state)
+    answer, _ = answerer.ask("三个加一起多少钱", state)
+    contact = next(r.contact for r in records if r.name == "国资国企宣传")
+    assert format_amount(sum(r.amount_yuan for r in records if r.contact == contact)) in answer.answer, answer.answer
