@@ -1017,7 +1017,7 @@ def _date_filters(rest: str, f: Filters) -> None:
         f.end_before = f"{next(g for g in m.groups() if g)}-01-01"
     elif m := pats["end_in"].search(rest):
         f.end_year = next(g for g in m.groups() if g)
-    if m := pats["start_before"].search(rest):  # "2019年或更早" includes 2019, "早于2020年" does not
-        f.start_before = f"{int(m.group(1)) + 1}-01-01" if m.group(1) else f"{m.group(2)}-01-01"
+    if m := pats["start_before"].search(rest):  # "2019年或更早" includes 2019; "2020年以前", "早于2020年" do not
+        f.start_before = f"{int(m.group(1)) + 1}-01-01" if m.group(1) else f"{m.group(2) or m.group(3)}-01-01"
     elif m := pats["start_in"].search(rest):
         f.start_year = m.group(1)

@@ -904,3 +904,19 @@ def test_the_same_contacts_projects_then_all_of_them(answerer, records):
     answer, _ = answerer.ask("三个加一起多少钱", state)
     contact = next(r.contact for r in records if r.name == "国资国企宣传")
     assert format_amount(sum(r.amount_yuan for r in records if r.contact == contact)) in answer.answer, answer.answer
+
+
+def test_started_before_a_year_excludes_that_year(answerer, records):
+    answer = ask(answerer, "开始日期在2020年之前的项目有几个")
+    assert f"共 {sum(bool(r.start_date) and r.start_date < '2020-01-01' for r in records)} 个项目" in answer.answer, answer.answer
+
+
+def test_the_organisations_one_other_project(answerer, by_name):
+    _, state = answerer.ask("残联党建那个业务经费多少钱")
+    answer, _ = answerer.ask("残联还有一个项目是什么", state)
+    assert "市残联残疾人就业培训" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question", ["守灵厅建成后实际接待了多少场丧事", "会馆的游客满意度最后达到多少"])
+def test_what_happened_afterwards_is_refused(answerer, question):
+    assert ask(answerer, question).refused
