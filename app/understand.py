@@ -408,6 +408,7 @@ def _read_references(p: Plan, rest: str, v: Vocabulary, state) -> None:
         p.op = None  # "第一个里面有几个人": a number on the form picked, not a count of projects
     if m := re.search(v.listed_count_pattern, rest):
         p.listed_count = 2 if m.group(2) else int(cn_number(next(g for g in m.groups() if g)))
+        p.listed_followup = p.scope_followup = True  # "三个合计是多少": the projects just talked about
 
 
 def _recent_projects(state) -> int:
