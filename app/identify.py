@@ -141,8 +141,8 @@ class ProjectFinder:
         generic = set(vocabulary().generic_words) | set(vocabulary().generic_entity_words)
         text = squash(topic)
         for m in self._entity.finditer(text):
-            if text[m.end() : m.end() + 1] == "生":
-                continue  # "普通高中学生": pupils of a kind of school, not a school named
+            if text[m.end() : m.end() + 1] in ("生", "习"):
+                continue  # "普通高中学生", "集中学习": a word that runs on, not a school named
             own = m.group(1)  # typos and cut words tolerated: one pair of its characters is enough
             for action in actions:
                 if action in own:

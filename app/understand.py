@@ -865,7 +865,7 @@ def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan) -
     named_year = re.search(r"(?<!\d)20\d{2}(?!\d)(?!\s*(?:万|元|亿|千|人|个|台|套|件|平方|米|吨|户|名|次))", rest)
     # "以前年度签的合同", "去年没付完的钱今年付": debts a 2021 form pays, not another year's forms
     if named_year is None and re.search("去年|(?<!以)前年|明年", rest) and not re.search(
-        "(?:去年|以前年度|往年)[^，。？?]{0,8}(?:尾款|欠款|未付|应付|没付|结清|合同)", rest
+        "(?:去年|以前年度|往年)[^，。？?]{0,8}(?:尾款|欠款|未付|应付|没付|结清|合同|兑现|拖欠|补发|该付)", rest
     ):
         return f"语料只包含{city} {have} 年度的申报表，没有其他年度的数据。"
     return None

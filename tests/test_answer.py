@@ -920,3 +920,13 @@ def test_the_organisations_one_other_project(answerer, by_name):
 @pytest.mark.parametrize("question", ["守灵厅建成后实际接待了多少场丧事", "会馆的游客满意度最后达到多少"])
 def test_what_happened_afterwards_is_refused(answerer, question):
     assert ask(answerer, question).refused
+
+
+@pytest.mark.parametrize(("question", "project"), [
+    ("某所中学把收来的学费住宿费申请拨回学校用的那笔，一共多少", "专户管理教学经费"),
+    ("骨干教师集中学习提升的那笔培训钱是多少", "业务管理经费二（教师和干部培训）"),
+    ("科技局把去年该兑现的企业奖补打包申请的那个，一共多少钱", "科技创新：科技创新发展"),
+])
+def test_words_that_run_on_and_last_years_dues_are_no_obstacle(answerer, question, project):
+    answer = ask(answerer, question)
+    assert not answer.refused and project in answer.answer, answer.answer
