@@ -372,8 +372,10 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     if short := _abbreviated_scope(p.filters, rest, records):
         rest = rest.replace(short, " ")
     _several_groups(p, rest, records, v)
-    if p.op == "sum" and len(p.asks) > 1 and len(p.filters.apply(records)) == 1:
-        p.op = None  # "档案馆业务经费总共多少，另外…": the one project the scope holds, every part asked
+    scoped = p.filters.apply(records) if p.op == "sum" and len(p.asks) > 1 else []
+    if len(scoped) == 1 or (scoped and any(a.rest.lstrip().startswith("其中") and a.asks_value for a in p.asks[1:])):
+        # "档案馆业务经费总共多少，另外…", "残联就业培训的项目总共多少，其中招聘会…": one project and its parts
+        p.op = None
     if _absurd(p.filters):
         p.refusal = p.refusal or "问题中的金额超出了申报表可能的范围，请给出一个实际的金额。"
     _read_conversation(p, rest, v)
@@ -758,8 +760,7 @@ def _units(rest: str, v: Vocabulary, words: list[tuple[int, int]] = ()) -> tuple
     """The units a value must carry ("多少吨" → 吨, "每天" → 日/天), whether money is asked, and
     whether a measure word was."""
     units: list[list[str]] = []
-    measures = "|".join(sorted(map(re.escape, v.measure_words), key=len, reverse=True))
-    for m in re.finditer(rf"(?:多少|几)\s*(?:万|千|百)?\s*({measures})", rest):
+    for m in _measure_pattern().finditer(rest):
         units.append(v.measure_words[m.group(1)])
     measured = bool(units)
     for marker, chars in v.rate_markers.items():
@@ -772,9 +773,15 @@ def _units(rest: str, v: Vocabulary, words: list[tuple[int, int]] = ()) -> tuple
     return units, money, measured
 
 
+@lru_cache(maxsize=1)
+def _measure_pattern() -> re.Pattern:
+    """"多少吨", "几台", "几个人": a measure word right after the asking word."""
+    measures = "|".join(sorted(map(re.escape, vocabulary().measure_words), key=len, reverse=True))
+    return re.compile(rf"(?:多少|几)\s*(?:万|千|百)?\s*(?:个(?=人|学生|老人|孩子|户))?\s*({measures})")
+
+
 def _measure_count(rest: str, v: Vocabulary) -> int:
-    measures = "|".join(sorted(map(re.escape, v.measure_words), key=len, reverse=True))
-    return len(re.findall(rf"(?:多少|几)\s*(?:万|千|百)?\s*({measures})", rest))
+    return len(_measure_pattern().findall(rest))
 
 
 def _kinds_asked(rest: str, v: Vocabulary, op: str | None) -> list[str]:

@@ -69,7 +69,7 @@ class Vocabulary(BaseModel):
     whole_corpus_markers: list[str]  # "选编里所有项目": the whole library, not the scope just talked about
     recall_markers: list[str]  # "刚才说的那个": a description that points back into the conversation
     name_contains_pattern: str  # "名称里带“培训”的": a filter on the project name; group "word" is the text
-    money_pattern: str  # "心理健康服务费给了多少": a cost item asked after, without a money word
+    money_pattern: str  # "心理辅导费安排了多少": a cost item asked after, without a money word
     noun_units: dict[str, list[str]]  # "面积" is answered in 平方米 or 亩
     field_patterns: dict[str, list[str]]
     entity_suffixes: list[str]

@@ -57,7 +57,7 @@ def grounded(answerer, answer):
 
 def test_every_field_of_a_multi_part_question(fake, by_name):
     r = by_name["东昌湖维护费"]
-    answer, _ = ask(fake, "东昌湖维护费谁是联系人，电话多少，一共批了多少钱？")
+    answer, _ = ask(fake, "东昌湖维护费的对接人叫什么、座机号码是几，总共批了多少钱？")
     assert not answer.refused
     for value in (r.contact, r.phone, format_amount(r.amount_yuan)):
         assert value in answer.answer
@@ -198,7 +198,7 @@ def test_years_and_city_come_from_the_records(fake):
 
 @pytest.mark.parametrize(("question", "intent"), [
     ("东昌湖维护费的联系人", "lookup"),
-    ("民政局一共报了多少钱", "aggregate"),
+    ("民政局总共申报了多少钱", "aggregate"),
     ("各科室分别有几个项目", "group"),
     ("给困难家庭孩子交保教费的那个项目是哪个", "which_project"),
     ("东昌湖维护费这钱花得值不值", "refuse"),
