@@ -61,6 +61,11 @@ class Conversation:
     op: str | None = None
     earlier: list[str] = field(default_factory=list)  # the projects of the turn before: "这两个" after two lookups
 
+    @property
+    def recent(self) -> list[str]:
+        """The projects of this turn and the one before, once each, in the order talked about."""
+        return list(dict.fromkeys(self.earlier + self.codes))
+
 
 def cite(r: Declaration, field_name: str) -> str:
     return f"{r.name}｜{r.code}｜{FIELD_LABELS.get(field_name, field_name)}"

@@ -330,13 +330,10 @@ def extract_quantities(description: str) -> list[Quantity]:
         if re.search(r"不超过|不高于|以内|最高", before[-6:] + after[:3]):
             q.bound = "≤"
         if q.money:
-            per = re.search(r"((?:" + _PER.pattern + r")+)", before)
-            if not per and (avg := re.search(r"([户人生车])均", before)):
-                per = re.search(r"(.*)", "每" + avg.group(1))  # "户均…不超过 6000 元" is per household
-                before = before.replace(avg.group(0), "")
+            per, rest = _per_phrase(before)
             if per:
-                q.per = per.group(1)
-                q.object = _strip(re.sub(r"\s+", "", before.replace(per.group(1), "").replace("标准", "")), data)
+                q.per = per
+                q.object = _strip(re.sub(r"\s+", "", rest.replace("标准", "")), data)
                 counted = [f for f in found if not f.money and f.object]
                 if not q.object and counted and re.match(r"每[个所家座处户]", q.per):
                     q.object = counted[-1].object  # "对 1320 个村卫生室…，每个每年 5000 元"
@@ -428,6 +425,15 @@ def _fill_targets(indicators: list["SuggestedIndicator"], targets: list[Target])
 def _head_of_rate(name: str) -> str:
     """"废弃物无害化处理（资源化利用）率" → what it is a rate of; generic words ("合格", "及时") do not match."""
     return re.sub(r"(合格|及时|完成|按期|达标|正常|验收|覆盖|受益)?率$|时间$|时限$", "", name)
+
+
+def _per_phrase(before: str) -> tuple[str, str]:
+    """What a sum of money is per ("每生每学期"; "户均" is per household) and the words left before it."""
+    if per := re.search(r"((?:" + _PER.pattern + r")+)", before):
+        return per.group(1), before.replace(per.group(1), "")
+    if avg := re.search(r"([户人生车])均", before):
+        return "每" + avg.group(1), before.replace(avg.group(0), "")
+    return "", before
 
 
 def _item_cost(before: str, data: dict) -> str:

@@ -140,7 +140,7 @@ def followup_aggregate(ctx, question: str, plan: Plan, state: Conversation):
     listed = listed and state.op != "others"  # after "还有别的项目吗", the organisation's or person's projects in all
     # "这三项合计" after a top-three list: the three listed; "其中最小的" ranges over the whole scope
     pool = state.codes if listed else (state.scope or state.codes)
-    recent = list(dict.fromkeys(state.earlier + state.codes))
+    recent = state.recent
     if plan.listed_followup and state.earlier and (len(pool) == 1 or (plan.listed_count == len(recent) != len(pool))):
         # one project asked about, then another: "这两个" are both
         pool, listed = recent, True
@@ -377,7 +377,7 @@ def identify(ctx, plan: Plan, scope: Filters | None = None, state: Conversation 
     inside the projects the conversation listed first ("升级的那个" among the projects just named)."""
     # the projects just listed, or just asked about one after another ("高中那个" after 学前…, 高中…)
     listed = [] if state is None else next(
-        (pool for pool in (state.scope, state.codes, list(dict.fromkeys(state.earlier + state.codes))) if len(pool) > 1), [])
+        (pool for pool in (state.scope, state.codes, state.recent) if len(pool) > 1), [])
     if len(listed) > 1 and scope is None:
         found = identify(ctx, plan, Filters(codes=tuple(listed)))
         if found.best is not None:

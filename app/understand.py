@@ -416,7 +416,7 @@ def _read_references(p: Plan, rest: str, v: Vocabulary, state) -> None:
 def _recent_projects(state) -> int:
     if state is None:
         return 0
-    return max(len(set(state.earlier + state.codes)), len(state.codes), len(state.scope) if state.op == "compare" else 0)
+    return max(len(state.recent), len(state.scope) if state.op == "compare" else 0)
 
 
 def state_has_several(state) -> bool:

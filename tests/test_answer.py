@@ -26,6 +26,11 @@ def ask(answerer, question, state=None):
     return answer
 
 
+def assert_answered_with(answerer, question, text):
+    answer = ask(answerer, question)
+    assert not answer.refused and text in answer.answer, answer.answer
+
+
 def assert_grounded(answerer, answer):
     cited = [answerer.by_code[c.code] for c in answer.citations]
     assert cited, answer.answer
@@ -670,8 +675,7 @@ def test_a_unit_scopes_like_a_department(answerer, records):
     ("消防救援队伍工资经费一共要多少钱", "33,900,000"),
 ])
 def test_everyday_wrappers_and_dropped_name_prefixes(answerer, question, expected):
-    answer = ask(answerer, question)
-    assert not answer.refused and expected in answer.answer, answer.answer
+    assert_answered_with(answerer, question, expected)
 
 
 def test_a_list_number_is_not_the_value(answerer):
@@ -780,8 +784,7 @@ def test_na_x_ne_asks_the_last_question_of_another_part(answerer):
     ("社区矫正的业务工作经费预算", "150,000"),
 ])
 def test_names_and_debts_of_earlier_years(answerer, question, expected):
-    answer = ask(answerer, question)
-    assert not answer.refused and expected in answer.answer, answer.answer
+    assert_answered_with(answerer, question, expected)
 
 
 def test_a_claimed_project_mid_conversation_is_refused(answerer):
@@ -872,8 +875,7 @@ def test_audit_findings_are_refused(answerer):
     ("最终把钱付给承保公司的是哪个项目", "乡村振兴专项资金：政策性种植业保险市级补贴资金"),
 ])
 def test_actions_before_a_kind_of_organisation_name_no_organisation(answerer, question, project):
-    answer = ask(answerer, question)
-    assert not answer.refused and project in answer.answer, answer.answer
+    assert_answered_with(answerer, question, project)
 
 
 def test_schedule_lines_in_wan_are_grounded(answerer):
@@ -888,8 +890,7 @@ def test_schedule_lines_in_wan_are_grounded(answerer):
     ("高铁新区管委会经费这块是谁在联系", "崔删非"),
 ])
 def test_kinds_of_places_scopes_of_one_and_contact_words(answerer, question, expected):
-    answer = ask(answerer, question)
-    assert not answer.refused and expected in answer.answer, answer.answer
+    assert_answered_with(answerer, question, expected)
 
 
 def test_amounts_up_to_and_including_a_bound(answerer, records):
@@ -928,5 +929,4 @@ def test_what_happened_afterwards_is_refused(answerer, question):
     ("科技局把去年该兑现的企业奖补打包申请的那个，一共多少钱", "科技创新：科技创新发展"),
 ])
 def test_words_that_run_on_and_last_years_dues_are_no_obstacle(answerer, question, project):
-    answer = ask(answerer, question)
-    assert not answer.refused and project in answer.answer, answer.answer
+    assert_answered_with(answerer, question, project)
