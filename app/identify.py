@@ -12,18 +12,32 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from app.abbreviation import abbreviates
-from app.vocabulary import thresholds, vocabulary
+from app.vocabulary import everyday_words, thresholds, vocabulary
 from corpus import Declaration
 from corpus.text import squash
 from index.filters import Filters
+from index.tokenize import general_frequency, general_tag
 
-# "某某大桥新建工程的电话": a phrase that reads as a project's name (not "给…的那个项目")
-_CLAIMED_NAME = re.compile(r"^((?![给为把用对向帮买])[^的那这]{2,40}?(?:项目|工程|经费|资金|补贴|专项))(?:的|是|有|要|归|批|花|总|预算|金额|联系|电话|实施|编号|申|报|一共|共|多少|安排|拨|列|给|谁|由|哪)")
+# "某某大桥新建工程的电话", "某局的某某补贴项目…": a phrase that reads as a project's name (not "给…的那个项目")
+_CLAIMED_NAME = re.compile(r"^(?:[^的那这]{1,10}的)?((?![给为把用对向帮买])[^的那这]{2,40}?(?:项目|工程|经费|资金|补贴|专项))(?:的|是|有|要|归|批|花|总|预算|金额|联系|电话|实施|编号|申|报|一共|共|多少|安排|拨|列|给|谁|由|哪)")
+
+
+import os
+_EXPAND = os.environ.get("JX_EXPAND", "1") == "1"
 
 
 def claims_name(text: str) -> bool:
     """Does the question state a project's name as if it existed ("智慧停车系统建设项目申报了多少")?"""
     return _CLAIMED_NAME.match(squash(text)) is not None
+
+
+def is_filler(word: str) -> bool:
+    """Everyday filler: pronouns, place and time words, adverbs…, and common verbs and adjectives."""
+    tag = general_tag(word)
+    if tag is None:
+        return False
+    v = vocabulary()
+    return tag in v.filler_tags or (tag[0] in "va" and general_frequency(word) >= thresholds().common_word_frequency)
 
 
 class Tokenizer(Protocol):
@@ -79,7 +93,8 @@ class ProjectFinder:
         self.tokenizer = index.tokenizer
         self._texts = {r.code: squash(record_text(r)) for r in self.records}
         self._df_cache: dict[str, int] = {}
-        self._synonyms = vocabulary().everyday_synonyms
+        self._everyday = everyday_words()
+        self._longest_everyday = max(map(len, self._everyday), default=0)
         suffixes = "|".join(map(re.escape, vocabulary().entity_suffixes))
         # two to four characters of its own before the kind of organisation, not across 市/的/和
         self._entity = re.compile(rf"([^\s\W\d市省县区的和与及]{{2,4}}?)(?:{suffixes})")
@@ -88,10 +103,38 @@ class ProjectFinder:
 
     def covered(self, word: str, code: str) -> bool:
         """Is the word (or the form's own word for it: 老兵 → 退役士兵) in the project's text?"""
-        for everyday, printed in self._synonyms.items():
-            if everyday in word and any(p in self._texts[code] for p in printed):
-                return True
+        text = self._texts[code]
+        if any(p in text for everyday in self.everyday_in(word) for p in self._everyday[everyday]):
+            return True
         return self._literally_covered(word, code)
+
+    def everyday_in(self, text: str) -> list[str]:
+        """The everyday words inside a word or a question, longest first where they overlap."""
+        found: list[str] = []
+        for size in range(min(self._longest_everyday, len(text)), 0, -1):
+            for i in range(len(text) - size + 1):
+                piece = text[i : i + size]
+                if piece in self._everyday and not any(piece in f for f in found):
+                    found.append(piece)
+        return found
+
+    def with_everyday_phrases(self, query: str, content: list[str]) -> list[str]:
+        """Content words that are pieces of one everyday phrase of the question ("没人" + "照看")
+        judged as that phrase, which the thesaurus knows, not each piece on its own."""
+        phrases = [p for p in self.everyday_in(squash(query)) if len(p) > 2]
+        joined: list[str] = []
+        for w in content:
+            phrase = next((p for p in phrases if w in p and w != p), None)
+            item = phrase or w
+            if item not in joined:
+                joined.append(item)
+        return joined
+
+    def expanded(self, query: str) -> str:
+        """The query with the printed words for its everyday ones, so the search finds forms that
+        say 退役士兵 for a question that says 当兵."""
+        extra = [p for e in self.everyday_in(squash(query)) for p in self._everyday[e] if p not in query]
+        return " ".join([query, *dict.fromkeys(extra)]) if extra else query
 
     def _literally_covered(self, word: str, code: str) -> bool:
         text = self._texts[code]
@@ -122,10 +165,18 @@ class ProjectFinder:
             self._df_cache[word] = sum(1 for r in self.records if self.covered(word, r.code))
         return self._df_cache[word]
 
+    def weight(self, word: str) -> float:
+        """How much a word of the question says about which project is meant: rarity in the corpus.
+        A word no form uses says nothing when it is everyday filler ("回来", "旁边", "自己"); things
+        named and rarer actions that no form has ("地铁", "加装") tell of a project that is not there."""
+        df = self._df(word)
+        if df == 0 and is_filler(word):
+            return 0.0
+        return math.log((len(self.records) + 1) / (df + 0.5))
+
     def coverage(self, words: list[str], code: str) -> float:
         """Share of the question's content, weighted by rarity in the corpus, found in one project."""
-        n = len(self.records)
-        weights = {w: math.log((n + 1) / (self._df(w) + 0.5)) for w in words}
+        weights = {w: self.weight(w) for w in words}
         total = sum(weights.values())
         found = sum(wt for w, wt in weights.items() if self.covered(w, code))
         return found / total if total else 0.0
@@ -167,7 +218,9 @@ class ProjectFinder:
         form and its lead in coverage over the other retrieved projects make the confidence."""
         t = thresholds()
         # the best chunk alone: whole-form matching favours broad forms sharing a description's topic words
-        hits = self.index.search(query, k=5, filters=scope, profile="known_item") if query.strip() else []
+        content = self.with_everyday_phrases(query, content)
+        search_query = self.expanded(query) if _EXPAND else query
+        hits = self.index.search(search_query, k=5, filters=scope, profile="known_item") if query.strip() else []
         if not hits:
             return Identification(None, [], content)
         coverages = {h.code: self.coverage(content, h.code) if content else 0.0 for h in hits}
@@ -206,7 +259,7 @@ class ProjectFinder:
         coverage = coverages[hit.code]
         margin = max(0.0, coverage - max((c for code, c in coverages.items() if code != hit.code), default=0.0))
         confidence = t.coverage_weight * coverage + (1 - t.coverage_weight) * margin
-        missing = [w for w in content if not self.covered(w, hit.code)]
+        missing = [w for w in content if not self.covered(w, hit.code) and self.weight(w) > 0]
         return Candidate(self.by_code[hit.code], confidence, coverage, margin, missing)
 
     def topical(self, query: str, content: list[str]) -> list[Declaration]:

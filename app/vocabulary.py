@@ -77,7 +77,7 @@ class Vocabulary(BaseModel):
     contact_roles: list[str]  # "张三负责的": words that make a two-character name a contact person
     generic_entity_words: list[str]  # "承保公司", "物业公司": a kind of company, not one named
     entity_action_words: list[str]  # "资助幼儿园" names a kind of place, not an organisation
-    everyday_synonyms: dict[str, list[str]]  # everyday word → the words forms print for it
+    filler_tags: list[str]  # jieba tags of everyday filler (pronouns, place and time words…): absent from every form, they say nothing
     longterm_words: list[str]
     annual_words: list[str]
     both_words: list[str]
@@ -136,6 +136,23 @@ class Vocabulary(BaseModel):
         return patterns
 
 
+class Everyday(BaseModel):
+    """Everyday words for what the forms print in their own terms (当兵 → 退役, 买车 → 车辆购置)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    comment: str = ""
+    words: dict[str, list[str]]
+
+    @field_validator("words")
+    @classmethod
+    def _words(cls, words: dict[str, list[str]]) -> dict[str, list[str]]:
+        for everyday, printed in words.items():
+            if not 1 <= len(everyday) <= 8 or not printed or any(not p.strip() for p in printed):
+                raise ValueError(f"“{everyday}”：日常用词须为 1–8 个字，且至少对应一个申报表用词")
+        return words
+
+
 class Thresholds(BaseModel):
     """Fitted on labelled development questions by eval/calibrate.py; see its report."""
 
@@ -155,6 +172,7 @@ class Thresholds(BaseModel):
     search_coverage: float
     ask_coverage: float  # share of an ask's words a form must explain, or the ask is not on it
     search_relative_score: float
+    common_word_frequency: int  # a verb or adjective this frequent in jieba's corpus is everyday filler
     max_question_chars: int
     max_amount_yuan: float  # amounts beyond this are not amounts a form can hold
 
@@ -177,6 +195,11 @@ def _load(name: str, model):
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     return _load("vocabulary.json", Vocabulary)
+
+
+@lru_cache(maxsize=1)
+def everyday_words() -> dict[str, list[str]]:
+    return _load("everyday.json", Everyday).words
 
 
 @lru_cache(maxsize=1)

@@ -293,3 +293,45 @@ def test_understanding_does_not_depend_on_the_process_hash_seed(tmp_path):
         assert run.returncode == 0, run.stderr
         outputs.add(run.stdout)
     assert len(outputs) == 1, outputs
+
+
+# ---------------------------------------------------------------- everyday words and filler
+
+
+def test_everyday_filler_that_no_form_uses_weighs_nothing(fake):
+    finder = fake.finder
+    # pronouns, place words and common verbs no form prints say nothing about which project is meant
+    for filler in ("咱们", "旁边", "回来"):
+        assert finder.weight(filler) == 0.0, filler
+    # a thing named, or a rarer action, that no form has tells of a project that is not there
+    for topic in ("地铁", "加装"):
+        assert finder.weight(topic) > 0.0, topic
+
+
+def test_everyday_words_expand_the_search_and_count_as_found(fake, by_name):
+    finder = fake.finder
+    assert "退役" in finder.expanded("退伍的人")
+    code = by_name["自主就业退役士兵一次性经济补助市级配套资金"].code
+    assert finder.covered("退伍", code)
+
+
+def test_a_name_after_an_organisation_is_still_a_name_the_asker_claims():
+    from app.identify import claims_name
+
+    assert claims_name("市民政局的流浪猫救助补贴项目联系人是谁")
+    assert not claims_name("给困难家庭孩子交保教费的那个项目是哪个")
+
+
+def test_asking_whether_money_was_worth_it_is_an_opinion(fake):
+    answer, _ = ask(fake, "东昌湖维护这笔钱花得值吗")
+    assert answer.refused, answer.answer
+
+
+def test_everyday_word_file_is_validated(tmp_path, monkeypatch):
+    from app import vocabulary as vocab
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "everyday.json").write_text(json.dumps({"words": {"当兵": []}}), encoding="utf-8")
+    monkeypatch.setattr(vocab.resources, "files", lambda package: tmp_path)
+    with pytest.raises(VocabularyError, match="everyday.json"):
+        _load("everyday.json", vocab.Everyday)
