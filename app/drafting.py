@@ -112,14 +112,15 @@ def _validate_rows(rows, where: str) -> None:
 def _validate_targets(targets) -> None:
     if not isinstance(targets, dict):
         raise DraftingDataError("drafting.json: targets (rate, within, deadline patterns) are required")
-    for key, needed in (("rate", {"name", "num"}), ("within", {"name", "num"}), ("deadline", {"num"})):
+    for key, needed in (("rate", {"name", "num"}), ("within", {"name", "num"}), ("deadline", {"num"}),
+                        ("monthly", {"num"}), ("decline", {"name", "num"})):
         try:
             groups = re.compile(targets.get(key) or "").groupindex
         except re.error as exc:
             raise DraftingDataError(f"drafting.json: targets.{key} is not a valid pattern: {exc}") from None
         if not needed <= set(groups):
             raise DraftingDataError(f"drafting.json: targets.{key} needs the groups {', '.join(sorted(needed))}")
-    level2s = set(targets.get("rate_level2", {}).values()) | {targets.get("default_rate_level2")}
+    level2s = set(targets.get("rate_level2", {}).values()) | {targets.get("default_rate_level2"), targets.get("decline_level2")}
     if not level2s <= set(L.LEVEL2_TO_LEVEL1):
         raise DraftingDataError(f"drafting.json: targets.rate_level2 names unknown 二级指标: {sorted(level2s - set(L.LEVEL2_TO_LEVEL1))}")
 
@@ -150,6 +151,11 @@ def validate_drafting_data(data: dict) -> dict:
         _validate_rows(kind.get("rows"), f"kind {kind['kind']}")
     _validate_rows(data.get("common_rows"), "common_rows")
     _validate_targets(data.get("targets"))
+    try:
+        if "unit" not in re.compile(data.get("per_unit_pattern") or "").groupindex:
+            raise DraftingDataError("drafting.json: per_unit_pattern needs the group unit")
+    except re.error as exc:
+        raise DraftingDataError(f"drafting.json: per_unit_pattern is not a valid pattern: {exc}") from None
     for key in ("generic_terms", "measure_words"):
         data[key] = frozenset(data[key])
     # longest first, so that 万平方米 wins over 平方米 and 人次 over 人
@@ -316,7 +322,7 @@ def extract_quantities(description: str) -> list[Quantity]:
     # never start inside a number: "1,000.5 万人" is one number, not "000.5"
     pattern = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(" + "|".join(map(re.escape, units)) + ")")
     found: list[Quantity] = []
-    last_end = 0
+    last_end = last_start = 0
     for m in pattern.finditer(description):
         tail = description[m.end():m.end() + 3]
         if any(tail.startswith(w) for w in data["skip_after_number"]) and m.group(2) in ("个", "次"):
@@ -325,12 +331,17 @@ def extract_quantities(description: str) -> list[Quantity]:
         before = description[max(clause_start, last_end):m.start()]
         ends = [description.find(ch, m.end()) for ch in _CLAUSE_BREAK]
         after = description[m.end(): min([e for e in ends if e != -1] or [len(description)])]
-        last_end = m.end()
+        last_start, last_end = last_end, m.end()
         q = Quantity(float(m.group(1).replace(",", "")), m.group(1), m.group(2))
         if re.search(r"不超过|不高于|以内|最高", before[-6:] + after[:3]):
             q.bound = "≤"
         if q.money:
             per, rest = _per_phrase(before)
+            if not per:
+                # "每只收容、防疫及饲养费用 300 元": the 每 stands before a list cut at its 、
+                sentence_start = max(description.rfind(ch, 0, m.start()) for ch in "，,。；;：:\n") + 1
+                per, rest = _per_phrase(description[max(sentence_start, last_start):m.start()])
+                rest = rest.rsplit("、", 1)[-1]
             if per:
                 q.per = per
                 q.object = _strip(re.sub(r"\s+", "", rest.replace("标准", "")), data)
@@ -380,13 +391,22 @@ def extract_targets(description: str) -> list[Target]:
         name = _strip(m.group("name"), data)
         level2 = next((v for k, v in t["rate_level2"].items() if k in name), t["default_rate_level2"])
         bound = "≥" if m.group("above") or re.search(r"达到|不低于|提高|提升", m.group(0)) else ""
+        bound = "" if float(m.group("num")) >= 100 else bound  # "达到 100%" is the ceiling, not "≥100%"
         found.append(Target(name, f"{bound}{m.group('num')}%", level2, m.group("num")))
+    for m in re.finditer(t["decline"], text):  # "犬伤事件同比下降 10%"
+        name = _strip(m.group("name"), data)
+        found.append(Target(f"{name}下降幅度", f"≥{m.group('num')}%", t["decline_level2"], m.group("num")))
     for m in re.finditer(t["within"], text):
-        name = _strip(re.split(r"确保|保证|使|让", m.group("name"))[-1], data)
+        name = _strip(re.split(r"确保|保证|使|让", m.group("name") or "")[-1], data)
         verb = m.group("verb") if m.group("verb") and m.group("verb") not in ("，", "。") else ""
+        if len(name) < 2 and not verb:
+            continue
         name = name if name.endswith(("时间", "时限", "时长")) else f"{name}{verb}时间"
         found.append(Target(name, f"≤{m.group('num')}{m.group('unit')}", "时效指标", m.group("num")))
     found += _deadlines(text, t["deadline"], data)
+    for m in re.finditer(t["monthly"], text):  # "补贴于每月 10 日前发放": a day of every month
+        subject = _strip(re.split(r"[，,。；;、]", text[: m.start()])[-1].rstrip("于在"), data)
+        found.append(Target(f"{subject or '每月发放'}时间", f"每月{m.group('num')}日前", "时效指标", m.group("num")))
     return found
 
 
@@ -433,6 +453,8 @@ def _per_phrase(before: str) -> tuple[str, str]:
         return per.group(1), before.replace(per.group(1), "")
     if avg := re.search(r"([户人生车])均", before):
         return "每" + avg.group(1), before.replace(avg.group(0), "")
+    if single := re.search(drafting_data()["per_unit_pattern"], before):  # "单车购置价格": per vehicle
+        return "每" + single.group("unit"), before.replace(single.group(0), "")
     return "", before
 
 

@@ -220,6 +220,19 @@ def test_quantities_in_a_description_are_read_with_what_they_count():
     assert q.name == "检测车数量" and q.value() == "3辆"
 
 
+def test_unit_costs_declines_and_monthly_days_in_a_description():
+    # 每 before a list of cost items, and one unit priced "单台"
+    (q,) = [q for q in extract_quantities("每台巡检、保养及耗材费用 450 元") if q.money]
+    assert q.value() == "450元/台"
+    (q,) = [q for q in extract_quantities("单台采购价不超过 6 万元") if q.money]
+    assert q.value() == "≤6万元/台"
+    targets = {t.name: t for t in extract_targets("群众投诉量同比下降 15%，设备完好率达到 100%，工资于每月 5 日前发放，接报后、2 小时内到场")}
+    assert targets["群众投诉量下降幅度"].value == "≥15%"
+    assert targets["设备完好率"].value == "100%"  # the ceiling, not "≥100%"
+    assert any(t.value == "每月5日前" for t in targets.values()), targets
+    assert any(t.value == "≤2小时" for t in targets.values()), targets
+
+
 @pytest.mark.parametrize("draft", NEW_KINDS, ids=lambda d: d.name)
 def test_a_new_kind_of_project_is_told_so_and_gets_framework_rows(index, draft):
     result = suggest(index, draft)
