@@ -22,10 +22,6 @@ from index.tokenize import general_frequency, general_tag
 _CLAIMED_NAME = re.compile(r"^(?:[^的那这]{1,10}的)?((?![给为把用对向帮买])[^的那这]{2,40}?(?:项目|工程|经费|资金|补贴|专项))(?:的|是|有|要|归|批|花|总|预算|金额|联系|电话|实施|编号|申|报|一共|共|多少|安排|拨|列|给|谁|由|哪)")
 
 
-import os
-_EXPAND = os.environ.get("JX_EXPAND", "1") == "1"
-
-
 def claims_name(text: str) -> bool:
     """Does the question state a project's name as if it existed ("智慧停车系统建设项目申报了多少")?"""
     return _CLAIMED_NAME.match(squash(text)) is not None
@@ -219,8 +215,7 @@ class ProjectFinder:
         t = thresholds()
         # the best chunk alone: whole-form matching favours broad forms sharing a description's topic words
         content = self.with_everyday_phrases(query, content)
-        search_query = self.expanded(query) if _EXPAND else query
-        hits = self.index.search(search_query, k=5, filters=scope, profile="known_item") if query.strip() else []
+        hits = self.index.search(self.expanded(query), k=5, filters=scope, profile="known_item") if query.strip() else []
         if not hits:
             return Identification(None, [], content)
         coverages = {h.code: self.coverage(content, h.code) if content else 0.0 for h in hits}
