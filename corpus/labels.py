@@ -6,6 +6,8 @@ Everything that reads the printed form (parser) or talks about fields to users
 
 from __future__ import annotations
 
+from corpus.text import squash
+
 # Metadata and long-text labels as printed in the left column of the form,
 # keyed by their whitespace-free text.
 FIELD_LABELS: dict[str, str] = {
@@ -111,5 +113,47 @@ LEVEL1_LABELS: dict[str, str] = {
 }
 FRAME_LABELS = frozenset({"绩效指标", "年度绩效指标", "长期绩效指标", "中长期绩效指标"})
 
+# The indicator table's column headers; a row holding 三级指标 and 指标值 is a header row.
+LEVEL3_HEADER = "三级指标"
+VALUE_HEADER = "指标值"
+
 # 三级 cells that only fill an empty slot of the form.
 PLACEHOLDER_NAMES = frozenset({"无", "——", "—", "-", "--", "/", "指标", "指标1", "具体指标", "空"})
+
+
+# Fields without which a form cannot be filed or cited (the readers of PDF/DOCX/XLSX refuse it).
+REQUIRED_FIELDS = ("name", "code")
+
+
+def level2_keyword(s: str) -> str | None:
+    """The 二级 that exactly one framework keyword in a squashed cell points to."""
+    found = {canon for key, canon in LEVEL2_KEYWORDS if key in s}
+    return found.pop() if len(found) == 1 else None
+
+
+def level2_label(s: str) -> str | None:
+    """The canonical 二级 label a squashed cell prints, if it is one."""
+    if s in LEVEL2_TO_LEVEL1:
+        return s
+    if not s.endswith("指标") or len(s) > 14 or s in LEVEL1_LABELS:
+        return None
+    # Exactly one framework keyword: "可持续性影响指标", "社会社会效益指标", "具体指标".
+    return level2_keyword(s)
+
+
+def names_every_spanned_row(text: str) -> bool:
+    """A merged cell whose text labels every row it spans, not just its first.
+
+    A merged 一级/二级指标, 绩效指标, 项目实施进度计划, 项目立项情况 or 项目绩效目标 cell is the
+    label of each row beside it, so readers of tables repeat it on those rows (the way the text
+    extract's parser carries it); a merged value or column header is read once.
+    """
+    s = squash(text)
+    return (
+        s in FRAME_LABELS
+        or s in LEVEL1_LABELS
+        or s in GROUP_LABELS
+        or s in SCHEDULE_LABELS
+        or s == GOAL_LABEL
+        or level2_label(s) is not None
+    )

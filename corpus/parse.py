@@ -34,6 +34,29 @@ class CorpusError(Exception):
     """A corpus file that cannot be parsed at all: says what, where and what to do."""
 
 
+class LineNames:
+    """How messages and sources point at a line of the parsed text: a text file's line number.
+
+    The readers of PDF, DOCX and XLSX files (corpus.formats) feed their rows through the same
+    parser and pass their own LineNames, which name pages, tables and sheets instead.
+    """
+
+    def line(self, number: int) -> str:
+        return f"第 {number} 行"
+
+    def lines(self, numbers: list[int]) -> str:
+        return "第 " + "、".join(str(n) for n in numbers) + " 行"
+
+    def at(self, file: str, start: int, end: int | None = None) -> str:
+        return f"{file}:{start}" if end is None else f"{file}:{start}-{end}"
+
+    def source(self, file: str, start: int, end: int) -> Source:
+        return Source(file=file, line_start=start, line_end=end)
+
+
+TEXT_LINES = LineNames()
+
+
 @dataclass
 class Line:
     number: int  # 1-based line number in the file
@@ -163,8 +186,9 @@ def _iso(y: str, m: str, d: str) -> str:
 class FormParser:
     """Parses one form: the lines between its header and the next form's header."""
 
-    def __init__(self, lines: list[Line], seq: int, file: str):
+    def __init__(self, lines: list[Line], seq: int, file: str, names: LineNames = TEXT_LINES):
         self.lines = lines
+        self.names = names
         self.warnings: list[str] = []
         self.values: dict[str, list[str]] = {}
         self.seq = seq
@@ -176,7 +200,7 @@ class FormParser:
         self.indicators: list[Indicator] = []
 
     def warn(self, line: int | None, message: str) -> None:
-        where = f"第 {line} 行：" if line else ""
+        where = f"{self.names.line(line)}：" if line else ""
         self.warnings.append(f"{where}{message}")
 
     # -- metadata and long texts
@@ -288,6 +312,12 @@ class FormParser:
         ]
         if not header:
             self._goal_text(cells, cols)
+            return cols
+        beside = [c for k, c in cells if k > header[0][0] and (k, c) not in header]
+        if len(header) == 1 and beside:
+            # One goal a row, its text beside its label (the goals stacked, not side by side).
+            is_longterm = squash(header[0][1]).startswith(L.GOAL_LONGTERM)
+            (self.goal_lt if is_longterm else self.goal_annual).extend(beside)
             return cols
         lt_col = annual_col = None
         for k, cell in header:
@@ -419,7 +449,7 @@ class FormParser:
             goal_annual=join_lines(self.goal_annual),
             indicators=self.indicators,
             remarks=self._text("remarks"),
-            source=Source(file=self.file, line_start=first, line_end=last),
+            source=self.names.source(self.file, first, last),
             warnings=self.warnings,
         )
         self._check(record)
@@ -500,7 +530,11 @@ def _classify_row(ln: Line) -> _Row | None:
     if not cells:
         return None
     squashed = {s for _, s in cells}
-    if "一级指标" in squashed or (L.GOAL_LONGTERM in squashed and L.GOAL_ANNUAL in squashed):
+    if (
+        "一级指标" in squashed
+        or (L.GOAL_LONGTERM in squashed and L.GOAL_ANNUAL in squashed)
+        or (L.LEVEL3_HEADER in squashed and L.VALUE_HEADER in squashed)
+    ):
         return None  # the table's (repeated) header
     level1 = level2 = None
     labels2: list[str] = []
@@ -510,8 +544,8 @@ def _classify_row(ln: Line) -> _Row | None:
             continue
         if s in L.LEVEL1_LABELS:
             level1 = L.LEVEL1_LABELS[s]
-        elif _level2_label(s):
-            labels2.append(_level2_label(s))
+        elif L.level2_label(s):
+            labels2.append(L.level2_label(s))
         elif s in _SPLIT_LEVEL2_HEADS and not content:
             labels2.append(_SPLIT_LEVEL2_HEADS[s])
         elif s == "指标" and not content and level2 is None:
@@ -525,7 +559,7 @@ def _classify_row(ln: Line) -> _Row | None:
     prefix, parts = _split_content(content)
     for cell in prefix:
         # A stray cell in the 二级 column before the name pair ("成本控制").
-        level2 = carry = level2 or _level2_keyword(squash(cell))
+        level2 = carry = level2 or L.level2_keyword(squash(cell))
     content = content[len(prefix) :]
     return _Row(ln.number, level1, level2, carry, content, parts)
 
@@ -533,21 +567,6 @@ def _classify_row(ln: Line) -> _Row | None:
 def _mark_page_breaks(table: list[_Row]) -> None:
     for prev, row in zip(table, table[1:]):
         row.page_break = row.number - prev.number > 1
-
-
-def _level2_keyword(s: str) -> str | None:
-    found = {canon for key, canon in L.LEVEL2_KEYWORDS if key in s}
-    return found.pop() if len(found) == 1 else None
-
-
-def _level2_label(s: str) -> str | None:
-    """The canonical 二级 label a squashed cell prints, if it is one."""
-    if s in L.LEVEL2_TO_LEVEL1:
-        return s
-    if not s.endswith("指标") or len(s) > 14 or s in L.LEVEL1_LABELS:
-        return None
-    # Exactly one framework keyword: "可持续性影响指标", "社会社会效益指标", "具体指标".
-    return _level2_keyword(s)
 
 
 def cost_in_yuan(value: str) -> float | None:
@@ -616,14 +635,18 @@ def _preamble_start(raw_lines: list[str], toc: int, floor: int) -> int:
     return i
 
 
-def parse_text(text: str, file: str, first_seq: int = 1) -> ParseResult:
+def parse_text(text: str, file: str, first_seq: int = 1, names: LineNames = TEXT_LINES) -> ParseResult:
+    """The forms of one document's text: tab-separated cells, one table row or text line a line.
+
+    `names` says how messages point at a line; the readers of other formats pass their own.
+    """
     raw_lines = text.splitlines()
     messages: list[str] = []
     cut = _cut_last_cell(text, raw_lines)
     if cut is not None:
         line, fragment = cut
-        messages.append(f"{file}:{line}: 文件在此行中间结束（没有换行），最后一格“{fragment[:30]}”可能不完整，未采用。")
-    header_idx = [i for i, raw in enumerate(raw_lines) if squash(raw.split("\t")[0]) == FORM_HEADER]
+        messages.append(f"{names.at(file, line)}: 文件在此行中间结束（没有换行），最后一格“{fragment[:30]}”可能不完整，未采用。")
+    header_idx = [i for i, raw in enumerate(raw_lines) if is_form_header(raw.split("\t")[0])]
     if not header_idx:
         raise CorpusError(
             f"{file}: 没有找到任何申报表（每张表以一行“{FORM_HEADER}”开头）。请确认这是申报表的文本导出文件。"
@@ -631,7 +654,7 @@ def parse_text(text: str, file: str, first_seq: int = 1) -> ParseResult:
     tocs = _toc_starts(raw_lines)
     if len(tocs) > 1:
         messages.append(
-            f"{file}: 有 {len(tocs)} 份目录（第 " + "、".join(str(t + 1) for t in tocs) + " 行），"
+            f"{file}: 有 {len(tocs)} 份目录（{names.lines([t + 1 for t in tocs])}），"
             "可能是几份语料拼接在一起；每份目录只用于它后面的申报表，目录和封面不会当作指标。"
         )
     records: list[Declaration] = []
@@ -641,29 +664,64 @@ def parse_text(text: str, file: str, first_seq: int = 1) -> ParseResult:
         inner = [t for t in tocs if start < t < end]
         if inner:
             end = _preamble_start(raw_lines, inner[0], start)
-        lines = [_split(raw_lines[i], i + 1) for i in range(start, end)]
-        if cut is not None and start < cut[0] <= end:
-            _drop_last_cell(lines, cut[0])
-        while lines and not lines[-1].filled:
-            lines.pop()
-        parser = FormParser(lines, seq=first_seq + n, file=file)
-        if cut is not None and start < cut[0] <= end:
-            parser.warn(cut[0], f"文件在此行中间结束，最后一格“{cut[1][:30]}”可能不完整，未采用（记为空）。")
-        try:
-            record = parser.parse()
-        except Exception as exc:  # a damaged form must not stop the run or vanish
-            record = Declaration(
-                seq=first_seq + n,
-                source=Source(file=file, line_start=start + 1, line_end=end),
-                warnings=[f"第 {start + 1} 行起的申报表无法解析（{type(exc).__name__}: {exc}），仅保留位置信息。"],
-            )
-        if not any(squash(c) == "一级指标" for ln in lines for c in ln.cells):
-            messages.append(f"{file}:{record.source.line_start}-{record.source.line_end}: "
+        record = _parse_form(raw_lines, (start, end), first_seq + n, file, names, cut)
+        if not any(squash(c) == "一级指标" for raw in raw_lines[start:end] for c in raw.split("\t")):
+            messages.append(f"{names.at(file, record.source.line_start, record.source.line_end)}: "
                             f"第 {record.seq} 张申报表“{record.name or '（无名称）'}”没有绩效指标表（可能被截断）。")
         records.append(record)
-    # each 目录 names the forms that follow it, up to the next 目录
+    _apply_tocs(records, raw_lines, tocs, file, messages, names)
+    flag_duplicate_codes(records, messages, names=names)
+    for r in records:
+        if r.warnings and not r.name:
+            messages.append(f"{names.at(file, r.source.line_start)}: 第 {r.seq} 张申报表缺少项目名称（可能被截断）。")
+    return ParseResult(records=records, messages=messages)
+
+
+_FORM_HEADER = re.compile(r"^(?:(\d{4})年度?)?" + FORM_HEADER + r"(?:[(（](\d{4})年度?[)）])?$")
+
+
+def is_form_header(cell: str) -> bool:
+    """The title a form starts with; "2021年度项目支出绩效目标申报表" and "…申报表（2021年度）" too."""
+    return bool(_FORM_HEADER.match(squash(cell)))
+
+
+def _header_year(cell: str) -> int | None:
+    m = _FORM_HEADER.match(squash(cell))
+    year = m and (m.group(1) or m.group(2))
+    return int(year) if year else None
+
+
+def _parse_form(
+    raw_lines: list[str], span: tuple[int, int], seq: int, file: str, names: LineNames, cut: tuple[int, str] | None
+) -> Declaration:
+    """The record of the form on raw_lines[start:end]; a form that breaks the parser keeps its place."""
+    start, end = span
+    lines = [_split(raw_lines[i], i + 1) for i in range(start, end)]
+    cut_here = cut is not None and start < cut[0] <= end
+    if cut_here:
+        _drop_last_cell(lines, cut[0])
+    while lines and not lines[-1].filled:
+        lines.pop()
+    parser = FormParser(lines, seq=seq, file=file, names=names)
+    parser.year = _header_year(raw_lines[start].split("\t")[0])
+    if cut_here:
+        parser.warn(cut[0], f"文件在此行中间结束，最后一格“{cut[1][:30]}”可能不完整，未采用（记为空）。")
+    try:
+        return parser.parse()
+    except Exception as exc:  # a damaged form must not stop the run or vanish
+        return Declaration(
+            seq=seq,
+            source=names.source(file, start + 1, end),
+            warnings=[f"{names.line(start + 1)}起的申报表无法解析（{type(exc).__name__}: {exc}），仅保留位置信息。"],
+        )
+
+
+def _apply_tocs(
+    records: list[Declaration], raw_lines: list[str], tocs: list[int], file: str, messages: list[str], names: LineNames
+) -> None:
+    """Each 目录 names the forms that follow it, up to the next 目录."""
     if tocs and any(r.source.line_start <= tocs[0] for r in records):
-        _apply_toc([r for r in records if r.source.line_start <= tocs[0]], [], file, messages)
+        _apply_toc([r for r in records if r.source.line_start <= tocs[0]], [], file, messages, names)
     for k, toc_line in enumerate(tocs or [None]):
         first = toc_line if toc_line is not None else 0
         block_end = tocs[k + 1] if toc_line is not None and k + 1 < len(tocs) else len(raw_lines)
@@ -673,12 +731,7 @@ def parse_text(text: str, file: str, first_seq: int = 1) -> ParseResult:
         first_header = min((r.source.line_start - 1 for r in block), default=len(raw_lines))
         toc = parse_toc(raw_lines[:first_header], first_header) if toc_line is None else \
             parse_toc([""] * toc_line + raw_lines[toc_line:first_header], first_header)
-        _apply_toc(block, toc, file, messages)
-    flag_duplicate_codes(records, messages)
-    for r in records:
-        if r.warnings and not r.name:
-            messages.append(f"{file}:{r.source.line_start}: 第 {r.seq} 张申报表缺少项目名称（可能被截断）。")
-    return ParseResult(records=records, messages=messages)
+        _apply_toc(block, toc, file, messages, names)
 
 
 def _cut_last_cell(text: str, raw_lines: list[str]) -> tuple[int, str] | None:
@@ -700,7 +753,9 @@ def _drop_last_cell(lines: list[Line], number: int) -> None:
                 ln.cells[filled[-1]] = ""
 
 
-def flag_duplicate_codes(records: list[Declaration], messages: list[str], seen: dict | None = None) -> None:
+def flag_duplicate_codes(
+    records: list[Declaration], messages: list[str], seen: dict | None = None, names: LineNames = TEXT_LINES
+) -> None:
     """Warn on every form whose 项目编号 an earlier form already has (file and line of both)."""
     seen = {} if seen is None else seen
     for r in records:
@@ -710,12 +765,15 @@ def flag_duplicate_codes(records: list[Declaration], messages: list[str], seen: 
         if first is None:
             seen[r.code] = r
             continue
-        where = f"{first.source.file} 第 {first.source.line_start} 行"
+        where = f"{first.source.file} {names.line(first.source.line_start)}"
         r.warnings.append(f"项目编号 {r.code} 与{where}的申报表“{first.name}”重复。")
-        messages.append(f"{r.source.file}:{r.source.line_start}: 项目编号 {r.code} 重复（首次出现在 {first.source.file}:{first.source.line_start}）。")
+        messages.append(f"{names.at(r.source.file, r.source.line_start)}: 项目编号 {r.code} 重复"
+                        f"（首次出现在 {names.at(first.source.file, first.source.line_start)}）。")
 
 
-def _apply_toc(records: list[Declaration], toc: list[TocEntry], file: str, messages: list[str]) -> None:
+def _apply_toc(
+    records: list[Declaration], toc: list[TocEntry], file: str, messages: list[str], names: LineNames = TEXT_LINES
+) -> None:
     """Take each form's 科室 from the 目录 and cross-check names and counts."""
     if not toc:
         messages.append(f"{file}: 没有目录，科室字段留空。")
@@ -735,14 +793,14 @@ def _apply_toc(records: list[Declaration], toc: list[TocEntry], file: str, messa
             best, best_ratio = pos, 1.0
         if best is None or best_ratio < 0.8:
             r.warnings.append("目录中找不到与本表名称对应的条目，科室未知。")
-            messages.append(f"{file}:{r.source.line_start}: “{r.name}”不在目录中。")
+            messages.append(f"{names.at(file, r.source.line_start)}: “{r.name}”不在目录中。")
             continue
         unmatched.remove(best)
         r.section = toc[best].section
         if squash(toc[best].name) != squash(r.name):
             r.warnings.append(f"目录中的名称为“{toc[best].name}”，与表内名称不同。")
     for k in unmatched:
-        messages.append(f"{file}:{toc[k].line}: 目录条目“{toc[k].name}”没有对应的申报表。")
+        messages.append(f"{names.at(file, toc[k].line)}: 目录条目“{toc[k].name}”没有对应的申报表。")
 
 
 def parse_files(paths: list[Path]) -> ParseResult:
