@@ -89,7 +89,10 @@ def indicator_count(ctx, question: str, plan: Plan, state: Conversation):
 
 def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
     """"它归谁管", "第三个多少钱", "这几个的电话": the conversation's projects."""
-    codes = state.codes
+    codes, head = state.codes, "上一轮的 {n} 个项目："
+    if plan.listed_followup and len(codes) == 1 and plan.listed_count in (None, len(state.recent)) and len(state.recent) > 1:
+        # one project asked about, then another: "这两个的电话" are both
+        codes, head = state.recent, "刚才问到的 {n} 个项目："
     if plan.ordinal:
         pool = state.scope or state.codes
         if 1 <= plan.ordinal <= len(pool):
@@ -113,7 +116,7 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
     asks = plan.asks if plan.asks_value or plan.content or plan.indicator_count else (state.asks or plan.asks)
     if plan.indicator_count:
         return indicator_count(ctx, question, plan, Conversation(codes))
-    answer = _about(ctx, question, plan, projects, asks, head="上一轮的 {n} 个项目：")
+    answer = _about(ctx, question, plan, projects, asks, head=head)
     if not explicit and plan.content and (answer.refused or answer.kind == "project"):
         # "每吨按什么价算": not on the project talked about — another one, described
         if plan.asks_value:

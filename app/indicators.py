@@ -81,6 +81,10 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
     named = named_indicators(r, ask)
     by_unit = unit_fitting(r, ask) if ask.units else []
     fields = [f for f in ask.fields if not (f == "goals" and named and (ask.quantity or ask.measured or "多少" in ask.rest))]
+    stated = next((w for w in vocabulary().stated_totals if w in ask.rest), None)
+    if stated and (passage := next(((f, sent) for f, sent in _sentences(r) if stated in squash(sent)), None)):
+        # "总投资多少": the whole investment the form's text states, of which the declared amount may be a part
+        return Selection(passages=[passage], value=ask.value)
     if "amount_yuan" in fields and not ask.part and any(w in ask.rest for w in vocabulary().declared_amount_words):
         return Selection(fields=fields, value=ask.value)  # "一年开销报了多少": what the form declares
     if set(fields) & STRONG_FIELDS:

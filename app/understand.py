@@ -408,6 +408,8 @@ def _read_references(p: Plan, rest: str, v: Vocabulary, state) -> None:
     p.same_contact = re.search(v.same_contact_pattern, rest) is not None
     if p.ordinal and p.op == "count":
         p.op = None  # "第一个里面有几个人": a number on the form picked, not a count of projects
+    if p.op == "count" and not p.has_target and _inside_the_one_project(rest, state, v):
+        p.op, p.referent = None, True  # "里面应付工程款的有几个" after one project: a number on its form
     if m := re.search(v.listed_count_pattern, rest):
         p.listed_count = 2 if m.group(2) else int(cn_number(next(g for g in m.groups() if g)))
         p.listed_followup = p.scope_followup = True  # "三个合计是多少": the projects just talked about
@@ -691,6 +693,12 @@ def _only_refines(p: Plan) -> bool:
         f.name_contains and not p.scope_followup)
     return not names_scope and not _find_any(p.rest, vocabulary().corpus_words) and bool(
         _find_any(p.rest, vocabulary().refine_markers) or p.followup)
+
+
+def _inside_the_one_project(rest: str, state, v: Vocabulary) -> bool:
+    """Does the question open with "里面/其中" while the conversation is on one project alone?"""
+    one = state is not None and len(state.codes) == 1 and len(state.scope) <= 1
+    return one and rest.lstrip().startswith(tuple(v.inside_markers))
 
 
 def _follows_up(p: Plan, state) -> bool:

@@ -34,6 +34,7 @@ class Vocabulary(BaseModel):
     scope_markers: list[str]
     same_organisation_pattern: str  # "这家单位另外还有什么项目": the referent's organisation
     listed_markers: list[str]  # "这三项合计": the projects the last answer listed, not all it ranged over
+    inside_markers: list[str]  # "里面…有几个" right after one project: a number on its form, not a count of projects
     refine_markers: list[str]  # "金额超过500万的有几个" after a list narrows that list
     ordinal_pattern: str
     unsupported_fields: list[str]
@@ -60,6 +61,7 @@ class Vocabulary(BaseModel):
     history_year_before: str  # "从2017年起", "2019—2020年": a year in a story the form tells, not data asked
     history_year_after: str
     declared_amount_words: list[str]  # "报了多少": the declared amount itself, never a cost row
+    stated_totals: list[str]  # "总投资": a whole the form's text states, not its declared amount
     total_measures: list[str]  # "建设总长度多少": a total of a measure, stated by the sentence that sums it
     listed_count_pattern: str  # "这两个", "那三项": how many projects a follow-up points back to
     difference_pattern: str  # "它俩差了多少": the difference between the two projects just talked about

@@ -335,3 +335,36 @@ def test_everyday_word_file_is_validated(tmp_path, monkeypatch):
     monkeypatch.setattr(vocab.resources, "files", lambda package: tmp_path)
     with pytest.raises(VocabularyError, match="everyday.json"):
         _load("everyday.json", vocab.Everyday)
+
+
+# ---------------------------------------------------------------- follow-ups on one project or two
+
+
+def test_a_bare_number_follow_up_takes_the_other_form_of_a_numbered_series(fake, by_name):
+    _, state = ask(fake, "仲裁经费一申请了多少？")
+    answer, state = ask(fake, "那么二呢", state)
+    assert by_name["仲裁经费 2"].code in answer.answer and "70,000" in answer.answer, answer.answer
+    total, _ = ask(fake, "俩加一块儿多少钱", state)
+    assert "1,397,500" in total.answer, total.answer
+
+
+def test_both_projects_asked_one_after_another_are_these_two(fake, by_name):
+    _, state = ask(fake, "招商联络事务的联系人是谁")
+    _, state = ask(fake, "信访维稳经费呢", state)
+    answer, _ = ask(fake, "这两个的电话各是多少", state)
+    for name in ("招商联络事务", "信访维稳"):
+        assert by_name[name].phone in answer.answer, answer.answer
+
+
+def test_inside_one_project_a_count_is_read_from_its_form(fake, by_name):
+    r = by_name["交通管理项目往年尾款"]
+    _, state = ask(fake, "交警的交通管理项目往年尾款是多少钱")
+    answer, _ = ask(fake, "这里面应付工程款一共涉及几个项目", state)
+    assert not answer.refused and [c.code for c in answer.citations] == [r.code], answer.answer
+    assert "4" in answer.answer and "相关的项目共" not in answer.answer, answer.answer
+
+
+def test_total_investment_is_what_the_text_states(fake, by_name):
+    r = by_name["聊城市昌润路、二干路及财干路电力管廊建设项目"]
+    answer, _ = ask(fake, "昌润路电力管廊建设项目计划总投资有多大")
+    assert "12497.37" in answer.answer and r.code in answer.answer, answer.answer
