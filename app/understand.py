@@ -519,7 +519,8 @@ def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
             ask.money = True  # "总共多少，其中大赛要多少", "…又是多少": a share of that money
     if any(a.part and a.money for a in asks):
         for ask in asks:  # "灯光、绿化各是多少": items shared out by 各 are asked in the same terms
-            ask.money = ask.money or ask.part
+            # …but not an item that names a count of its own ("班数、人数和人均成本分别多少")
+            ask.money = ask.money or (ask.part and not re.search(v.count_item_pattern, ask.rest))
     asking = [a for a in asks if a.asks_value]
     if len(asking) < 2:
         return []

@@ -53,6 +53,7 @@ class Vocabulary(BaseModel):
     money_words: list[str]
     subpart_markers: list[str]  # "老年体育那块": after the words naming a part of the project
     subpart_pattern: str  # "经费里全民健身安排了多少": group "part" names a part of the project
+    count_item_pattern: str  # "培训班数是多少": an item that names a count, never money carried over from its neighbours
     item_separator: str  # "联系人、电话": items of one clause, distributed over by 各/分别 first
     superlative_referent_pattern: str  # "那个最小的…联系人": the project just ranked, not a new ranking
     other_one_pattern: str  # "另外一个项目": the organisation's other project than the one talked about
@@ -106,7 +107,7 @@ class Vocabulary(BaseModel):
     @field_validator("ordinal_pattern", "part_separators", "described_pattern", "described_spend_pattern",
                      "top_pattern", "money_pattern",
                      "same_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator", "carried_money_pattern",
-                     "listed_count_pattern", "history_year_before", "history_year_after",
+                     "listed_count_pattern", "count_item_pattern", "history_year_before", "history_year_after",
                      "difference_pattern",
                      "same_contact_pattern")
     @classmethod

@@ -368,3 +368,8 @@ def test_total_investment_is_what_the_text_states(fake, by_name):
     r = by_name["聊城市昌润路、二干路及财干路电力管廊建设项目"]
     answer, _ = ask(fake, "昌润路电力管廊建设项目计划总投资有多大")
     assert "12497.37" in answer.answer and r.code in answer.answer, answer.answer
+
+
+def test_items_that_name_a_count_are_not_asked_as_money(records):
+    plan = understand("东昌湖维护费的保洁次数、作业人数和人均成本分别是多少", records)
+    assert [a.money for a in plan.asks] == [False, False, True], [(a.rest, a.money) for a in plan.asks]
