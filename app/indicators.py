@@ -159,6 +159,11 @@ def _stating(clauses: list[str], ask: Ask) -> str | None:
             continue
         if ask.measure_units and not any(_measured(text, ch) for chars in ask.measure_units for ch in chars):
             continue  # "2900 人", not the 人 of "老年人"
+        if _totals(ask.rest) and not _totals(text):
+            # "一共花多少": "每次 15 万，共 90 万" — on to the clause that sums it, when one follows
+            j = next((k for k in range(j + 1, min(j + 3, len(clauses)))
+                      if (_totals(squash(clauses[k])) or re.search(r"共\s*\d", clauses[k])) and re.search(r"\d", clauses[k])
+                      and (not ask.money or _MONEY.search(squash(clauses[k])))), j)
         return "，".join(c.strip() for c in clauses[: j + 1])
     return None
 

@@ -373,3 +373,8 @@ def test_total_investment_is_what_the_text_states(fake, by_name):
 def test_items_that_name_a_count_are_not_asked_as_money(records):
     plan = understand("东昌湖维护费的保洁次数、作业人数和人均成本分别是多少", records)
     assert [a.money for a in plan.asks] == [False, False, True], [(a.rest, a.money) for a in plan.asks]
+
+
+def test_a_total_asked_reads_on_to_the_clause_that_sums(fake):
+    answer, _ = ask(fake, "“聊·胜一筹！”品牌建设这个项目，各类展会合计要多少钱")
+    assert "共 90 万" in answer.answer, answer.answer
