@@ -779,6 +779,12 @@ def _units(rest: str, v: Vocabulary, words: list[tuple[int, int]] = ()) -> tuple
     money = any(
         not _crosses(m.start(), m.end(), words) for w in v.money_words for m in re.finditer(re.escape(w), rest)
     ) or re.search(v.money_pattern, rest) is not None
+    if measured and money:
+        # "这笔钱是按多少名学生算的": money only names the subject; what is asked is counted in 名
+        first = min(m.start() for m in _measure_pattern().finditer(rest))
+        asking_money = [w for w in v.money_words if w in rest and re.search("多少|几", w)]
+        later_money = [w for w in v.money_words if w in rest[first:]] or re.search(v.money_pattern, rest[first:])
+        money = bool(asking_money or later_money)
     return units, money, measured
 
 

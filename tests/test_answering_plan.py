@@ -378,3 +378,10 @@ def test_items_that_name_a_count_are_not_asked_as_money(records):
 def test_a_total_asked_reads_on_to_the_clause_that_sums(fake):
     answer, _ = ask(fake, "“聊·胜一筹！”品牌建设这个项目，各类展会合计要多少钱")
     assert "共 90 万" in answer.answer, answer.answer
+
+
+def test_money_that_only_names_the_subject_is_not_asked(records):
+    counted = understand("学前政府助学金这笔钱是按多少名幼儿测算的", records)
+    assert not counted.asks[0].money and counted.asks[0].measure_units
+    both = understand("高龄津贴花多少钱补多少人", records)
+    assert any(a.money for a in both.asks)
