@@ -1,7 +1,7 @@
 """Chunks designed for this corpus: what a person would look up in a form.
 
 Per form: one chunk of title and metadata, chunks of each long text field (split at
-sentence ends), and the indicators grouped by 二级 ("一级-二级-三级: 指标值"). Every
+sentence ends), the lines of 项目实施进度计划, and the indicators grouped by 二级 ("一级-二级-三级: 指标值"). Every
 chunk keeps the project code, the field it came from and its source lines.
 """
 
@@ -77,6 +77,10 @@ def chunk_record(r: Declaration, start_id: int = 0) -> list[Chunk]:
     for field in TEXT_FIELDS:
         for piece in _pieces(getattr(r, field)):
             add(field, f"{r.name}｜{FIELD_NAMES_ZH[field]}：{piece}")
+    # what the money is for, line by line ("某某专家项目配套资金"): often the only place an item is named
+    items = "；".join(s.content for s in r.schedule if s.content and s.content != r.name)
+    for piece in _pieces(items):
+        add("schedule", f"{r.name}｜{FIELD_NAMES_ZH['schedule']}：{piece}")
     groups: dict[tuple[str, str], list] = {}
     for ind in r.indicators:
         groups.setdefault((ind.level1, ind.level2), []).append(ind)

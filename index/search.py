@@ -23,7 +23,7 @@ from index.filters import Filters
 from index.fusion import Fusion, ProjectFusion
 from index.tokenize import ChineseTokenizer, domain_terms
 
-FORMAT_VERSION = 2  # 2: manifest holds file sizes, hashes and shapes
+FORMAT_VERSION = 3  # 2: manifest holds file sizes, hashes and shapes; 3: chunks of 项目实施进度计划
 MODES = ("hybrid", "bm25", "dense")
 EXACT_SEARCH_LIMIT = 200_000  # above this many chunks, HNSW instead of exact inner product
 _SNIPPET = 120
