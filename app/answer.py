@@ -40,6 +40,8 @@ class Answerer:
             return refuse(question, "问题为空。请输入想了解的内容，例如“计量业务专项经费的金额是多少？”", kind="clarify"), state
         plan = self.plan(text, state)
         answer, new_state = ROUTES[plan.intent](self, question, plan, state)
+        if answer.refused and state.codes and new_state.codes != state.codes:
+            new_state = state  # a refused turn does not move the conversation off its project
         if new_state is not state and state.codes and new_state.codes and new_state.codes != state.codes:
             new_state.earlier = state.codes  # "这两个哪个大" after asking about one project, then another
         elif new_state is not state and new_state.codes == state.codes and not new_state.earlier:

@@ -109,7 +109,10 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
     ):
         # "福彩救助活动重阳节的公益金": words the project talked about does not have, another one does
         found = identify(ctx, plan)
-        if (found.best is not None and found.best.record.code != codes[0]) or (found.best is None and claims_name(plan.rest)):
+        # another project only when it explains the words better than the one talked about
+        better = found.best is not None and found.best.record.code != codes[0] and (
+            found.best.coverage > ctx.finder.coverage(plan.content, codes[0]))
+        if better or (found.best is None and claims_name(plan.rest)):
             # another project, or one the library does not have ("某某系统建设项目申报了多少"): not this one
             return (described_lookup if plan.asks_value else described_or_search)(ctx, question, plan, state)
     projects = [ctx.by_code[c] for c in codes]

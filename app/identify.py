@@ -87,7 +87,8 @@ class ProjectFinder:
         self.records = index.records
         self.by_code = {r.code: r for r in self.records}
         self.tokenizer = index.tokenizer
-        self._texts = {r.code: squash(record_text(r)) for r in self.records}
+        # lower case, as the tokenizer hands out words ("cod" for COD)
+        self._texts = {r.code: squash(record_text(r)).lower() for r in self.records}
         self._df_cache: dict[str, int] = {}
         self._everyday = everyday_words()
         self._longest_everyday = max(map(len, self._everyday), default=0)

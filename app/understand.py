@@ -371,6 +371,9 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     p.filters.name_contains = p.name_contains
     if short := _abbreviated_scope(p.filters, rest, records):
         rest = rest.replace(short, " ")
+        if p.names:  # "计量所的计量业务专项经费是多少": who runs the project named, not a thing asked
+            for ask in [p.whole, *p.asks]:
+                ask.rest = ask.rest.replace(short, " ")
     _several_groups(p, rest, records, v)
     scoped = p.filters.apply(records) if p.op == "sum" and len(p.asks) > 1 else []
     if len(scoped) == 1 or (scoped and any(a.rest.lstrip().startswith("其中") and a.asks_value for a in p.asks[1:])):

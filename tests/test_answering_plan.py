@@ -385,3 +385,23 @@ def test_money_that_only_names_the_subject_is_not_asked(records):
     assert not counted.asks[0].money and counted.asks[0].measure_units
     both = understand("高龄津贴花多少钱补多少人", records)
     assert any(a.money for a in both.asks)
+
+
+def test_a_refused_turn_keeps_the_project_talked_about(fake, by_name):
+    r = by_name["东昌湖维护费"]
+    _, state = ask(fake, "东昌湖维护费报了多少钱")
+    refused, state = ask(fake, "其中无人机航拍测绘花了多少", state)
+    assert refused.refused, refused.answer
+    answer, _ = ask(fake, "那联系人是谁", state)
+    assert r.contact in answer.answer, answer.answer
+
+
+def test_latin_letters_are_matched_whatever_their_case(fake, by_name):
+    code = by_name["污水处理运营费 1"].code
+    assert fake.finder.covered("cod", code)
+
+
+def test_an_organisation_before_a_named_project_asks_nothing_itself(fake, by_name):
+    r = by_name["计量业务专项经费"]
+    answer, _ = ask(fake, "计量所那个计量业务专项经费有多少")
+    assert "6,657,000" in answer.answer and "准确率" not in answer.answer, answer.answer
