@@ -430,17 +430,33 @@ def described_lookup(ctx, question: str, plan: Plan, state: Conversation, scope:
         if state.codes and plan.asks_value:
             return followup_lookup(ctx, question, plan, state)
         return render.refuse(question, _NO_TARGET, kind="clarify"), Conversation()
-    found = identify(ctx, plan, scope, state)
+    carried = not plan.asks_value and plan.followup and len(state.codes) == 1 and state.asks
+    found = _sibling_of(ctx, plan, state.codes[0], scope) if carried else None
+    found = found or identify(ctx, plan, scope, state)
     if found.best is None:
         reason = f"语料中没有找到与“{'、'.join(found.missing) or plan.topic}”对应的项目，无法回答。"
         return render.refuse(question, reason, [_ref(c.record) for c in found.ranked]), Conversation()
     r = found.best.record
-    answer = answer_project(ctx, question, plan, r)
+    # "那老照片那个呢" after a value of another project: the same value, of this one
+    answer = answer_project(ctx, question, plan, r, state.asks if carried else None)
     if not answer.refused:
         answer = render.described_note(answer, r, _close_runner_up(found))
     if r.code in state.scope:  # picked out of the projects just listed: "这几个" still means all of them
         return answer, Conversation([r.code], state.filters, state.scope, state.topic, plan.asks)
     return answer, Conversation([r.code], asks=plan.asks)
+
+
+def _sibling_of(ctx, plan: Plan, code: str, scope: Filters | None):
+    """"学前那个呢" after 高中国家助学金: first among the projects whose names share a stem with the one
+    talked about (教育发展专项资金：…助学金); None when none of them is meant."""
+    name = squash(ctx.by_code[code].name)
+    stems = {name[i : i + 4] for i in range(len(name) - 3)}
+    siblings = tuple(r.code for r in ctx.records if r.code != code and any(s in squash(r.name) for s in stems)
+                     and (scope is None or scope.accepts(r)))
+    if not siblings:
+        return None
+    found = identify(ctx, plan, Filters(codes=siblings))
+    return found if found.best is not None else None
 
 
 def which_project(ctx, question: str, plan: Plan, state: Conversation):
@@ -500,6 +516,14 @@ def described_or_search(ctx, question: str, plan: Plan, state: Conversation):
         answer = answer_project(ctx, question, plan, r, asks)
         if not answer.refused and answer.kind != "project":
             return answer, Conversation([r.code], state.filters, state.scope, state.topic, asks, state.op)
+    if len(state.codes) == 1 and state.asks and plan.followup and plan.content:
+        # "那学前的呢": the same question of another project, a sibling of the one talked about first
+        found = _sibling_of(ctx, plan, state.codes[0], None) or identify(ctx, plan)
+        if found.best is not None and found.best.record.code != state.codes[0]:
+            r = found.best.record
+            answer = answer_project(ctx, question, plan, r, state.asks)
+            if not answer.refused:
+                return render.described_note(answer, r, None), Conversation([r.code], asks=state.asks)
     if plan.content:
         found = identify(ctx, plan)
         if found.best is not None:

@@ -369,11 +369,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
         ask.fields += [k for k in asked_kinds if k not in ask.fields]
     p.filters = _filters(rest, records, v, asked_kinds)
     p.filters.name_contains = p.name_contains
-    if short := _abbreviated_scope(p.filters, rest, records):
-        rest = rest.replace(short, " ")
-        if p.names:  # "计量所的计量业务专项经费是多少": who runs the project named, not a thing asked
-            for ask in [p.whole, *p.asks]:
-                ask.rest = ask.rest.replace(short, " ")
+    rest = _without_abbreviated_scope(p, rest, records)
     _several_groups(p, rest, records, v)
     scoped = p.filters.apply(records) if p.op == "sum" and len(p.asks) > 1 else []
     if len(scoped) == 1 or (scoped and any(a.rest.lstrip().startswith("其中") and a.asks_value for a in p.asks[1:])):
@@ -392,6 +388,16 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
         p.filters.min_amount = p.filters.max_amount = p.filters.amount = None
         p.intent = decide_intent(p, state)
     return p
+
+
+def _without_abbreviated_scope(p: Plan, rest: str, records: list[Declaration]) -> str:
+    """The question without the short name its scope was read from ("计量所")."""
+    if short := _abbreviated_scope(p.filters, rest, records):
+        rest = rest.replace(short, " ")
+        if p.names:  # "计量所的计量业务专项经费是多少": who runs the project named, not a thing asked
+            for ask in [p.whole, *p.asks]:
+                ask.rest = ask.rest.replace(short, " ")
+    return rest
 
 
 def _read_references(p: Plan, rest: str, v: Vocabulary, state) -> None:

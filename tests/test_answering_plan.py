@@ -405,3 +405,9 @@ def test_an_organisation_before_a_named_project_asks_nothing_itself(fake, by_nam
     r = by_name["计量业务专项经费"]
     answer, _ = ask(fake, "计量所那个计量业务专项经费有多少")
     assert "6,657,000" in answer.answer and "准确率" not in answer.answer, answer.answer
+
+
+def test_a_described_follow_up_with_ne_asks_the_same_thing_of_a_sibling(fake, by_name):
+    _, state = ask(fake, "高中国家助学金每生每年标准多少？")
+    answer, _ = ask(fake, "那学前的呢", state)
+    assert by_name["教育发展专项资金：学前政府助学金"].code in answer.answer and "1200" in answer.answer, answer.answer
