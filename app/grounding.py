@@ -43,7 +43,10 @@ def allowed_numbers(records: list[Declaration]) -> set[float]:
     unique = list({r.code: r for r in records}.values())
     pool: set[float] = set()
     for r in unique:
-        pool.update(numbers(r.model_dump_json()))
+        printed = r.model_dump_json()
+        pool.update(numbers(printed))
+        # a sum the text gives in 万 ("2180 万元") is shown in 元 beside it
+        pool.update(round(float(n) * 1e4, 2) for n in re.findall(r"(?<![\d.])(\d+(?:\.\d+)?)\s*万", printed))
         if r.amount_yuan is not None:
             pool.update({r.amount_yuan, round(r.amount_yuan / 1e4, 6)})
         for item in r.schedule:  # schedule lines are shown in 元 and 万元 too

@@ -313,6 +313,9 @@ def _aggregate(ctx, question: str, plan: Plan, chosen: list[Declaration], filter
     else:  # count and list name the same projects
         head = f"{scope}共 {len(chosen)} 个项目，金额{total}："
     answer = render.listing(question, head, shown, field_name)
+    if plan.also_count and op in ("max", "min"):
+        # the count and total range over every project of the scope: each is cited
+        answer.citations += [Citation(r.code, r.name, "amount_yuan") for r in chosen if r not in shown]
     if len(shown) == 1 and (extra := _extra_fields(plan)):
         # "预算最低的是谁在做": the extreme project's own fields too
         answer = _append(answer, answer_project(ctx, question, plan, shown[0], [Ask(rest="", text="", fields=extra)]))

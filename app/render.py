@@ -19,6 +19,17 @@ def refuse(question: str, reason: str, suggestions: list[dict] | None = None, ki
     return Answer(question, text, True, kind, [], [], suggestions or [])
 
 
+_WAN_YUAN = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)\s*万元(?!\s*[（(])")
+
+
+def _with_yuan(clause: str) -> str:
+    """"838.578 万元（8,385,780 元）": a sum the text gives in 万元, also in 元, as amounts are shown."""
+    def both(m: re.Match) -> str:
+        yuan = round(float(m.group(1)) * 10_000, 2)
+        return f"{m.group(0)}（{yuan:,.2f}".rstrip("0").rstrip(".") + " 元）"
+    return _WAN_YUAN.sub(both, clause)
+
+
 def _counted_in(i: Indicator, printed: str) -> str:
     """A bare count with the unit its name gives: "招聘会场次" 2 → "2（即 2 场）"."""
     if not re.fullmatch(r"\d+", printed or ""):
@@ -73,7 +84,7 @@ def project_answer(question: str, r: Declaration, selections: list[Selection]) -
     passages = [p for s in selections for p in s.passages]
     if passages:
         head = [] if lines else [f"{r.name}（{r.code}）："]
-        lines += head + [f"- 据“{FIELD_LABELS.get(f, f)}”：{clause}" for f, clause in dict.fromkeys(passages)]
+        lines += head + [f"- 据“{FIELD_LABELS.get(f, f)}”：{_with_yuan(clause)}" for f, clause in dict.fromkeys(passages)]
         citations += [Citation(r.code, r.name, f) for f in dict.fromkeys(f for f, _ in passages)]
     missing = [w for s in selections for w in s.missing]
     if missing:

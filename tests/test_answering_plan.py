@@ -411,3 +411,20 @@ def test_a_described_follow_up_with_ne_asks_the_same_thing_of_a_sibling(fake, by
     _, state = ask(fake, "高中国家助学金每生每年标准多少？")
     answer, _ = ask(fake, "那学前的呢", state)
     assert by_name["教育发展专项资金：学前政府助学金"].code in answer.answer and "1200" in answer.answer, answer.answer
+
+
+def test_this_batch_of_forms_is_the_whole_library(fake, records):
+    answer, _ = ask(fake, "这批申报表里金额最小的项目是哪个")
+    smallest = min(records, key=lambda r: r.amount_yuan)
+    assert smallest.code in answer.answer and "这批" not in answer.answer, answer.answer
+
+
+def test_a_sum_in_wan_from_the_text_is_shown_in_yuan_too_and_stays_grounded(fake):
+    answer, _ = ask(fake, "政策性种植业保险市级补贴里，玉米的补贴资金安排了多少")
+    assert "759.78 万元（7,597,800 元）" in answer.answer, answer.answer
+    assert grounded(fake, answer)
+
+
+def test_a_count_with_its_largest_cites_every_project_counted(fake):
+    answer, _ = ask(fake, "水利局报了几个项目，其中金额最大的是哪个")
+    assert grounded(fake, answer) and len(answer.citations) > 1, answer.answer
