@@ -102,6 +102,23 @@ class Embedder:
         self._batcher = QueryBatcher(self._encode_queries)
         info = self.path / "jixiao-model.json"
         self.license_note = json.loads(info.read_text(encoding="utf-8")).get("license") if info.exists() else None
+        self._home = home or data_dir()
+        self._passage_cache = None
+
+    @property
+    def passage_cache(self):
+        """Passage vectors by content in the data directory (embeddings/cache.py); index builds go
+        through it, so a library update embeds only new chunks. Assignable (a benchmark gives a fresh one)."""
+        if self._passage_cache is None:
+            from embeddings.cache import CACHE_FILE, PassageCache, model_namespace
+
+            namespace = model_namespace(self.model_id, self.path, self.dim, self._doc_prompt)
+            self._passage_cache = PassageCache(Path(self._home) / CACHE_FILE, namespace, self.dim)
+        return self._passage_cache
+
+    @passage_cache.setter
+    def passage_cache(self, cache) -> None:
+        self._passage_cache = cache
 
     def _model(self):
         if self._st is None:
