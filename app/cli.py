@@ -384,6 +384,29 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0 if not bad else 1
 
 
+def _library_commands(sub) -> None:
+    """add, list, remove: the library of declarations in the data directory."""
+    p = sub.add_parser("add", help="把申报表文件加入资料库（只嵌入新片段，索引随之更新）")
+    p.add_argument("files", nargs="+", metavar="FILE", help="申报表文件：.txt（文本导出）；.pdf、.docx、.xlsx 需安装相应读取模块")
+    p.add_argument("--year", type=int, help="年度：用于表上没有写明年度的申报表（写明的须与之相同）")
+    p.add_argument("--replace", action="store_true", help="项目编号已在资料库中时，用新表替换旧表")
+    p.add_argument("--data-dir", metavar="DIR", help="数据目录（资料库与索引）；默认 $JIXIAO_HOME 或用户缓存目录")
+    p.add_argument("--model", metavar="PATH", help="向量模型（同其他命令）")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("list", help="列出资料库中的申报表")
+    p.add_argument("--year", type=int, help="只列这一年度的申报表")
+    p.add_argument("--json", action="store_true", help="每张表输出一行 JSON")
+    p.add_argument("--data-dir", metavar="DIR", help="数据目录；默认 $JIXIAO_HOME 或用户缓存目录")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("remove", help="从资料库删除申报表（按项目编号），索引随之更新")
+    p.add_argument("codes", nargs="+", metavar="CODE", help="项目编号，可给多个")
+    p.add_argument("--data-dir", metavar="DIR", help="数据目录；默认 $JIXIAO_HOME 或用户缓存目录")
+    p.add_argument("--model", metavar="PATH", help="向量模型（同其他命令）")
+    p.set_defaults(func=cmd_remove)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jixiao",
@@ -398,7 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="输出文件；默认写到标准输出")
     p.set_defaults(func=cmd_parse)
 
-    p = sub.add_parser("build", help="解析语料并构建检索索引（写入数据目录）")
+    p = sub.add_parser("build", help="用资料库（或 --corpus 给出的文件）构建检索索引（写入数据目录）")
     _common(p)
     p.set_defaults(func=cmd_build)
 
@@ -440,25 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_checks)
 
-    p = sub.add_parser("add", help="把申报表文件加入资料库（只嵌入新片段，索引随之更新）")
-    p.add_argument("files", nargs="+", metavar="FILE", help="申报表文件：.txt（文本导出）；.pdf、.docx、.xlsx 需安装相应读取模块")
-    p.add_argument("--year", type=int, help="年度：用于表上没有写明年度的申报表（写明的须与之相同）")
-    p.add_argument("--replace", action="store_true", help="项目编号已在资料库中时，用新表替换旧表")
-    p.add_argument("--data-dir", metavar="DIR", help="数据目录（资料库与索引）；默认 $JIXIAO_HOME 或用户缓存目录")
-    p.add_argument("--model", metavar="PATH", help="向量模型（同其他命令）")
-    p.set_defaults(func=cmd_add)
-
-    p = sub.add_parser("list", help="列出资料库中的申报表")
-    p.add_argument("--year", type=int, help="只列这一年度的申报表")
-    p.add_argument("--json", action="store_true", help="每张表输出一行 JSON")
-    p.add_argument("--data-dir", metavar="DIR", help="数据目录；默认 $JIXIAO_HOME 或用户缓存目录")
-    p.set_defaults(func=cmd_list)
-
-    p = sub.add_parser("remove", help="从资料库删除申报表（按项目编号），索引随之更新")
-    p.add_argument("codes", nargs="+", metavar="CODE", help="项目编号，可给多个")
-    p.add_argument("--data-dir", metavar="DIR", help="数据目录；默认 $JIXIAO_HOME 或用户缓存目录")
-    p.add_argument("--model", metavar="PATH", help="向量模型（同其他命令）")
-    p.set_defaults(func=cmd_remove)
+    _library_commands(sub)
 
     p = sub.add_parser("serve", help="启动网页（问答、找可比项目、起草指标、总览、审核）")
     p.add_argument("--data-dir", metavar="DIR")

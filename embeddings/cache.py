@@ -94,6 +94,16 @@ class PassageCache:
         except (sqlite3.Error, OSError) as exc:
             self._disable(exc)
 
+    def forget(self, texts: list[str]) -> None:
+        """Drop these texts' vectors (a benchmark measures their embedding again)."""
+        if self._broken or not texts or not self.path.exists():
+            return
+        try:
+            with closing(self._connect()) as conn:
+                conn.executemany("DELETE FROM vectors WHERE key = ?", [(self._key(t),) for t in texts])
+        except sqlite3.Error as exc:
+            self._disable(exc)
+
     def count(self) -> int:
         if not self.path.exists():
             return 0

@@ -107,6 +107,24 @@ class Hit:
         return {"code": self.code, "name": self.name, "score": round(self.score, 6), "field": self.field, "snippet": self.snippet}
 
 
+def _forms_bm25(tokenizer: ChineseTokenizer, records: list[Declaration]):
+    import bm25s
+
+    forms_bm25 = bm25s.BM25()
+    forms_bm25.index([tokenizer(form_text(r)) for r in records], show_progress=False)
+    return forms_bm25
+
+
+def _sparse_indexes(records: list[Declaration], chunks: list[Chunk]):
+    """(tokenizer, chunk BM25, whole-form BM25): the dictionary comes from the records."""
+    import bm25s
+
+    tokenizer = ChineseTokenizer(domain_terms(records))
+    bm25 = bm25s.BM25()
+    bm25.index([tokenizer(c.text) for c in chunks], show_progress=False)
+    return tokenizer, bm25, _forms_bm25(tokenizer, records)
+
+
 def record_years(records: list[Declaration]) -> list[int]:
     return sorted({r.year for r in records if r.year})
 
@@ -213,24 +231,22 @@ class SearchIndex:
         self._forms_vocab = set(getattr(self.forms_bm25, "vocab_dict", {}) or {})
 
     def _build_forms_bm25(self):
-        import bm25s
-
-        forms_bm25 = bm25s.BM25()
-        forms_bm25.index([self.tokenizer(form_text(r)) for r in self.records], show_progress=False)
-        return forms_bm25
+        return _forms_bm25(self.tokenizer, self.records)
 
     # ------------------------------------------------------------ building
 
     @classmethod
     def build(cls, records: list[Declaration], embedder, progress: bool = False, fusion: Fusion | None = None):
-        import bm25s
+        from concurrent.futures import ThreadPoolExecutor
 
         chunks = chunk_records(records)
-        tokenizer = ChineseTokenizer(domain_terms(records))
-        bm25 = bm25s.BM25()
-        bm25.index([tokenizer(c.text) for c in chunks], show_progress=False)
-        # through the passage cache: a library update embeds only the chunks it has not seen
-        vectors = encode_passages(embedder, [c.text for c in chunks], progress=progress)
+        # BM25 (jieba, pure Python) is built beside the embedding (torch, which releases the GIL in its
+        # kernels): on two cores a build costs about its embedding alone — what a library update pays
+        with ThreadPoolExecutor(1, thread_name_prefix="jixiao-bm25") as pool:
+            sparse = pool.submit(_sparse_indexes, records, chunks)
+            # through the passage cache: a library update embeds only the chunks it has not seen
+            vectors = encode_passages(embedder, [c.text for c in chunks], progress=progress)
+            tokenizer, bm25, forms_bm25 = sparse.result()
         manifest = {
             "format_version": FORMAT_VERSION,
             "corpus_sha256": corpus_fingerprint(records),
@@ -242,7 +258,7 @@ class SearchIndex:
             "versions": _versions(),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
-        return cls(records, chunks, vectors, tokenizer, bm25, embedder, fusion, manifest)
+        return cls(records, chunks, vectors, tokenizer, bm25, embedder, fusion, manifest, forms_bm25)
 
     # ------------------------------------------------------------ persistence
 
