@@ -260,13 +260,29 @@ def _check_year(year: int | None) -> None:
         raise SystemExit(f"错误：--year {year} 不是合理的年度。请写四位数的年份，例如 --year 2022。")
 
 
+def _update_errors():
+    """A library update that fails on the disk (full, no permission) is one line: it changed nothing."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def guard():
+        try:
+            yield
+        except OSError as exc:
+            raise SystemExit(f"错误：写入数据目录失败（{exc.strerror or exc}），资料库和索引都没有改变。"
+                             "请检查磁盘空间和权限后重试。") from None
+
+    return guard()
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     from collections import Counter
 
     from index.library import add_files
 
     _check_year(args.year)
-    result = add_files(args.data_dir, [Path(p) for p in args.files], year=args.year, replace=args.replace, model=args.model)
+    with _update_errors():
+        result = add_files(args.data_dir, [Path(p) for p in args.files], year=args.year, replace=args.replace, model=args.model)
     for message in result.messages:
         print(f"提示：{message}", file=sys.stderr)
     added = Counter(r.year for r in result.added)
@@ -280,7 +296,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     from index.library import remove_codes
 
-    result = remove_codes(args.data_dir, args.codes, model=args.model)
+    with _update_errors():
+        result = remove_codes(args.data_dir, args.codes, model=args.model)
     names = "、".join(f"{e.name}（{e.code}）" for e in result.removed)
     print(f"已删除 {len(result.removed)} 张申报表：{names}。资料库现有 {result.forms} 张"
           f"（年度：{'、'.join(map(str, result.years))}），用时 {result.seconds:.1f} 秒。")

@@ -96,6 +96,8 @@ def read_declarations(path: Path) -> ParseResult:
         return read_other(path)
     if suffix != ".txt":
         raise CorpusError(f"{path}: 不支持的文件类型“{suffix or '无扩展名'}”。可以添加 .txt（申报表的文本导出）、.pdf、.docx、.xlsx 文件。")
+    if path.is_dir():
+        raise CorpusError(f"{path}: 是一个目录，不是文件。请给出申报表文件，例如 {path / '申报表.txt'}。")
     if not path.is_file():
         raise CorpusError(f"{path}: 文件不存在。请检查路径后重试。")
     return parse_files([path])

@@ -184,7 +184,8 @@ def open_index(
     log=lambda msg: print(msg, file=sys.stderr),
     embedder: Embedder | None = None,
 ) -> SearchIndex:
-    """The ready index. rebuild=None: build when missing, stale or damaged; False: explain instead.
+    """The ready index of the data directory's library — or, with corpus_files, of these files instead.
+    rebuild=None: build when missing, stale or damaged; False: explain instead.
 
     Raises IndexUnavailable when it cannot be built or served here (read-only data directory)."""
     home = data_dir(home)

@@ -334,3 +334,29 @@ def test_add_killed_at_any_stage_leaves_the_previous_library_and_index(lib_home,
     assert not (lib_home / "index.previous").exists()
     index = _open(lib_home, embedder)
     assert all(index.search(m["code"], k=1)[0].code == m["code"] for m in made)
+
+
+def test_an_update_that_fails_while_switching_puts_everything_back(lib_home, embedder, next_year, monkeypatch):
+    import index.library as updates
+    from corpus.library import LibraryError
+
+    before = _state(lib_home, embedder)
+    real_replace = os.replace
+    calls = []
+
+    def failing_replace(src, dst):  # the second rename (new index into place) fails: a full disk, say
+        calls.append((src, dst))
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(updates.os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        updates.add_files(lib_home, [next_year[0]], embedder=embedder, **QUIET)
+    monkeypatch.undo()
+    assert (lib_home / "index").is_dir() and not (lib_home / "index.previous").exists()
+    after = _state(lib_home, embedder)
+    assert after[0] == before[0] and after[1] == before[1]
+    _same_searches(after[2], before[2])
+    with pytest.raises(LibraryError, match="没有任何改动"):
+        updates.remove_codes(lib_home, ["00000000000000"], embedder=embedder, **QUIET)
