@@ -56,7 +56,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", metavar="DIR", help="数据目录（模型与索引）；默认 $JIXIAO_HOME 或用户缓存目录")
     p.add_argument("--model", metavar="PATH", help="向量模型：e5-small（默认）、m3e-small 或本地 SentenceTransformer 目录")
-    p.add_argument("--corpus", action="append", metavar="FILE", help="申报表文本文件，可重复；默认用内置语料")
+    p.add_argument("--corpus", action="append", metavar="FILE", help="申报表文本文件，可重复；用这些文件而不是资料库")
 
 
 def _open(args: argparse.Namespace, rebuild: bool | None = None):
@@ -251,11 +251,89 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _year_counts(years: list[int], per_year: dict[int, int]) -> str:
+    return "，".join(f"{y} 年度 {per_year.get(y, 0)} 张" for y in years) or "没有年度"
+
+
+def _check_year(year: int | None) -> None:
+    if year is not None and not 1990 <= year <= 2100:
+        raise SystemExit(f"错误：--year {year} 不是合理的年度。请写四位数的年份，例如 --year 2022。")
+
+
+def _update_errors():
+    """A library update that fails on the disk (full, no permission) is one line: it changed nothing."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def guard():
+        try:
+            yield
+        except OSError as exc:
+            raise SystemExit(f"错误：写入数据目录失败（{exc.strerror or exc}），资料库和索引都没有改变。"
+                             "请检查磁盘空间和权限后重试。") from None
+
+    return guard()
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from index.library import add_files
+
+    _check_year(args.year)
+    with _update_errors():
+        result = add_files(args.data_dir, [Path(p) for p in args.files], year=args.year, replace=args.replace, model=args.model)
+    for message in result.messages:
+        print(f"提示：{message}", file=sys.stderr)
+    added = Counter(r.year for r in result.added)
+    replaced = f"，其中 {len(result.replaced)} 张替换了同编号的旧表" if result.replaced else ""
+    print(f"已加入 {len(result.added)} 张申报表（{_year_counts(sorted(added), added)}）{replaced}。"
+          f"资料库现有 {result.forms} 张（年度：{'、'.join(map(str, result.years))}）；"
+          f"新嵌入 {result.embedded} 个片段，用时 {result.seconds:.1f} 秒。")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from index.library import remove_codes
+
+    with _update_errors():
+        result = remove_codes(args.data_dir, args.codes, model=args.model)
+    names = "、".join(f"{e.name}（{e.code}）" for e in result.removed)
+    print(f"已删除 {len(result.removed)} 张申报表：{names}。资料库现有 {result.forms} 张"
+          f"（年度：{'、'.join(map(str, result.years))}），用时 {result.seconds:.1f} 秒。")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from corpus import format_amount
+    from index.library import list_library
+
+    _check_year(args.year)
+    entries, years = list_library(args.data_dir, args.year)
+    if args.json:
+        for e in entries:
+            print(json.dumps(e.to_json(), ensure_ascii=False))
+        return 0
+    if args.year is not None and not entries:
+        print(f"资料库中没有 {args.year} 年度的申报表（现有年度：{'、'.join(map(str, years)) or '无'}）。", file=sys.stderr)
+        return 0
+    per_year = Counter(e.year for e in entries)
+    print(f"资料库：{len(entries)} 张申报表（{_year_counts(sorted(per_year), per_year)}）")
+    print("年度\t项目编号\t项目名称\t科室\t金额\t来源文件\t加入时间")
+    for e in entries:
+        print("\t".join([str(e.year or "—"), e.code, e.name, e.section or "—", format_amount(e.amount_yuan) or "—",
+                         e.source_file, e.added_at]))
+    return 0
+
+
 def cmd_checks(args: argparse.Namespace) -> int:
     from app.drafting import RULE_NAMES_ZH, corpus_report
+    from index.library import current_records
     from index.store import load_records
 
-    records = load_records([Path(p) for p in args.corpus] if args.corpus else None)
+    records = load_records([Path(p) for p in args.corpus]) if args.corpus else current_records(args.data_dir)
     report = corpus_report(records)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
@@ -323,6 +401,29 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0 if not bad else 1
 
 
+def _library_commands(sub) -> None:
+    """add, list, remove: the library of declarations in the data directory."""
+    p = sub.add_parser("add", help="把申报表文件加入资料库（只嵌入新片段，索引随之更新）")
+    p.add_argument("files", nargs="+", metavar="FILE", help="申报表文件：.txt（文本导出）；.pdf、.docx、.xlsx 需安装相应读取模块")
+    p.add_argument("--year", type=int, help="年度：用于表上没有写明年度的申报表（写明的须与之相同）")
+    p.add_argument("--replace", action="store_true", help="项目编号已在资料库中时，用新表替换旧表")
+    p.add_argument("--data-dir", metavar="DIR", help="数据目录（资料库与索引）；默认 $JIXIAO_HOME 或用户缓存目录")
+    p.add_argument("--model", metavar="PATH", help="向量模型（同其他命令）")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("list", help="列出资料库中的申报表")
+    p.add_argument("--year", type=int, help="只列这一年度的申报表")
+    p.add_argument("--json", action="store_true", help="每张表输出一行 JSON")
+    p.add_argument("--data-dir", metavar="DIR", help="数据目录；默认 $JIXIAO_HOME 或用户缓存目录")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("remove", help="从资料库删除申报表（按项目编号），索引随之更新")
+    p.add_argument("codes", nargs="+", metavar="CODE", help="项目编号，可给多个")
+    p.add_argument("--data-dir", metavar="DIR", help="数据目录；默认 $JIXIAO_HOME 或用户缓存目录")
+    p.add_argument("--model", metavar="PATH", help="向量模型（同其他命令）")
+    p.set_defaults(func=cmd_remove)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jixiao",
@@ -337,7 +438,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="输出文件；默认写到标准输出")
     p.set_defaults(func=cmd_parse)
 
-    p = sub.add_parser("build", help="解析语料并构建检索索引（写入数据目录）")
+    p = sub.add_parser("build", help="用资料库（或 --corpus 给出的文件）构建检索索引（写入数据目录）")
     _common(p)
     p.set_defaults(func=cmd_build)
 
@@ -372,13 +473,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", metavar="OUT", help="把建议的指标表导出为 CSV")
     p.set_defaults(func=cmd_suggest)
 
-    p = sub.add_parser("checks", help="用起草检查规则检查语料中的全部申报表")
+    p = sub.add_parser("checks", help="用起草检查规则检查资料库中的全部申报表")
     p.add_argument("--out", metavar="FILE", help="把检查报告（JSON）写入文件")
-    p.add_argument("--corpus", action="append", metavar="FILE")
+    p.add_argument("--corpus", action="append", metavar="FILE", help="检查这些文件，而不是资料库")
+    p.add_argument("--data-dir", metavar="DIR", help="数据目录（资料库所在）；默认 $JIXIAO_HOME 或用户缓存目录")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_checks)
 
-    p = sub.add_parser("serve", help="启动网页（问答、找可比项目、起草指标、总览）")
+    _library_commands(sub)
+
+    p = sub.add_parser("serve", help="启动网页（问答、找可比项目、起草指标、总览、审核）")
     p.add_argument("--data-dir", metavar="DIR")
     p.add_argument("--model", metavar="PATH")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认只在本机 127.0.0.1）")
@@ -411,6 +515,7 @@ def _plugins():
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from corpus.library import LibraryError
     from embeddings.model import SettingError
     from index.store import IndexUnavailable
 
@@ -419,6 +524,9 @@ def main(argv: list[str] | None = None) -> int:
     except (IndexUnavailable, SettingError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    except LibraryError as exc:  # a change refused: nothing was changed
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130

@@ -35,7 +35,7 @@ from app.drafting import (  # noqa: E402
     table_rows,
     to_xlsx,
 )
-from corpus import Declaration, format_amount  # noqa: E402
+from corpus import Declaration, format_amount, format_period  # noqa: E402
 from corpus import labels as L  # noqa: E402
 from app.spreadsheet import escape_frame  # noqa: E402
 from index.filters import AmountError, Filters, check_amount  # noqa: E402
@@ -50,9 +50,21 @@ EXAMPLES = [
     "买检验仪器的项目，绩效指标怎么设？",
 ]
 GUIDE = (
-    "依据聊城市 2021 年度 100 张项目支出绩效目标申报表回答。数字照表原样给出，每个回答都注明出处（名称｜项目编号｜字段）；"
+    "依据{what}回答。数字照表原样给出，每个回答都注明出处（名称｜项目编号｜字段）；"
     "语料里没有的内容会直接说明。全部在本机运行。"
 )
+
+
+def guide(records: list[Declaration]) -> str:
+    """The page's opening line, from the records served: "聊城市 2021 年度 100 张项目支出绩效目标申报表"."""
+    years = "、".join(str(y) for y in sorted({r.year for r in records if r.year}))
+    cities: dict[str, int] = {}
+    for r in records:  # the city the departments' own names are of (聊城市…)
+        if m := re.match(r"(?:山东省)?(\w{2,3}市)", r.department):
+            cities[m.group(1)] = cities.get(m.group(1), 0) + 1
+    city = max(cities, key=cities.get) if cities else ""
+    what = [city, f"{years} 年度" if years else "", f"{len(records)} 张项目支出绩效目标申报表"]
+    return GUIDE.format(what=" ".join(w for w in what if w))
 _EXPORT_DIR = Path(tempfile.mkdtemp(prefix="jixiao-export-"))
 # Shown in Chinese; the values underneath stay the CLI's and the API's mode names.
 SEARCH_MODES = [("混合", "hybrid"), ("关键词 BM25", "bm25"), ("向量", "dense")]
@@ -257,17 +269,32 @@ def checks_markdown(findings) -> str:
 # ---------------------------------------------------------------- the app
 
 
-def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
-    index = answerer.index
+class Live:
+    """The answerer (and its index) the page serves now. A form added on the 审核 tab swaps in the
+    library's new index for every later request; requests already running finish on the old one."""
+
+    def __init__(self, answerer: Answerer):
+        self.answerer = answerer
+
+    @property
+    def index(self):
+        return self.answerer.index
+
+    def swap(self, index) -> None:
+        self.answerer = Answerer(index, llm=self.answerer.llm)
+
+
+def build_app(answerer: Answerer, notice: str | None = None, library_home: Path | None = None) -> gr.Blocks:
+    """The page over an answerer; with library_home (the data directory) its 审核 tab can add forms to the library."""
+    live = Live(answerer)  # handlers use live.index / live.answerer: an addition swaps them for later requests
     records = answerer.records
     sections = sorted({r.section for r in records if r.section})
     departments = sorted({r.department for r in records})
     types = sorted({r.project_type for r in records if r.project_type and not r.project_type.isdigit()})
     categories = sorted({r.category for r in records if r.category and not r.category.isdigit()})
-    names = {r.code: r.name for r in records}
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
-        gr.Markdown(f"# {TITLE}\n{GUIDE}")
+        gr.Markdown(f"# {TITLE}\n{guide(records)}")
         if notice:
             gr.Markdown(f"> {esc(notice)}", elem_id="startup-notice")
 
@@ -294,7 +321,7 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
                 history = list(history or [])
                 message = (message or "").strip()
                 history.append({"role": "user", "content": esc(message) or "（空）"})
-                answer, conversation = answerer.ask(message, conversation)
+                answer, conversation = live.answerer.ask(message, conversation)
                 text = detach_after_tables(esc(answer.answer))
                 shown = ""
                 history.append({"role": "assistant", "content": ""})
@@ -304,7 +331,7 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
                     yield history, conversation, gr.update(), ""
                     time.sleep(0.01)
                 history[-1] = {"role": "assistant", "content": text}
-                yield history, conversation, citation_cards(answerer, answer) or "（本回答没有引用项目）", ""
+                yield history, conversation, citation_cards(live.answerer, answer) or "（本回答没有引用项目）", ""
 
             for trigger in (send.click, question.submit):
                 trigger(respond, [question, chat, state], [chat, state, cards, question], api_visibility="private")
@@ -341,11 +368,11 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
             found = gr.State([])
 
             def run_search(q, m, kk, sec, dep, typ, cat, lo, hi):
-                data = search_json(index, q, kk, m, sec, dep, typ, cat, amount_text(lo), amount_text(hi))
+                data = search_json(live.index, q, kk, m, sec, dep, typ, cat, amount_text(lo), amount_text(hi))
                 cleared = ("", None, None, "")  # an earlier export or comparison belongs to an earlier search
                 if "error" in data:
                     return (gr.update(value=[]), gr.update(choices=[], value=[]), f"⚠️ {esc(data['error'])}", []) + cleared
-                hits, none_close = search_rows(index, data)
+                hits, none_close = search_rows(live.index, data)
                 rows = [[h["name"], h["code"], h["department"], format_amount(h["amount_yuan"]), h["relevance"], h["field"],
                          h["snippet"]] for h in hits]
                 choices = [(f"{h['name']}（{h['code']}）", h["code"]) for h in hits]
@@ -364,7 +391,7 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
             query.submit(run_search, [query, mode, k, f_section, f_department, f_type, f_category, f_min, f_max],
                          [results, picked, search_note, found, export_note, csv_file, xlsx_file, comparison],
                              api_visibility="private")
-            compare_btn.click(lambda codes: compare_markdown([index.by_code[c] for c in codes or []]), picked, comparison,
+            compare_btn.click(lambda codes: compare_markdown([live.index.by_code[c] for c in codes or []]), picked, comparison,
                               api_visibility="private")
             export_btn.click(export_projects, [found, picked], [csv_file, xlsx_file, export_note], api_visibility="private")
 
@@ -395,12 +422,12 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
                                          "category": category or None, "project_type": project_type or None})
                 except (DraftError, AmountError) as exc:
                     return f"⚠️ {esc(exc)}", gr.update(), ""
-                result = suggest(index, draft)
+                result = suggest(live.index, draft)
                 lines = [f"**{PRECEDENT_ZH[result.precedent]}**", "",
                          "**相似的往年项目**" if result.precedent != "none" else "**最接近的往年项目**（都不相近，没有采用它们的指标）"] + [
                     f"- {esc(s['name'])}（{esc(s['code'])}）：{esc(s['why'])}" for s in result.similar
                 ]
-                rows = table_rows(result.indicators, names)
+                rows = table_rows(result.indicators, {r.code: r.name for r in live.index.records})
                 findings = check_indicators(_rows_to_draft(rows), amount)
                 return "\n".join(lines), rows, checks_markdown(findings)
 
@@ -464,9 +491,12 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
                                           column_widths=["22%", "14%", "64%"])
             demo.load(lambda: findings, None, findings_table, api_visibility="private")
 
+        # ------------------------------------------------------------ 审核
+        review_tab(live, library_home, demo)
+
         # ------------------------------------------------------------ named API endpoints
         def api_ask(question: str) -> dict:
-            return ask_json(answerer, question)
+            return ask_json(live.answerer, question)
 
         # Answers take milliseconds and share one read-only index: many run at once instead of
         # queueing behind each other (a slow model call is bounded by its own deadline).
@@ -476,16 +506,139 @@ def build_app(answerer: Answerer, notice: str | None = None) -> gr.Blocks:
         def api_search(query: str, k: int = 10, mode: str = "hybrid", section: str = "", department: str = "",
                        project_type: str = "", category: str = "", min_amount: float | None = None,
                        max_amount: float | None = None) -> dict:
-            return search_json(index, query, k, mode, section, department, project_type, category, min_amount, max_amount)
+            return search_json(live.index, query, k, mode, section, department, project_type, category, min_amount, max_amount)
 
         def api_suggest(draft: dict) -> dict:
-            return suggest_json(index, draft)
+            return suggest_json(live.index, draft)
 
         gr.api(api_search, api_name="search", api_description="检索：返回 {query, took_ms, results}",
                concurrency_limit=SEARCH_CONCURRENCY, concurrency_id="search")
         gr.api(api_suggest, api_name="suggest", api_description="起草：返回 {similar, indicators, checks}",
                concurrency_limit=SEARCH_CONCURRENCY, concurrency_id="suggest")
     return demo
+
+
+# ---------------------------------------------------------------- 审核: a declaration file before it joins the library
+
+
+REVIEW_GUIDE = ("上传一份申报表文件（.txt 文本导出；安装相应读取模块后也可用 .pdf、.docx、.xlsx），查看解析出的表、"
+                "解析提示、指标检查和资料库中可比的项目；确认无误后加入资料库（加入后问答和检索立即包含它）。")
+_SHOWN_FORMS = 5  # forms of one file rendered in full; the rest are counted
+
+
+def _entries_for(live: Live, home: Path | None):
+    """The library's entries (from its database), or — without one — the served records as entries."""
+    from corpus.library import Entry, Library, LibraryError, library_path
+
+    if home is not None and library_path(home).exists():
+        try:
+            with Library.open(home, read_only=True) as library:
+                return library.entries()
+        except LibraryError:
+            pass
+    return [Entry(r.seq, r.code, r.year, r.name, r.section, r.department, r.amount_yuan, r.source.file, "", "")
+            for r in live.index.records]
+
+
+def form_markdown(r: Declaration, n: int) -> str:
+    """One parsed form for a reviewer: its fields, its indicator table and the parser's warnings."""
+    fields = [("项目编号", r.code), ("年度", r.year or "表上未写明"), ("科室", r.section or "—"), ("主管部门", r.department),
+              ("项目实施单位", r.unit), ("联系人 / 电话", f"{r.contact} / {r.phone}"), ("项目类型", r.project_type),
+              ("项目分类", r.category or "—"), ("项目起止时间", format_period(r.start_date, r.end_date)),
+              ("项目金额", format_amount(r.amount_yuan) or "—"), ("项目概况", clip(r.overview, 300))]
+    lines = [f"### {n}. {esc(r.name or '（无名称）')}", "", "| 字段 | 内容 |", "|---|---|"]
+    lines += [f"| {label} | {esc(str(value)).replace('|', '｜') or '—'} |" for label, value in fields]
+    lines += ["", f"**绩效指标**（{len(r.indicators)} 行）", "", "| 一级指标 | 二级指标 | 三级指标 | 指标值 |", "|---|---|---|---|"]
+    lines += [f"| {esc(i.level1)} | {esc(i.level2 or '—')} | {esc(i.name).replace('|', '｜')} | "
+              f"{esc(i.value_annual).replace('|', '｜') or '—'} |" for i in r.indicators]
+    lines += ["", "**解析提示**：" + ("无" if not r.warnings else "")]
+    lines += [f"- {esc(w)}" for w in r.warnings]
+    return "\n".join(lines)
+
+
+def review_markdown(live: Live, review) -> tuple[str, str, str]:
+    """(the parsed forms, their checks, each beside its comparable projects) for the 审核 tab."""
+    from app.review import comparable, findings
+
+    if not review.records:
+        return "", "", ""
+    shown = review.records[:_SHOWN_FORMS]
+    more = f"\n\n……另有 {len(review.records) - len(shown)} 张表未展开。" if len(review.records) > len(shown) else ""
+    forms = "\n\n---\n\n".join(form_markdown(r, n) for n, r in enumerate(shown, 1)) + more
+    checks = "\n\n".join(f"**{n}. {esc(r.name or '（无名称）')}**\n\n{checks_markdown(findings(r))}" for n, r in enumerate(shown, 1))
+    sides = []
+    for n, r in enumerate(shown, 1):
+        others = comparable(live.index, r)
+        mine = r.model_copy(update={"name": f"{r.name}（本表）"})
+        sides.append(f"**{n}. {esc(r.name)}** 与资料库中可比的项目\n\n" +
+                     (compare_markdown([mine] + others) if others else "资料库中没有可比的项目。"))
+    return forms, checks, "\n\n".join(sides)
+
+
+def review_status(review) -> str:
+    if not review.records and review.refused:
+        return f"⚠️ {esc(review.refused)}"
+    years = "、".join(sorted({str(r.year) for r in review.records if r.year})) or "年度未写明"
+    head = f"{esc(review.file)}：解析出 {len(review.records)} 张申报表（{years}）。"
+    notes = "".join(f"\n- 提示：{esc(m)}" for m in review.messages)
+    if review.refused:
+        return f"{head}\n\n⚠️ **暂不能加入资料库**：\n\n{esc(review.refused)}{notes}"
+    return f"{head}可以加入资料库。{notes}"
+
+
+def review_tab(live: Live, home: Path | None, demo: gr.Blocks) -> None:
+    """The 审核 tab: upload → parsed form, warnings, checks, comparable projects → add to the library."""
+    from app.review import adding_refused, review_file
+
+    with gr.Tab("审核", id="review"):
+        gr.Markdown(REVIEW_GUIDE)
+        with gr.Row():
+            upload = gr.File(label="申报表文件", file_types=[".txt", ".pdf", ".docx", ".xlsx"], type="filepath",
+                             elem_id="review-file")
+            with gr.Column():
+                replace = gr.Checkbox(label="项目编号已在资料库中时，用本表替换旧表", value=False, elem_id="review-replace")
+                add_btn = gr.Button("加入资料库", variant="primary", elem_id="review-add")
+                add_note = gr.Markdown(elem_id="review-add-note")
+        status = gr.Markdown(elem_id="review-status")
+        with gr.Tab("解析结果"):
+            form_md = gr.Markdown(elem_id="review-form")
+        with gr.Tab("指标检查"):
+            checks_md = gr.Markdown(elem_id="review-checks")
+        with gr.Tab("与可比项目对照"):
+            compare_md = gr.Markdown(elem_id="review-compare")
+
+        def run_review(path, replace_old):
+            review = review_file(Path(path) if path else None, _entries_for(live, home), replace=bool(replace_old))
+            return (review_status(review), *review_markdown(live, review), "")
+
+        def run_add(path, replace_old, request: gr.Request):
+            if home is None:
+                return "⚠️ 本页面没有连接资料库，不能添加。请用 jixiao serve 启动页面，或在命令行用 jixiao add 添加。"
+            refused = adding_refused(bool(demo.auth), getattr(request, "username", None),
+                                     getattr(getattr(request, "client", None), "host", None))
+            if refused or not path:
+                return f"⚠️ {esc(refused or '请先选择一个申报表文件。')}"
+            return add_to_library(live, home, Path(path), bool(replace_old))
+
+        for trigger in (upload.change, replace.change):
+            trigger(run_review, [upload, replace], [status, form_md, checks_md, compare_md, add_note], api_visibility="private")
+        add_btn.click(run_add, [upload, replace], add_note, api_visibility="private")
+
+
+def add_to_library(live: Live, home: Path, path: Path, replace: bool) -> str:
+    """Add the file's forms to the library (all or none) and serve the new index from now on."""
+    from corpus.library import LibraryError
+    from index.library import add_files
+
+    try:
+        result = add_files(home, [path], replace=replace, embedder=live.index.embedder, log=lambda msg: None)
+    except LibraryError as exc:
+        return f"⚠️ {esc(exc)}"
+    live.swap(result.index)
+    years = "、".join(map(str, result.years))
+    replaced = f"（其中 {len(result.replaced)} 张替换了旧表）" if result.replaced else ""
+    return (f"已加入资料库：{len(result.added)} 张申报表{replaced}。资料库现有 {result.forms} 张（年度：{years}），"
+            "问答和检索已包含新表；总览和筛选选项在重启页面后更新。")
 
 
 def amount_text(value) -> str:
@@ -519,8 +672,10 @@ CSS = """
    message below it */
 #chat .bubble-wrap { padding-top: 44px; }
 /* side-by-side comparison: the field names stay one line, never one character per line */
-#comparison table th:first-child, #comparison table td:first-child { white-space: nowrap; width: 7em; min-width: 7em; }
-#comparison table { table-layout: auto; width: 100%; }
+#comparison table th:first-child, #comparison table td:first-child,
+#review-compare table th:first-child, #review-compare table td:first-child,
+#review-form table td:first-child { white-space: nowrap; width: 7em; min-width: 7em; }
+#comparison table, #review-compare table { table-layout: auto; width: 100%; }
 /* long cells wrap inside their column instead of running off the right edge */
 #search-results td, #checks-findings td, #suggested-table td { white-space: normal; word-break: break-word; }
 """
@@ -699,5 +854,5 @@ def serve(host: str = "127.0.0.1", port: int = 7860, home=None, model=None, prev
         if loading is not None:
             loading.stop()
     notice = None if existed else "首次启动：已在本机构建检索索引（之后启动会直接加载）。"
-    demo = build_app(Answerer(index, llm=client_from_env()), notice)
+    demo = build_app(Answerer(index, llm=client_from_env()), notice, library_home=data_dir(home))
     return launch(demo, host, port, auth_from_env(), prevent_thread_lock)

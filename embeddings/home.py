@@ -29,3 +29,20 @@ def replace_directory(staged: Path, target: Path) -> None:
     os.replace(staged, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+PAUSE_VARIABLE = "JIXIAO_TEST_PAUSE_AT"
+
+
+def pause_point(stage: str) -> None:
+    """A named point of a library update, for the test that kills the process there with SIGKILL.
+
+    When $JIXIAO_TEST_PAUSE_AT names this stage, say so on stderr and wait to be killed; otherwise
+    nothing. Never set outside tests."""
+    if os.environ.get(PAUSE_VARIABLE) != stage:
+        return
+    import sys
+    import time
+
+    print(f"PAUSED {stage}", file=sys.stderr, flush=True)
+    time.sleep(600)

