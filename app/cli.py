@@ -120,6 +120,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         category=args.category,
         min_amount=args.min_amount,
         max_amount=args.max_amount,
+        year=args.year,
     )
     status = 0
     for query in queries:
@@ -454,6 +455,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--category", help="项目分类")
     p.add_argument("--min-amount", help="最低金额（元）")
     p.add_argument("--max-amount", help="最高金额（元）")
+    p.add_argument("--year", type=int, help="申报年度（如 2021）")
     p.add_argument("--json", action="store_true", help="每个查询输出一行 JSON")
     p.set_defaults(func=cmd_search)
 

@@ -368,6 +368,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     for ask in [p.whole, *p.asks]:
         ask.fields += [k for k in asked_kinds if k not in ask.fields]
     p.filters = _filters(rest, records, v, asked_kinds)
+    p.filters.year = _budget_year(rest, records)
     p.filters.name_contains = p.name_contains
     rest = _without_abbreviated_scope(p, rest, records)
     _several_groups(p, rest, records, v)
@@ -861,6 +862,18 @@ def _refusal(rest: str, squashed: str, records: list[Declaration], v: Vocabulary
         if word in rest:
             return "这个问题与项目支出绩效目标申报表无关，语料中没有可以回答它的内容。"
     return _other_year(rest, records, v, p) or _other_city(rest, records, v)
+
+
+def _budget_year(rest: str, records: list[Declaration]) -> int | None:
+    """"2022年度有几个项目": one of the library's budget years, when it holds more than one (a year
+    bound on the forms' own dates, "2022年结束", is not one)."""
+    years = _corpus_years(records)
+    if len(years) < 2:
+        return None
+    for m in re.finditer(r"(?<!\d)(20\d\d)\s*年(?:度)?(?!\s*\d{1,2}\s*月)(?!以[后前]|之[后前]|底|末|前|后|才|就|结束|开始)", rest):
+        if int(m.group(1)) in years:
+            return int(m.group(1))
+    return None
 
 
 def _corpus_years(records: list[Declaration]) -> list[int]:

@@ -54,6 +54,7 @@ class Filters:
     codes: tuple[str, ...] | None = None  # projects a conversation already listed
     contact: str | None = None  # a person named as the form's 项目联系人
     name_contains: str | None = None  # "名称里带“培训”的": words of the project name, spaces ignored
+    year: int | None = None  # the budget year a form declares (2021 年度)
 
     def accepts(self, r: Declaration) -> bool:
         def has(value: str | None, wanted: str | None) -> bool:
@@ -78,6 +79,7 @@ class Filters:
             self.codes is None or r.code in self.codes,
             has(r.contact, self.contact),
             self.name_contains is None or "".join(self.name_contains.split()) in "".join(r.name.split()),
+            self.year is None or r.year == self.year,
         )
         return all(checks)
 
@@ -109,6 +111,7 @@ class Filters:
 
 
 _DESCRIPTIONS = (
+    ("year", lambda f, v: f"{v} 年度"),
     ("section", lambda f, v: f"科室为{v}"),
     ("department", lambda f, v: f"主管部门为{v}"),
     ("project_type", lambda f, v: f"项目类型为{v}"),

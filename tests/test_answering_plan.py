@@ -428,3 +428,14 @@ def test_a_sum_in_wan_from_the_text_is_shown_in_yuan_too_and_stays_grounded(fake
 def test_a_count_with_its_largest_cites_every_project_counted(fake):
     answer, _ = ask(fake, "水利局报了几个项目，其中金额最大的是哪个")
     assert grounded(fake, answer) and len(answer.citations) > 1, answer.answer
+
+
+def test_with_two_budget_years_a_year_filters_and_another_is_refused(records):
+    later = [r.model_copy(update={"year": 2022, "code": r.code + "9", "seq": r.seq + 1000}) for r in records[:7]]
+    both = Answerer(FakeIndex(records + later))
+    answer, _ = ask(both, "2022年度一共有几个项目")
+    assert "共 7 个项目" in answer.answer and "2022 年度" in answer.answer, answer.answer
+    answer, _ = ask(both, "2021年度有多少个项目")
+    assert f"共 {len(records)} 个项目" in answer.answer, answer.answer
+    refused, _ = ask(both, "2023年度有多少个项目")
+    assert refused.refused and "2021、2022" in refused.answer, refused.answer
