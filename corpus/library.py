@@ -82,17 +82,12 @@ def library_path(home: Path) -> Path:
 
 def read_declarations(path: Path) -> ParseResult:
     """The forms of one file, by its suffix: .txt with the text-extract parser; .pdf, .docx and
-    .xlsx with corpus.formats when that package is installed. Raises CorpusError otherwise."""
+    .xlsx with the readers of corpus.formats. Raises CorpusError otherwise."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in OTHER_FORMATS:
-        try:
-            from corpus.formats import read_declarations as read_other
-        except ImportError:
-            raise CorpusError(
-                f"{path}: 读取 {suffix} 文件的模块（corpus.formats）尚未安装。"
-                "请把申报表导出为文本文件（.txt）后再添加，或安装带该格式读取功能的版本。"
-            ) from None
+        from corpus.formats import read_declarations as read_other
+
         return read_other(path)
     if suffix != ".txt":
         raise CorpusError(f"{path}: 不支持的文件类型“{suffix or '无扩展名'}”。可以添加 .txt（申报表的文本导出）、.pdf、.docx、.xlsx 文件。")
