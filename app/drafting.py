@@ -151,11 +151,12 @@ def validate_drafting_data(data: dict) -> dict:
         _validate_rows(kind.get("rows"), f"kind {kind['kind']}")
     _validate_rows(data.get("common_rows"), "common_rows")
     _validate_targets(data.get("targets"))
-    try:
-        if "unit" not in re.compile(data.get("per_unit_pattern") or "").groupindex:
-            raise DraftingDataError("drafting.json: per_unit_pattern needs the group unit")
-    except re.error as exc:
-        raise DraftingDataError(f"drafting.json: per_unit_pattern is not a valid pattern: {exc}") from None
+    for key, group in (("per_unit_pattern", "unit"), ("unit_price_pattern", "item")):
+        try:
+            if group not in re.compile(data.get(key) or "").groupindex:
+                raise DraftingDataError(f"drafting.json: {key} needs the group {group}")
+        except re.error as exc:
+            raise DraftingDataError(f"drafting.json: {key} is not a valid pattern: {exc}") from None
     for key in ("generic_terms", "measure_words"):
         data[key] = frozenset(data[key])
     # longest first, so that 万平方米 wins over 平方米 and 人次 over 人
@@ -335,6 +336,9 @@ def extract_quantities(description: str) -> list[Quantity]:
         q = Quantity(float(m.group(1).replace(",", "")), m.group(1), m.group(2))
         if re.search(r"不超过|不高于|以内|最高", before[-6:] + after[:3]):
             q.bound = "≤"
+        if q.money and _unit_price(q, before, [f for f in found if not f.money and f.object]):
+            found.append(q)
+            continue
         if q.money:
             per, rest = _per_phrase(before)
             if not per:
@@ -456,6 +460,21 @@ def _per_phrase(before: str) -> tuple[str, str]:
     if single := re.search(drafting_data()["per_unit_pattern"], before):  # "单车购置价格": per vehicle
         return "每" + single.group("unit"), before.replace(single.group(0), "")
     return "", before
+
+
+def _unit_price(q: "Quantity", before: str, counted: list["Quantity"]) -> bool:
+    """"警示牌 1800 块，警示牌单价约 300 元": a price per one of a thing counted before (每块), or a
+    row of its own ("考场单价") when nothing counted names it."""
+    m = re.search(drafting_data()["unit_price_pattern"], before)
+    if not m:
+        return False
+    item = m.group("item")
+    count = next((c for c in reversed(counted) if item in c.object or c.object.endswith(item[-2:])), None)
+    if count is not None:
+        q.per, q.object = "每" + count.unit.lstrip("万"), item
+    else:
+        q.object = item + "单价"
+    return True
 
 
 def _item_cost(before: str, data: dict) -> str:

@@ -233,6 +233,13 @@ def test_unit_costs_declines_and_monthly_days_in_a_description():
     assert any(t.value == "≤2小时" for t in targets.values()), targets
 
 
+def test_a_unit_price_is_per_the_thing_counted_before_it():
+    found = extract_quantities("安装路灯 260 盏，路灯单价不超过 2800 元；维修站点单价 5 万元")
+    prices = [q for q in found if q.money]
+    assert prices[0].value() == "≤2800元/盏", [q.value() for q in found]
+    assert prices[1].object == "维修站点单价" and not prices[1].per
+
+
 @pytest.mark.parametrize("draft", NEW_KINDS, ids=lambda d: d.name)
 def test_a_new_kind_of_project_is_told_so_and_gets_framework_rows(index, draft):
     result = suggest(index, draft)
