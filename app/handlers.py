@@ -440,7 +440,7 @@ def described_lookup(ctx, question: str, plan: Plan, state: Conversation, scope:
         reason = f"语料中没有找到与“{'、'.join(found.missing) or plan.topic}”对应的项目，无法回答。"
         return render.refuse(question, reason, [_ref(c.record) for c in found.ranked]), Conversation()
     r = found.best.record
-    # "那老照片那个呢" after a value of another project: the same value, of this one
+    # "那博物馆分馆那个呢" after a value of another project: the same value, of this one
     answer = answer_project(ctx, question, plan, r, state.asks if carried else None)
     if not answer.refused:
         answer = render.described_note(answer, r, _close_runner_up(found))

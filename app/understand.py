@@ -395,7 +395,7 @@ def _without_abbreviated_scope(p: Plan, rest: str, records: list[Declaration]) -
     """The question without the short name its scope was read from ("计量所")."""
     if short := _abbreviated_scope(p.filters, rest, records):
         rest = rest.replace(short, " ")
-        if p.names:  # "计量所的计量业务专项经费是多少": who runs the project named, not a thing asked
+        if p.names:  # "某所的某某专项经费有多少": who runs the project named, not a thing asked
             for ask in [p.whole, *p.asks]:
                 ask.rest = ask.rest.replace(short, " ")
     return rest
@@ -790,7 +790,7 @@ def _units(rest: str, v: Vocabulary, words: list[tuple[int, int]] = ()) -> tuple
         not _crosses(m.start(), m.end(), words) for w in v.money_words for m in re.finditer(re.escape(w), rest)
     ) or re.search(v.money_pattern, rest) is not None
     if measured and money:
-        # "这笔钱是按多少名学生算的": money only names the subject; what is asked is counted in 名
+        # "这笔钱按几名学员测算": money only names the subject; what is asked is counted in 名
         first = min(m.start() for m in _measure_pattern().finditer(rest))
         asking_money = [w for w in v.money_words if w in rest and re.search("多少|几", w)]
         later_money = [w for w in v.money_words if w in rest[first:]] or re.search(v.money_pattern, rest[first:])

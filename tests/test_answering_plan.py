@@ -389,7 +389,7 @@ def test_money_that_only_names_the_subject_is_not_asked(records):
 
 def test_a_refused_turn_keeps_the_project_talked_about(fake, by_name):
     r = by_name["东昌湖维护费"]
-    _, state = ask(fake, "东昌湖维护费报了多少钱")
+    _, state = ask(fake, "东昌湖维护费申请的钱有多少")
     refused, state = ask(fake, "其中无人机航拍测绘花了多少", state)
     assert refused.refused, refused.answer
     answer, _ = ask(fake, "那联系人是谁", state)
@@ -414,19 +414,19 @@ def test_a_described_follow_up_with_ne_asks_the_same_thing_of_a_sibling(fake, by
 
 
 def test_this_batch_of_forms_is_the_whole_library(fake, records):
-    answer, _ = ask(fake, "这批申报表里金额最小的项目是哪个")
+    answer, _ = ask(fake, "这批申报表当中哪一项的金额最少")
     smallest = min(records, key=lambda r: r.amount_yuan)
     assert smallest.code in answer.answer and "这批" not in answer.answer, answer.answer
 
 
 def test_a_sum_in_wan_from_the_text_is_shown_in_yuan_too_and_stays_grounded(fake):
-    answer, _ = ask(fake, "政策性种植业保险市级补贴里，玉米的补贴资金安排了多少")
+    answer, _ = ask(fake, "玉米那部分补贴资金，政策性种植业保险这个项目给了多少")
     assert "759.78 万元（7,597,800 元）" in answer.answer, answer.answer
     assert grounded(fake, answer)
 
 
 def test_a_count_with_its_largest_cites_every_project_counted(fake):
-    answer, _ = ask(fake, "水利局报了几个项目，其中金额最大的是哪个")
+    answer, _ = ask(fake, "水利局一共有几个项目，最贵的是哪一项")
     assert grounded(fake, answer) and len(answer.citations) > 1, answer.answer
 
 
