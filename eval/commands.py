@@ -20,9 +20,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     index = _open(args)
     tag = _tag(index)
     suites = set(args.suites.split(","))
-    unknown = suites - {"retrieval", "answers", "suggest", "drafts", "natural", "calibrate"}
+    unknown = suites - {"retrieval", "answers", "suggest", "drafts", "natural", "calibrate", "agreement"}
     if unknown:
-        raise SystemExit(f"错误：没有评测套件 {'、'.join(sorted(unknown))}。可选：retrieval,answers,suggest,drafts,natural,calibrate。")
+        raise SystemExit(f"错误：没有评测套件 {'、'.join(sorted(unknown))}。可选：retrieval,answers,suggest,drafts,natural,calibrate,agreement。")
     if "retrieval" in suites:
         from embeddings import data_dir
         from eval.baselines import baseline_embedder, build_baselines
@@ -60,7 +60,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
         _natural(index, args)
     if "calibrate" in suites:
         _calibrate(index, args)
+    if "agreement" in suites:
+        _agreement(index, args)
     return 0
+
+
+def _agreement(index, args) -> None:
+    """The split's answers and hybrid top 10 on this backend against the embedded default's."""
+    from eval.agreement import agreement_line, evaluate_agreement
+
+    result = evaluate_agreement(index, split=args.split)
+    print("\n" + agreement_line(result))
+    print(f"结果已写入 {write_results(f'agreement-{args.split}{_tag(index)}', result)}", file=sys.stderr)
 
 
 def _drafts(index, args) -> None:
@@ -164,7 +175,7 @@ def register(sub) -> None:
     p = sub.add_parser("eval", help="评测：检索（各方式、各题型）与问答")
     _common(p)
     p.add_argument("--suites", default="retrieval,answers,suggest",
-                   help="逗号分隔：retrieval,answers,suggest,drafts,natural,calibrate")
+                   help="逗号分隔：retrieval,answers,suggest,drafts,natural,calibrate,agreement（与默认后端逐题比较回答）")
     p.add_argument("--natural", action="append", metavar="FILE",
                    help="natural 套件的问题集（可重复）；默认用内置的留出集 eval/natural-heldout.jsonl")
     p.add_argument("--write", action="store_true", help="calibrate：把拟合出的阈值写入 app/data/thresholds.json")

@@ -47,6 +47,11 @@ class MilvusUnavailable(IndexUnavailable):
     """Milvus cannot be reached or used as configured; the message says what, where and what to do."""
 
 
+class MilvusSearchFailed(SearchError, MilvusUnavailable):
+    """A search call failed mid-session (the server went away): a search error where searches are
+    reported (jixiao search, the page's /search), and an unavailable index elsewhere (jixiao ask)."""
+
+
 # ---------------------------------------------------------------- connecting
 
 
@@ -320,8 +325,11 @@ def build_collection(client, name: str, index, log=lambda msg: None, manifest: d
                              index_params=_index_params(client, len(index.chunks)), consistency_level="Strong",
                              properties={MANIFEST_PROPERTY: text}, timeout=TIMEOUT)
     weights = chunk_term_weights(index.bm25, len(index.chunks))
+    step = max(INSERT_BATCH, len(index.chunks) // 10 // INSERT_BATCH * INSERT_BATCH)
     for start in range(0, len(index.chunks), INSERT_BATCH):
         client.insert(staging, _rows(index, start, start + INSERT_BATCH, weights))
+        if len(index.chunks) > 20 * INSERT_BATCH and (start + INSERT_BATCH) % step == 0:
+            log(f"已写入 {min(start + INSERT_BATCH, len(index.chunks))}/{len(index.chunks)} 个片段……")
     client.flush(staging)
     if client.has_collection(name, timeout=TIMEOUT):
         client.drop_collection(name, timeout=TIMEOUT)
@@ -469,12 +477,12 @@ class MilvusBackend:
     def _search(self, field: str, data, limit: int, expr: str, allowed) -> np.ndarray:
         params = {"metric_type": "IP"}
         if field == "dense" and self.n > EXACT_SEARCH_LIMIT:
-            params["params"] = {"ef": 128}  # HNSW, searched as wide as the FAISS side's efSearch
+            params["params"] = {"ef": max(128, limit)}  # HNSW: FAISS' efSearch 128, and Milvus wants ef ≥ limit
         try:
             hits = self.client.search(self.collection, data=[data], anns_field=field, limit=limit, filter=expr,
                                       output_fields=["id"], search_params=params, timeout=TIMEOUT)[0]
         except Exception as exc:  # the server went away mid-session: a search error, not a traceback
-            raise SearchError(f"Milvus 检索失败（{self.uri}，集合 {self.collection}：{_reason(exc)}）。"
+            raise MilvusSearchFailed(f"Milvus 检索失败（{self.uri}，集合 {self.collection}：{_reason(exc)}）。"
                               "请确认 Milvus 仍在运行，或改用默认后端 --backend faiss。") from None
         scores = np.zeros(self.n, dtype=np.float32)
         ids = np.asarray(getattr(hits, "ids", None) or [h["id"] for h in hits], dtype=np.int64)

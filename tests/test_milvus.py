@@ -21,13 +21,14 @@ except ImportError as exc:  # the optional extra is not installed: nothing here 
     pytest.skip(f"pymilvus / milvus-lite 未安装（pip install 'jixiao[milvus]'），跳过 Milvus 后端测试：{exc}",
                 allow_module_level=True)
 
+from eval.agreement import twin  # another SearchIndex over the same structures: the session index keeps its backend
 from index.backend_config import attach_backend
 from index.backends import EmbeddedBackend
 from index.filters import Filters
 from index.milvus_backend import (
     _EXPRESSIONS, _MODIFIERS, MilvusUnavailable, chunk_term_weights, connect, filter_expression,
 )
-from index.search import IndexMismatch, SearchIndex
+from index.search import IndexMismatch
 
 FILTERS = [
     Filters(section="社会保障科"),
@@ -42,13 +43,6 @@ FILTERS = [
     Filters(name_contains="经 费"),
     Filters(amount=80_000_000),
 ]
-
-
-def twin(index) -> SearchIndex:
-    """Another SearchIndex over the session index's structures (nothing rebuilt): attaching a backend
-    to it leaves the session index on the default backend."""
-    return SearchIndex(index.records, index.chunks, index.vectors, index.tokenizer, index.bm25, index.embedder,
-                       None, index.manifest, index.forms_bm25, faiss_index=index.faiss)
 
 
 def sample_queries(n_each: int = 12) -> list[str]:
@@ -253,3 +247,29 @@ def test_unknown_backend_and_missing_pymilvus_are_explained(home, capsys, monkey
 def test_doctor_checks_the_milvus_collection(home, on_milvus, milvus_uri, capsys):
     code, out, _ = _cli(capsys, "doctor", "--data-dir", str(home), "--backend", "milvus", "--milvus-uri", milvus_uri)
     assert code == 0 and "Milvus 集合 jixiao_chunks" in out and "与索引一致" in out
+
+
+def test_answers_are_the_same_on_both_backends(index, on_milvus):
+    from app.answer import Answerer
+    from eval.questions import load_questions
+
+    by_kind: dict[str, list] = {}
+    for q in load_questions("dev"):
+        by_kind.setdefault(q.kind, []).append(q.question)
+    questions = [text for texts in by_kind.values() for text in texts[:5]]
+    embedded, milvus = Answerer(index), Answerer(on_milvus)
+    for question in questions:
+        assert milvus.ask(question)[0].to_json() == embedded.ask(question)[0].to_json(), question
+
+
+def test_a_server_that_goes_away_mid_session_is_a_search_error_not_a_traceback(index, tmp_path):
+    from eval.benchmark_milvus import lite_server
+    from index.search import SearchError
+    from index.store import IndexUnavailable
+
+    with lite_server(tmp_path / "server-data") as (proc, uri):
+        served = attach_backend(twin(index), backend="milvus", uri=uri, log=lambda m: None)
+        assert served.search("污水处理", k=1)
+    with pytest.raises(SearchError, match="Milvus 检索失败") as caught:  # the server is stopped now
+        served.search("污水处理", k=1)
+    assert isinstance(caught.value, IndexUnavailable) and "--backend faiss" in str(caught.value)
