@@ -57,16 +57,25 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", metavar="DIR", help="数据目录（模型与索引）；默认 $JIXIAO_HOME 或用户缓存目录")
     p.add_argument("--model", metavar="PATH", help="向量模型：e5-small（默认）、m3e-small 或本地 SentenceTransformer 目录")
     p.add_argument("--corpus", action="append", metavar="FILE", help="申报表文本文件，可重复；用这些文件而不是资料库")
+    _backend_options(p)
+
+
+def _backend_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--backend", choices=["faiss", "milvus"], help="检索后端：faiss（默认，本机文件）或 milvus；默认 $JIXIAO_BACKEND")
+    p.add_argument("--milvus-uri", metavar="URI", help="Milvus 地址：本地 Milvus Lite 的 .db 路径，或 http://主机:19530；"
+                   "默认 $JIXIAO_MILVUS_URI，否则数据目录下的 milvus.db")
 
 
 def _open(args: argparse.Namespace, rebuild: bool | None = None):
-    from index.store import open_index
+    from index.backend_config import open_search_index
 
-    return open_index(
+    return open_search_index(
         home=args.data_dir,
         model=args.model,
         corpus_files=[Path(p) for p in args.corpus] if args.corpus else None,
         rebuild=rebuild,
+        backend=getattr(args, "backend", None),
+        milvus_uri=getattr(args, "milvus_uri", None),
     )
 
 
@@ -384,7 +393,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"正在启动绩效助手，准备好后在 http://{args.host}:{args.port} 提供页面"
           "（首次使用要转换模型、构建索引，约 1–2 分钟）……", file=sys.stderr)
     try:
-        serve(host=args.host, port=args.port, home=args.data_dir, model=args.model)
+        serve(host=args.host, port=args.port, home=args.data_dir, model=args.model,
+              backend=args.backend, milvus_uri=args.milvus_uri)
     except OSError as exc:  # the port was taken between the check and the launch
         print(f"错误：无法在 {args.host}:{args.port} 上启动页面（{exc}）。请换一个端口，例如 --port {args.port + 1}。", file=sys.stderr)
         return 2
@@ -392,9 +402,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
+    from index.backend_config import doctor_lines
     from index.store import doctor
 
-    lines = doctor(home=args.data_dir, model=args.model, corpus_files=[Path(p) for p in args.corpus] if args.corpus else None)
+    corpus = [Path(p) for p in args.corpus] if args.corpus else None
+    lines = doctor(home=args.data_dir, model=args.model, corpus_files=corpus)
+    lines += doctor_lines(args.data_dir, args.model, corpus, args.backend, args.milvus_uri)
     for ok, line in lines:
         print(("正常  " if ok else "问题  ") + line)
     bad = sum(1 for ok, _ in lines if not ok)
@@ -489,6 +502,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", metavar="PATH")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认只在本机 127.0.0.1）")
     p.add_argument("--port", type=int, default=7860)
+    _backend_options(p)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("doctor", help="全面检查数据目录：索引文件的大小与 sha256、形状、语料、模型、临时文件")

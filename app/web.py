@@ -838,18 +838,20 @@ class LoadingPage:
         self._server.server_close()
 
 
-def serve(host: str = "127.0.0.1", port: int = 7860, home=None, model=None, prevent_thread_lock: bool = False):
+def serve(host: str = "127.0.0.1", port: int = 7860, home=None, model=None, prevent_thread_lock: bool = False,
+          backend: str | None = None, milvus_uri: str | None = None):
     """Load (or build) the index once, then serve the page. Returns the running Blocks."""
     _cap_malloc_arenas()
     from app.llm import client_from_env
     from index.search import SearchIndex
-    from index.store import index_dir, open_index
+    from index.backend_config import open_search_index
+    from index.store import index_dir
     from embeddings import data_dir
 
     existed = SearchIndex.read_manifest(index_dir(data_dir(home))) is not None
     loading = None if existed else LoadingPage(host, port).start()
     try:
-        index = open_index(home=home, model=model)
+        index = open_search_index(home=home, model=model, backend=backend, milvus_uri=milvus_uri)
     finally:
         if loading is not None:
             loading.stop()

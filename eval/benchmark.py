@@ -71,7 +71,8 @@ def passage_throughput(index, sample: int = 256) -> float:
     return len(texts) / (time.perf_counter() - start)
 
 
-def bench_size(index, n_chunks: int, queries: list[str], throughput: float) -> dict:
+def build_synthetic(index, n_chunks: int):
+    """(synthetic SearchIndex, build seconds, memory MB) of about n_chunks, built as the index is."""
     import bm25s
 
     from index.search import SearchIndex
@@ -92,60 +93,73 @@ def bench_size(index, n_chunks: int, queries: list[str], throughput: float) -> d
     synthetic_index = SearchIndex(records, chunks, vectors, tokenizer, bm25, index.embedder)
     t_faiss = time.perf_counter() - start
     rss_after = _rss_mb()
-    tmp = Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
-    try:
-        synthetic_index.save(tmp / "index")
-        size_mb = _dir_mb(tmp / "index")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    synthetic_index.search(queries[0], k=10)  # warm
+    build = {"tokenize": t_tokenize, "bm25": t_bm25, "faiss_and_setup": t_faiss}
+    return synthetic_index, build, {"rss_increase": rss_after - rss_before, "rss_total": rss_after}
+
+
+def query_latencies(search_index, queries: list[str]) -> dict:
+    """p50/p95 per mode with the encoder, and hybrid with the query vectors computed beforehand."""
+    search_index.search(queries[0], k=10)  # warm
     latencies = {}
-    uncached = getattr(index.embedder, "uncached", None)
+    uncached = getattr(search_index.embedder, "uncached", None)
     with uncached() if uncached else contextlib.nullcontext():  # each mode encodes its queries itself
         for mode in ("bm25", "dense", "hybrid"):
             times = []
             for q in queries:
                 start = time.perf_counter()
-                synthetic_index.search(q, k=10, mode=mode)
+                search_index.search(q, k=10, mode=mode)
                 times.append((time.perf_counter() - start) * 1000)
             latencies[mode] = {"p50": percentile(times, 50), "p95": percentile(times, 95)}
     # The same hybrid queries with their vectors computed beforehand: what the index itself costs at this
     # size, apart from the encoder (whose time does not depend on the index and swings with CPU load).
     from eval.tune import _MemoEmbedder
 
-    encoder = synthetic_index.embedder
-    synthetic_index.embedder = _MemoEmbedder(encoder)
-    synthetic_index.embedder.encode_queries(queries)
+    encoder = search_index.embedder
+    search_index.embedder = _MemoEmbedder(encoder)
+    search_index.embedder.encode_queries(queries)
     times = []
-    for q in queries:
-        start = time.perf_counter()
-        synthetic_index.search(q, k=10)
-        times.append((time.perf_counter() - start) * 1000)
+    try:
+        for q in queries:
+            start = time.perf_counter()
+            search_index.search(q, k=10)
+            times.append((time.perf_counter() - start) * 1000)
+    finally:
+        search_index.embedder = encoder
     latencies["hybrid_without_encoding"] = {"p50": percentile(times, 50), "p95": percentile(times, 95)}
-    synthetic_index.embedder = encoder
+    return latencies
+
+
+def bench_size(index, n_chunks: int, queries: list[str], throughput: float, backends=("faiss",)) -> dict:
+    synthetic_index, build, memory = build_synthetic(index, n_chunks)
+    tmp = Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
+    try:
+        synthetic_index.save(tmp / "index")
+        size_mb = _dir_mb(tmp / "index")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     embed_seconds = n_chunks / throughput
-    return {
+    row = {
         "chunks": n_chunks,
-        "records": len(records),
+        "records": len(synthetic_index.records),
         "faiss_index": type(synthetic_index.faiss).__name__,
-        "build_seconds": {
-            "tokenize": t_tokenize,
-            "bm25": t_bm25,
-            "faiss_and_setup": t_faiss,
-            "embedding_extrapolated": embed_seconds,
-            "total_with_embedding": t_tokenize + t_bm25 + t_faiss + embed_seconds,
-        },
+        "build_seconds": dict(build, embedding_extrapolated=embed_seconds,
+                              total_with_embedding=sum(build.values()) + embed_seconds),
         "index_size_mb": size_mb,
-        "memory_mb": {"rss_increase": rss_after - rss_before, "rss_total": rss_after},
-        "query_ms": latencies,
+        "memory_mb": memory,
+        "query_ms": query_latencies(synthetic_index, queries),
     }
+    if "milvus" in backends:
+        from eval.benchmark_milvus import bench_milvus
+
+        row["milvus"] = bench_milvus(synthetic_index, queries, query_latencies)
+    return row
 
 
-def run_benchmark(index, sizes=(1_000, 10_000, 100_000)) -> dict:
+def run_benchmark(index, sizes=(1_000, 10_000, 100_000), backends=("faiss",)) -> dict:
     queries = [q.question for q in load_questions("all")][:100]
     throughput = passage_throughput(index)
-    rows = [bench_size(index, n, queries, throughput) for n in sizes]
-    return {"passages_per_second": throughput, "threads": os.cpu_count(), "sizes": rows}
+    rows = [bench_size(index, n, queries, throughput, backends) for n in sizes]
+    return {"passages_per_second": throughput, "threads": os.cpu_count(), "backends": list(backends), "sizes": rows}
 
 
 def benchmark_table(result: dict) -> str:

@@ -10,12 +10,19 @@ from pathlib import Path
 from app.cli import _common, _open
 from eval.report import write_results
 
+def _tag(index) -> str:
+    """Result files of a non-default backend get its name: retrieval-test-milvus.json."""
+    name = getattr(getattr(index, "backend", None), "name", "faiss")
+    return "" if name == "faiss" else f"-{name}"
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     index = _open(args)
+    tag = _tag(index)
     suites = set(args.suites.split(","))
-    unknown = suites - {"retrieval", "answers", "suggest", "drafts", "natural", "calibrate"}
+    unknown = suites - {"retrieval", "answers", "suggest", "drafts", "natural", "calibrate", "agreement"}
     if unknown:
-        raise SystemExit(f"错误：没有评测套件 {'、'.join(sorted(unknown))}。可选：retrieval,answers,suggest,drafts,natural,calibrate。")
+        raise SystemExit(f"错误：没有评测套件 {'、'.join(sorted(unknown))}。可选：retrieval,answers,suggest,drafts,natural,calibrate,agreement。")
     if "retrieval" in suites:
         from embeddings import data_dir
         from eval.baselines import baseline_embedder, build_baselines
@@ -28,7 +35,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         results = evaluate_retrieval(index, split=args.split, modes=tuple(args.modes.split(",")), baselines=baselines)
         print(f"检索评测（{args.split}，{results['n_questions']} 个问题；基线向量模型 {results['baseline_model_id']}）")
         print(retrieval_table(results))
-        print(f"结果已写入 {write_results(f'retrieval-{args.split}', results)}", file=sys.stderr)
+        print(f"结果已写入 {write_results(f'retrieval-{args.split}{tag}', results)}", file=sys.stderr)
     if args.split == "heldout" and suites & {"answers", "suggest"}:
         print("提示：heldout 只含检索留出题（eval/retrieval-heldout.jsonl），answers、suggest 跳过。", file=sys.stderr)
         suites -= {"answers", "suggest"}
@@ -39,21 +46,32 @@ def cmd_eval(args: argparse.Namespace) -> int:
         results = evaluate_answers(Answerer(index), split=args.split)
         print(f"\n问答评测（{args.split}）")
         print(answers_table(results))
-        print(f"结果已写入 {write_results(f'answers-{args.split}', results)}", file=sys.stderr)
+        print(f"结果已写入 {write_results(f'answers-{args.split}{tag}', results)}", file=sys.stderr)
     if "suggest" in suites:
         from eval.suggest import evaluate_suggest, suggest_table
 
         results = evaluate_suggest(index, split=args.split)
         print(f"\n起草建议评测（{args.split}）")
         print(suggest_table(results))
-        print(f"结果已写入 {write_results(f'suggest-{args.split}', results)}", file=sys.stderr)
+        print(f"结果已写入 {write_results(f'suggest-{args.split}{tag}', results)}", file=sys.stderr)
     if "drafts" in suites:
         _drafts(index, args)
     if "natural" in suites:
         _natural(index, args)
     if "calibrate" in suites:
         _calibrate(index, args)
+    if "agreement" in suites:
+        _agreement(index, args)
     return 0
+
+
+def _agreement(index, args) -> None:
+    """The split's answers and hybrid top 10 on this backend against the embedded default's."""
+    from eval.agreement import agreement_line, evaluate_agreement
+
+    result = evaluate_agreement(index, split=args.split)
+    print("\n" + agreement_line(result))
+    print(f"结果已写入 {write_results(f'agreement-{args.split}{_tag(index)}', result)}", file=sys.stderr)
 
 
 def _drafts(index, args) -> None:
@@ -64,7 +82,7 @@ def _drafts(index, args) -> None:
     results = evaluate_drafts(index, split=args.split)
     print(f"\n起草草稿评测（{args.split}，{results['summary']['all']['n']} 份草稿）")
     print(drafts_table(results))
-    print(f"结果已写入 {write_results(f'drafts-{args.split}', results)}", file=sys.stderr)
+    print(f"结果已写入 {write_results(f'drafts-{args.split}{_tag(index)}', results)}", file=sys.stderr)
 
 
 def _natural(index, args) -> None:
@@ -83,7 +101,7 @@ def _natural(index, args) -> None:
         results = evaluate_natural(answerer, items, Conversation)
         print(f"\n自然问题评测（{name}，{len(items)} 题）")
         print(natural_table(results))
-        print(f"结果已写入 {write_results(f'natural-{name}', results)}", file=sys.stderr)
+        print(f"结果已写入 {write_results(f'natural-{name}{_tag(index)}', results)}", file=sys.stderr)
 
 
 def _calibrate(index, args) -> None:
@@ -108,12 +126,22 @@ def _calibrate(index, args) -> None:
 def cmd_bench(args: argparse.Namespace) -> int:
     from eval.benchmark import benchmark_table, run_benchmark
 
+    backends = tuple(b for b in args.backends.split(",") if b)
+    if not set(backends) <= {"faiss", "milvus"} or "faiss" not in backends:
+        raise SystemExit("错误：--backends 应为 faiss 或 faiss,milvus（Milvus 与默认后端并排比较）。")
     index = _open(args)
     sizes = tuple(int(s) for s in args.sizes.split(","))
-    result = run_benchmark(index, sizes)
+    result = run_benchmark(index, sizes, backends)
     print(f"规模基准（向量吞吐 {result['passages_per_second']:.1f} 段/秒，按此外推嵌入时间）")
     print(benchmark_table(result))
-    print(f"结果已写入 {write_results('benchmark', result)}", file=sys.stderr)
+    name = "benchmark"
+    if "milvus" in backends:
+        from eval.benchmark_milvus import side_by_side_table
+
+        print("\n两种后端并排（同一批合成片段与查询）")
+        print(side_by_side_table(result))
+        name = "benchmark-backends"
+    print(f"结果已写入 {write_results(name, result)}", file=sys.stderr)
     return 0
 
 
@@ -158,7 +186,7 @@ def register(sub) -> None:
     p = sub.add_parser("eval", help="评测：检索（各方式、各题型）与问答")
     _common(p)
     p.add_argument("--suites", default="retrieval,answers,suggest",
-                   help="逗号分隔：retrieval,answers,suggest,drafts,natural,calibrate")
+                   help="逗号分隔：retrieval,answers,suggest,drafts,natural,calibrate,agreement（与默认后端逐题比较回答）")
     p.add_argument("--natural", action="append", metavar="FILE",
                    help="natural 套件的问题集（可重复）；默认用内置的留出集 eval/natural-heldout.jsonl")
     p.add_argument("--write", action="store_true", help="calibrate：把拟合出的阈值写入 app/data/thresholds.json")
@@ -170,6 +198,7 @@ def register(sub) -> None:
     p = sub.add_parser("bench", help="规模基准：1k/10k/100k 片段的构建时间、索引大小、内存与查询延迟")
     _common(p)
     p.add_argument("--sizes", default="1000,10000,100000")
+    p.add_argument("--backends", default="faiss", help="faiss，或 faiss,milvus：同时在 Milvus Lite 服务器上测量并并排比较")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("bench-library", help="资料库增量更新基准：100 张表的全量构建 vs 再添加 10 张（模型已加载）")

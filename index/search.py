@@ -19,6 +19,7 @@ import numpy as np
 from corpus import Declaration
 from embeddings.cache import encode_passages
 from embeddings.home import replace_directory
+from index.backends import EmbeddedBackend
 from index.chunks import Chunk, chunk_records, form_text
 from index.filters import Filters
 from index.fusion import Fusion, ProjectFusion
@@ -229,6 +230,8 @@ class SearchIndex:
         self.project_fusion = project_fusion or ProjectFusion.packaged()
         self.forms_bm25 = forms_bm25 if forms_bm25 is not None else self._build_forms_bm25()
         self._forms_vocab = set(getattr(self.forms_bm25, "vocab_dict", {}) or {})
+        # where chunk candidates are scored (index/backends.py): bm25s + FAISS here unless attached elsewhere
+        self.backend = EmbeddedBackend(self)
 
     def _build_forms_bm25(self):
         return _forms_bm25(self.tokenizer, self.records)
@@ -385,24 +388,12 @@ class SearchIndex:
 
     # ------------------------------------------------------------ searching
 
-    def _bm25_scores(self, query: str) -> np.ndarray:
-        tokens = [t for t in self.tokenizer.query(query) if t in self._vocab]
-        if not tokens:
-            return np.zeros(len(self.chunks), dtype=np.float32)
-        return np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
+    def _bm25_scores(self, query: str, filters: Filters | None = None, allowed: np.ndarray | None = None) -> np.ndarray:
+        return self.backend.bm25_scores(self.tokenizer.query(query), filters, allowed)
 
-    def _dense_scores(self, query: str, allowed: np.ndarray | None) -> np.ndarray:
+    def _dense_scores(self, query: str, allowed: np.ndarray | None, filters: Filters | None = None) -> np.ndarray:
         q = self.embedder.encode_queries([query[:2000]])
-        if allowed is not None and len(allowed) < len(self.chunks):
-            scores = np.zeros(len(self.chunks), dtype=np.float32)
-            scores[allowed] = self.vectors[allowed] @ q[0]
-            return scores
-        k = min(len(self.chunks), 1000)
-        sims, ids = self.faiss.search(q, k)
-        scores = np.zeros(len(self.chunks), dtype=np.float32)
-        valid = ids[0] >= 0
-        scores[ids[0][valid]] = sims[0][valid]
-        return scores
+        return self.backend.dense_scores(q[0], filters, allowed)
 
     def chunk_scores(self, query: str, mode: str = "hybrid", filters: Filters | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(candidate chunk ids, their scores) for one query."""
@@ -425,9 +416,9 @@ class SearchIndex:
         candidates = allowed if allowed is not None else np.arange(len(self.chunks))
         scores: dict[str, np.ndarray] = {}
         if mode in ("hybrid", "bm25"):
-            scores["bm25"] = self._bm25_scores(query)
+            scores["bm25"] = self._bm25_scores(query, filters, allowed)
         if mode in ("hybrid", "dense"):
-            scores["dense"] = self._dense_scores(query, allowed)
+            scores["dense"] = self._dense_scores(query, allowed, filters)
         if mode == "hybrid":
             return candidates, self.fusion.join(scores, candidates), scores
         only = scores[mode][candidates].astype(np.float64)
