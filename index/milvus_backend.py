@@ -33,7 +33,7 @@ from index.filters import Filters
 from index.search import EXACT_SEARCH_LIMIT, IndexMismatch, SearchError, corpus_fingerprint
 from index.store import IndexUnavailable
 
-FORMAT = 1
+FORMAT = 2  # 2: the budget year as a scalar field
 DEFAULT_COLLECTION = "jixiao_chunks"
 MANIFEST_PROPERTY = "jixiao.manifest"
 MAX_TOPK = 16384  # Milvus' limit on results per search (quotaAndLimits topK)
@@ -238,7 +238,7 @@ def _record_fields(r) -> dict:
         "section": r.section or "", "department": r.department or "", "unit": r.unit or "",
         "project_type": r.project_type or "", "category": r.category or "", "contact": r.contact or "",
         "amount": float(r.amount_yuan or 0.0), "start_date": r.start_date or "", "end_date": r.end_date or "",
-        "blank_fields": _blank_fields(r),
+        "blank_fields": _blank_fields(r), "year": int(r.year or 0),
     }
 
 
@@ -254,6 +254,7 @@ def _schema(pymilvus, dim: int, manifest: str):
     for name in STRING_FIELDS:
         schema.add_field(name, DataType.VARCHAR, max_length=65535)
     schema.add_field("amount", DataType.DOUBLE)
+    schema.add_field("year", DataType.INT64)
     schema.add_field("blank_fields", DataType.ARRAY, element_type=DataType.VARCHAR, max_capacity=64, max_length=64)
     schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
     schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
@@ -414,6 +415,7 @@ _EXPRESSIONS = {
     "codes": lambda f, v: f"code in [{', '.join(_literal(c) for c in v)}]" if v else "id < 0",
     "contact": lambda f, v: _contains("contact", v),
     "name_contains": lambda f, v: _contains("name_compact", "".join(str(v).split())),
+    "year": lambda f, v: f"year == {int(v)}",
 }
 _MODIFIERS = {"min_strict", "max_strict"}
 _WILDCARDS = re.compile(r"[%_]")

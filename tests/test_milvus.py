@@ -42,6 +42,7 @@ FILTERS = [
     Filters(blank="category"),
     Filters(name_contains="经 费"),
     Filters(amount=80_000_000),
+    Filters(year=2021, section="工贸科"),
 ]
 
 
