@@ -8,6 +8,18 @@ import pytest
 from corpus import load_corpus
 
 
+def copy_data_home(home: Path, target: Path) -> Path:
+    """A data directory with the session's index (copied) and model (symlinked, read-only); no library."""
+    import shutil
+
+    shutil.copytree(home / "index", target / "index")
+    (target / "models").mkdir()
+    for model in (home / "models").iterdir():
+        if not model.name.startswith("."):
+            (target / "models" / model.name).symlink_to(model)
+    return target
+
+
 @pytest.fixture(scope="session")
 def records():
     return load_corpus()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from corpus import BUNDLED_CORPUS, CorpusError, load_corpus
 from corpus.library import Library, content_hash, read_declarations
 from eval.library_bench import next_year_text
 from index.search import corpus_fingerprint
+from tests.conftest import copy_data_home
 from tests.forms import HEADER, document, form
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,19 +29,11 @@ QUERIES = ["污水处理运营", "办公设备购置", "培训的绩效指标怎
 QUIET = {"log": lambda msg: None}
 
 
-def _copy_home(home: Path, target: Path) -> Path:
-    """A data directory with the session's index (copied) and model (symlinked); no library yet."""
-    shutil.copytree(home / "index", target / "index")
-    (target / "models").mkdir()
-    for model in (home / "models").iterdir():
-        if not model.name.startswith("."):
-            (target / "models" / model.name).symlink_to(model)
-    return target
 
 
 @pytest.fixture
 def lib_home(home, index, tmp_path):
-    return _copy_home(home, tmp_path / "home")
+    return copy_data_home(home, tmp_path / "home")
 
 
 @pytest.fixture(scope="module")

@@ -28,6 +28,7 @@ from app.answer import Answerer
 from app.grounding import mentions, verify_rephrase
 from app.llm import LLMClient
 from corpus import BUNDLED_CORPUS, load_corpus, parse_files, parse_text
+from tests.conftest import copy_data_home
 
 QUESTION = "办公设备购置费用的金额是多少？"
 DEADLINE = 1.0  # seconds: the model deadline used in these tests
@@ -204,13 +205,7 @@ def test_a_number_must_equal_a_cited_value_not_just_occur_in_the_record(by_name)
 @pytest.fixture
 def copied_home(home, index, tmp_path):
     """A copy of the session's data dir (index only; the model is shared read-only)."""
-    target = tmp_path / "home"
-    shutil.copytree(home / "index", target / "index")
-    (target / "models").mkdir()
-    for model in (home / "models").iterdir():
-        if not model.name.startswith("."):
-            (target / "models" / model.name).symlink_to(model)
-    return target
+    return copy_data_home(home, tmp_path / "home")
 
 
 def _truncate(path: Path, keep: float = 0.5) -> None:

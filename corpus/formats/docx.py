@@ -16,7 +16,9 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from corpus.formats.rows import GridCell, Place, PlacedRow, has_form, no_form_error, parse_rows, spread_merged
+from corpus.formats.rows import (
+    GridCell, Place, PlacedRow, damaged_file, has_form, no_form_error, parse_rows, spread_merged,
+)
 from corpus.parse import CorpusError, ParseResult
 
 _PARAGRAPH, _TABLE, _CONTENT_CONTROL = qn("w:p"), qn("w:tbl"), qn("w:sdt")
@@ -47,10 +49,7 @@ def _open_body(path: Path):
 
 
 def _damaged(path: Path, why: str) -> CorpusError:
-    return CorpusError(
-        f"{path.name}: 无法作为 Word 文件打开（{why}）。请在 Word 或 WPS 中打开并另存为 .docx 后重试；"
-        "若文件是下载或拷贝来的，请重新获取完整的文件。"
-    )
+    return damaged_file(path, "Word", ".docx", why)
 
 
 def _body_rows(body) -> list[PlacedRow]:

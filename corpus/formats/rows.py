@@ -133,6 +133,14 @@ def parse_rows(rows: list[PlacedRow], file: str, first_seq: int = 1) -> ParseRes
     return parse_text(text, file, first_seq=first_seq, names=PlaceNames([row.place for row in rows]))
 
 
+def damaged_file(path, program: str, suffix: str, why: str, advice: str = "") -> CorpusError:
+    """An office file that cannot be opened: what, and how to get a good copy."""
+    return CorpusError(
+        f"{path.name}: 无法作为 {program} 文件打开（{why}）。请在 {program} 或 WPS 中打开并另存为 {suffix} 后重试；"
+        f"{advice}若文件是下载或拷贝来的，请重新获取完整的文件。"
+    )
+
+
 def no_form_error(file: str, what: str) -> CorpusError:
     return CorpusError(
         f"{file}: {what}中没有找到申报表（每张表以标题“{FORM_HEADER}”开头）。"

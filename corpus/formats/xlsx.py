@@ -15,7 +15,9 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from corpus.formats.rows import GridCell, Place, PlacedRow, has_form, no_form_error, parse_rows, spread_merged
+from corpus.formats.rows import (
+    GridCell, Place, PlacedRow, damaged_file, has_form, no_form_error, parse_rows, spread_merged,
+)
 from corpus.model import Declaration
 from corpus.parse import CorpusError, ParseResult
 
@@ -71,10 +73,7 @@ def _open(path: Path):
 
 
 def _damaged(path: Path, why: str) -> CorpusError:
-    return CorpusError(
-        f"{path.name}: 无法作为 Excel 文件打开（{why}）。请在 Excel 或 WPS 中打开并另存为 .xlsx 后重试；"
-        "旧版 .xls 请先另存为 .xlsx；若文件是下载或拷贝来的，请重新获取完整的文件。"
-    )
+    return damaged_file(path, "Excel", ".xlsx", why, "旧版 .xls 请先另存为 .xlsx；")
 
 
 def _sheet_rows(sheet) -> list[PlacedRow]:
