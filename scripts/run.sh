@@ -9,18 +9,21 @@ cd "$(dirname "$0")/.."
 VENV=.venv
 PY=${PYTHON:-python3}
 
+# setup EXTRAS: the app needs ".[test]"'s page tools only; the tests also run the Milvus backend
+# against Milvus Lite (".[test,milvus]"), which the default install and the app never need.
 setup() {
+  local extras="${1:-test}"
   if [ ! -x "$VENV/bin/python" ]; then
     "$PY" -m venv "$VENV"
   fi
   local stamp="$VENV/.jixiao-installed"
   local want
-  want=$(cat pyproject.toml scripts/run.sh | sha256sum | cut -d' ' -f1)
+  want=$( (cat pyproject.toml scripts/run.sh; echo "$extras") | sha256sum | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
     # Pinned first: an unpinned torch would pull a multi-GB CUDA build.
     "$VENV/bin/python" -m pip install --quiet "torch==2.13.0"
-    "$VENV/bin/python" -m pip install --quiet -e ".[test]"
+    "$VENV/bin/python" -m pip install --quiet -e ".[$extras]"
     echo "$want" > "$stamp"
   fi
 }
@@ -46,7 +49,7 @@ case "${1:-}" in
     exec "$VENV/bin/jixiao" serve "$@"
     ;;
   test)
-    setup
+    setup "test,milvus"
     browser_deps
     shift
     exec "$VENV/bin/python" -m pytest "$@"
