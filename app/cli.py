@@ -300,7 +300,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     print(f"已加入 {len(result.added)} 张申报表（{_year_counts(sorted(added), added)}）{replaced}。"
           f"资料库现有 {result.forms} 张（年度：{'、'.join(map(str, result.years))}）；"
           f"新嵌入 {result.embedded} 个片段，用时 {result.seconds:.1f} 秒。")
-    return 0
+    return _sync_backend(args)
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
@@ -311,6 +311,19 @@ def cmd_remove(args: argparse.Namespace) -> int:
     names = "、".join(f"{e.name}（{e.code}）" for e in result.removed)
     print(f"已删除 {len(result.removed)} 张申报表：{names}。资料库现有 {result.forms} 张"
           f"（年度：{'、'.join(map(str, result.years))}），用时 {result.seconds:.1f} 秒。")
+    return _sync_backend(args)
+
+
+def _sync_backend(args: argparse.Namespace) -> int:
+    """With --backend milvus (or JIXIAO_BACKEND), write the updated library to Milvus now rather
+    than on the next search (the collection follows the library's fingerprint either way)."""
+    from index.backend_config import resolve
+
+    if resolve(args.backend, args.milvus_uri, args.data_dir)[0] == "faiss":
+        return 0
+    args.corpus = None
+    _open(args)
+    print("Milvus 集合已与资料库同步。")
     return 0
 
 
@@ -423,6 +436,7 @@ def _library_commands(sub) -> None:
     p.add_argument("--replace", action="store_true", help="项目编号已在资料库中时，用新表替换旧表")
     p.add_argument("--data-dir", metavar="DIR", help="数据目录（资料库与索引）；默认 $JIXIAO_HOME 或用户缓存目录")
     p.add_argument("--model", metavar="PATH", help="向量模型（同其他命令）")
+    _backend_options(p)
     p.set_defaults(func=cmd_add)
 
     p = sub.add_parser("list", help="列出资料库中的申报表")
@@ -435,6 +449,7 @@ def _library_commands(sub) -> None:
     p.add_argument("codes", nargs="+", metavar="CODE", help="项目编号，可给多个")
     p.add_argument("--data-dir", metavar="DIR", help="数据目录；默认 $JIXIAO_HOME 或用户缓存目录")
     p.add_argument("--model", metavar="PATH", help="向量模型（同其他命令）")
+    _backend_options(p)
     p.set_defaults(func=cmd_remove)
 
 

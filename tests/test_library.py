@@ -351,3 +351,22 @@ def test_an_update_that_fails_while_switching_puts_everything_back(lib_home, emb
     _same_searches(after[2], before[2])
     with pytest.raises(LibraryError, match="没有任何改动"):
         updates.remove_codes(lib_home, ["00000000000000"], embedder=embedder, **QUIET)
+
+
+def test_add_and_remove_with_the_milvus_backend_write_to_milvus(home, index, tmp_path, next_year, capsys):
+    pytest.importorskip("pymilvus", reason="pymilvus / milvus-lite 未安装（pip install 'jixiao[milvus]'）")
+    pytest.importorskip("milvus_lite")
+    from app.cli import main
+    from index.backend_config import open_search_index
+
+    lib = copy_data_home(home, tmp_path / "lib")
+    uri = str(tmp_path / "m.db")
+    options = ["--data-dir", str(lib), "--backend", "milvus", "--milvus-uri", uri]
+    new = next_year[1][0]
+    assert main(["add", str(next_year[0]), *options]) == 0
+    assert "Milvus 集合已与资料库同步" in capsys.readouterr().out
+    on_milvus = open_search_index(home=lib, backend="milvus", milvus_uri=uri, rebuild=False, progress=False, **QUIET)
+    assert on_milvus.search(new["code"], k=1)[0].code == new["code"]
+    assert main(["remove", new["code"], *options]) == 0
+    again = open_search_index(home=lib, backend="milvus", milvus_uri=uri, rebuild=False, progress=False, **QUIET)
+    assert all(h.code != new["code"] for h in again.search(new["name"], k=10))
