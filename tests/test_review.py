@@ -15,7 +15,7 @@ from app.web import Live, add_to_library, build_app, launch, review_markdown
 from corpus import BUNDLED_CORPUS
 from corpus.library import Library
 from eval.library_bench import next_year_text
-from tests.test_library import _copy_home
+from tests.conftest import copy_data_home
 from tests.test_web import CHROMIUM, ENGLISH_UI, FLAGS, free_port, shot
 
 
@@ -32,7 +32,7 @@ def lib_live(home, index, embedder, tmp_path):
     """A library of its own (a copy of the session's data directory) and the page's live index over it."""
     from index.store import open_index
 
-    lib_home = _copy_home(home, tmp_path / "home")
+    lib_home = copy_data_home(home, tmp_path / "home")
     return lib_home, Live(Answerer(open_index(home=lib_home, embedder=embedder, rebuild=False, progress=False,
                                               log=lambda m: None)))
 
