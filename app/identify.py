@@ -116,7 +116,7 @@ class ProjectFinder:
         return found
 
     def with_everyday_phrases(self, query: str, content: list[str]) -> list[str]:
-        """Content words that are pieces of one everyday phrase of the question ("没人" + "照看")
+        """Content words that are pieces of one everyday phrase of the question ("走路" + "不便")
         judged as that phrase, which the thesaurus knows, not each piece on its own."""
         phrases = [p for p in self.everyday_in(squash(query)) if len(p) > 2]
         joined: list[str] = []
