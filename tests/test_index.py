@@ -343,3 +343,12 @@ def test_the_faiss_index_is_saved_and_loaded_not_rebuilt(index, home, monkeypatc
     loaded = open_index(home=home, embedder=index.embedder, progress=False, rebuild=False)
     assert loaded.faiss.ntotal == len(index.chunks)
     assert [h.code for h in loaded.search("污水处理", k=3)] == [h.code for h in index.search("污水处理", k=3)]
+
+
+def test_the_budget_year_filters_in_search_and_on_the_command_line(index, home, capsys):
+    from app.cli import main
+
+    assert index.search("污水处理运营", k=3, filters=Filters(year=2021))
+    assert index.search("污水处理运营", k=3, filters=Filters(year=2022)) == []
+    assert main(["search", "污水处理运营", "--year", "2022", "--json", "--data-dir", str(home)]) == 0
+    assert "10500120212647" not in capsys.readouterr().out
