@@ -358,7 +358,7 @@ def test_both_projects_asked_one_after_another_are_these_two(fake, by_name):
 
 def test_inside_one_project_a_count_is_read_from_its_form(fake, by_name):
     r = by_name["交通管理项目往年尾款"]
-    _, state = ask(fake, "交警的交通管理项目往年尾款是多少钱")
+    _, state = ask(fake, "往年尾款那个交警项目申请了多少")
     answer, _ = ask(fake, "这里面应付工程款一共涉及几个项目", state)
     assert not answer.refused and [c.code for c in answer.citations] == [r.code], answer.answer
     assert "4" in answer.answer and "相关的项目共" not in answer.answer, answer.answer
