@@ -32,7 +32,7 @@ def test_a_bad_data_file_is_refused(bad):
 
 def test_a_project_that_matches_is_close_and_an_unrelated_query_is_not(index):
     cut = relevance().min_closeness
-    close = closeness_by_project(index, "计量所强制检定的业务经费")
+    close = closeness_by_project(index, "计量测试所用于强制检定业务的经费")
     best = max(close, key=close.get)
     assert index.by_code[best].name == "计量业务专项经费" and close[best] >= cut
     for query in ("执法记录仪", "后天会不会下雨", "无人机航拍测绘"):
