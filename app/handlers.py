@@ -433,9 +433,8 @@ def described_lookup(ctx, question: str, plan: Plan, state: Conversation, scope:
         if state.codes and plan.asks_value:
             return followup_lookup(ctx, question, plan, state)
         return render.refuse(question, _NO_TARGET, kind="clarify"), Conversation()
-    carried = not plan.asks_value and plan.followup and len(state.codes) == 1 and state.asks
-    found = _sibling_of(ctx, plan, state.codes[0], scope) if carried else None
-    found = found or identify(ctx, plan, scope, state)
+    carried = not plan.asks_value and _asked_again(plan, state)
+    found = (carried and _sibling_of(ctx, plan, state.codes[0], scope)) or identify(ctx, plan, scope, state)
     if found.best is None:
         reason = f"语料中没有找到与“{'、'.join(found.missing) or plan.topic}”对应的项目，无法回答。"
         return render.refuse(question, reason, [_ref(c.record) for c in found.ranked]), Conversation()
@@ -447,6 +446,11 @@ def described_lookup(ctx, question: str, plan: Plan, state: Conversation, scope:
     if r.code in state.scope:  # picked out of the projects just listed: "这几个" still means all of them
         return answer, Conversation([r.code], state.filters, state.scope, state.topic, plan.asks)
     return answer, Conversation([r.code], asks=plan.asks)
+
+
+def _asked_again(plan: Plan, state: Conversation) -> bool:
+    """"那…呢" right after a question on one project: the same question may be meant of another."""
+    return plan.followup and len(state.codes) == 1 and bool(state.asks)
 
 
 def _sibling_of(ctx, plan: Plan, code: str, scope: Filters | None):
@@ -512,14 +516,14 @@ def _carried(before: Ask, topic: str) -> Ask:
 def described_or_search(ctx, question: str, plan: Plan, state: Conversation):
     """No asking word: a part of the project talked about asked like the last question, a described
     project with an indicator the question names, or a search."""
-    if len(state.codes) == 1 and state.asks and plan.followup and plan.content and (
+    if _asked_again(plan, state) and plan.content and (
         ctx.finder.coverage(plan.content, state.codes[0]) >= thresholds().ask_coverage
     ):
         r, asks = ctx.by_code[state.codes[0]], [_carried(a, plan.topic) for a in state.asks[:1]]
         answer = answer_project(ctx, question, plan, r, asks)
         if not answer.refused and answer.kind != "project":
             return answer, Conversation([r.code], state.filters, state.scope, state.topic, asks, state.op)
-    if len(state.codes) == 1 and state.asks and plan.followup and plan.content:
+    if _asked_again(plan, state) and plan.content:
         # "那学前的呢": the same question of another project, a sibling of the one talked about first
         found = _sibling_of(ctx, plan, state.codes[0], None) or identify(ctx, plan)
         if found.best is not None and found.best.record.code != state.codes[0]:
