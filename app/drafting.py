@@ -87,8 +87,8 @@ class DraftingDataError(ValueError):
     """app/data/drafting.json is malformed: the message names the key."""
 
 
-_STRING_LISTS = ("generic_terms", "measure_words", "count_units", "person_units", "strip_prefix", "strip_suffix",
-                 "cut_after", "action_verbs", "object_stop_verbs", "beneficiaries", "per_unit_words", "skip_after_number",
+_STRING_LISTS = ("generic_terms", "measure_words", "count_units", "person_units", "served_places", "strip_prefix",
+                 "strip_suffix", "cut_after", "action_verbs", "object_stop_verbs", "beneficiaries", "per_unit_words", "skip_after_number",
                  "object_conjunctions")
 
 
@@ -113,7 +113,7 @@ def _validate_targets(targets) -> None:
     if not isinstance(targets, dict):
         raise DraftingDataError("drafting.json: targets (rate, within, deadline patterns) are required")
     for key, needed in (("rate", {"name", "num"}), ("within", {"name", "num"}), ("deadline", {"num"}),
-                        ("monthly", {"num"}), ("decline", {"name", "num"})):
+                        ("monthly", {"num"}), ("decline", {"name", "num"}), ("bounded_time", set())):
         try:
             groups = re.compile(targets.get(key) or "").groupindex
         except re.error as exc:
@@ -321,19 +321,23 @@ def extract_quantities(description: str) -> list[Quantity]:
     data = drafting_data()
     units = ["亿元", "万元", "元", *data["count_units"]]
     # never start inside a number: "1,000.5 万人" is one number, not "000.5"
-    pattern = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(" + "|".join(map(re.escape, units)) + ")")
+    # "30 余家" counts 家; "85 万农村人口" counts people in 10,000s
+    pattern = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?:余|多)?\s*("
+                         + "|".join(map(re.escape, units)) + r"|万(?=[\u4e00-\u9fff]{0,4}(?:人口|居民|群众|村民|市民|农民)))")
     found: list[Quantity] = []
     last_end = last_start = 0
     for m in pattern.finditer(description):
         tail = description[m.end():m.end() + 3]
         if any(tail.startswith(w) for w in data["skip_after_number"]) and m.group(2) in ("个", "次"):
             continue
+        if m.group(2) == "天" and re.match(r"\s*(?:以内|之内|内)", tail):
+            continue  # "10 天内完成" is a time limit, which the targets give
         clause_start = max(description.rfind(ch, 0, m.start()) for ch in _CLAUSE_BREAK) + 1
         before = description[max(clause_start, last_end):m.start()]
         ends = [description.find(ch, m.end()) for ch in _CLAUSE_BREAK]
         after = description[m.end(): min([e for e in ends if e != -1] or [len(description)])]
         last_start, last_end = last_end, m.end()
-        q = Quantity(float(m.group(1).replace(",", "")), m.group(1), m.group(2))
+        q = Quantity(float(m.group(1).replace(",", "")), m.group(1), "万人" if m.group(2) == "万" else m.group(2))
         if re.search(r"不超过|不高于|以内|最高", before[-6:] + after[:3]):
             q.bound = "≤"
         if q.money and _unit_price(q, before, [f for f in found if not f.money and f.object]):
@@ -348,12 +352,24 @@ def extract_quantities(description: str) -> list[Quantity]:
                 rest = rest.rsplit("、", 1)[-1]
             if per:
                 q.per = per
+                # "运维按每座泵站每年 8 万元": per 泵站, what comes after 按
+                rest = re.sub(r"每[年月天日]", "", rest.rsplit("按", 1)[-1])
                 q.object = _strip(re.sub(r"\s+", "", rest.replace("标准", "")), data)
                 counted = [f for f in found if not f.money and f.object]
                 if not q.object and counted and re.match(r"每[个所家座处户]", q.per):
                     q.object = counted[-1].object  # "对 1320 个村卫生室…，每个每年 5000 元"
+                elif not q.object:
+                    # "补植苗木 200 株，每株 300 元": per one of the thing counted in that unit
+                    q.object = next((c.object for c in reversed(counted) if c.unit.lstrip("万") == q.per[1:2]), "")
             else:
                 q.object = _item_cost(before, data)  # "其中会议培训费 14 万元"
+                if not q.object and re.fullmatch(r"\s*(?:费用|经费|所需资金|需资金|需|共需)(?:约|共|合计|为)?\s*", before):
+                    # "设备维保 1 年，费用 4 万元": the cost of what the clause before names
+                    previous = re.split(r"[，,。；;]", description[:clause_start].rstrip("，,。；; "))[-1]
+                    item = _before_phrase(re.sub(r"[\d.]+\s*[\u4e00-\u9fff]?$", "", previous.strip()), data)
+                    q.object = item + "费用" if len(item) >= 2 else ""
+                if not q.object:
+                    q.object = _clause_item(description[clause_start:m.start()], data)
             found.append(q)
             continue
         after_object = _after_phrase(after, data)
@@ -390,6 +406,7 @@ def extract_targets(description: str) -> list[Target]:
     data = drafting_data()
     t = data["targets"]
     text = re.sub(r"\s+", "", description)
+    text = re.sub(t["bounded_time"], r"\1\2以内", text)  # "响应时间不超过 30 分钟" is a time limit too
     found: list[Target] = []
     for m in re.finditer(t["rate"], text):
         name = _strip(m.group("name"), data)
@@ -471,7 +488,10 @@ def _unit_price(q: "Quantity", before: str, counted: list["Quantity"]) -> bool:
     item = m.group("item")
     count = next((c for c in reversed(counted) if item in c.object or c.object.endswith(item[-2:])), None)
     if count is not None:
-        q.per, q.object = "每" + count.unit.lstrip("万"), item
+        # "洒水车 3 辆，单价不超过 28 万元": a bare 单价 is the price of the thing just counted
+        q.per, q.object = "每" + count.unit.lstrip("万"), item or count.object
+    elif not item:
+        return False
     else:
         q.object = item + "单价"
     return True
@@ -481,6 +501,16 @@ def _item_cost(before: str, data: dict) -> str:
     """The cost item a sum of money is for ("会议培训费"), when the words before it name one."""
     item = _strip(re.sub(r"\s+", "", before).rsplit("其中", 1)[-1], data)
     return item if re.search(r"(?:费|款|金)$", item) and 2 <= len(item) <= 10 and "资金" not in item else ""
+
+
+def _clause_item(head: str, data: dict) -> str:
+    """"运维按每座每年 8 万元测算需 96 万元", "监测点 39 万元": a part of the money named by the
+    words that open its clause; not the project's own money (项目资金)."""
+    m = re.match(r"([\u4e00-\u9fff]{2,8}?)(?:按|测算|需|共需|共|约|合计|计|为|\d|$)", re.sub(r"\s+", "", head))
+    item = _strip(m.group(1), data) if m else ""
+    if not 2 <= len(item) <= 8 or item.endswith(("资金", "项目", "总额", "总计", "合计")):
+        return ""
+    return item if item.endswith(("费", "款", "金", "成本", "费用")) else item + "费用"
 
 
 def _beneficiary(text: str) -> str:
@@ -627,8 +657,10 @@ def _row_matches(tokenizer, name: str, draft_terms: set[str], text: str) -> bool
     if not terms:
         return False  # only measure words (验收合格率): the framework gives those
     hit = [t for t in terms if t in draft_terms or t in text]
-    # sharing only an activity (配备, 开展) says nothing about what is counted
-    named = [t for t in hit if t not in data["action_verbs"]]
+    # sharing only an activity (配备, 开展) says nothing about what is counted, nor does sharing only
+    # who is served: a kindergarten's per-pupil funding row does not fit a kindergarten's cameras
+    served = [t for t in hit if any(b in t for b in data["beneficiaries"] + data["served_places"])]
+    named = [t for t in hit if t not in data["action_verbs"] and t not in served]
     # what the row is about comes first: "生活垃圾资源化利用" is about household waste, whatever else it shares
     subject = next((t for t in terms if t not in data["action_verbs"]), None)
     return bool(named) and subject in hit and len(hit) / len(terms) >= data["precedent"]["row_match"]

@@ -25,7 +25,13 @@ _NO_TARGET = "没有看出问的是哪个项目。请给出项目名称、编号
 def answer_project(ctx, question: str, plan: Plan, r: Declaration, asks: list[Ask] | None = None) -> Answer:
     """Every ask of the question, answered from one form; parts the form lacks are said to be missing."""
     asks = asks or plan.asks
-    selections = [select(r, ask, _ask_content(ctx, ask, plan), ctx.finder.coverage) for ask in asks]
+    contents: list[list[str]] = []
+    for ask in asks:
+        words = _ask_content(ctx, ask, plan)
+        if not words and contents and ask.rest.lstrip().startswith("每"):
+            words = contents[-1]  # "建几支团队，每支给多少": per one of what the part before counted
+        contents.append(words)
+    selections = [select(r, ask, words, ctx.finder.coverage) for ask, words in zip(asks, contents)]
     if all(s.missing and not s.found for s in selections):
         missing = "、".join(dict.fromkeys(w for s in selections for w in s.missing))
         reason = f"{r.name}（{r.code}）的申报表中没有关于“{missing}”的内容，语料无法回答。"
@@ -355,8 +361,19 @@ def group(ctx, question: str, plan: Plan, state: Conversation):
         name, rs = ordered[0]
         lead = (f"{'金额合计' if by_total else '项目数'}{word}的{label}是 {name}（{len(rs)} 个项目，"
                 f"合计 {format_amount(sum(r.amount_yuan or 0 for r in rs))}）。")
+    if plan.group_count is not None:
+        lead = _groups_of_size(ordered, plan.group_count, label)
     answer = render.grouped(question, label, plan.filters.describe(), len(chosen), ordered, lead, key)
     return answer, Conversation([], plan.filters, [r.code for r in chosen], "", [], plan.op)
+
+
+def _groups_of_size(ordered: list[tuple[str, list[Declaration]]], size: int, label: str) -> str:
+    """"哪个科室只报了一个项目": the groups of exactly that many projects, each with its projects named."""
+    exact = [(name, rs) for name, rs in ordered if len(rs) == size]
+    if not exact:
+        return f"没有正好 {size} 个项目的{label}。"
+    return "；".join(f"{label} {name} 有 {size} 个项目：" + "、".join(f"{r.name}（{r.code}）" for r in rs)
+                    for name, rs in exact) + "。"
 
 
 def lookup_in_scope(ctx, question: str, plan: Plan, state: Conversation):

@@ -104,7 +104,12 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
     # "经费里全民健身那项给了多少": the sentence names the part whole, no row does
     part = squash(_subpart(ask.rest))
     named_part = passage and part and part in squash(passage[1]) and not any(part in squash(i.name) for i in indicators)
-    better_in_text = unrelated or total or rate or named_part
+    # "几台考试电脑": the sentence names all the row names and more ("购置考试电脑 30 台" beside "电脑及家具数量")
+    # (words the project's own name explains tell nothing apart)
+    telling = [w for w in asked if w not in squash(r.name)]
+    row_cover = {w for w in telling if any(w in squash(i.name) for i in indicators)}
+    more_exact = bool(passage) and {w for w in telling if w in squash(passage[1])} > row_cover and _gives_the_kind(passage[1], ask)
+    better_in_text = unrelated or total or rate or named_part or more_exact
     if passage and (not _fits(indicators, ask) or better_in_text) and not (indicators and "indicators" in ask.fields):
         # "比赛要花多少": the amount is written in 测算依据, not in an indicator row
         return Selection(passages=[passage], value=ask.value)
@@ -116,6 +121,13 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
     if indicators:
         return Selection(indicators=indicators, value=ask.value)
     return Selection(fields=fields, value=ask.value)
+
+
+def _gives_the_kind(text: str, ask: Ask) -> bool:
+    """Does the sentence give the kind of value asked: money, the rate ("每人每天"), the total ("一共")?"""
+    text = squash(text)
+    return ((not ask.money or _MONEY.search(text) is not None) and (not _rates(ask) or _shows_rate(text, ask))
+            and (not _totals(ask.rest) or _totals(text)))
 
 
 def _fits(indicators: list[Indicator], ask: Ask) -> bool:
@@ -151,8 +163,12 @@ _TEXT_FIELDS = ("basis", "overview", "goal_annual", "goal_longterm", "feasibilit
 
 
 def _stating(clauses: list[str], ask: Ask) -> str | None:
-    """From the clause that names the thing to the first one that gives a number of the asked kind."""
-    for j, clause in enumerate(clauses[:3]):
+    """From the clause that names the thing to the first one that gives a number of the asked kind.
+    Money is often a few clauses on ("20 场次，每次 50 人，每次 4 天，每人每天 400 元"), never past
+    the start of the next item."""
+    for j, clause in enumerate(clauses[: 5 if ask.money else 3]):
+        if j and re.match(vocabulary().item_start_pattern, clause):
+            break
         text = re.sub(r"^\d{1,2}[、.)）]", "", squash(clause))  # "3、运维服务费": a list number is no value
         # a year ("2021 年举办大赛") is not the value asked
         if not re.search(r"\d", re.sub(r"(?:19|20)\d\d年", "", text)) or (ask.money and not _MONEY.search(text)):
@@ -164,6 +180,10 @@ def _stating(clauses: list[str], ask: Ask) -> str | None:
             j = next((k for k in range(j + 1, min(j + 3, len(clauses)))
                       if (_totals(squash(clauses[k])) or re.search(r"共\s*\d", clauses[k])) and re.search(r"\d", clauses[k])
                       and (not ask.money or _MONEY.search(squash(clauses[k])))), j)
+        elif ask.money and not _rates(ask) and re.search(r"每[\u4e00-\u9fff]{1,4}[\d.]+(?:万)?元", text):
+            # "干部培训那块多少钱": "每人每天 400 元" is the rate; the clause after it gives the sum ("约需 20 万元")
+            j = next((k for k in range(j + 1, min(j + 3, len(clauses)))
+                      if _MONEY.search(squash(clauses[k])) and "每" not in clauses[k]), j)
         return "，".join(c.strip() for c in clauses[: j + 1])
     return None
 
@@ -215,10 +235,14 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     # one part of several ("围墙和道路硬化各花多少") may be named in the project's own words
     own = set() if (ask.part or part) else _pairs(name)
 
+    # "每平米", "每人每月" say the measure, which `rate` scores; they would otherwise outweigh the
+    # word that tells the clauses apart ("低保户" among several per-square-metre rates)
+    naming = [w for w in asked if not w.startswith("每")] or asked
+
     def named(clause: str) -> float:
         text = squash(clause)
-        whole = sum(len(w) for w in asked if w in text)
-        partial = {p for w in asked if w not in text for p in _pairs(w)} - own
+        whole = sum(len(w) for w in naming if w in text)
+        partial = {p for w in naming if w not in text for p in _pairs(w)} - own
         # the form's own year is what is budgeted; "2020 年度发放约 2800 人" is last year's
         years = set(re.findall(r"(?<!\d)(20\d\d)(?!\d)", text))
         year = 0.5 if str(r.year) in years else -1 if years else 0
@@ -270,12 +294,26 @@ def _sentences(r: Declaration):
     """(field, sentence) of the form's own texts, and each line of 项目实施进度计划 with its amount
     ("心理健康服务费：20000 元"), where many forms split the money by item."""
     for name in _TEXT_FIELDS:
-        for sentence in re.split(r"[；;。\n]", getattr(r, name) or ""):
-            yield name, sentence
+        yield from ((name, sentence) for sentence in _under_headings(re.split(r"[；;。\n]", getattr(r, name) or "")))
     for item in r.schedule:
         # a line carrying the whole amount splits nothing: it is the project, not a part of it
         if item.amount_yuan is not None and item.amount_yuan != r.amount_yuan:
             yield "schedule", f"{item.content}：{item.amount_yuan:.2f}".rstrip("0").rstrip(".") + " 元"
+
+
+def _under_headings(sentences: list[str]) -> list[str]:
+    """"1、重点课题调研。依据…。每人每次 5000 元，…花费 20 万元。2、…": a numbered heading with the
+    sentences under it, as one sentence, so that the heading names the money that follows."""
+    out: list[str] = []
+    heading = False
+    for sentence in sentences:
+        numbered = re.match(r"\s*\d{1,2}[、.)）]", sentence)
+        if heading and not numbered and sentence.strip():
+            out[-1] += "，" + sentence
+            continue
+        heading = bool(numbered and re.fullmatch(r"\s*\d{1,2}[、.)）]\s*[^\d，,]{2,14}\s*", sentence))
+        out.append(sentence)
+    return out
 
 
 def fields_outside_indicator_names(ask: Ask, named: list[Indicator], fields: list[str]) -> list[str]:

@@ -113,6 +113,7 @@ class Plan:
     sort_by: str = "amount_yuan"  # what max/min rank by: amount, or the end/start date
     totals: bool = False  # groups are ranked by their summed amounts ("预算总额最高的科室")
     group_by: str | None = None  # "department" or "section": 哪个部门/各科室
+    group_count: int | None = None  # "哪个科室只有一个项目": the groups of exactly this many projects
     group_values: list[str] = field(default_factory=list)  # "民政局和卫健委各几个": only these groups
     filters: Filters = field(default_factory=Filters)
     refusal: str | None = None
@@ -337,7 +338,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     v = vocabulary()
     text = normalize_question(question)[: thresholds().max_question_chars]
     p = Plan(text=text)
-    squashed = squash(text)
+    squashed = re.sub(v.spoken_money_pattern, "多少钱", squash(text))
     p.codes = [c for c in _patterns()["code"].findall(squashed) if any(r.code == c for r in records)]
     squashed = _read_name_words(p, squashed, v)
     p.names = named_projects(squashed, records)
@@ -382,6 +383,8 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     _read_references(p, rest, v, state)
     p.topic = topic_of(rest, p.filters)
     p.content = content_words(p.topic, tokenizer) if tokenizer else []
+    if p.op and not p.names:
+        p.content = [w for w in p.content if w not in v.declaring_verbs]
     p.own_scope = _own_scope(p, records, state)
     p.intent = decide_intent(p, state)
     if p.intent in ("which_project", "lookup_in_scope") and _amount_fits_no_project(p.filters, records):
@@ -615,6 +618,8 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
         p.group_by = "department"
     elif re.search(r"(哪个|哪些|各个|各|每个)科室?", rest) and "科" in rest:
         p.group_by = "section"
+    if p.group_by and (m := re.search(v.group_count_pattern, rest)):
+        p.group_count, p.op = int(cn_number(m.group(1))), p.op or "count"
     p.indicator_count = any(re.search(pattern, rest) for pattern in v.indicator_count_patterns)
     if re.search("最晚|最迟|最早", rest):
         p.sort_by = "start_date" if "开始" in rest else "end_date"
@@ -654,7 +659,7 @@ def content_words(topic: str, tokenizer) -> list[str]:
     ignore |= set(v.followup_markers) | set(v.rate_markers) | set(v.referent_markers) | set(v.scope_markers)
     words = []
     for w in tokenizer.words(topic):
-        if len(w) < 2 or w in ignore or re.fullmatch(r"[\d.]+|(?:几|多少).?|第.+", w):
+        if len(w) < 2 or w in ignore or re.fullmatch(r"[\d.]+|(?:几|多少).?|第.+|每[个支家项所座处名位]", w):
             continue
         words.append(w)
     return words
@@ -861,7 +866,18 @@ def _refusal(rest: str, squashed: str, records: list[Declaration], v: Vocabulary
     for word in v.unsupported_requests:
         if word in rest:
             return "这个问题与项目支出绩效目标申报表无关，语料中没有可以回答它的内容。"
-    return _other_year(rest, records, v, p) or _other_city(rest, records, v)
+    return _other_year(rest, records, v, p) or _other_year_in_name(squashed, records, p) or _other_city(rest, records, v)
+
+
+def _other_year_in_name(squashed: str, records: list[Declaration], p: Plan) -> str | None:
+    """"2022年某某人才配套资金" matched to the form named "2020年某某人才配套资金": another year's form."""
+    years = _corpus_years(records)
+    for m in p.names:
+        for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", squashed[m.span[0] : m.span[1]]):
+            if int(y) not in years and y not in squash(m.record.name):
+                have = "、".join(str(x) for x in years) or "未知"
+                return f"语料只包含{_corpus_city(records)} {have} 年度的申报表，没有 {y} 年的数据。"
+    return None
 
 
 def _budget_year(rest: str, records: list[Declaration]) -> int | None:
@@ -886,7 +902,8 @@ def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan) -
     years = _corpus_years(records)
     have = "、".join(str(y) for y in years) or "未知"
     city = _corpus_city(records)
-    asks_data = p.whole.asks_value or p.op or _find_any(rest, ["申报表", "申报", "项目"])
+    # a named project is data asked about ("<another year>年<name>是多少")
+    asks_data = p.whole.asks_value or p.op or p.names or _find_any(rest, ["申报表", "申报", "项目"])
     pats = _patterns()
     bounds = [b.span() for name in ("end_from", "end_after", "end_before", "end_in", "end_date", "start_in", "start_before")
               for b in pats[name].finditer(rest)]
@@ -899,7 +916,7 @@ def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan) -
             continue
         if not tail.startswith(("度", "的")) and _form_wording(records, f"{year}年{tail[:2]}"):
             continue  # "<year>年某类配套几人": the form's own words about that year
-        if pats["bound_before_year"].search(rest[: m.start()]):
+        if pats["bound_before_year"].search(rest[: m.start()]) or _year_of_named_project(records, year, rest):
             continue
         if re.search(v.history_year_before, rest[: m.start()]) or re.search(v.history_year_after, rest[m.end() - 1 :].lstrip("年")):
             continue  # "从2017年起不再收费", "补发2019—2020年的补贴": what a 2021 form tells about earlier years
@@ -916,6 +933,27 @@ def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan) -
 
 
 _TEXTS: dict = {"records": None, "texts": []}
+
+
+def _year_of_named_project(records: list[Declaration], year: int, rest: str) -> bool:
+    """Is the year part of the name of a project the question names ("<year>年某某人才配套资金"
+    is a form of this library)? Six characters of the name besides the year must be in the question,
+    or the words right after the year must be the name's own ("<year>年余款")."""
+    asked = squash(rest)
+    after = re.search(rf"{year}年?度?的?([\u4e00-\u9fff]{{2,4}})", asked)
+    generic = set(vocabulary().generic_words)
+    for r in records:
+        name = squash(r.name)
+        if str(year) not in name:
+            continue
+        others = re.sub(rf"{year}年?度?", "|", name)
+        if any(part[i : i + 6] in asked for part in others.split("|") for i in range(len(part) - 5)):
+            return True
+        own = others.split("|", 1)[1] if "|" in others else ""
+        if after and any(after.group(1)[i : i + 2] in own and after.group(1)[i : i + 2] not in generic
+                         for i in range(len(after.group(1)) - 1)):
+            return True
+    return False
 
 
 def _form_wording(records: list[Declaration], phrase: str) -> bool:

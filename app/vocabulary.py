@@ -66,6 +66,10 @@ class Vocabulary(BaseModel):
     total_measures: list[str]  # "建设总长度多少": a total of a measure, stated by the sentence that sums it
     listed_count_pattern: str  # "这两个", "那三项": how many projects a follow-up points back to
     difference_pattern: str  # "它俩差了多少": the difference between the two projects just talked about
+    declaring_verbs: list[str]  # "哪个项目申请的钱最少": how a project asks for money, not what it is about
+    spoken_money_pattern: str  # "补几块钱" is "补多少钱", not a count of 块
+    item_start_pattern: str  # "2、…", "组织…": a clause that opens the next item of a costing, not more of this one
+    group_count_pattern: str  # "哪个部门只有两个项目": groups of exactly that many projects; group 1 is the number
     comparison_patterns: dict[str, str]  # "哪个资助的人数多": max/min over the projects just talked about
     count_suffix_units: dict[str, str]  # "招聘会场次" 2 reads "2 场": the unit a bare count is in
     name_prefixes: list[str]  # "聊城市", "国家综合性": what people drop from the front of a project name
@@ -108,7 +112,7 @@ class Vocabulary(BaseModel):
                      "top_pattern", "money_pattern",
                      "same_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator", "carried_money_pattern",
                      "listed_count_pattern", "count_item_pattern", "history_year_before", "history_year_after",
-                     "difference_pattern",
+                     "difference_pattern", "group_count_pattern", "spoken_money_pattern", "item_start_pattern",
                      "same_contact_pattern")
     @classmethod
     def _compile_one(cls, pattern: str) -> str:

@@ -930,3 +930,67 @@ def test_what_happened_afterwards_is_refused(answerer, question):
 ])
 def test_words_that_run_on_and_last_years_dues_are_no_obstacle(answerer, question, project):
     assert_answered_with(answerer, question, project)
+
+
+@pytest.mark.parametrize(("question", "key"), [("哪个主管部门只有一个项目", "department"), ("哪些科室有四个项目", "section")])
+def test_groups_of_an_exact_size_are_named_with_their_projects(answerer, records, question, key):
+    sizes: dict[str, list] = {}
+    for r in records:
+        sizes.setdefault(getattr(r, key), []).append(r)
+    n = 1 if "一个" in question else 4
+    lead = ask(answerer, question).answer.splitlines()[1]
+    exact = [g for g, rs in sizes.items() if len(rs) == n]
+    assert exact and all(g in lead for g in exact), lead
+    assert all(r.code in lead for g in exact for r in sizes[g]), lead
+
+
+@pytest.mark.parametrize("question", ["这一百份表里预算最低的是哪个项目", "哪个项目申请的经费最少"])
+def test_the_whole_library_and_the_asking_verb_are_no_topic(answerer, records, question):
+    smallest = min(records, key=lambda r: r.amount_yuan or 0)
+    answer = ask(answerer, question)
+    assert not answer.refused and smallest.code in answer.answer and "相关" not in answer.answer, answer.answer
+
+
+def test_a_year_in_a_project_name_is_not_another_years_data(answerer, records):
+    named = next(r for r in records if "2020" in r.name and "泰山" in r.name)
+    answer = ask(answerer, "泰山产业领军人才2020年那笔市级配套资金有多少")
+    assert not answer.refused and named.code in answer.answer, answer.answer
+    assert ask(answerer, "2019年的业务工作经费报了多少").refused
+    assert ask(answerer, "2023年泰山产业领军人才市级配套资金是多少").refused  # that name with another year
+
+
+@pytest.mark.parametrize("question", ["学前助学金到底发到孩子家里了没有", "这笔高龄津贴资金都到位了吗"])
+def test_whether_money_reached_people_is_refused(answerer, question):
+    assert ask(answerer, question).refused
+
+
+def test_a_budget_asked_of_an_item_is_money_not_its_count(answerer):
+    answer = ask(answerer, "引进国外智力专项资金里外国专家讲座预算了多少")
+    assert "300000" in answer.answer.replace(",", ""), answer.answer
+
+
+def test_the_word_that_tells_rates_apart_picks_the_clause(answerer):
+    answer = ask(answerer, "住房租赁补贴给低收入家庭每平方米每月补几块钱")
+    assert "7元" in answer.answer.replace(" ", "") and "8元" not in answer.answer.replace(" ", ""), answer.answer
+
+
+def test_a_sentence_naming_the_thing_whole_beats_a_row_naming_it_in_part(answerer):
+    answer = ask(answerer, "办公设备购置费用里考试用的电脑准备买多少台")
+    assert "30 台" in answer.answer and "60" not in answer.answer, answer.answer
+
+
+def test_money_for_a_part_goes_on_from_the_rate_to_the_sum(answerer):
+    _, state = answerer.ask("业务管理经费二（教师和干部培训）主要做什么")
+    answer, _ = answerer.ask("其中校长那块培训要花多少钱", state)
+    assert "160 万元" in answer.answer, answer.answer
+
+
+def test_a_numbered_heading_names_the_money_under_it(answerer):
+    answer = ask(answerer, "调研政策研究项目重点课题调研这块花费多少")
+    assert "20 万元" in answer.answer and "≥ 4" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question", ["住房公积金那笔2020年余款里对接政务APP要付多少", "供销社业务工作经费的会议费标准怎么定的，多少块钱"])
+def test_spoken_ways_of_asking_for_money(answerer, question):
+    answer = ask(answerer, question)
+    assert not answer.refused and "元" in answer.answer.split("来源")[0], answer.answer

@@ -367,3 +367,26 @@ def test_stated_cost_items_become_cost_rows(index):
                   description="全年组织社区文化活动 20 场，项目资金 30 万元，其中场地租赁费 12 万元、演出服务费 15 万元。")
     values = {i.name: i.value for i in suggest(index, draft).indicators if i.level2 == "成本指标"}
     assert values.get("场地租赁费") == "≤12万元" and values.get("演出服务费") == "≤15万元", values
+
+
+def test_bare_unit_prices_per_items_bounded_times_and_approximate_counts_are_read():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "为各乡镇购置洒水车 3 辆，单价不超过 28 万元；另补栽行道树 600 株，每株 120 元；"
+        "覆盖约 60 万城乡居民，服务 30 余家企业，每期培训 5 天，年发电量约 3000 万千瓦时；设备维保 1 年，费用 3 万元。")}
+    assert found["28万元"].value() == "≤28万元/辆" and "洒水车" in found["28万元"].object
+    assert found["120元"].object == "补栽行道树", found["120元"].object
+    assert found["60万人"].object == "城乡居民" and "30家" in found and found["5天"].name.endswith("培训天数")
+    assert "3000万千瓦时" in found and found["3万元"].object == "设备维保费用"
+    targets = {t.name: t.value for t in extract_targets("热线接听后投诉响应时间不超过 20 分钟，10 天内完成整改")}
+    assert "≤20分钟" in targets.values() and "≤10天" in targets.values(), targets
+
+
+def test_rows_sharing_only_who_or_where_is_served_are_not_mined(index):
+    draft = Draft(name="市直幼儿园空调更换", amount_yuan=480_000,
+                  description="为 6 所市直幼儿园的活动室和午休室更换节能空调 120 台，每台不超过 4000 元，7 月底前安装完毕。项目资金 48 万元。")
+    result = suggest(index, draft)
+    assert result.precedent != "close"
+    mined = [i for i in result.indicators if i.origin == "corpus"]
+    assert not [i for i in mined if "生均" in i.name or "幼儿人数" in i.name], [(i.name, i.sources) for i in mined]
+    values = [i.value for i in result.indicators]
+    assert "120台" in values and "≤4000元/台" in values, values
