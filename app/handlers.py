@@ -93,6 +93,15 @@ def indicator_count(ctx, question: str, plan: Plan, state: Conversation):
 # ---------------------------------------------------------------------------- follow-ups
 
 
+def _money_carried(asks: list[Ask], plan: Plan, state: Conversation) -> list[Ask]:
+    """"…补贴多少？" then "其中小麦和玉米各多少": the parts of that money, asked in its terms."""
+    if not any(a.money or "amount_yuan" in a.fields for a in state.asks):
+        return asks
+    if not re.search(vocabulary().carried_money_pattern, plan.rest.strip()):
+        return asks
+    return [replace(a, money=True) if not (a.fields or a.units or a.money) else a for a in asks]
+
+
 def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
     """"它归谁管", "第三个多少钱", "这几个的电话": the conversation's projects."""
     codes, head = state.codes, "上一轮的 {n} 个项目："
@@ -123,6 +132,7 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
             return (described_lookup if plan.asks_value else described_or_search)(ctx, question, plan, state)
     projects = [ctx.by_code[c] for c in codes]
     asks = plan.asks if plan.asks_value or plan.content or plan.indicator_count else (state.asks or plan.asks)
+    asks = _money_carried(asks, plan, state)
     if plan.indicator_count:
         return indicator_count(ctx, question, plan, Conversation(codes))
     answer = _about(ctx, question, plan, projects, asks, head=head)

@@ -11,6 +11,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from app.abbreviation import bare
 from app.understand import Ask
 from app.vocabulary import thresholds, vocabulary
 from corpus import Declaration, Indicator
@@ -109,7 +110,12 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
     telling = [w for w in asked if w not in squash(r.name)]
     row_cover = {w for w in telling if any(w in squash(i.name) for i in indicators)}
     more_exact = bool(passage) and {w for w in telling if w in squash(passage[1])} > row_cover and _gives_the_kind(passage[1], ask)
-    better_in_text = unrelated or total or rate or named_part or more_exact
+    # "买多少台电脑": a row counting several things together ("电脑及家具数量 60") is not the count of one
+    # that a sentence gives in the asked unit ("考试电脑 30 台")
+    combined = bool(passage) and bool(indicators) and all(
+        re.search(r"及|和|与|、", i.name) and not any(ch in i.value_annual for chars in ask.measure_units for ch in chars)
+        for i in indicators) and any(_measured(squash(passage[1]), ch) for chars in ask.measure_units for ch in chars)
+    better_in_text = unrelated or total or rate or named_part or more_exact or combined
     if passage and (not _fits(indicators, ask) or better_in_text) and not (indicators and "indicators" in ask.fields):
         # "比赛要花多少": the amount is written in 测算依据, not in an indicator row
         return Selection(passages=[passage], value=ask.value)
@@ -282,7 +288,7 @@ def _shows_rate(text: str, ask: Ask) -> bool:
     """"每人每年 3 万元", "元/生/年": the text states the value per every rate asked."""
     rates = _rates(ask)
     return bool(rates) and all(
-        any(re.search(rf"(?:每|/)(?:个|位|名)?{re.escape(ch)}", text) for ch in chars) for chars in rates)
+        any(re.search(rf"(?:每|/|·)(?:个|位|名)?{re.escape(ch)}", text) for ch in chars) for chars in rates)
 
 
 def _totals(text: str) -> bool:
@@ -333,6 +339,13 @@ def named_indicators(r: Declaration, ask: Ask) -> list[Indicator]:
     own_name = squash(r.name)
     # the name's words wherever they stand: "国企发展历程编纂" for "编纂聊城国企发展历程"
     by_name = overlap(rest, own_name)[2] | {i + k for i in range(len(rest) - 1) if rest[i : i + 2] in own_name for k in (0, 1)}
+    # so is the organisation that runs it, spelled out ("渔业技术推广站的…经费" names no 渔业技术推广 row;
+    # "渔技站的…渔业技术推广多少亩" does)
+    for org in {squash(bare(r.unit)), squash(bare(r.department))} - {""}:
+        spelled = next((org[-n:] for n in range(len(org), 3, -1) if org[-n:] in rest), "")
+        if spelled:
+            start = rest.find(spelled)
+            by_name |= set(range(start, start + len(spelled)))
     specific = []
     for ind in r.indicators:
         name = squash(ind.name)

@@ -212,6 +212,11 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
     matches = [m for m in matches if not any(
         o is not m and squash(m.record.name) in squash(o.record.name) and o.span[0] <= m.span[0] < o.span[1] + len(squash(o.record.name))
         and o.score >= thresholds().name_match for o in matches)] or matches
+    # "水利局业务、监督管理工作经费": a short name ("业务工作经费") scores higher but spells out far fewer of
+    # the question's characters than the long name whose span holds it
+    matches = [m for m in matches if not any(
+        o is not m and o.span[0] <= m.span[0] and m.span[1] <= o.span[1] and o.score >= thresholds().name_match
+        and o.score * len(squash(o.record.name)) >= m.score * len(squash(m.record.name)) + 4 for o in matches)] or matches
     top = max(m.score for m in matches)
     # Keep the best and those equally good (污水处理运营费 1 / 2 when the number is not given), but
     # not a short name spelled inside a longer one the question also spells ("业务工作经费" inside
@@ -354,6 +359,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     p.rest = rest
     _read_description(p, v)
     p.whole = read_ask(rest, text, v)
+    _money_named(p, rest, squashed)
     asked_words = p.asked_of_description or rest
     p.asks = _split_asks(asked_words, text, v) or [read_ask(asked_words, text, v) if p.asked_of_description else p.whole]
     if p.asked_of_description:
@@ -382,9 +388,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     _read_conversation(p, rest, v)
     _read_references(p, rest, v, state)
     p.topic = topic_of(rest, p.filters)
-    p.content = content_words(p.topic, tokenizer) if tokenizer else []
-    if p.op and not p.names:
-        p.content = [w for w in p.content if w not in v.declaring_verbs]
+    p.content = _topic_content(p, tokenizer, v)
     p.own_scope = _own_scope(p, records, state)
     p.intent = decide_intent(p, state)
     if p.intent in ("which_project", "lookup_in_scope") and _amount_fits_no_project(p.filters, records):
@@ -392,6 +396,20 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
         p.filters.min_amount = p.filters.max_amount = p.filters.amount = None
         p.intent = decide_intent(p, state)
     return p
+
+
+def _topic_content(p: Plan, tokenizer, v: Vocabulary) -> list[str]:
+    words = content_words(p.topic, tokenizer) if tokenizer else []
+    # "哪个项目申请的钱最少": how a project asks for money is not what it is about
+    return [w for w in words if w not in v.declaring_verbs] if p.op and not p.names else words
+
+
+def _money_named(p: Plan, rest: str, squashed: str) -> None:
+    """"某某补贴资金是多少": a name that is money, asked how much, asks for its amount."""
+    asks_nothing = not (p.whole.fields or p.whole.units or p.whole.indicator_level2)
+    if len(p.names) == 1 and asks_nothing and re.fullmatch(r"\W*(?:是|有|一共|总共|共|大概)?(?:多少|几)\W*", rest) and (
+            re.search(r"(?:资金|经费|费用|费|补贴|补助|款|金)$", squashed[p.names[0].span[0] : p.names[0].span[1]])):
+        p.whole.fields, p.whole.money = ["amount_yuan"], True
 
 
 def _without_abbreviated_scope(p: Plan, rest: str, records: list[Declaration]) -> str:
@@ -527,6 +545,12 @@ def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
         ask.part = part.startswith(_PART_MARK)
         asks.append(ask)
     for before, ask in zip(asks, asks[1:]):
+        if not ask.asks_value and before.asks_value and re.search(r"呢\W*$", ask.rest):
+            # "学费每生每学期多少？住宿费呢？": the same question, of another item of the form
+            ask.fields, ask.indicator_level2, ask.quantity = list(before.fields), before.indicator_level2, before.quantity
+            ask.units, ask.measure_units = list(before.units), list(before.measure_units)
+            ask.money, ask.measured, ask.value, ask.part = before.money, before.measured, before.value, True
+    for before, ask in zip(asks, asks[1:]):
         plain = not (ask.fields or ask.units or ask.money)
         if plain and re.search(v.carried_money_pattern, ask.rest.strip()) and (before.money or "amount_yuan" in before.fields):
             ask.money = True  # "总共多少，其中大赛要多少", "…又是多少": a share of that money
@@ -659,7 +683,7 @@ def content_words(topic: str, tokenizer) -> list[str]:
     ignore |= set(v.followup_markers) | set(v.rate_markers) | set(v.referent_markers) | set(v.scope_markers)
     words = []
     for w in tokenizer.words(topic):
-        if len(w) < 2 or w in ignore or re.fullmatch(r"[\d.]+|(?:几|多少).?|第.+|每[个支家项所座处名位]", w):
+        if len(w) < 2 or w in ignore or re.fullmatch(r"[\d.]+|(?:几|多少).?|第[一二两三四五六七八九十百\d]+[个项名条次期批张份]?|每[个支家项所座处名位]", w):
             continue
         words.append(w)
     return words

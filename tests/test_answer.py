@@ -994,3 +994,56 @@ def test_a_numbered_heading_names_the_money_under_it(answerer):
 def test_spoken_ways_of_asking_for_money(answerer, question):
     answer = ask(answerer, question)
     assert not answer.refused and "元" in answer.answer.split("来源")[0], answer.answer
+
+
+def test_the_organisations_own_words_name_no_indicator(answerer, by_name):
+    answer = ask(answerer, "渔业技术推广站那笔渔业品牌经费申请了多少")
+    assert format_amount(by_name["渔业品牌建设经费"].amount_yuan) in answer.answer, answer.answer
+
+
+def test_a_long_name_spelled_almost_whole_beats_a_short_name_inside_its_span(answerer, by_name):
+    answer = ask(answerer, "水利局业务、监督管理工作经费的联系人是谁")
+    assert by_name["水利行业业务、监督管理工作经费"].contact in answer.answer, answer.answer
+
+
+def test_a_part_ending_in_ne_asks_the_same_of_another_item(answerer):
+    answer = ask(answerer, "城市综合管理服务平台提升维护里执法记录仪多少钱？视频监控呢？")
+    text = answer.answer.replace(",", "")
+    assert "90000" in text and "1145550" in text, answer.answer
+
+
+def test_a_rate_per_person_and_year_written_with_a_dot(answerer):
+    answer = ask(answerer, "市政协派驻的第一书记，每人一年给多少工作经费")
+    assert "2 万元" in answer.answer, answer.answer
+
+
+def test_a_count_of_one_thing_is_not_a_row_counting_several(answerer):
+    _, state = answerer.ask("质检所办公设备那个项目多少钱")
+    answer, _ = answerer.ask("准备采购几台电脑", state)
+    assert "30 台" in answer.answer, answer.answer
+
+
+def test_a_subsidy_standard_is_money(answerer):
+    answer = ask(answerer, "高中国家助学金的资助标准是多少")
+    assert "2000" in answer.answer, answer.answer
+
+
+def test_an_indicator_named_like_the_organisation_is_still_asked_for(answerer):
+    answer = ask(answerer, "渔业品牌建设经费的渔业技术推广指标，长期目标是多少亩")
+    assert "2000 亩" in answer.answer, answer.answer
+
+
+def test_parts_of_the_money_just_asked_are_asked_in_money(answerer):
+    _, state = answerer.ask("政策性种植业保险市级补贴资金一共多少")
+    answer, _ = answerer.ask("那小麦和玉米各占多少", state)
+    text = answer.answer.replace(" ", "")
+    assert "838.578万元" in text and "759.78万元" in text, answer.answer
+    _, state = answerer.ask("科技创新那个8000万的专项有哪些内容")
+    answer, _ = answerer.ask("孵化器奖补又是多少？", state)
+    assert "100 万元" in answer.answer, answer.answer
+
+
+def test_a_name_that_is_money_asked_how_much_is_its_amount(answerer, by_name):
+    answer = ask(answerer, "东昌湖维护费是多少？")
+    assert answer.citations[0].field == "amount_yuan", answer.answer
+    assert format_amount(by_name["东昌湖维护费"].amount_yuan) in answer.answer
