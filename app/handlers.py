@@ -65,6 +65,9 @@ def lookup(ctx, question: str, plan: Plan, state: Conversation):
         # "车辆购置费和办公设备购置费用一共多少": a total or a ranking over the projects named
         return _aggregate(ctx, question, plan, projects, Filters(codes=tuple(r.code for r in projects)),
                           "问题中提到的", "")
+    if plan.op == "diff" and len(projects) == 1 and len(state.codes) == 1:
+        pair = [projects[0], ctx.by_code[state.codes[0]]]
+        return _difference(question, pair), Conversation([projects[0].code], state.filters, [r.code for r in pair])
     asks = plan.asks
     if not plan.asks_value and not plan.content and state.asks and plan.followup:
         asks = state.asks  # "那计量经费呢？": the last question's asks, of another project
@@ -97,9 +100,10 @@ def _money_carried(asks: list[Ask], plan: Plan, state: Conversation) -> list[Ask
     """"…补贴多少？" then "其中小麦和玉米各多少": the parts of that money, asked in its terms."""
     if not any(a.money or "amount_yuan" in a.fields for a in state.asks):
         return asks
-    if not re.search(vocabulary().carried_money_pattern, plan.rest.strip()):
-        return asks
-    return [replace(a, money=True) if not (a.fields or a.units or a.money) else a for a in asks]
+    carried = vocabulary().carried_money_pattern
+    whole = re.search(carried, plan.rest.strip()) is not None
+    return [replace(a, money=True) if not (a.fields or a.units or a.money) and (whole or re.search(carried, a.rest.strip()))
+            else a for a in asks]
 
 
 def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):

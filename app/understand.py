@@ -431,6 +431,9 @@ def _read_references(p: Plan, rest: str, v: Vocabulary, state) -> None:
         p.op, p.top_n, p.referent = None, None, True  # "那个最小的联系人是谁": a value of the project just ranked
     if not p.has_target and re.search(v.difference_pattern, rest) and _recent_projects(state) == 2:
         p.op, p.compares = "diff", True  # "它俩差了多少": the two projects just talked about
+    if len(p.names) == 1 and p.referent and re.search(v.difference_pattern, rest) and state is not None and (
+            len(state.codes) == 1 and state.codes[0] != p.names[0].record.code):
+        p.op = "diff"  # "某某经费比它少多少": the project named against the one talked about
     if p.op in (None, "max", "min") and not p.top_n and not p.referent and state_has_several(state):
         # "哪个资助的人数多" after two projects: a comparison among them, by whatever is asked
         compared = next((op for op, pattern in v.comparison_patterns.items() if re.search(pattern, rest)), None)
@@ -550,6 +553,10 @@ def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
             ask.fields, ask.indicator_level2, ask.quantity = list(before.fields), before.indicator_level2, before.quantity
             ask.units, ask.measure_units = list(before.units), list(before.measure_units)
             ask.money, ask.measured, ask.value, ask.part = before.money, before.measured, before.value, True
+    if len(asks) > 1:
+        for ask in asks:
+            if not ask.asks_value and re.search(r"呢\W*$", ask.rest):
+                ask.quantity, ask.part = True, True  # "某某奖补呢？涉及几家？": asked as the conversation asked before
     for before, ask in zip(asks, asks[1:]):
         plain = not (ask.fields or ask.units or ask.money)
         if plain and re.search(v.carried_money_pattern, ask.rest.strip()) and (before.money or "amount_yuan" in before.fields):

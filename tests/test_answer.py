@@ -1047,3 +1047,16 @@ def test_a_name_that_is_money_asked_how_much_is_its_amount(answerer, by_name):
     answer = ask(answerer, "东昌湖维护费是多少？")
     assert answer.citations[0].field == "amount_yuan", answer.answer
     assert format_amount(by_name["东昌湖维护费"].amount_yuan) in answer.answer
+
+
+def test_a_bare_ne_part_in_a_follow_up_is_asked_as_before(answerer):
+    _, state = answerer.ask("科技创新发展那个专项总共多少钱")
+    answer, _ = answerer.ask("孵化器、众创空间那块呢？补了几家？", state)
+    assert "100 万元" in answer.answer and "5 家" in answer.answer, answer.answer
+
+
+def test_a_named_project_against_the_one_talked_about(answerer, by_name):
+    _, state = answerer.ask("司法局其他司法支出多少钱")
+    answer, _ = answerer.ask("社区矫正经费比它少多少", state)
+    gap = by_name["业务工作经费 05: 其他司法支出"].amount_yuan - by_name["业务工作经费 04: 社区矫正工经费"].amount_yuan
+    assert f"相差 {format_amount(gap)}" in answer.answer, answer.answer
