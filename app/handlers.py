@@ -123,7 +123,8 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
     elif plan.scope_followup and state.scope:
         codes = state.scope
     explicit = plan.referent or plan.ordinal or plan.scope_followup
-    if not explicit and plan.content and len(codes) == 1 and (
+    served_only = all(w in vocabulary().served_people for w in plan.content)  # "按几个学生算的"
+    if not explicit and plan.content and len(codes) == 1 and not served_only and (
         ctx.finder.coverage(plan.content, codes[0]) < thresholds().ask_coverage
     ):
         # "福彩救助活动重阳节的公益金": words the project talked about does not have, another one does

@@ -69,6 +69,7 @@ class Vocabulary(BaseModel):
     declaring_verbs: list[str]  # "哪个项目申请的钱最少": how a project asks for money, not what it is about
     spoken_money_pattern: str  # "补几块钱" is "补多少钱", not a count of 块
     item_start_pattern: str  # "2、…", "组织…": a clause that opens the next item of a costing, not more of this one
+    served_people: list[str]  # "按几个学生算的" after one project: who it serves, no reason to look for another project
     group_count_pattern: str  # "哪个部门只有两个项目": groups of exactly that many projects; group 1 is the number
     comparison_patterns: dict[str, str]  # "哪个资助的人数多": max/min over the projects just talked about
     count_suffix_units: dict[str, str]  # "招聘会场次" 2 reads "2 场": the unit a bare count is in

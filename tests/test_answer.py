@@ -1060,3 +1060,9 @@ def test_a_named_project_against_the_one_talked_about(answerer, by_name):
     answer, _ = answerer.ask("社区矫正经费比它少多少", state)
     gap = by_name["业务工作经费 05: 其他司法支出"].amount_yuan - by_name["业务工作经费 04: 社区矫正工经费"].amount_yuan
     assert f"相差 {format_amount(gap)}" in answer.answer, answer.answer
+
+
+def test_a_follow_up_about_who_is_served_stays_on_the_project(answerer):
+    _, state = answerer.ask("三中高中生均公用经费申请了多少")
+    answer, _ = answerer.ask("这是按几个学生测算的？每个学生一年多少钱？", state)
+    assert answer.citations[0].code == "02501620212253" and "4500" in answer.answer, answer.answer
