@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -514,10 +515,21 @@ def snippet(text: str, query: str, width: int = _SNIPPET) -> str:
     anchor = next((body.find(ch) for ch in query if "\u4e00" <= ch <= "\u9fff" and ch in body), 0)
     start = max(0, anchor - width // 3)
     end = min(len(body), start + width)
-    # never cut a number in two: a snippet's digits must read as the form prints them
-    while start > 0 and body[start - 1].isdigit() and body[start].isdigit():
+    # never cut a number in two ("8,000,000", "1.5 万"): a snippet's digits must read as the form prints them
+    while start > 0 and _inside_number(body, start):
         start -= 1
-    while end < len(body) and body[end - 1].isdigit() and body[end].isdigit():
+    while end < len(body) and _inside_number(body, end):
         end += 1
+    if end < len(body) and re.search(r"\d\s?$", body[:end]) and (unit := re.match(r"\s?[万亿]", body[end:])):
+        end += unit.end()  # "800 万" is not "800"
     return ("…" if start else "") + body[start:end] + ("…" if end < len(body) else "")
 
+
+def _inside_number(body: str, i: int) -> bool:
+    """Is the boundary before body[i] inside a number (digits, and the , or . between them)?"""
+    left, right = body[i - 1], body[i]
+    if left.isdigit() and right.isdigit():
+        return True
+    if left.isdigit() and right in ",." and i + 1 < len(body) and body[i + 1].isdigit():
+        return True
+    return left in ",." and right.isdigit() and i >= 2 and body[i - 2].isdigit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import numpy as np
@@ -352,3 +353,14 @@ def test_the_budget_year_filters_in_search_and_on_the_command_line(index, home, 
     assert index.search("污水处理运营", k=3, filters=Filters(year=2022)) == []
     assert main(["search", "污水处理运营", "--year", "2022", "--json", "--data-dir", str(home)]) == 0
     assert "10500120212647" not in capsys.readouterr().out
+
+
+def test_a_snippet_never_cuts_a_number_or_its_wan():
+    from index.search import snippet
+
+    text = "名称｜标题：项目名称：某项目；项目金额：8,000,000 元（800 万元）；项目编号：04200120212780"
+    for width in range(8, 60):
+        cut = snippet(text, "项", width)
+        numbers = re.findall(r"\d[\d,.]*\d|\d", cut)
+        assert all(n in ("8,000,000", "800", "04200120212780") for n in numbers), (width, cut)
+        assert "800" not in numbers or "800 万" in cut, (width, cut)
