@@ -216,7 +216,7 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
     # the question's characters than the long name whose span holds it
     matches = [m for m in matches if not any(
         o is not m and o.span[0] <= m.span[0] and m.span[1] <= o.span[1] and o.score >= thresholds().name_match
-        and o.score * len(squash(o.record.name)) >= m.score * len(squash(m.record.name)) + 4 for o in matches)] or matches
+        and _spelled(q, o.record) >= _spelled(q, m.record) + 4 for o in matches)] or matches
     top = max(m.score for m in matches)
     # Keep the best and those equally good (污水处理运营费 1 / 2 when the number is not given), but
     # not a short name spelled inside a longer one the question also spells ("业务工作经费" inside
@@ -224,6 +224,12 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
     best = [m for m in matches if m.score >= top - 1e-9]
     best = [m for m in best if not any(_inside(m.span, o.span) for o in best)]
     return sorted(best, key=lambda m: m.record.seq)
+
+
+def _spelled(q: str, r: Declaration) -> int:
+    """How many characters of the question spell out the project's name (in runs of two or more)."""
+    blocks = difflib.SequenceMatcher(None, q, squash(r.name), autojunk=False).get_matching_blocks()
+    return sum(b.size for b in blocks if b.size >= 2)
 
 
 _MASK = "□"  # stands in for a name already found, so the rest of the question is matched alone
