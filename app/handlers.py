@@ -97,7 +97,7 @@ def indicator_count(ctx, question: str, plan: Plan, state: Conversation):
 
 
 def _money_carried(asks: list[Ask], plan: Plan, state: Conversation) -> list[Ask]:
-    """"…补贴多少？" then "其中小麦和玉米各多少": the parts of that money, asked in its terms."""
+    """"…补贴多少？" then "那大豆、棉花各占多少": the parts of that money, asked in its terms."""
     if not any(a.money or "amount_yuan" in a.fields for a in state.asks):
         return asks
     carried = vocabulary().carried_money_pattern

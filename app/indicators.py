@@ -110,7 +110,7 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
     telling = [w for w in asked if w not in squash(r.name)]
     row_cover = {w for w in telling if any(w in squash(i.name) for i in indicators)}
     more_exact = bool(passage) and {w for w in telling if w in squash(passage[1])} > row_cover and _gives_the_kind(passage[1], ask)
-    # "买多少台电脑": a row counting several things together ("电脑及家具数量 60") is not the count of one
+    # "要添几台考试机": a row counting several things together ("电脑及家具数量 60") is not the count of one
     # that a sentence gives in the asked unit ("考试电脑 30 台")
     combined = bool(passage) and bool(indicators) and all(
         re.search(r"及|和|与|、", i.name) and not any(ch in i.value_annual for chars in ask.measure_units for ch in chars)
@@ -187,7 +187,7 @@ def _stating(clauses: list[str], ask: Ask) -> str | None:
                       if (_totals(squash(clauses[k])) or re.search(r"共\s*\d", clauses[k])) and re.search(r"\d", clauses[k])
                       and (not ask.money or _MONEY.search(squash(clauses[k])))), j)
         elif ask.money and not _rates(ask) and re.search(r"每[\u4e00-\u9fff]{1,4}[\d.]+(?:万)?元", text):
-            # "干部培训那块多少钱": "每人每天 400 元" is the rate; the clause after it gives the sum ("约需 20 万元")
+            # "校长那部分花多少": "每人每天 400 元" is the rate; the clause after it gives the sum ("约需 20 万元")
             j = next((k for k in range(j + 1, min(j + 3, len(clauses)))
                       if _MONEY.search(squash(clauses[k])) and "每" not in clauses[k]), j)
         return "，".join(c.strip() for c in clauses[: j + 1])

@@ -406,7 +406,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
 
 def _topic_content(p: Plan, tokenizer, v: Vocabulary) -> list[str]:
     words = content_words(p.topic, tokenizer) if tokenizer else []
-    # "哪个项目申请的钱最少": how a project asks for money is not what it is about
+    # "申报经费最低的是哪项": how a project asks for money is not what it is about
     return [w for w in words if w not in v.declaring_verbs] if p.op and not p.names else words
 
 

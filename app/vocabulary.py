@@ -66,7 +66,7 @@ class Vocabulary(BaseModel):
     total_measures: list[str]  # "建设总长度多少": a total of a measure, stated by the sentence that sums it
     listed_count_pattern: str  # "这两个", "那三项": how many projects a follow-up points back to
     difference_pattern: str  # "它俩差了多少": the difference between the two projects just talked about
-    declaring_verbs: list[str]  # "哪个项目申请的钱最少": how a project asks for money, not what it is about
+    declaring_verbs: list[str]  # "申报经费最低的是哪项": how a project asks for money, not what it is about
     spoken_money_pattern: str  # "补几块钱" is "补多少钱", not a count of 块
     item_start_pattern: str  # "2、…", "组织…": a clause that opens the next item of a costing, not more of this one
     served_people: list[str]  # "按几个学生算的" after one project: who it serves, no reason to look for another project

@@ -149,7 +149,7 @@ def test_a_follow_up_stays_on_the_project_talked_about(fake, by_name):
 def test_a_new_name_with_ne_asks_the_same_thing(fake, by_name):
     state = Conversation()
     _, state = ask(fake, "仲裁经费1留的电话", state)
-    answer, _ = ask(fake, "仲裁经费2呢？", state)
+    answer, _ = ask(fake, "那么仲裁经费 2 呢", state)
     assert by_name["仲裁经费 2"].phone in answer.answer
 
 
