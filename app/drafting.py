@@ -113,7 +113,8 @@ def _validate_targets(targets) -> None:
     if not isinstance(targets, dict):
         raise DraftingDataError("drafting.json: targets (rate, within, deadline patterns) are required")
     for key, needed in (("rate", {"name", "num"}), ("within", {"name", "num"}), ("deadline", {"num"}),
-                        ("monthly", {"num"}), ("decline", {"name", "num"}), ("bounded_time", set())):
+                        ("monthly", {"num"}), ("decline", {"name", "num"}), ("bounded_time", set()),
+                        ("share", {"name", "num"})):
         try:
             groups = re.compile(targets.get(key) or "").groupindex
         except re.error as exc:
@@ -151,7 +152,7 @@ def validate_drafting_data(data: dict) -> dict:
         _validate_rows(kind.get("rows"), f"kind {kind['kind']}")
     _validate_rows(data.get("common_rows"), "common_rows")
     _validate_targets(data.get("targets"))
-    for key, group in (("per_unit_pattern", "unit"), ("unit_price_pattern", "item")):
+    for key, group in (("per_unit_pattern", "unit"), ("unit_price_pattern", "item"), ("per_after_pattern", "unit")):
         try:
             if group not in re.compile(data.get(key) or "").groupindex:
                 raise DraftingDataError(f"drafting.json: {key} needs the group {group}")
@@ -350,6 +351,8 @@ def extract_quantities(description: str) -> list[Quantity]:
                 sentence_start = max(description.rfind(ch, 0, m.start()) for ch in "，,。；;：:\n") + 1
                 per, rest = _per_phrase(description[max(sentence_start, last_start):m.start()])
                 rest = rest.rsplit("、", 1)[-1]
+            if not per and (written := re.match(data["per_after_pattern"], after)):
+                per = "每" + written.group("unit")  # "运营服务费 0.98 元/吨": per tonne, written after the money
             if per:
                 q.per = per
                 # "运维按每座泵站每年 8 万元": per 泵站, what comes after 按
@@ -363,13 +366,18 @@ def extract_quantities(description: str) -> list[Quantity]:
                     q.object = next((c.object for c in reversed(counted) if c.unit.lstrip("万") == q.per[1:2]), "")
             else:
                 q.object = _item_cost(before, data)  # "其中会议培训费 14 万元"
-                if not q.object and re.fullmatch(r"\s*(?:费用|经费|所需资金|需资金|需|共需)(?:约|共|合计|为)?\s*", before):
-                    # "设备维保 1 年，费用 4 万元": the cost of what the clause before names
+                if not q.object and re.fullmatch(r"\s*(?:费用|经费|所需资金|需资金|需|共需|即|计)(?:约|共|合计|为)?\s*", before):
+                    # "设备维保 1 年，费用 4 万元": the cost of what the clause before names;
+                    # "市级承担 10%，即 464 万元": the share it names
                     previous = re.split(r"[，,。；;]", description[:clause_start].rstrip("，,。；; "))[-1]
-                    item = _before_phrase(re.sub(r"[\d.]+\s*[\u4e00-\u9fff]?$", "", previous.strip()), data)
-                    q.object = item + "费用" if len(item) >= 2 else ""
+                    item = _before_phrase(re.sub(r"[\d.]+\s*[\u4e00-\u9fff%]?$", "", previous.strip()), data)
+                    suffix = "资金" if item.endswith(("承担", "负担")) else "费用"
+                    q.object = item + suffix if len(item) >= 2 else ""
                 if not q.object:
                     q.object = _clause_item(description[clause_start:m.start()], data)
+                if not q.object and found and found[-1].per and re.fullmatch(r"\s*(?:共|共计|合计|共需|计)\s*", before):
+                    # "每个补助 5 万元共 40 万元": the sum of that rate
+                    q.object = (found[-1].object or "") + "费用合计"
             found.append(q)
             continue
         after_object = _after_phrase(after, data)
@@ -414,6 +422,8 @@ def extract_targets(description: str) -> list[Target]:
         bound = "≥" if m.group("above") or re.search(r"达到|不低于|提高|提升", m.group(0)) else ""
         bound = "" if float(m.group("num")) >= 100 else bound  # "达到 100%" is the ceiling, not "≥100%"
         found.append(Target(name, f"{bound}{m.group('num')}%", level2, m.group("num")))
+    for m in re.finditer(t["share"], text):  # "市级承担 20%": the share of the cost the city bears
+        found.append(Target(f"{m.group('name')}资金承担比例", f"{m.group('num')}%", "成本指标", m.group("num")))
     for m in re.finditer(t["decline"], text):  # "犬伤事件同比下降 10%"
         name = _strip(m.group("name"), data)
         found.append(Target(f"{name}下降幅度", f"≥{m.group('num')}%", t["decline_level2"], m.group("num")))
@@ -506,11 +516,12 @@ def _item_cost(before: str, data: dict) -> str:
 def _clause_item(head: str, data: dict) -> str:
     """"运维按每座每年 8 万元测算需 96 万元", "监测点 39 万元": a part of the money named by the
     words that open its clause; not the project's own money (项目资金)."""
-    m = re.match(r"([\u4e00-\u9fff]{2,8}?)(?:按|测算|需|共需|共|约|合计|计|为|\d|$)", re.sub(r"\s+", "", head))
+    head = re.sub(r"^(?:另外|另|其中)?(?:安排|列支)?", "", re.sub(r"\s+", "", head))  # "另安排信息核查手续费"
+    m = re.match(r"([\u4e00-\u9fff]{2,16}?)(?:按|测算|需|共需|共|约|合计|计|为|\d|$)", head)
     item = _strip(m.group(1), data) if m else ""
-    if not 2 <= len(item) <= 8 or item.endswith(("资金", "项目", "总额", "总计", "合计")):
-        return ""
-    return item if item.endswith(("费", "款", "金", "成本", "费用")) else item + "费用"
+    if not 2 <= len(item) <= 16 or item.startswith("每") or item.endswith(("资金", "项目", "总额", "总计", "合计")):
+        return ""  # "每人每天 4 元计算需…" is a rate, not an item
+    return item if item.endswith(("费", "款", "金", "成本", "费用", "补助", "补贴", "奖补", "经费")) else item + "费用"
 
 
 def _beneficiary(text: str) -> str:

@@ -390,3 +390,15 @@ def test_rows_sharing_only_who_or_where_is_served_are_not_mined(index):
     assert not [i for i in mined if "生均" in i.name or "幼儿人数" in i.name], [(i.name, i.sources) for i in mined]
     values = [i.value for i in result.indicators]
     assert "120台" in values and "≤4000元/台" in values, values
+
+
+def test_shares_prices_written_after_and_long_cost_items_are_read():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "污水处理服务费 0.95 元/吨按月拨付；按每人每天 5 元计算需 3000 万元，其中市级承担 10%，即 300 万元；"
+        "另安排信息核查及社会化发放手续费 4.2 万元；补设警示标志 210 面；建设站点 6 个，每个补助 4 万元共 24 万元。")}
+    assert found["0.95元"].value() == "0.95元/吨", found["0.95元"].value()
+    assert found["300万元"].object == "市级承担资金" and found["4.2万元"].object == "信息核查及社会化发放手续费"
+    assert "210面" in found and found["24万元"].object.endswith("费用合计")
+    assert not found["3000万元"].object.startswith("每")
+    targets = {t.name: t.value for t in extract_targets("其中市级承担 10%，即 300 万元")}
+    assert targets.get("市级资金承担比例") == "10%", targets
