@@ -365,19 +365,7 @@ def extract_quantities(description: str) -> list[Quantity]:
                     # "补植苗木 200 株，每株 300 元": per one of the thing counted in that unit
                     q.object = next((c.object for c in reversed(counted) if c.unit.lstrip("万") == q.per[1:2]), "")
             else:
-                q.object = _item_cost(before, data)  # "其中会议培训费 14 万元"
-                if not q.object and re.fullmatch(r"\s*(?:费用|经费|所需资金|需资金|需|共需|即|计)(?:约|共|合计|为)?\s*", before):
-                    # "设备维保 1 年，费用 4 万元": the cost of what the clause before names;
-                    # "市级承担 10%，即 464 万元": the share it names
-                    previous = re.split(r"[，,。；;]", description[:clause_start].rstrip("，,。；; "))[-1]
-                    item = _before_phrase(re.sub(r"[\d.]+\s*[\u4e00-\u9fff%]?$", "", previous.strip()), data)
-                    suffix = "资金" if item.endswith(("承担", "负担")) else "费用"
-                    q.object = item + suffix if len(item) >= 2 else ""
-                if not q.object:
-                    q.object = _clause_item(description[clause_start:m.start()], data)
-                if not q.object and found and found[-1].per and re.fullmatch(r"\s*(?:共|共计|合计|共需|计)\s*", before):
-                    # "每个补助 5 万元共 40 万元": the sum of that rate
-                    q.object = (found[-1].object or "") + "费用合计"
+                q.object = _lump_sum_item(description, before, clause_start, m.start(), found, data)
             found.append(q)
             continue
         after_object = _after_phrase(after, data)
@@ -511,6 +499,22 @@ def _item_cost(before: str, data: dict) -> str:
     """The cost item a sum of money is for ("会议培训费"), when the words before it name one."""
     item = _strip(re.sub(r"\s+", "", before).rsplit("其中", 1)[-1], data)
     return item if re.search(r"(?:费|款|金)$", item) and 2 <= len(item) <= 10 and "资金" not in item else ""
+
+
+def _lump_sum_item(description: str, before: str, clause_start: int, at: int, found: list[Quantity], data: dict) -> str:
+    """What a sum of money that is not per anything is for; "" when the words name nothing."""
+    item = _item_cost(before, data)  # "其中会议培训费 14 万元"
+    if not item and re.fullmatch(r"\s*(?:费用|经费|所需资金|需资金|需|共需|即|计)(?:约|共|合计|为)?\s*", before):
+        # "设备维保 1 年，费用 4 万元": the cost of what the clause before names;
+        # "市级承担 10%，即 464 万元": the share it names
+        previous = re.split(r"[，,。；;]", description[:clause_start].rstrip("，,。；; "))[-1]
+        named = _before_phrase(re.sub(r"[\d.]+\s*[\u4e00-\u9fff%]?$", "", previous.strip()), data)
+        item = named + ("资金" if named.endswith(("承担", "负担")) else "费用") if len(named) >= 2 else ""
+    if not item:
+        item = _clause_item(description[clause_start:at], data)
+    if not item and found and found[-1].per and re.fullmatch(r"\s*(?:共|共计|合计|共需|计)\s*", before):
+        item = (found[-1].object or "") + "费用合计"  # "每个补助 5 万元共 40 万元": the sum of that rate
+    return item
 
 
 def _clause_item(head: str, data: dict) -> str:

@@ -912,9 +912,13 @@ def _other_year_in_name(squashed: str, records: list[Declaration], p: Plan) -> s
     for m in p.names:
         for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", squashed[m.span[0] : m.span[1]]):
             if int(y) not in years and y not in squash(m.record.name):
-                have = "、".join(str(x) for x in years) or "未知"
-                return f"语料只包含{_corpus_city(records)} {have} 年度的申报表，没有 {y} 年的数据。"
+                return _no_such_year(records, f" {y} 年")
     return None
+
+
+def _no_such_year(records: list[Declaration], year: str) -> str:
+    have = "、".join(str(y) for y in _corpus_years(records)) or "未知"
+    return f"语料只包含{_corpus_city(records)} {have} 年度的申报表，没有{year}的数据。"
 
 
 def _budget_year(rest: str, records: list[Declaration]) -> int | None:
@@ -937,8 +941,6 @@ def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan) -
     """Questions about a year the library has no forms for; a date bound on the forms' own dates
     ("结束时间晚于2022年", "截至某年某月某日") or a year inside a described text is not one."""
     years = _corpus_years(records)
-    have = "、".join(str(y) for y in years) or "未知"
-    city = _corpus_city(records)
     # a named project is data asked about ("<another year>年<name>是多少")
     asks_data = p.whole.asks_value or p.op or p.names or _find_any(rest, ["申报表", "申报", "项目"])
     pats = _patterns()
@@ -958,14 +960,14 @@ def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan) -
         if re.search(v.history_year_before, rest[: m.start()]) or re.search(v.history_year_after, rest[m.end() - 1 :].lstrip("年")):
             continue  # "从2017年起不再收费", "补发2019—2020年的补贴": what a 2021 form tells about earlier years
         if tail.startswith(("度", "的")) or asks_data:
-            return f"语料只包含{city} {have} 年度的申报表，没有 {year} 年的数据。"
+            return _no_such_year(records, f" {year} 年")
     # a year, not an amount ("那2000万明年还给吗")
     named_year = re.search(r"(?<!\d)20\d{2}(?!\d)(?!\s*(?:万|元|亿|千|人|个|台|套|件|平方|米|吨|户|名|次))", rest)
     # "以前年度签的合同", "去年没付完的钱今年付": debts a 2021 form pays, not another year's forms
     if named_year is None and re.search("去年|(?<!以)前年|明年", rest) and not re.search(
         "(?:去年|以前年度|往年)[^，。？?]{0,8}(?:尾款|欠款|未付|应付|没付|结清|合同|兑现|拖欠|补发|该付)", rest
     ):
-        return f"语料只包含{city} {have} 年度的申报表，没有其他年度的数据。"
+        return _no_such_year(records, "其他年度")
     return None
 
 

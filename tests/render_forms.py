@@ -108,13 +108,7 @@ def _meta_block(r: Declaration, stacked_goals: bool) -> Block:
     _pair_row(b, ("项目金额(元)", amount), None, value=r.amount_yuan, number_format="0.00")
     _pair_row(b, ("测算依据及说明", r.basis), None)
     _pair_row(b, ("项目概况、主要内容及用途", r.overview), None)
-    b.new_row()
-    b.add(0, Span("项目立项情况", rows=2, cols=2))
-    b.add(2, Span("项目立项依据"))
-    b.add(3, Span(r.legal_basis, cols=5))
-    b.new_row()
-    b.add(2, Span("项目申报的可行性和必要性"))
-    b.add(3, Span(r.feasibility, cols=5))
+    _two_row_group(b, "项目立项情况", [("项目立项依据", r.legal_basis), ("项目申报的可行性和必要性", r.feasibility)])
     _schedule_rows(b, r)
     (_stacked_goal_rows if stacked_goals else _goal_rows)(b, r)
     _pair_row(b, ("其他说明的问题", r.remarks), None)
@@ -132,13 +126,17 @@ def _goal_rows(b: Block, r: Declaration) -> None:
 
 
 def _stacked_goal_rows(b: Block, r: Declaration) -> None:
-    b.new_row()
-    b.add(0, Span("项目绩效目标", rows=2, cols=2))
-    b.add(2, Span("中(长)期目标"))
-    b.add(3, Span(r.goal_longterm, cols=5))
-    b.new_row()
-    b.add(2, Span("年度目标"))
-    b.add(3, Span(r.goal_annual, cols=5))
+    _two_row_group(b, "项目绩效目标", [("中(长)期目标", r.goal_longterm), ("年度目标", r.goal_annual)])
+
+
+def _two_row_group(b: Block, heading: str, rows: list[tuple[str, str]]) -> None:
+    """A heading merged over two rows, each row a label and its text across the rest of the table."""
+    for n, (label, text) in enumerate(rows):
+        b.new_row()
+        if n == 0:
+            b.add(0, Span(heading, rows=2, cols=2))
+        b.add(2, Span(label))
+        b.add(3, Span(text, cols=5))
 
 
 def _schedule_rows(b: Block, r: Declaration) -> None:
