@@ -260,7 +260,8 @@ class Quantity:
 
 _CLAUSE_BREAK = "，,。；;：:、（）()\n"
 _NOUN_HEADS = set("站厂班室所点队库馆场")
-_PER = re.compile(r"每(学期|季度|人次|[\u4e00-\u9fff])")  # 每生每学期 → /生/学期
+# 每生每学期 → /生/学期; 每平方米 → /平方米, not /平
+_PER = re.compile(r"每(学期|季度|人次|人份|课时|平方公里|平方米|平米|立方米|公里|千瓦时|[\u4e00-\u9fff])")
 
 
 def _strip(text: str, data: dict) -> str:
@@ -363,7 +364,8 @@ def extract_quantities(description: str) -> list[Quantity]:
                     q.object = counted[-1].object  # "对 1320 个村卫生室…，每个每年 5000 元"
                 elif not q.object:
                     # "补植苗木 200 株，每株 300 元": per one of the thing counted in that unit
-                    q.object = next((c.object for c in reversed(counted) if c.unit.lstrip("万") == q.per[1:2]), "")
+                    per_unit = _PER.findall(q.per)[0]
+                    q.object = next((c.object for c in reversed(counted) if c.unit.lstrip("万") == per_unit), "")
             else:
                 q.object = _lump_sum_item(description, before, clause_start, m.start(), found, data)
             found.append(q)
@@ -375,6 +377,11 @@ def extract_quantities(description: str) -> list[Quantity]:
             q.name = after_object + (measure[1:] if after_object.endswith(measure[:1]) and len(measure) > 1 else measure)
         else:
             q.object = _before_phrase(before, data)
+            if not q.object and re.fullmatch(r"\s*(?:共|共计|合计|总计)\s*", before) and found and not found[-1].money:
+                # "足球场 2 块共 1.4 万平方米": the area of the thing just counted
+                q.object, q.name = found[-1].object, found[-1].object + measure
+                found.append(q)
+                continue
             # "征集文物 20 件" reads as a row name; a bare noun ("农村公路 120 公里") needs its measure word;
             # nothing named at all ("预计 600 人") is left for the caller, who knows who benefits
             acts = any(q.object.startswith(v) for v in data["action_verbs"])
@@ -504,10 +511,15 @@ def _item_cost(before: str, data: dict) -> str:
 def _lump_sum_item(description: str, before: str, clause_start: int, at: int, found: list[Quantity], data: dict) -> str:
     """What a sum of money that is not per anything is for; "" when the words name nothing."""
     item = _item_cost(before, data)  # "其中会议培训费 14 万元"
-    if not item and re.fullmatch(r"\s*(?:费用|经费|所需资金|需资金|需|共需|即|计)(?:约|共|合计|为)?\s*", before):
+    if not item and re.fullmatch(r"\s*(?:(?:费用|经费|所需资金|需资金|需|共需|即|计)(?:约|共|合计|为)?|约)?\s*", before):
         # "设备维保 1 年，费用 4 万元": the cost of what the clause before names;
         # "市级承担 10%，即 464 万元": the share it names
         previous = re.split(r"[，,。；;]", description[:clause_start].rstrip("，,。；; "))[-1]
+        last = found[-1] if found else None
+        if last and last.object and (last.per or not last.money) and (
+                last.number_text in description[clause_start:at] or last.number_text in previous):
+            # "每平方米 150 元，需 210 万元", "检测试剂 5.2 万人份，约 260 万元": the sum for the thing priced or counted
+            return last.object if last.object.endswith(("费", "费用")) else last.object + "费用"
         named = _before_phrase(re.sub(r"[\d.]+\s*[\u4e00-\u9fff%]?$", "", previous.strip()), data)
         item = named + ("资金" if named.endswith(("承担", "负担")) else "费用") if len(named) >= 2 else ""
     if not item:
@@ -742,6 +754,9 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
     if amount is None and amounts:
         amount = max(q.yuan for q in amounts)
     costs = [i for i in indicators if i.level2 == "成本指标"]
+    for i in (i for i in costs if i.name.endswith("率") and "%" not in i.value):
+        i.value, i.hint = f"{TO_FILL}：按本项目填写（%）", ""  # "成本节约率" is a share, never a sum of money
+    costs = [i for i in costs if not i.name.endswith("率")]
     per_unit_rows = [i for i in costs if _per_unit(i.name) or any(_per_unit(v) for v in i.source_values)]
     for q in (q for q in quantities if q.money and q.per):
         per_chars = _PER.findall(q.per)
@@ -758,7 +773,8 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
     for q in (q for q in quantities if q.money and not q.per and q.object and (amount is None or q.yuan < amount)):
         indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", q.object, f"≤{q.number_text}{q.unit}", 0, [],
                                              origin="framework", hint=_FROM_DRAFT))
-    total_rows = [i for i in costs if i not in per_unit_rows]
+    # the whole amount goes to a row that names money ("项目总成本"), not to "配备人员"
+    total_rows = sorted((i for i in costs if i not in per_unit_rows), key=lambda i: not re.search(r"成本|费|资金|金额|预算|投入|投资", i.name))
     for n, i in enumerate(total_rows):
         if amount is None:
             i.value, i.hint = f"{TO_FILL}：按项目金额填写（万元）", ""

@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 
 from app import render
+from app.abbreviation import abbreviates
 from app.answer_model import Answer, Citation, Conversation, cite
 from app.identify import claims_name
 from app.indicators import named_indicators, rows_naming, select
@@ -31,6 +32,12 @@ def answer_project(ctx, question: str, plan: Plan, r: Declaration, asks: list[As
         if not words and contents and ask.rest.lstrip().startswith("每"):
             words = contents[-1]  # "建几支团队，每支给多少": per one of what the part before counted
         contents.append(words)
+    if len(asks) > 1:  # "甲培训多少钱，乙培训多少钱": money parts naming different things are pieces
+        money = [tuple(w) for a, w in zip(asks, contents) if (a.money or a.fields == ["amount_yuan"]) and w]
+        several = len(set(money)) > 1
+        # a described project's own words are not pieces of it: there, only several money parts are
+        named = bool(plan.names or plan.codes)
+        asks = [replace(a, part=True) if _names_a_piece(a, words, r, several, named) else a for a, words in zip(asks, contents)]
     selections = [select(r, ask, words, ctx.finder.coverage) for ask, words in zip(asks, contents)]
     if all(s.missing and not s.found for s in selections):
         missing = "、".join(dict.fromkeys(w for s in selections for w in s.missing))
@@ -39,6 +46,16 @@ def answer_project(ctx, question: str, plan: Plan, r: Declaration, asks: list[As
     if not any(s.found for s in selections):
         return render.project_card(question, r)
     return render.project_answer(question, r, [s for s in selections if not s.empty])
+
+
+def _names_a_piece(ask: Ask, words: list[str], r: Declaration, several: bool, named: bool) -> bool:
+    """Does a money part name a piece of the project: words its name and organisation do not
+    explain, or one of several money parts each naming its own thing (the name may list them)?"""
+    if not (ask.money or ask.fields == ["amount_yuan"]) or not words:
+        return False
+    organisation = squash(r.unit + r.department)
+    own = [w for w in words if w not in organisation and not abbreviates(w, r.unit) and not abbreviates(w, r.department)]
+    return bool(own) and (several or (named and any(w not in squash(r.name) for w in own)))
 
 
 def _ask_content(ctx, ask: Ask, plan: Plan) -> list[str]:
@@ -123,6 +140,10 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
     elif plan.scope_followup and state.scope:
         codes = state.scope
     explicit = plan.referent or plan.ordinal or plan.scope_followup
+    scope = state.scope
+    if not plan.ordinal and plan.content and len(codes) > 1 and (naming := _naming(ctx, plan, codes)):
+        # "里面等保测评多少钱" after two projects: the one whose form names it; the other stays in scope
+        scope, codes = state.scope or codes, naming
     served_only = all(w in vocabulary().served_people for w in plan.content)  # "按几个学生算的"
     if not explicit and plan.content and len(codes) == 1 and not served_only and (
         ctx.finder.coverage(plan.content, codes[0]) < thresholds().ask_coverage
@@ -146,7 +167,15 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
         if plan.asks_value:
             return described_lookup(ctx, question, plan, state)
         return described_or_search(ctx, question, plan, state)
-    return answer, Conversation(codes, state.filters, state.scope, state.topic, asks, state.op)
+    return answer, Conversation(codes, state.filters, scope, state.topic, asks, state.op)
+
+
+def _naming(ctx, plan: Plan, codes: list[str]) -> list[str]:
+    """The one project among several whose form explains the question's words (or is alone in
+    explaining any of them), if only one does."""
+    coverage = {c: ctx.finder.coverage(plan.content, c) for c in codes}
+    naming = [c for c in codes if coverage[c] >= thresholds().ask_coverage] or [c for c in codes if coverage[c] > 0]
+    return naming if len(naming) == 1 else []
 
 
 def _numbered_sibling(ctx, pool: list[str], number: int) -> Declaration | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.abbreviation import bare
 from app.understand import Ask
@@ -86,7 +86,10 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
     if stated and (passage := next(((f, sent) for f, sent in _sentences(r) if stated in squash(sent)), None)):
         # "总投资多少": the whole investment the form's text states, of which the declared amount may be a part
         return Selection(passages=[passage], value=ask.value)
-    if "amount_yuan" in fields and not ask.part and any(w in ask.rest for w in vocabulary().declared_amount_words):
+    declared = "amount_yuan" in fields and any(w in ask.rest for w in vocabulary().declared_amount_words)
+    if declared and not ask.money:
+        ask = replace(ask, money=True)  # "报了多少" asks for money, of the project or of an item it names
+    if declared and not ask.part and not _item_stated(r, ask, asked):
         return Selection(fields=fields, value=ask.value)  # "一年开销报了多少": what the form declares
     if set(fields) & STRONG_FIELDS:
         fields = fields_outside_indicator_names(ask, named, fields)
@@ -127,6 +130,18 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
     if indicators:
         return Selection(indicators=indicators, value=ask.value)
     return Selection(fields=fields, value=ask.value)
+
+
+def _item_stated(r: Declaration, ask: Ask, asked: list[str]) -> bool:
+    """Does a sentence of the form state the money of an item the question names apart from the
+    project ("某某系统升级里热线外包服务报了多少")? Then that item is asked, not the declared amount."""
+    said = min((ask.rest.find(w) for w in vocabulary().declared_amount_words if w in ask.rest), default=-1)
+    # only the words right before the asking word name an item ("…，申报了多少钱" names none)
+    segment = re.split(r"[^\w\s]", ask.rest[:said])[-1] if said >= 0 else ""
+    name = squash(r.name)
+    named = [w for w in asked if len(w) >= 2 and w in segment and w not in name and not re.search(r"[年月日天]", w)]
+    passage = stated_in_text(r, ask, asked) if named else None
+    return passage is not None and any(w in squash(passage[1]) for w in named)
 
 
 def _gives_the_kind(text: str, ask: Ask) -> bool:

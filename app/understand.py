@@ -535,7 +535,7 @@ def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
     """A multi-part question's asks, each in its own words: "办几期、每期几天、每期多少人",
     "A 和 B 各要多少钱". One part (or none that asks anything) leaves the whole question."""
     clauses: list[str] = []
-    for clause in (c for c in _patterns()["parts"].split(rest) if c and c.strip()):
+    for clause in (c for c in _part_clauses(rest) if c and c.strip()):
         head = re.split(r"各|分别", clause)[0]
         if clauses and head != clause and not re.search(r"和|与|及|跟|、", head):
             clauses[-1] += clause  # "城区的和农村的，预算各是多少": the items stand in the clause before
@@ -545,9 +545,12 @@ def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
     for clause in clauses:
         pieces = _distribute(clause, v)
         if len(pieces) == 1:  # "联系人、电话": items not shared out by 各/分别 are asks of their own
-            pieces = [p for p in re.split(v.item_separator, clause) if p.strip()]
+            # …but not a list in brackets, which says what one thing covers ("开销（劳务、水电等）")
+            shielded = re.sub(r"\([^()]*\)", lambda m: m.group(0).replace("、", _PART_MARK), clause)
+            pieces = [p.replace(_PART_MARK, "、") for p in re.split(v.item_separator, shielded) if p.strip()]
         for piece in pieces:
-            parts += _on_and(piece, text, v)
+            for counted in _counts_in_a_row(piece):
+                parts += _on_and(counted, text, v)
     asks = []
     for part in parts:
         ask = read_ask(part.lstrip(_PART_MARK), text, v)
@@ -575,6 +578,30 @@ def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
     if len(asking) < 2:
         return []
     return asking
+
+
+def _part_clauses(rest: str) -> list[str]:
+    """The question cut at its part separators — a separator word only where it stands as a word
+    ("门票返还有多少" holds 还有 inside 返还, which asks one thing)."""
+    bounds = {i for span in general_tokenizer().spans(rest) for i in span}
+    clauses, start = [], 0
+    for m in _patterns()["parts"].finditer(rest):
+        if not re.match(r"\w", m.group(0)) or (m.start() in bounds and m.end() in bounds):
+            clauses.append(rest[start : m.start()])
+            start = m.end()
+    return clauses + [rest[start:]]
+
+
+def _counts_in_a_row(clause: str) -> list[str]:
+    """"要买几台电脑几台打印机", "电脑多少台打印机多少台": two counts asked with nothing between them."""
+    found = list(_measure_pattern().finditer(clause))
+    if len(found) < 2 or clause.startswith(_PART_MARK) or re.search(r"几\s*(?:月|日|号|点)", clause):
+        return [clause]
+    if len(re.sub(r"[\W\d的呢吗了]", "", clause[found[-1].end():])) >= 2:
+        cuts = [m.start() for m in found[1:]]  # the thing counted follows its count: cut before each count
+    else:
+        cuts = [m.end() for m in found[:-1]]  # the thing counted comes first: cut after each count
+    return [clause[a:b] for a, b in zip([0, *cuts], [*cuts, len(clause)])]
 
 
 def _on_and(clause: str, text: str, v: Vocabulary) -> list[str]:

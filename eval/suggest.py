@@ -107,6 +107,8 @@ def score_draft(index, entry: dict) -> dict:
     values = [i.value for i in rows]
     quantities = expect.get("quantities", [])
     used = [q for q in quantities if quantity_used(q, values)]
+    # "2022年拟…": the budget year is a date, not a quantity a row could count
+    years = [q for q in quantities if re.fullmatch(r"(?:19|20)\d\d", q) and re.search(re.escape(q) + r"\s*年", entry["draft"]["description"])]
     out = {
         "id": entry["id"], "expected_precedent": entry["precedent"], "precedent": getattr(result, "precedent", None),
         "rows": len(rows), "rows_from_unrelated": len(unrelated_rows), "unrelated": unrelated_rows,
@@ -118,6 +120,8 @@ def score_draft(index, entry: dict) -> dict:
         "expected_rows": len(wanted_rows), "expected_rows_found": len(rows_found),
         "quantities": len(quantities), "quantities_used": len(used),
         "quantities_unused": [q for q in quantities if q not in used],
+        "quantities_not_years": len(quantities) - len(years),
+        "quantities_not_years_used": len([q for q in used if q not in years]),
         "table": [[i.level2, i.name, i.value, getattr(i, "origin", ""), i.support] for i in rows],
     }
     if expect.get("similar_codes"):
@@ -153,6 +157,8 @@ def evaluate_drafts(index, split: str = "heldout") -> dict:
             "rows_to_fill": sum(r.get("rows_to_fill", 0) for r in group),
             "rows": sum(r["rows"] for r in group),
             "quantities_used": sum(r["quantities_used"] for r in group) / q,
+            "quantities_not_years_used": (sum(r.get("quantities_not_years_used", 0) for r in group)
+                                          / (sum(r.get("quantities_not_years", 0) for r in group) or 1)),
             "expected_rows_found": sum(r["expected_rows_found"] for r in group) / exp_rows,
         }
         recalls = [r["similar_recall@5"] for r in group if "similar_recall@5" in r]
@@ -187,6 +193,7 @@ def drafts_table(result: dict) -> str:
             ("建议行未通过自身检查", "own_rows_failing_checks", "count"),
             ("建议行标为“待填”", "rows_to_fill", "count"),
             ("描述中的数量被使用", "quantities_used", "rate"),
+            ("描述中的数量被使用（不计年份）", "quantities_not_years_used", "rate"),
             ("预期指标行出现", "expected_rows_found", "rate"),
             ("相似项目 Recall@5", "similar_recall@5", "count"),
             ("金标准指标名出现", "gold_indicators_found", "rate")]

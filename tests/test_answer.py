@@ -1066,3 +1066,35 @@ def test_a_follow_up_about_who_is_served_stays_on_the_project(answerer):
     _, state = answerer.ask("三中高中生均公用经费申请了多少")
     answer, _ = answerer.ask("这是按几个学生测算的？每个学生一年多少钱？", state)
     assert answer.citations[0].code == "02501620212253" and "4500" in answer.answer, answer.answer
+
+
+def test_two_counts_asked_with_nothing_between_them(answerer):
+    for question in ("仲裁经费2准备配几台空调几台电脑", "仲裁经费2空调多少台电脑多少台"):
+        text = ask(answerer, question).answer
+        assert "办公用空调" in text and "办公电脑" in text and "8 台" in text, text
+
+
+def test_a_separator_word_inside_another_word_does_not_cut_the_question():
+    plan = understand("山陕会馆日常维修维护运行经费门票返还有多少", [])
+    assert len(plan.asks) == 1 and "门票返还" in plan.asks[0].rest
+
+
+def test_money_parts_each_naming_a_piece_listed_in_the_name(answerer):
+    text = ask(answerer, "业务管理经费二：教师培训要多少钱？干部培训要多少钱？").answer
+    assert "160 万元" in text and "20 万元" in text, text
+
+
+def test_an_item_named_before_bao_le_duoshao_is_that_items_money(answerer):
+    text = ask(answerer, "住房公积金业务系统升级里征信电信专线报了多少").answer
+    assert "12.1 万元" in text, text
+    # words of the project's description in an earlier clause name no item
+    answer = ask(answerer, "给教师校长办培训班的业务管理经费二，申报了多少钱")
+    assert answer.citations[0].field == "amount_yuan", answer.answer
+
+
+def test_a_follow_up_naming_an_item_picks_the_listed_project_that_has_it(answerer, by_name):
+    _, state = answerer.ask("住房公积金管理中心报了哪些项目")
+    answer, state = answerer.ask("里面短信平台服务费多少", state)
+    assert "30 万元" in answer.answer and len({c.code for c in answer.citations}) == 1, answer.answer
+    answer, _ = answerer.ask("另外那个的联系人是谁", state)
+    assert by_name["2020 年应付未付余款"].contact in answer.answer, answer.answer

@@ -402,3 +402,16 @@ def test_shares_prices_written_after_and_long_cost_items_are_read():
     assert not found["3000万元"].object.startswith("每")
     targets = {t.name: t.value for t in extract_targets("其中市级承担 10%，即 300 万元")}
     assert targets.get("市级资金承担比例") == "10%", targets
+
+
+def test_multi_character_units_after_mei_and_sums_after_a_rate_are_named():
+    found = extract_quantities("铺设透水砖 0.8 万平方米，每平方米约 120 元，需 96 万元；采购快检试剂 2 万人份，约 60 万元")
+    rate = next(q for q in found if q.per)
+    assert rate.value() == "120元/平方米" and rate.object == "铺设透水砖"
+    named = {q.number_text: q.object for q in found if q.money and not q.per}
+    assert named == {"96": "铺设透水砖费用", "60": "采购快检试剂费用"}, named
+
+
+def test_an_area_given_after_a_count_is_the_area_of_what_was_counted():
+    found = {q.number_text + q.unit: q for q in extract_quantities("新建门球场 3 片共 0.2 万平方米")}
+    assert found["3片"].object == "新建门球场" and found["0.2万平方米"].name == "新建门球场面积"
