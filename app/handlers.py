@@ -55,7 +55,10 @@ def _names_a_piece(ask: Ask, words: list[str], r: Declaration, several: bool, na
         return False
     organisation = squash(r.unit + r.department)
     own = [w for w in words if w not in organisation and not abbreviates(w, r.unit) and not abbreviates(w, r.department)]
-    return bool(own) and (several or (named and any(w not in squash(r.name) for w in own)))
+    beyond_name = any(w not in squash(r.name) for w in own)
+    if not beyond_name and any(w in ask.rest for w in vocabulary().totalizers):
+        return False  # "某某培训的项目总共多少钱": the whole project its name describes
+    return bool(own) and (several or (named and beyond_name))
 
 
 def _ask_content(ctx, ask: Ask, plan: Plan) -> list[str]:

@@ -1085,7 +1085,7 @@ def test_money_parts_each_naming_a_piece_listed_in_the_name(answerer):
 
 
 def test_an_item_named_before_bao_le_duoshao_is_that_items_money(answerer):
-    text = ask(answerer, "住房公积金业务系统升级里征信电信专线报了多少").answer
+    text = ask(answerer, "住房公积金业务系统升级项目中的征信电信专线报了多少").answer
     assert "12.1 万元" in text, text
     # words of the project's description in an earlier clause name no item
     answer = ask(answerer, "给教师校长办培训班的业务管理经费二，申报了多少钱")
