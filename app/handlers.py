@@ -145,7 +145,7 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
     explicit = plan.referent or plan.ordinal or plan.scope_followup
     scope = state.scope
     if not plan.ordinal and plan.content and len(codes) > 1 and (naming := _naming(ctx, plan, codes)):
-        # "里面等保测评多少钱" after two projects: the one whose form names it; the other stays in scope
+        # "里面短信平台费多少" after two projects: the one whose form names it; the other stays in scope
         scope, codes = state.scope or codes, naming
     served_only = all(w in vocabulary().served_people for w in plan.content)  # "按几个学生算的"
     if not explicit and plan.content and len(codes) == 1 and not served_only and (

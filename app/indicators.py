@@ -134,7 +134,7 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
 
 def _item_stated(r: Declaration, ask: Ask, asked: list[str]) -> bool:
     """Does a sentence of the form state the money of an item the question names apart from the
-    project ("某某系统升级里热线外包服务报了多少")? Then that item is asked, not the declared amount."""
+    project ("某某平台里运维外包报了多少")? Then that item is asked, not the declared amount."""
     said = min((ask.rest.find(w) for w in vocabulary().declared_amount_words if w in ask.rest), default=-1)
     # only the words right before the asking word name an item ("…，申报了多少钱" names none)
     segment = re.split(r"[^\w\s]", ask.rest[:said])[-1] if said >= 0 else ""

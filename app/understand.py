@@ -593,7 +593,7 @@ def _part_clauses(rest: str) -> list[str]:
 
 
 def _counts_in_a_row(clause: str) -> list[str]:
-    """"要买几台电脑几台打印机", "电脑多少台打印机多少台": two counts asked with nothing between them."""
+    """"添几台空调几台电脑", "空调多少台电脑多少台": two counts asked with nothing between them."""
     found = list(_measure_pattern().finditer(clause))
     if len(found) < 2 or clause.startswith(_PART_MARK) or re.search(r"几\s*(?:月|日|号|点)", clause):
         return [clause]

@@ -1093,7 +1093,7 @@ def test_an_item_named_before_bao_le_duoshao_is_that_items_money(answerer):
 
 
 def test_a_follow_up_naming_an_item_picks_the_listed_project_that_has_it(answerer, by_name):
-    _, state = answerer.ask("住房公积金管理中心报了哪些项目")
+    _, state = answerer.ask("住房公积金管理中心申报的项目都有哪些")
     answer, state = answerer.ask("里面短信平台服务费多少", state)
     assert "30 万元" in answer.answer and len({c.code for c in answer.citations}) == 1, answer.answer
     answer, _ = answerer.ask("另外那个的联系人是谁", state)
