@@ -9,13 +9,14 @@ from dataclasses import replace
 from app import render
 from app.abbreviation import abbreviates
 from app.answer_model import Answer, Citation, Conversation, cite
-from app.identify import claims_name
+from app.identify import claims_name, is_filler
 from app.indicators import named_indicators, rows_naming, select
 from app.understand import Ask, Plan, content_words, read_ask, topic_of
 from app.vocabulary import thresholds, vocabulary
 from corpus import Declaration, format_amount
 from corpus.text import squash
 from index.filters import Filters
+from index.tokenize import general_tag
 
 _NO_TARGET = "没有看出问的是哪个项目。请给出项目名称、编号或主管部门。"
 
@@ -32,6 +33,10 @@ def answer_project(ctx, question: str, plan: Plan, r: Declaration, asks: list[As
         if not words and contents and ask.rest.lstrip().startswith("每"):
             words = contents[-1]  # "建几支团队，每支给多少": per one of what the part before counted
         contents.append(words)
+    if len(asks) > 1:  # "某某经费总共多少，其中…": a total named by the project's own words is its amount
+        whole = [_total_of_the_project(a, w, r) for a, w in zip(asks, contents)]
+        asks = [replace(a, fields=["amount_yuan"], money=True, total=True) if t else a for a, t in zip(asks, whole)]
+        contents = [[] if t else w for w, t in zip(contents, whole)]
     if len(asks) > 1:  # "甲培训多少钱，乙培训多少钱": money parts naming different things are pieces
         money = [tuple(w) for a, w in zip(asks, contents) if (a.money or a.fields == ["amount_yuan"]) and w]
         several = len(set(money)) > 1
@@ -48,13 +53,25 @@ def answer_project(ctx, question: str, plan: Plan, r: Declaration, asks: list[As
     return render.project_answer(question, r, [s for s in selections if not s.empty])
 
 
+def _total_of_the_project(ask: Ask, words: list[str], r: Declaration) -> bool:
+    identity = squash(r.name + r.unit + r.department)
+    return not ask.part and ask.fields in ([], ["amount_yuan"]) and not ask.measure_units and (
+        any(w in ask.rest for w in vocabulary().totalizers)) and all(w in identity or _organisation(w, r) for w in words)
+
+
+def _organisation(word: str, r: Declaration) -> bool:
+    """Does the word name the project's organisation ("交巡警", "工信局")?"""
+    v = vocabulary()
+    return abbreviates(word, r.unit) or abbreviates(word, r.department) or v.department_aliases.get(word) == r.department
+
+
 def _names_a_piece(ask: Ask, words: list[str], r: Declaration, several: bool, named: bool) -> bool:
     """Does a money part name a piece of the project: words its name and organisation do not
     explain, or one of several money parts each naming its own thing (the name may list them)?"""
     if not (ask.money or ask.fields == ["amount_yuan"]) or not words:
         return False
     organisation = squash(r.unit + r.department)
-    own = [w for w in words if w not in organisation and not abbreviates(w, r.unit) and not abbreviates(w, r.department)]
+    own = [w for w in words if w not in organisation and not _organisation(w, r)]
     beyond_name = any(w not in squash(r.name) for w in own)
     if not beyond_name and any(w in ask.rest for w in vocabulary().totalizers):
         return False  # "某某培训的项目总共多少钱": the whole project its name describes
@@ -148,7 +165,7 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
         # "里面短信平台费多少" after two projects: the one whose form names it; the other stays in scope
         scope, codes = state.scope or codes, naming
     served_only = all(w in vocabulary().served_people for w in plan.content)  # "按几个学生算的"
-    if not explicit and plan.content and len(codes) == 1 and not served_only and (
+    if not explicit and plan.content and len(codes) == 1 and not served_only and _names_a_thing(plan.content) and (
         ctx.finder.coverage(plan.content, codes[0]) < thresholds().ask_coverage
     ):
         # "福彩救助活动重阳节的公益金": words the project talked about does not have, another one does
@@ -173,11 +190,21 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
     return answer, Conversation(codes, state.filters, scope, state.topic, asks, state.op)
 
 
+def _names_a_thing(words: list[str]) -> bool:
+    """Do the words name something another project might be about — a noun, or a longer term —
+    rather than only say what is done ("打算发给几户" stays on the project talked about)?"""
+    return any(len(w) >= 3 or (general_tag(w) or "n").startswith("n") for w in words)
+
+
 def _naming(ctx, plan: Plan, codes: list[str]) -> list[str]:
-    """The one project among several whose form explains the question's words (or is alone in
-    explaining any of them), if only one does."""
+    """The one project among several whose form explains the question's words clearly better than
+    the others (or is alone in explaining any of them)."""
+    t = thresholds()
     coverage = {c: ctx.finder.coverage(plan.content, c) for c in codes}
-    naming = [c for c in codes if coverage[c] >= thresholds().ask_coverage] or [c for c in codes if coverage[c] > 0]
+    best, second = sorted(coverage.values(), reverse=True)[:2]
+    if best >= t.ask_coverage and best - second >= t.described_runner_up_margin:
+        return [c for c in codes if coverage[c] == best][:1]  # "其中小麦补贴": the form that says so most fully
+    naming = [c for c in codes if coverage[c] > 0]
     return naming if len(naming) == 1 else []
 
 
@@ -219,7 +246,18 @@ def followup_aggregate(ctx, question: str, plan: Plan, state: Conversation):
     scope = "上一轮列出的项目" if listed else (f"上一轮涉及的项目（{how}）" if how else "上一轮涉及的项目")
     if plan.has_filters:
         scope += f"中{plan.filters.describe()}的"
+    if content and (about := _about_words(ctx, content, chosen, plan.listed_count)):
+        chosen, scope = about, scope + f"中与“{'、'.join(content)}”有关的"  # "养老的那几个合计": those of them
     return _aggregate(ctx, question, plan, chosen, state.filters, scope, state.topic)
+
+
+def _about_words(ctx, content: list[str], projects: list[Declaration], count: int | None) -> list[Declaration]:
+    """The projects among those talked about whose forms explain the question's words — when that
+    picks out some of them (as many as the question says, if it says)."""
+    about = [r for r in projects if ctx.finder.coverage(content, r.code) >= thresholds().ask_coverage]
+    named = [r for r in about if all(ctx.finder.spelled_in(w, squash(r.name)) for w in content)]
+    about = named if named and count in (None, len(named)) else about  # its name says so: "剩下那个垃圾处理的"
+    return about if 0 < len(about) < len(projects) and count in (None, len(about)) else []
 
 
 def _difference(question: str, projects: list[Declaration]) -> Answer:
@@ -293,6 +331,8 @@ def followup_other(ctx, question: str, plan: Plan, state: Conversation):
         if len(pool) <= len(current):
             pool = [o for o in ctx.records if any(o.department == r.department for r in current)]
     others = [o for o in pool if o.code not in state.codes]
+    if plan.content and (about := _about_words(ctx, plan.content, others, None)):
+        others = about  # "剩下那个垃圾处理的": the other one about that
     if not others:
         names = "、".join(f"{r.name}（{r.code}）" for r in current)
         return render.refuse(question, f"除{names}外，语料中这家单位没有其他项目。", kind="clarify"), state
@@ -301,8 +341,9 @@ def followup_other(ctx, question: str, plan: Plan, state: Conversation):
         codes = [o.code for o in others]
         return answer, Conversation(codes, Filters(), codes, "", [], "list")
     r = others[0]
-    answer = answer_project(ctx, question, plan, r) if plan.asks_value else render.project_card(question, r)
-    return answer, Conversation([r.code], asks=plan.asks, earlier=state.codes)
+    asks = plan.asks if plan.asks_value else state.asks  # "另一个的呢": what was asked of the first one
+    answer = answer_project(ctx, question, plan, r, asks) if asks else render.project_card(question, r)
+    return answer, Conversation([r.code], asks=asks, earlier=state.codes)
 
 
 def followup_same_contact(ctx, question: str, plan: Plan, state: Conversation):
@@ -325,14 +366,24 @@ def followup_same_contact(ctx, question: str, plan: Plan, state: Conversation):
 
 def aggregate(ctx, question: str, plan: Plan, state: Conversation):
     chosen = plan.filters.apply(ctx.records)
+    filters, scope, topic = plan.filters, plan.filters.describe(), ""
     if plan.content and not plan.has_filters:
         # "跟防汛有关的项目": the scope is a topic, found by search, not the whole corpus
         topic = "、".join(plan.content)
         chosen = ctx.finder.topical(plan.topic or plan.rest, plan.content)
+        if missing := ctx.finder.claimed_missing(plan.rest, plan.content, [r.code for r in chosen], literal=True):
+            chosen = []  # "某某中心建设工程一共投了多少": a project by a name no form has, not a topic
+            topic = "、".join(missing)
         if not chosen:
             return render.refuse(question, f"语料中没有与“{topic}”相关的项目。", ctx.suggest(plan.text)), state
-        return _aggregate(ctx, question, plan, chosen, Filters(), f"与“{topic}”相关的项目", topic)
-    return _aggregate(ctx, question, plan, chosen, plan.filters, plan.filters.describe(), "")
+        filters, scope = Filters(), f"与“{topic}”相关的项目"
+    elif (telling := [w for w in plan.content if not is_filler(w)]) and len(plan.asks) > 1 and plan.op in ("sum", None) and len(
+            about := [r for r in chosen if ctx.finder.coverage(telling, r.code) >= thresholds().ask_coverage]) == 1:
+        chosen = about  # "交巡警往年尾款项目一共多少，其中…": one of the organisation's projects, and its parts
+    if len(chosen) == 1 and len(plan.asks) > 1 and plan.op in ("sum", None):
+        # "某某经费总共多少，里面某项占多少": one project and its parts, not a total over projects
+        return answer_project(ctx, question, plan, chosen[0]), Conversation([chosen[0].code], asks=plan.asks)
+    return _aggregate(ctx, question, plan, chosen, filters, scope, topic)
 
 
 def _aggregate(ctx, question: str, plan: Plan, chosen: list[Declaration], filters: Filters, scope: str, topic: str):

@@ -105,6 +105,10 @@ class ProjectFinder:
             return True
         return self._literally_covered(word, code)
 
+    def spelled_in(self, word: str, text: str) -> bool:
+        """Is the word in the text, as written or as the forms print it (福彩 → 福利彩票)?"""
+        return word in text or any(p in text for everyday in self.everyday_in(word) for p in self._everyday[everyday])
+
     def everyday_in(self, text: str) -> list[str]:
         """The everyday words inside a word or a question, longest first where they overlap."""
         found: list[str] = []
@@ -167,8 +171,12 @@ class ProjectFinder:
         A word no form uses says nothing when it is everyday filler ("回来", "旁边", "自己"); things
         named and rarer actions that no form has ("地铁", "加装") tell of a project that is not there."""
         df = self._df(word)
+        tag = general_tag(word)
         if df == 0 and is_filler(word):
-            return 0.0
+            return 0.0  # pronouns, adverbs, time and place words tell no project apart, in any form
+        if df == 0 and tag is None and (core := word.strip(vocabulary().function_chars)) != word:
+            # no word at all but a cut across two ("湖都" of 每个湖都…, "那座"): judged by what is left
+            return self.weight(core) if len(core) >= 2 else 0.0
         return math.log((len(self.records) + 1) / (df + 0.5))
 
     def coverage(self, words: list[str], code: str) -> float:
@@ -219,22 +227,39 @@ class ProjectFinder:
         hits = self.index.search(self.expanded(query), k=5, filters=scope, profile="known_item") if query.strip() else []
         if not hits:
             return Identification(None, [], content)
-        coverages = {h.code: self.coverage(content, h.code) if content else 0.0 for h in hits}
-        ranked = [self._candidate(h, coverages, content) for h in hits[:3]]
+        # the words only one form has ("排污权", "用能权") rank it first lexically even where the
+        # meaning-based side of the fusion is drawn elsewhere: its best lexical match is a candidate too
+        seen = {h.code for h in hits}
+        lexical = [h for h in self.index.search(self.expanded(query), k=1, mode="bm25", filters=scope) if h.code not in seen]
+        coverages = {h.code: self.coverage(content, h.code) if content else 0.0 for h in hits + lexical}
+        ranked = [self._candidate(h, coverages, content) for h in hits[:3] + lexical]
+        # the retriever's first leads unless another form explains the description clearly better
+        fuller = max(ranked, key=lambda c: c.coverage)
+        if fuller.coverage >= max(t.ask_coverage, ranked[0].coverage + t.described_runner_up_margin):
+            ranked.remove(fuller)
+            ranked.insert(0, fuller)
         top = ranked[0]
         if entities := self.unmatched_entities(query, top.record.code):
             return Identification(None, ranked, entities)
-        if claimed := _CLAIMED_NAME.match(claim):
+        if missing := self.claimed_missing(claim, content, [top.record.code]):
             # "体育馆翻修工程的电话": a name the user believes exists — all of it must be there
-            words = [w for w in self.tokenizer.words(claimed.group(1)) if w in content]
-            missing = [w for w in words if not self.strictly_covered(w, top.record.code)]
-            if missing:
-                return Identification(None, ranked, missing)
+            return Identification(None, ranked, missing)
         if top.confidence < t.described_confident and not (
             top.coverage >= t.semantic_floor and self.missing_words_mean(top, scope)
         ):
             return Identification(None, ranked, top.missing)
         return Identification(top, ranked, [])
+
+    def claimed_missing(self, claim: str, content: list[str], codes: list[str], literal: bool = False) -> list[str]:
+        """The words of a name the question states as if it existed ("体育中心建设工程一共…") that
+        none of the projects has whole (``literal``: as written, not pieced together from its
+        parts); [] when no name is stated or one project has it all."""
+        claimed = _CLAIMED_NAME.match(squash(claim)) if claim else None
+        if not claimed or not codes:
+            return []
+        words = [w for w in self.tokenizer.words(claimed.group(1)) if w in content]
+        has = (lambda w, code: w in self._texts[code]) if literal else self.strictly_covered
+        return min(([w for w in words if not has(w, code)] for code in codes), key=len)
 
     def missing_words_mean(self, top: Candidate, scope: Filters | None = None) -> bool:
         """Do the words the form lacks ("电厂", "厨余"), searched alone by meaning, lead to the same

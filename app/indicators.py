@@ -79,6 +79,8 @@ def unit_fit(ind: Indicator, ask: Ask) -> int:
 def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
     """The fields or rows of ``r`` that ``ask`` means. ``asked`` are the ask's content words and
     ``coverage(words, code)`` how much of them the form explains."""
+    if ask.total:
+        return Selection(fields=["amount_yuan"], value=ask.value)
     named = named_indicators(r, ask)
     by_unit = unit_fitting(r, ask) if ask.units else []
     fields = [f for f in ask.fields if not (f == "goals" and named and (ask.quantity or ask.measured or "多少" in ask.rest))]

@@ -91,6 +91,7 @@ class Ask:
     value: str = "annual"  # which indicator value: annual | longterm | both
     part: bool = False  # one of several parts: it may name a piece of the project ("灯光…多少钱")
     apart: bool = False  # asked after a description: its words name a piece, not the project ("…的那个，围墙花多少")
+    total: bool = False  # the project's whole amount, named in its own words ("某某经费总共多少，其中…")
 
     @property
     def asks_value(self) -> bool:
@@ -173,6 +174,11 @@ def _name_variants(r: Declaration) -> list[str]:
             core = full.split(sep, 1)[1]
             if len(core) >= 4:
                 variants.append(core)
+    # a name listing several things is called by the first: "甲设施建设" for "甲设施建设、乙标线施划"
+    for name in list(variants):
+        first = re.split(r"[、，,]", name)[0]
+        if first != name and len(first) >= 6:
+            variants.append(first)
     # people drop a closing remark in brackets: "…长效管理" for "…长效管理（含强制医疗执行）"
     for name in list(variants):
         bare = re.sub(r"[（(][^（）()]*[）)]$", "", name)
@@ -443,7 +449,8 @@ def _read_references(p: Plan, rest: str, v: Vocabulary, state) -> None:
     if p.op in (None, "max", "min") and not p.top_n and not p.referent and state_has_several(state):
         # "哪个资助的人数多" after two projects: a comparison among them, by whatever is asked
         compared = next((op for op, pattern in v.comparison_patterns.items() if re.search(pattern, rest)), None)
-        p.op, p.compares = compared or p.op, compared is not None
+        # …but a superlative the question says ("最多") is not turned round by a later "多少"
+        p.op, p.compares = p.op or compared, compared is not None
     p.other_one = re.search(v.other_one_pattern, rest) is not None
     p.same_contact = re.search(v.same_contact_pattern, rest) is not None
     if p.ordinal and p.op == "count":
@@ -568,7 +575,9 @@ def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
                 ask.quantity, ask.part = True, True  # "某某奖补呢？涉及几家？": asked as the conversation asked before
     for before, ask in zip(asks, asks[1:]):
         plain = not (ask.fields or ask.units or ask.money)
-        if plain and re.search(v.carried_money_pattern, ask.rest.strip()) and (before.money or "amount_yuan" in before.fields):
+        # "总共多少" asks the money before _one_projects_total says so
+        total = _find_any(before.rest, v.totalizers) is not None and not (before.fields or before.measure_units) and "几" not in ask.rest
+        if plain and re.search(v.carried_money_pattern, ask.rest.strip()) and (before.money or "amount_yuan" in before.fields or total):
             ask.money = True  # "总共多少，其中大赛要多少", "…又是多少": a share of that money
     if any(a.part and a.money for a in asks):
         for ask in asks:  # "灯光、绿化各是多少": items shared out by 各 are asked in the same terms

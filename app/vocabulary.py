@@ -86,6 +86,7 @@ class Vocabulary(BaseModel):
     generic_entity_words: list[str]  # "承保公司", "物业公司": a kind of company, not one named
     entity_action_words: list[str]  # "资助幼儿园" names a kind of place, not an organisation
     filler_tags: list[str]  # jieba tags of everyday filler (pronouns, place and time words…): absent from every form, they say nothing
+    function_chars: str  # characters a cut across two words leaves at its edge ("湖都", "那座"): judged without them
     longterm_words: list[str]
     annual_words: list[str]
     both_words: list[str]

@@ -1098,3 +1098,46 @@ def test_a_follow_up_naming_an_item_picks_the_listed_project_that_has_it(answere
     assert "30 万元" in answer.answer and len({c.code for c in answer.citations}) == 1, answer.answer
     answer, _ = answerer.ask("另外那个的联系人是谁", state)
     assert by_name["2020 年应付未付余款"].contact in answer.answer, answer.answer
+
+
+def test_a_superlative_is_not_turned_round_by_the_duoshao_after_it(answerer):
+    _, state = answerer.ask("司法局名下一共几个项目")
+    answer, _ = answerer.ask("这里头哪项花钱最多？具体是多少", state)
+    assert "金额最大" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question", ["交警那个信号灯项目，眼下推进到哪一步了", "种植业保险补贴资金下拨到县区了吗",
+                                      "数字聊城规划最终敲定的版本写了哪些内容"])
+def test_progress_arrival_and_final_versions_are_not_on_the_form(answerer, question):
+    assert ask(answerer, question).refused
+
+
+def test_a_name_listing_several_things_is_called_by_the_first(answerer, by_name):
+    answer = ask(answerer, "生活垃圾焚烧项目的联系电话")
+    r = by_name["生活垃圾焚烧、渗滤液及餐厨垃圾处理补贴"]
+    assert not answer.refused and answer.citations[0].code == r.code, answer.answer
+
+
+def test_follow_ups_pick_the_listed_project_the_words_fit_best(answerer):
+    _, state = answerer.ask("把农业农村局的项目都列出来看看")
+    answer, _ = answerer.ask("里头小麦的补贴资金是多少", state)
+    assert "838.578 万元" in answer.answer, answer.answer
+    _, state = answerer.ask("10500120212647这个项目多少钱")
+    answer, _ = answerer.ask("剩下那个搞污水处理的多少钱", state)
+    assert "污水处理运营费 2" in answer.answer and "22,475,000" in answer.answer, answer.answer
+
+
+def test_a_follow_up_saying_only_what_is_done_stays_on_the_project(answerer, by_name):
+    _, state = answerer.ask("高龄津贴一年要多少钱")
+    answer, _ = answerer.ask("那今年准备发给多少人", state)
+    assert answer.citations[0].code == by_name["市直 80-99 周岁老年人高龄津贴"].code, answer.answer
+
+
+def test_a_stated_project_name_no_form_has_is_no_topic(answerer):
+    answer = ask(answerer, "市游泳馆改造工程一共花了多少钱")
+    assert answer.refused, answer.answer
+
+
+def test_one_project_of_an_organisation_its_total_and_a_part(answerer):
+    text = ask(answerer, "交巡警往年尾款项目一共多少，其中质保金多少").answer
+    assert "1,679 万元" in text and "27 万元" in text, text
