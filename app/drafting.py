@@ -282,7 +282,9 @@ def _before_phrase(text: str, data: dict) -> str:
     """'为市检验中心购置气相色谱仪、…等检验检测设备' → '检验检测设备'; '在林区配备专职护林员' → '配备专职护林员'."""
     for mark in data["cut_after"]:
         if mark in text:
-            text = text.rsplit(mark, 1)[1]
+            head, tail = text.rsplit(mark, 1)
+            # "…等检验检测设备": the kind after the mark; "…分析仪等": nothing after it, the thing before
+            text = tail if tail.strip() else head
     text = _strip(re.sub(r"\s+", "", text), data)
     # a verb that ends the phrase is part of the thing counted ("婚前医学检查 15000 对")
     verbs = [(text.find(v), v) for v in data["action_verbs"] if v in text and text.find(v) + len(v) < len(text)]
@@ -356,10 +358,12 @@ def extract_quantities(description: str) -> list[Quantity]:
                 per = "每" + written.group("unit")  # "运营服务费 0.98 元/吨": per tonne, written after the money
             if per:
                 q.per = per
-                # "运维按每座泵站每年 8 万元": per 泵站, what comes after 按
-                rest = re.sub(r"每[年月天日]", "", rest.rsplit("按", 1)[-1])
+                # "运维按每座泵站每年 8 万元": per 泵站, what comes after 按; "每台均价": the price of one, no item
+                rest = re.sub(r"每[年月天日]|均价|单价|平均|大约|约", "", rest.rsplit("按", 1)[-1])
                 q.object = _strip(re.sub(r"\s+", "", rest.replace("标准", "")), data)
                 counted = [f for f in found if not f.money and f.object]
+                if q.object and (whole := next((c.object for c in reversed(counted) if c.object.endswith(q.object)), "")):
+                    q.object = whole  # "信号灯 60 个路口，每个路口 2.1 万元": per 路口 of those 信号灯
                 if not q.object and counted and re.match(r"每[个所家座处户]", q.per):
                     q.object = counted[-1].object  # "对 1320 个村卫生室…，每个每年 5000 元"
                 elif not q.object:
@@ -370,29 +374,39 @@ def extract_quantities(description: str) -> list[Quantity]:
                 q.object = _lump_sum_item(description, before, clause_start, m.start(), found, data)
             found.append(q)
             continue
-        after_object = _after_phrase(after, data)
-        measure = q.measure = data["unit_measures"].get(q.unit, data["default_measure"])
-        if after_object:
-            q.object = after_object
-            q.name = after_object + (measure[1:] if after_object.endswith(measure[:1]) and len(measure) > 1 else measure)
-        else:
-            q.object = _before_phrase(before, data)
-            if not q.object and re.fullmatch(r"\s*(?:共|共计|合计|总计)\s*", before) and found and not found[-1].money:
-                # "足球场 2 块共 1.4 万平方米": the area of the thing just counted
-                q.object, q.name = found[-1].object, found[-1].object + measure
-                found.append(q)
-                continue
-            # "征集文物 20 件" reads as a row name; a bare noun ("农村公路 120 公里") needs its measure word;
-            # nothing named at all ("预计 600 人") is left for the caller, who knows who benefits
-            acts = any(q.object.startswith(v) for v in data["action_verbs"])
-            if not q.object:
-                q.name = ""
-            elif len(q.object) <= 2 or not (acts or q.object.endswith(measure) or q.object.endswith(tuple(data["measure_words"]))):
-                q.name = q.object + measure
-            else:
-                q.name = q.object
+        sentence_start = max(description.rfind(ch, 0, m.start()) for ch in "。；;\n") + 1
+        _name_count(q, before, after, description[sentence_start:m.start()], found, data)
         found.append(q)
     return found
+
+
+def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list[Quantity], data: dict) -> None:
+    """What a count counts, and the row name it would get (``sentence``: its sentence up to it)."""
+    after_object = _after_phrase(after, data)
+    measure = q.measure = data["unit_measures"].get(q.unit, data["default_measure"])
+    if after_object:
+        whole = _before_phrase(before, data) if len(after_object) <= 2 else ""
+        # "新增信号灯 60 个路口": the 路口 of the 信号灯, not any 路口
+        q.object = whole + after_object if len(whole) >= 4 else after_object
+        q.name = q.object + (measure[1:] if q.object.endswith(measure[:1]) and len(measure) > 1 else measure)
+        return
+    q.object = _before_phrase(before, data)
+    previous = next((f for f in reversed(found) if not f.money and f.object and f.number_text in sentence), None)
+    if not q.object and previous is not None and (
+            re.fullmatch(r"\s*(?:共|共计|合计|总计)\s*", before) or re.fullmatch(r"\s*(?:约|大约|计)?\s*", before)):
+        # "足球场 2 块共 1.4 万平方米": the area of the thing just counted;
+        # "集中训练 7 天，约 650 人": the people of that training
+        q.object, q.name = previous.object, previous.object + measure
+        return
+    # "征集文物 20 件" reads as a row name; a bare noun ("农村公路 120 公里") needs its measure word;
+    # nothing named at all ("预计 600 人") is left for the caller, who knows who benefits
+    acts = any(q.object.startswith(v) for v in data["action_verbs"])
+    if not q.object:
+        q.name = ""
+    elif len(q.object) <= 2 or not (acts or q.object.endswith(measure) or q.object.endswith(tuple(data["measure_words"]))):
+        q.name = q.object + measure
+    else:
+        q.name = q.object
 
 
 @dataclass

@@ -415,3 +415,15 @@ def test_multi_character_units_after_mei_and_sums_after_a_rate_are_named():
 def test_an_area_given_after_a_count_is_the_area_of_what_was_counted():
     found = {q.number_text + q.unit: q for q in extract_quantities("新建门球场 3 片共 0.2 万平方米")}
     assert found["3片"].object == "新建门球场" and found["0.2万平方米"].name == "新建门球场面积"
+
+
+def test_counts_after_a_list_prices_per_one_and_counts_in_a_place_unit_are_named():
+    found = extract_quantities("采购水质分析仪、浊度仪等 5 台，每台均价 3 万元，需 15 万元；改造监控 40 个站点，每个站点 0.8 万元")
+    names = [(q.number_text, q.object) for q in found]
+    assert ("5", "浊度仪") in names and ("3", "浊度仪") in names, names
+    assert ("40", "改造监控站点") in names and ("0.8", "改造监控站点") in names, names
+
+
+def test_a_count_right_after_another_in_its_sentence_counts_the_same_thing():
+    found = {q.number_text: q for q in extract_quantities("举办骨干培训 3 天，约 120 人，每人每天 200 元")}
+    assert found["120"].name == "举办骨干培训人数" and found["200"].object == "举办骨干培训"
