@@ -857,7 +857,7 @@ def _units(rest: str, v: Vocabulary, words: list[tuple[int, int]] = ()) -> tuple
     """The units a value must carry ("多少吨" → 吨, "每天" → 日/天), whether money is asked, and
     whether a measure word was."""
     units: list[list[str]] = []
-    for m in _measure_pattern().finditer(rest):
+    for m in _asked_measures(rest):
         units.append(v.measure_words[m.group(1)])
     measured = bool(units)
     for marker, chars in v.rate_markers.items():
@@ -869,7 +869,7 @@ def _units(rest: str, v: Vocabulary, words: list[tuple[int, int]] = ()) -> tuple
     ) or re.search(v.money_pattern, rest) is not None
     if measured and money:
         # "这笔钱按几名学员测算": money only names the subject; what is asked is counted in 名
-        first = min(m.start() for m in _measure_pattern().finditer(rest))
+        first = min(m.start() for m in _asked_measures(rest))
         asking_money = [w for w in v.money_words if w in rest and re.search("多少|几", w)]
         later_money = [w for w in v.money_words if w in rest[first:]] or re.search(v.money_pattern, rest[first:])
         money = bool(asking_money or later_money)
@@ -884,7 +884,12 @@ def _measure_pattern() -> re.Pattern:
 
 
 def _measure_count(rest: str, v: Vocabulary) -> int:
-    return len(_measure_pattern().findall(rest))
+    return len(_asked_measures(rest))
+
+
+def _asked_measures(rest: str) -> list[re.Match]:
+    """"多少吨", "几台" asked — not "那几个人" pointing at people already talked about."""
+    return [m for m in _measure_pattern().finditer(rest) if not rest[max(0, m.start() - 1) : m.start()] in ("那", "这")]
 
 
 def _kinds_asked(rest: str, v: Vocabulary, op: str | None) -> list[str]:

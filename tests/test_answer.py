@@ -1141,3 +1141,8 @@ def test_a_stated_project_name_no_form_has_is_no_topic(answerer):
 def test_one_project_of_an_organisation_its_total_and_a_part(answerer):
     text = ask(answerer, "交巡警往年尾款项目一共多少，其中质保金多少").answer
     assert "1,679 万元" in text and "27 万元" in text, text
+
+
+def test_that_many_people_points_back_and_is_not_the_measure_asked():
+    ask_ = understand("那几个人每人配多少", []).asks[0]
+    assert ask_.money and ask_.measure_units == [] and ask_.units == [["人"]], ask_
