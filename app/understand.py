@@ -209,6 +209,7 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
                     best = NameMatch(r, score, span)
         if best:
             matches.append(best)
+    matches = list({m.record.code: m for m in (_spelled_further(q, m, records) for m in matches)}.values())
     if keep_other_numbers:
         return [m for m in matches if _names_other_number(q, m)]
     matches = [m for m in matches if not _names_other_number(q, m)] or _numbered_series(q, records)
@@ -230,6 +231,15 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
     best = [m for m in matches if m.score >= top - 1e-9]
     best = [m for m in best if not any(_inside(m.span, o.span) for o in best)]
     return sorted(best, key=lambda m: m.record.seq)
+
+
+def _spelled_further(q: str, m: NameMatch, records: list[Declaration]) -> NameMatch:
+    """"某某经费01（机关建设那块）": a longer name holding the short one matched, which the question
+    spells out much further (its number, its subject), is the one meant."""
+    short, base = squash(m.record.name), _spelled(q, m.record)
+    longer = [(r, _spelled(q, r)) for r in records if r is not m.record and short in squash(r.name)]
+    best = max(longer, key=lambda pair: pair[1], default=None)
+    return NameMatch(best[0], m.score, m.span) if best and best[1] >= base + 4 else m
 
 
 def _spelled(q: str, r: Declaration) -> int:

@@ -1146,3 +1146,9 @@ def test_one_project_of_an_organisation_its_total_and_a_part(answerer):
 def test_that_many_people_points_back_and_is_not_the_measure_asked():
     ask_ = understand("那几个人每人配多少", []).asks[0]
     assert ask_.money and ask_.measure_units == [] and ask_.units == [["人"]], ask_
+
+
+def test_a_numbered_name_spelled_in_part_is_not_the_plain_name_inside_it(answerer, by_name):
+    answer = ask(answerer, "找一下业务工作经费01（机关组织建设那块）归谁联系")
+    assert by_name["业务工作经费 01: 市残联党建、机关组织建设经费"].contact in answer.answer, answer.answer
+    assert ask(answerer, "业务工作经费的联系电话").citations[0].code == by_name["业务工作经费"].code
