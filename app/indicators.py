@@ -93,6 +93,8 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
         ask = replace(ask, money=True)  # "报了多少" asks for money, of the project or of an item it names
     if declared and not ask.part and not _item_stated(r, ask, asked):
         return Selection(fields=fields, value=ask.value)  # "一年开销报了多少": what the form declares
+    if fields == ["dates"] and (timed := _timed_row(r, ask)):
+        return Selection(indicators=[timed], value=ask.value)  # "复审什么时候完成": the row that says when
     if set(fields) & STRONG_FIELDS:
         fields = fields_outside_indicator_names(ask, named, fields)
         if set(fields) & STRONG_FIELDS or not named:
@@ -144,6 +146,21 @@ def _item_stated(r: Declaration, ask: Ask, asked: list[str]) -> bool:
     named = [w for w in asked if len(w) >= 2 and w in segment and w not in name and not re.search(r"[年月日天]", w)]
     passage = stated_in_text(r, ask, asked) if named else None
     return passage is not None and any(w in squash(passage[1]) for w in named)
+
+
+def _timed_row(r: Declaration, ask: Ask) -> Indicator | None:
+    """The one time-limit row whose name shares most of the question's own words (not the project's)."""
+    # the words that ask "when" (截止, 什么时候) and 项目 name no step of the work
+    asking = {p for w in [*vocabulary().fields.get("dates", []), "项目", "什么时候", "啥时候", "完成"] for p in _pairs(w)}
+    asked = _pairs(squash(ask.rest)) - _pairs(squash(r.name)) - asking
+    scored = [(len(asked & _pairs(squash(i.name))), i) for i in r.indicators if _is_time(i.value_annual or i.value_longterm)]
+    scored = sorted((pair for pair in scored if pair[0]), key=lambda pair: -pair[0])
+    return scored[0][1] if scored and (len(scored) == 1 or scored[0][0] > scored[1][0]) else None
+
+
+def _is_time(value: str) -> bool:
+    """"2021年4月底", "6月30日前", "11月底": a value that is a point in time."""
+    return re.search(r"\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*(?:底|前|以前|之前|末|中旬|上旬|下旬)?|年底|季度", value) is not None
 
 
 def _gives_the_kind(text: str, ask: Ask) -> bool:
