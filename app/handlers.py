@@ -139,7 +139,7 @@ def _money_carried(asks: list[Ask], plan: Plan, state: Conversation) -> list[Ask
         return asks
     carried = vocabulary().carried_money_pattern
     whole = re.search(carried, plan.rest.strip()) is not None
-    # …but "那要新增几个路口" counts something: 几 asks a number of things, not money
+    # …but "那打算改造几处" counts something: 几 asks a number of things, not money
     return [replace(a, money=True) if not (a.fields or a.units or a.money or "几" in a.rest) and (
         whole or re.search(carried, a.rest.strip())) else a for a in asks]
 
