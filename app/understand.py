@@ -73,6 +73,7 @@ class NameMatch:
     record: Declaration
     score: float
     span: tuple[int, int]  # where the name sits in the question
+    first_item: bool = False  # only the first thing a listing name names ("甲设施建设" of "甲设施建设、乙…")
 
 
 @dataclass
@@ -174,17 +175,18 @@ def _name_variants(r: Declaration) -> list[str]:
             core = full.split(sep, 1)[1]
             if len(core) >= 4:
                 variants.append(core)
-    # a name listing several things is called by the first: "甲设施建设" for "甲设施建设、乙标线施划"
-    for name in list(variants):
-        first = re.split(r"[、，,]", name)[0]
-        if first != name and len(first) >= 6:
-            variants.append(first)
     # people drop a closing remark in brackets: "…长效管理" for "…长效管理（含强制医疗执行）"
     for name in list(variants):
         bare = re.sub(r"[（(][^（）()]*[）)]$", "", name)
         if bare != name and len(bare) >= 6:
             variants.append(bare)
-    return variants
+    return variants + _first_items(variants)
+
+
+def _first_items(variants: list[str]) -> list[str]:
+    """A name listing several things is called by the first: "甲设施建设" for "甲设施建设、乙标线施划"."""
+    firsts = [re.split(r"[、，,]", name)[0] for name in variants]
+    return [f for f, name in zip(firsts, variants) if f != name and len(f) >= 6]
 
 
 def match_names(question: str, records: list[Declaration], threshold: float | None = None,
@@ -196,7 +198,9 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
     matches: list[NameMatch] = []
     for r in records:
         best: NameMatch | None = None
-        for name in _name_variants(r):
+        variants = _name_variants(r)
+        firsts = set(_first_items(variants))
+        for name in variants:
             if len(name) < 3:
                 continue
             sm = difflib.SequenceMatcher(None, q, name, autojunk=False)
@@ -206,7 +210,7 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
                 span = (blocks[0].a, blocks[-1].a + blocks[-1].size)
                 # a name matched in pieces scattered over a long question is no match
                 if span[1] - span[0] <= len(name) * t.name_span_stretch + 2:
-                    best = NameMatch(r, score, span)
+                    best = NameMatch(r, score, span, name in firsts)
         if best:
             matches.append(best)
     matches = list({m.record.code: m for m in (_spelled_further(q, m, records) for m in matches)}.values())
@@ -373,7 +377,8 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     if not p.names and not p.codes and (series := _series_without_number(text, records)):
         p.refusal = series
     rest = squashed
-    for a, b in sorted({m.span for m in p.names}, reverse=True):
+    # the first thing of a listing name stays in the question: it may name the part asked ("…焚烧每吨多少")
+    for a, b in sorted({m.span for m in p.names if not m.first_item}, reverse=True):
         rest = rest[:a] + " " + rest[b:]
     for code in p.codes:
         rest = rest.replace(code, " ")

@@ -1166,3 +1166,9 @@ def test_when_a_step_is_done_is_the_time_row_naming_it(answerer):
     assert "2020年5月底" in answer.answer, answer.answer
     answer, _ = answerer.ask("这个项目的起止时间", state)
     assert answer.citations[0].field == "start_date", answer.answer
+
+
+def test_the_first_thing_of_a_listing_name_stays_in_the_question(answerer):
+    plan = answerer.plan("生活垃圾焚烧那块每吨补贴是多少")
+    assert plan.names[0].first_item and "生活垃圾焚烧" in plan.rest
+    assert "67 元" in ask(answerer, "生活垃圾焚烧那块每吨补贴是多少").answer
