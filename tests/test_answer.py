@@ -1107,7 +1107,8 @@ def test_a_superlative_is_not_turned_round_by_the_duoshao_after_it(answerer):
 
 
 @pytest.mark.parametrize("question", ["交警那个信号灯项目，眼下推进到哪一步了", "种植业保险补贴资金下拨到县区了吗",
-                                      "数字聊城规划最终敲定的版本写了哪些内容"])
+                                      "数字聊城规划最终敲定的版本写了哪些内容", "东昌湖维护费那笔钱到账了没",
+                                      "法律顾问专项经费报这么多你看合理不", "城乡环境综合整治现在进度到哪个阶段了"])
 def test_progress_arrival_and_final_versions_are_not_on_the_form(answerer, question):
     assert ask(answerer, question).refused
 
