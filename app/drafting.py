@@ -336,7 +336,7 @@ def extract_quantities(description: str) -> list[Quantity]:
             continue
         if m.group(2) == "天" and re.match(r"\s*(?:以内|之内|内)", tail):
             continue  # "10 天内完成" is a time limit, which the targets give
-        clause_start = max(description.rfind(ch, 0, m.start()) for ch in _CLAUSE_BREAK) + 1
+        clause_start = _start_after(description, m.start(), _CLAUSE_BREAK)
         before = description[max(clause_start, last_end):m.start()]
         ends = [description.find(ch, m.end()) for ch in _CLAUSE_BREAK]
         after = description[m.end(): min([e for e in ends if e != -1] or [len(description)])]
@@ -351,7 +351,7 @@ def extract_quantities(description: str) -> list[Quantity]:
             per, rest = _per_phrase(before)
             if not per:
                 # "每只收容、防疫及饲养费用 300 元": the 每 stands before a list cut at its 、
-                sentence_start = max(description.rfind(ch, 0, m.start()) for ch in "，,。；;：:\n") + 1
+                sentence_start = _start_after(description, m.start(), "，,。；;：:\n")
                 per, rest = _per_phrase(description[max(sentence_start, last_start):m.start()])
                 rest = rest.rsplit("、", 1)[-1]
             if not per and (written := re.match(data["per_after_pattern"], after)):
@@ -374,10 +374,14 @@ def extract_quantities(description: str) -> list[Quantity]:
                 q.object = _lump_sum_item(description, before, clause_start, m.start(), found, data)
             found.append(q)
             continue
-        sentence_start = max(description.rfind(ch, 0, m.start()) for ch in "。；;\n") + 1
-        _name_count(q, before, after, description[sentence_start:m.start()], found, data)
+        _name_count(q, before, after, description[_start_after(description, m.start(), "。；;\n"):m.start()], found, data)
         found.append(q)
     return found
+
+
+def _start_after(text: str, at: int, breaks: str) -> int:
+    """Where the stretch ending at ``at`` begins: just after the last of ``breaks`` before it."""
+    return max(text.rfind(ch, 0, at) for ch in breaks) + 1
 
 
 def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list[Quantity], data: dict) -> None:

@@ -33,16 +33,8 @@ def answer_project(ctx, question: str, plan: Plan, r: Declaration, asks: list[As
         if not words and contents and ask.rest.lstrip().startswith("每"):
             words = contents[-1]  # "建几支团队，每支给多少": per one of what the part before counted
         contents.append(words)
-    if len(asks) > 1:  # "某某经费总共多少，其中…": a total named by the project's own words is its amount
-        whole = [_total_of_the_project(a, w, r) for a, w in zip(asks, contents)]
-        asks = [replace(a, fields=["amount_yuan"], money=True, total=True) if t else a for a, t in zip(asks, whole)]
-        contents = [[] if t else w for w, t in zip(contents, whole)]
-    if len(asks) > 1:  # "甲培训多少钱，乙培训多少钱": money parts naming different things are pieces
-        money = [tuple(w) for a, w in zip(asks, contents) if (a.money or a.fields == ["amount_yuan"]) and w]
-        several = len(set(money)) > 1
-        # a described project's own words are not pieces of it: there, only several money parts are
-        named = bool(plan.names or plan.codes)
-        asks = [replace(a, part=True) if _names_a_piece(a, words, r, several, named) else a for a, words in zip(asks, contents)]
+    if len(asks) > 1:
+        asks, contents = _whole_and_pieces(plan, r, asks, contents)
     selections = [select(r, ask, words, ctx.finder.coverage) for ask, words in zip(asks, contents)]
     if all(s.missing and not s.found for s in selections):
         missing = "、".join(dict.fromkeys(w for s in selections for w in s.missing))
@@ -53,16 +45,28 @@ def answer_project(ctx, question: str, plan: Plan, r: Declaration, asks: list[As
     return render.project_answer(question, r, [s for s in selections if not s.empty])
 
 
+def _whole_and_pieces(plan: Plan, r: Declaration, asks: list[Ask], contents: list[list[str]]):
+    """The parts of a multi-part question on one project: a total named by the project's own words
+    is its amount ("某某经费总共多少，其中…"); money parts naming different things are pieces of it
+    ("甲培训多少钱，乙培训多少钱") — of a described project, only when there are several."""
+    whole = [_total_of_the_project(a, w, r) for a, w in zip(asks, contents)]
+    asks = [replace(a, fields=["amount_yuan"], money=True, total=True) if t else a for a, t in zip(asks, whole)]
+    contents = [[] if t else w for w, t in zip(contents, whole)]
+    several = len({tuple(w) for a, w in zip(asks, contents) if (a.money or a.fields == ["amount_yuan"]) and w}) > 1
+    named = bool(plan.names or plan.codes)
+    return [replace(a, part=True) if _names_a_piece(a, w, r, several, named) else a for a, w in zip(asks, contents)], contents
+
+
 def _total_of_the_project(ask: Ask, words: list[str], r: Declaration) -> bool:
-    identity = squash(r.name + r.unit + r.department)
     return not ask.part and ask.fields in ([], ["amount_yuan"]) and not ask.measure_units and (
-        any(w in ask.rest for w in vocabulary().totalizers)) and all(w in identity or _organisation(w, r) for w in words)
+        any(w in ask.rest for w in vocabulary().totalizers)) and all(w in squash(r.name) or _organisation(w, r) for w in words)
 
 
 def _organisation(word: str, r: Declaration) -> bool:
     """Does the word name the project's organisation ("交巡警", "工信局")?"""
     v = vocabulary()
-    return abbreviates(word, r.unit) or abbreviates(word, r.department) or v.department_aliases.get(word) == r.department
+    return (word in squash(r.unit + r.department) or abbreviates(word, r.unit) or abbreviates(word, r.department)
+            or v.department_aliases.get(word) == r.department)
 
 
 def _names_a_piece(ask: Ask, words: list[str], r: Declaration, several: bool, named: bool) -> bool:
@@ -70,8 +74,7 @@ def _names_a_piece(ask: Ask, words: list[str], r: Declaration, several: bool, na
     explain, or one of several money parts each naming its own thing (the name may list them)?"""
     if not (ask.money or ask.fields == ["amount_yuan"]) or not words:
         return False
-    organisation = squash(r.unit + r.department)
-    own = [w for w in words if w not in organisation and not _organisation(w, r)]
+    own = [w for w in words if not _organisation(w, r)]
     beyond_name = any(w not in squash(r.name) for w in own)
     if not beyond_name and any(w in ask.rest for w in vocabulary().totalizers):
         return False  # "某某培训的项目总共多少钱": the whole project its name describes

@@ -100,10 +100,7 @@ class ProjectFinder:
 
     def covered(self, word: str, code: str) -> bool:
         """Is the word (or the form's own word for it: 老兵 → 退役士兵) in the project's text?"""
-        text = self._texts[code]
-        if any(p in text for everyday in self.everyday_in(word) for p in self._everyday[everyday]):
-            return True
-        return self._literally_covered(word, code)
+        return self.spelled_in(word, self._texts[code]) or self._literally_covered(word, code)
 
     def spelled_in(self, word: str, text: str) -> bool:
         """Is the word in the text, as written or as the forms print it (福彩 → 福利彩票)?"""
@@ -171,10 +168,9 @@ class ProjectFinder:
         A word no form uses says nothing when it is everyday filler ("回来", "旁边", "自己"); things
         named and rarer actions that no form has ("地铁", "加装") tell of a project that is not there."""
         df = self._df(word)
-        tag = general_tag(word)
         if df == 0 and is_filler(word):
-            return 0.0  # pronouns, adverbs, time and place words tell no project apart, in any form
-        if df == 0 and tag is None and (core := word.strip(vocabulary().function_chars)) != word:
+            return 0.0
+        if df == 0 and general_tag(word) is None and (core := word.strip(vocabulary().function_chars)) != word:
             # no word at all but a cut across two ("湖都" of 每个湖都…, "那座"): judged by what is left
             return self.weight(core) if len(core) >= 2 else 0.0
         return math.log((len(self.records) + 1) / (df + 0.5))

@@ -164,7 +164,14 @@ def _find_any(text: str, words: list[str]) -> str | None:
     return None
 
 
-def _name_variants(r: Declaration) -> list[str]:
+def _name_variants(r: Declaration) -> list[tuple[str, bool]]:
+    """The ways people write a project's name, each with whether it is only the first thing a
+    listing name names."""
+    variants = _whole_name_variants(r)
+    return [(name, False) for name in variants] + [(name, True) for name in _first_items(variants)]
+
+
+def _whole_name_variants(r: Declaration) -> list[str]:
     full = squash(r.name)
     variants = [full]
     for prefix in vocabulary().name_prefixes:  # people drop the city: "引进国外智力专项资金"
@@ -180,7 +187,7 @@ def _name_variants(r: Declaration) -> list[str]:
         bare = re.sub(r"[（(][^（）()]*[）)]$", "", name)
         if bare != name and len(bare) >= 6:
             variants.append(bare)
-    return variants + _first_items(variants)
+    return variants
 
 
 def _first_items(variants: list[str]) -> list[str]:
@@ -198,9 +205,7 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
     matches: list[NameMatch] = []
     for r in records:
         best: NameMatch | None = None
-        variants = _name_variants(r)
-        firsts = set(_first_items(variants))
-        for name in variants:
+        for name, first_item in _name_variants(r):
             if len(name) < 3:
                 continue
             sm = difflib.SequenceMatcher(None, q, name, autojunk=False)
@@ -210,7 +215,7 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
                 span = (blocks[0].a, blocks[-1].a + blocks[-1].size)
                 # a name matched in pieces scattered over a long question is no match
                 if span[1] - span[0] <= len(name) * t.name_span_stretch + 2:
-                    best = NameMatch(r, score, span, name in firsts)
+                    best = NameMatch(r, score, span, first_item)
         if best:
             matches.append(best)
     matches = list({m.record.code: m for m in (_spelled_further(q, m, records) for m in matches)}.values())
@@ -904,7 +909,7 @@ def _measure_count(rest: str, v: Vocabulary) -> int:
 
 def _asked_measures(rest: str) -> list[re.Match]:
     """"多少吨", "几台" asked — not "那几个人" pointing at people already talked about."""
-    return [m for m in _measure_pattern().finditer(rest) if not rest[max(0, m.start() - 1) : m.start()] in ("那", "这")]
+    return [m for m in _measure_pattern().finditer(rest) if rest[max(0, m.start() - 1) : m.start()] not in ("那", "这")]
 
 
 def _kinds_asked(rest: str, v: Vocabulary, op: str | None) -> list[str]:
