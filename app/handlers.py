@@ -552,10 +552,14 @@ def described_lookup(ctx, question: str, plan: Plan, state: Conversation, scope:
         if state.codes and plan.asks_value:
             return followup_lookup(ctx, question, plan, state)
         return render.refuse(question, _NO_TARGET, kind="clarify"), Conversation()
+    where = "语料中"
+    if scope is None and plan.within_organisation and len(state.codes) == 1:
+        department = ctx.by_code[state.codes[0]].department  # "同一个局的某某呢"
+        scope, where = Filters(department=department), f"{department}的项目中"
     carried = not plan.asks_value and _asked_again(plan, state)
     found = (carried and _sibling_of(ctx, plan, state.codes[0], scope)) or identify(ctx, plan, scope, state)
     if found.best is None:
-        reason = f"语料中没有找到与“{'、'.join(found.missing) or plan.topic}”对应的项目，无法回答。"
+        reason = f"{where}没有找到与“{'、'.join(found.missing) or plan.topic}”对应的项目，无法回答。"
         return render.refuse(question, reason, [_ref(c.record) for c in found.ranked]), Conversation()
     r = found.best.record
     # "那博物馆分馆那个呢" after a value of another project: the same value, of this one

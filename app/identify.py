@@ -241,7 +241,8 @@ class ProjectFinder:
             # "体育馆翻修工程的电话": a name the user believes exists — all of it must be there
             return Identification(None, ranked, missing)
         if top.confidence < t.described_confident and not (
-            top.coverage >= t.semantic_floor and self.missing_words_mean(top, scope)
+            top.coverage >= t.semantic_floor
+            and (self.missing_words_mean(top, scope) or self.retrievers_agree(top, query, scope))
         ):
             return Identification(None, ranked, top.missing)
         return Identification(top, ranked, [])
@@ -268,6 +269,17 @@ class ProjectFinder:
         except ValueError:
             return False
         return bool(hits) and hits[0].code == top.record.code
+
+    def retrievers_agree(self, top: Candidate, query: str, scope: Filters | None = None) -> bool:
+        """Do the lexical and the meaning-based retriever, each alone, put the same project first?
+        A description in everyday words leaves some of its words unexplained by the form (low
+        confidence) while both retrievers still agree on it; a project that is not there splits them.
+        (Public for calibration, like ``missing_words_mean``.)"""
+        try:
+            firsts = [self.index.search(self.expanded(query), k=1, mode=mode, filters=scope) for mode in ("bm25", "dense")]
+        except ValueError:
+            return False
+        return all(hits and hits[0].code == top.record.code for hits in firsts)
 
     def _candidate(self, hit, coverages: dict[str, float], content: list[str]) -> Candidate:
         t = thresholds()

@@ -124,6 +124,7 @@ class Plan:
     referent: bool = False  # "它", "这个项目": the project the conversation is about
     scope_followup: bool = False  # "这些", "其中": the projects the conversation listed
     same_organisation: bool = False  # "这家单位另外还有什么项目"
+    within_organisation: bool = False  # "同一个局的某某呢": a project of the referent's organisation
     other_one: bool = False  # "另外一个项目": the organisation's other project
     compares: bool = False  # "哪个资助的人数多": among the projects just talked about
     listed_count: int | None = None  # "这两个": the number of projects pointed back to
@@ -372,7 +373,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     """The plan for one question. ``tokenizer`` (the index's) picks content words; ``state`` is the
     conversation, whose referents and scope a follow-up may lean on."""
     v = vocabulary()
-    text = normalize_question(question)[: thresholds().max_question_chars]
+    text = _spaced_clauses(normalize_question(question)[: thresholds().max_question_chars], v)
     p = Plan(text=text)
     squashed = re.sub(v.spoken_money_pattern, "多少钱", squash(text))
     p.codes = [c for c in _patterns()["code"].findall(squashed) if any(r.code == c for r in records)]
@@ -401,7 +402,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     if p.op == "sum" and p.description and not _find_any(p.description, v.scope_markers + v.listed_markers):
         p.op = None  # "…的那个项目总共要多少": one project's amount, not a sum over several
     _one_projects_total(p, v)
-    p.refusal = p.refusal or _refusal(rest, squashed, records, v, p)
+    p.refusal = p.refusal or _refusal(rest, squashed, records, v, p, [r for r in records if state and r.code in state.codes])
     p.drafting = _find_any(rest, v.drafting_markers) is not None
     asked_kinds = _kinds_asked(rest, v, p.op)
     for ask in [p.whole, *p.asks]:
@@ -457,7 +458,9 @@ def _without_abbreviated_scope(p: Plan, rest: str, records: list[Declaration]) -
 def _read_references(p: Plan, rest: str, v: Vocabulary, state) -> None:
     """What the question points back to beyond "它": the project just ranked, a comparison among
     the projects just named, the organisation's or the contact's other projects."""
-    if p.op in ("max", "min") and re.search(v.superlative_referent_pattern, rest) and any(
+    # "预算最低的是谁负责" right after "哪个最贵" ranks the other way round: a new ranking, not the referent
+    turned = state is not None and state.op in ("max", "min") and state.op != p.op
+    if p.op in ("max", "min") and not turned and re.search(v.superlative_referent_pattern, rest) and any(
         set(a.fields) - {"amount_yuan"} or a.indicator_level2 or a.measure_units for a in p.asks
     ):
         p.op, p.top_n, p.referent = None, None, True  # "那个最小的联系人是谁": a value of the project just ranked
@@ -556,6 +559,20 @@ def read_ask(words: str, text: str, v: Vocabulary) -> Ask:
 
 
 _PART_MARK = "\x00"  # marks an item split off before 各/分别: it names a piece of the project
+
+
+def _spaced_clauses(text: str, v: Vocabulary) -> str:
+    """Chat input parts its questions with a space as often as with a comma ("经费多少 电话多少"):
+    a space between two stretches that each ask something is a clause break. A space after a name
+    ("某某经费 派了几个人") parts nothing."""
+    pieces = re.split(r"(?<=[\u4e00-\u9fff\d)）]) (?=[\u4e00-\u9fff])", text)
+    if len(pieces) < 2:
+        return text
+    out = pieces[0]
+    for before, piece in zip(pieces, pieces[1:]):
+        asks_both = re.search(v.spaced_question_pattern, before) and re.search(v.spaced_question_pattern, piece)
+        out += ("，" if asks_both else " ") + piece
+    return out
 
 
 def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
@@ -740,6 +757,7 @@ def _read_conversation(p: Plan, rest: str, v: Vocabulary) -> None:
     p.scope_followup = _find_any(rest, v.scope_markers) is not None
     p.listed_followup = _find_any(rest, v.listed_markers) is not None
     p.same_organisation = re.search(v.same_organisation_pattern, rest) is not None
+    p.within_organisation = re.search(v.within_organisation_pattern, p.rest) is not None
     if m := _patterns()["ordinal"].search(rest):
         p.ordinal = int(cn_number(next(g for g in m.groups() if g)))
 
@@ -950,7 +968,8 @@ def topic_of(rest: str, filters: Filters | None = None) -> str:
     return re.sub(r"\s+", " ", topic).strip()
 
 
-def _refusal(rest: str, squashed: str, records: list[Declaration], v: Vocabulary, p: Plan) -> str | None:
+def _refusal(rest: str, squashed: str, records: list[Declaration], v: Vocabulary, p: Plan,
+             talked_about: list[Declaration] = ()) -> str | None:
     unsupported = [re.escape(w) for w in v.unsupported_fields] + v.unsupported_patterns
     for pattern in unsupported:
         if m := re.search(pattern, rest):
@@ -964,7 +983,7 @@ def _refusal(rest: str, squashed: str, records: list[Declaration], v: Vocabulary
     for word in v.unsupported_requests:
         if word in rest:
             return "这个问题与项目支出绩效目标申报表无关，语料中没有可以回答它的内容。"
-    return _other_year(rest, records, v, p) or _other_year_in_name(squashed, records, p) or _other_city(rest, records, v)
+    return _other_year(rest, records, v, p, talked_about) or _other_year_in_name(squashed, records, p) or _other_city(rest, records, v)
 
 
 def _other_year_in_name(squashed: str, records: list[Declaration], p: Plan) -> str | None:
@@ -998,7 +1017,8 @@ def _corpus_years(records: list[Declaration]) -> list[int]:
     return sorted({r.year for r in records if r.year})
 
 
-def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan) -> str | None:
+def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan,
+                talked_about: list[Declaration] = ()) -> str | None:
     """Questions about a year the library has no forms for; a date bound on the forms' own dates
     ("结束时间晚于2022年", "截至某年某月某日") or a year inside a described text is not one."""
     years = _corpus_years(records)
@@ -1018,6 +1038,8 @@ def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan) -
             continue  # "<year>年某类配套几人": the form's own words about that year
         if pats["bound_before_year"].search(rest[: m.start()]) or _year_of_named_project(records, year, rest):
             continue
+        if any(str(year) in squash(r.name) for r in talked_about):
+            continue  # the project talked about carries that year in its name: its own cohort, not another year's forms
         if re.search(v.history_year_before, rest[: m.start()]) or re.search(v.history_year_after, rest[m.end() - 1 :].lstrip("年")):
             continue  # "从2017年起不再收费", "补发2019—2020年的补贴": what a 2021 form tells about earlier years
         if tail.startswith(("度", "的")) or asks_data:

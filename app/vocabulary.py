@@ -33,6 +33,7 @@ class Vocabulary(BaseModel):
     referent_markers: list[str]
     scope_markers: list[str]
     same_organisation_pattern: str  # "这家单位另外还有什么项目": the referent's organisation
+    within_organisation_pattern: str  # "同一个局的某某呢": a project looked for among the referent organisation's
     listed_markers: list[str]  # "这三项合计": the projects the last answer listed, not all it ranged over
     inside_markers: list[str]  # "里面…有几个" right after one project: a number on its form, not a count of projects
     refine_markers: list[str]  # "金额超过500万的有几个" after a list narrows that list
@@ -68,6 +69,7 @@ class Vocabulary(BaseModel):
     difference_pattern: str  # "它俩差了多少": the difference between the two projects just talked about
     declaring_verbs: list[str]  # "申报经费最低的是哪项": how a project asks for money, not what it is about
     spoken_money_pattern: str  # "补几块钱" is "补多少钱", not a count of 块
+    spaced_question_pattern: str  # "经费多少 电话多少": a space between two asking clauses parts them
     item_start_pattern: str  # "2、…", "组织…": a clause that opens the next item of a costing, not more of this one
     served_people: list[str]  # "按几个学生算的" after one project: who it serves, no reason to look for another project
     group_count_pattern: str  # "哪个部门只有两个项目": groups of exactly that many projects; group 1 is the number
@@ -112,9 +114,9 @@ class Vocabulary(BaseModel):
 
     @field_validator("ordinal_pattern", "part_separators", "described_pattern", "described_spend_pattern",
                      "top_pattern", "money_pattern",
-                     "same_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator", "carried_money_pattern",
+                     "same_organisation_pattern", "within_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator", "carried_money_pattern",
                      "listed_count_pattern", "count_item_pattern", "history_year_before", "history_year_after",
-                     "difference_pattern", "group_count_pattern", "spoken_money_pattern", "item_start_pattern",
+                     "difference_pattern", "group_count_pattern", "spoken_money_pattern", "spaced_question_pattern", "item_start_pattern",
                      "same_contact_pattern")
     @classmethod
     def _compile_one(cls, pattern: str) -> str:

@@ -45,8 +45,10 @@ def observe(answerer, pairs) -> list[dict]:
             continue
         top = found.ranked[0]
         vetoed = found.best is None and _vetoed(found)
-        rows.append({"question": question, "coverage": top.coverage, "margin": top.margin,
-                     "meaning": answerer.finder.missing_words_mean(top, plan.filters if plan.has_filters else None),
+        scope = plan.filters if plan.has_filters else None
+        query = plan.description or plan.topic or plan.rest
+        meaning = answerer.finder.missing_words_mean(top, scope) or answerer.finder.retrievers_agree(top, query, scope)
+        rows.append({"question": question, "coverage": top.coverage, "margin": top.margin, "meaning": meaning,
                      "right": top.record.code in gold, "answerable": bool(gold), "vetoed": vetoed})
     return rows
 
@@ -79,7 +81,8 @@ def fit(rows: list[dict]) -> dict:
 
 def fit_semantic_floor(rows: list[dict], w: float, t: float) -> tuple[float, float]:
     """Below the confidence threshold, a description is also answered from a floor of coverage up
-    when its missing words, searched alone by meaning, find the same project. The floor with the
+    when its missing words, searched alone by meaning, find the same project, or when the lexical and
+    the meaning-based retriever each put it first. The floor with the
     best utility (the highest among equals: the least reach); 1.0 means the rule does not pay."""
     best = (-1e9, 1.0)
     for f100 in range(100, -1, -5):

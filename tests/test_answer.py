@@ -1173,3 +1173,45 @@ def test_the_first_thing_of_a_listing_name_stays_in_the_question(answerer):
     plan = answerer.plan("生活垃圾焚烧那块每吨补贴是多少")
     assert plan.names[0].first_item and "生活垃圾焚烧" in plan.rest
     assert "67 元" in ask(answerer, "生活垃圾焚烧那块每吨补贴是多少").answer
+
+
+def test_a_space_between_two_asking_clauses_parts_them(answerer, by_name):
+    assert len(understand("计量业务专项经费 联系人是谁 金额多少", []).asks) == 2
+    assert len(understand("车辆购置费 联系人是谁", []).asks) == 1  # a space after a name parts nothing
+    r = by_name["计量业务专项经费"]
+    answer = ask(answerer, "计量业务专项经费 联系人是谁 金额多少")
+    assert r.contact in answer.answer and "6,657,000" in answer.answer, answer.answer
+
+
+def test_the_other_superlative_after_a_ranking_ranks_again(answerer, by_name):
+    _, state = answerer.ask("把市场监管局报的项目列出来")
+    _, state = answerer.ask("哪个预算最高", state)
+    answer, _ = answerer.ask("预算最低的那个谁负责", state)
+    assert answer.citations[-1].code == by_name["办公设备购置费用"].code, answer.answer
+    _, state = answerer.ask("把市场监管局报的项目列出来")
+    _, state = answerer.ask("哪个预算最高", state)
+    answer, _ = answerer.ask("最高的那个谁负责", state)
+    assert answer.citations[-1].code == by_name["经营费用"].code, answer.answer
+
+
+def test_a_year_in_the_name_of_the_project_talked_about_is_its_own(answerer):
+    _, state = answerer.ask("聊城市2020年泰山产业领军人才市级配套资金的联系人")
+    answer, _ = answerer.ask("2020年入选科技创业类的配了多少钱", state)
+    assert not answer.refused and "200 万" in answer.answer, answer.answer
+    answer, _ = answerer.ask("那2022年的呢", state)
+    assert answer.refused and "2022" in answer.answer, answer.answer
+
+
+def test_a_project_of_the_same_organisation_is_looked_for_there_only(answerer, by_name):
+    _, state = answerer.ask("计量业务专项经费的实施单位")
+    answer, _ = answerer.ask("同一个局买叉车那个呢", state)
+    assert answer.citations[0].code == by_name["车辆购置费"].code, answer.answer
+    _, state = answerer.ask("东昌湖维护费的项目编号")
+    answer, _ = answerer.ask("同一个部门的古城保护那个呢", state)
+    assert answer.refused and by_name["东昌湖维护费"].department in answer.answer, answer.answer
+
+
+def test_a_description_both_retrievers_agree_on_is_answered(answerer, by_name):
+    answer = ask(answerer, "请会计师事务所核对市属企业年终账目的那个项目多少钱")
+    assert answer.citations[0].code == by_name["市管企业财务决算审计"].code, answer.answer
+    assert ask(answerer, "给残疾人免费配轮椅和助听器的那个项目联系人是谁").refused
