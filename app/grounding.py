@@ -128,7 +128,7 @@ def _chinese_int(text: str) -> int | None:
     return total + section + (digit or 0)
 
 
-def _chinese_number(text: str) -> float | None:
+def chinese_number(text: str) -> float | None:
     whole, _, frac = text.partition("点")
     base = _chinese_int(whole) if whole else 0
     if base is None:
@@ -184,7 +184,7 @@ def mentions(text: str) -> list[Mention]:
         if any(taken[m.start(2) : m.end(2)]):
             continue
         numeral, unit, percent = m.group(2), m.group(3), bool(m.group(1))
-        value = _chinese_number(numeral)
+        value = chinese_number(numeral)
         if value is None:
             continue
         multi = len(numeral) > 1 and any(ch in "十百千万亿点" for ch in numeral)

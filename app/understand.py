@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from app.abbreviation import bare, find_abbreviated
+from app.grounding import chinese_number
 from app.vocabulary import Vocabulary, thresholds, vocabulary
 from corpus import Declaration
 from corpus.text import squash
@@ -373,7 +374,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     """The plan for one question. ``tokenizer`` (the index's) picks content words; ``state`` is the
     conversation, whose referents and scope a follow-up may lean on."""
     v = vocabulary()
-    text = _spaced_clauses(normalize_question(question)[: thresholds().max_question_chars], v)
+    text = _arabic_amounts(_spaced_clauses(normalize_question(question)[: thresholds().max_question_chars], v), v)
     p = Plan(text=text)
     squashed = re.sub(v.spoken_money_pattern, "多少钱", squash(text))
     p.codes = [c for c in _patterns()["code"].findall(squashed) if any(r.code == c for r in records)]
@@ -393,14 +394,8 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     _read_description(p, v)
     p.whole = read_ask(rest, text, v)
     _money_named(p, rest, squashed)
-    asked_words = p.asked_of_description or rest
-    p.asks = _split_asks(asked_words, text, v) or [read_ask(asked_words, text, v) if p.asked_of_description else p.whole]
-    if p.asked_of_description:
-        for ask in p.asks:
-            ask.apart = True
+    _read_asks(p, rest, text, v)
     _read_operation(p, rest, v)
-    if p.op == "sum" and p.description and not _find_any(p.description, v.scope_markers + v.listed_markers):
-        p.op = None  # "…的那个项目总共要多少": one project's amount, not a sum over several
     _one_projects_total(p, v)
     p.refusal = p.refusal or _refusal(rest, squashed, records, v, p, [r for r in records if state and r.code in state.codes])
     p.drafting = _find_any(rest, v.drafting_markers) is not None
@@ -421,7 +416,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     _read_conversation(p, rest, v)
     _read_references(p, rest, v, state)
     p.topic = topic_of(rest, p.filters)
-    p.content = _topic_content(p, tokenizer, v)
+    p.content = content_words(p.topic, tokenizer) if tokenizer else []
     p.own_scope = _own_scope(p, records, state)
     p.intent = decide_intent(p, state)
     if p.intent in ("which_project", "lookup_in_scope") and _amount_fits_no_project(p.filters, records):
@@ -431,10 +426,16 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     return p
 
 
-def _topic_content(p: Plan, tokenizer, v: Vocabulary) -> list[str]:
-    words = content_words(p.topic, tokenizer) if tokenizer else []
-    # "申报经费最低的是哪项": how a project asks for money is not what it is about
-    return [w for w in words if w not in v.declaring_verbs] if p.op and not p.names else words
+def _read_asks(p: Plan, rest: str, text: str, v: Vocabulary) -> None:
+    asked_words = p.asked_of_description or rest
+    p.asks = _split_asks(asked_words, text, v) or [read_ask(asked_words, text, v) if p.asked_of_description else p.whole]
+    if p.asked_of_description:
+        for ask in p.asks:
+            ask.apart = True
+    if len(p.asks) > 1 and re.match(v.inside_project_pattern, rest):
+        for ask in p.asks:  # "某某经费里，A 多少，B 多少": pieces of that project's money, like "A 和 B 各多少"
+            if not (ask.fields or ask.units or ask.indicator_level2):
+                ask.part, ask.money = True, True
 
 
 def _money_named(p: Plan, rest: str, squashed: str) -> None:
@@ -559,6 +560,18 @@ def read_ask(words: str, text: str, v: Vocabulary) -> Ask:
 
 
 _PART_MARK = "\x00"  # marks an item split off before 各/分别: it names a piece of the project
+
+
+def _arabic_amounts(text: str, v: Vocabulary) -> str:
+    """"报了四十万的那个", "正好十万块": money said in Chinese numerals is read like "40万", so the
+    amount filters and the grounding see one spelling. "加一块" (add up) is no money."""
+    def arabic(m: re.Match) -> str:
+        value = chinese_number(m.group("number"))
+        if value is None or (m.group("unit") == "块" and m.group("number") == "一"):
+            return m.group(0)
+        return f"{value:g}{m.group('unit')}"
+    # "500万（含）以上": the bound is inclusive whichever way it is written
+    return re.sub(v.chinese_amount_pattern, arabic, re.sub(v.inclusive_mark_pattern, "", text))
 
 
 def _spaced_clauses(text: str, v: Vocabulary) -> str:
@@ -689,6 +702,10 @@ def _read_description(p: Plan, v: Vocabulary) -> None:
     if m and _describes(m.group("desc").strip(), v):
         p.description = m.group("desc").strip()
         p.asked_of_description = m.group("ask")
+        if more := re.match(v.described_tail_pattern, p.asked_of_description):
+            # "质检所那个把劳务费都包在里面的大项目，总额多少": the description goes on after "那个"
+            p.description += more.group("more")
+            p.asked_of_description = more.group("ask")
     elif m := re.match(v.described_spend_pattern, p.rest):
         p.description = m.group("desc").strip()
         p.asked_of_description = "金额" + m.group("ask")  # the money for all of it: the project's amount
@@ -745,6 +762,10 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
     counted = re.search(r"(?:几|多少)个?([^\W\d个])", rest)
     if p.op == "count" and counted and counted.group(1) not in "项张份表":
         p.op = None  # "培训班学员几个人": a number on one form, not a count of projects
+    if p.op == "sum" and p.description and not _find_any(p.description, v.scope_markers + v.listed_markers):
+        p.op = None  # "…的那个项目总共要多少": one project's amount, not a sum over several
+    if p.op == "avg" and p.description and not _find_any(p.asked_of_description or "", v.operations["avg"]):
+        p.op = None  # "分十年平均拨付的那个…": how the money is paid, not an average asked
 
 
 def _read_conversation(p: Plan, rest: str, v: Vocabulary) -> None:
@@ -768,6 +789,8 @@ def content_words(topic: str, tokenizer) -> list[str]:
     ignore = set(v.generic_words) | set(v.corpus_words) | {w for ws in v.fields.values() for w in ws}
     ignore |= {w for ws in v.operations.values() for w in ws} | {w for ws in v.indicator_hints.values() for w in ws}
     ignore |= set(v.followup_markers) | set(v.rate_markers) | set(v.referent_markers) | set(v.scope_markers)
+    # "申报经费最低的是哪项", "申请896万的": how a project asks for money is not what it is about
+    ignore |= set(v.declaring_verbs)
     words = []
     for w in tokenizer.words(topic):
         if len(w) < 2 or w in ignore or re.fullmatch(r"[\d.]+|(?:几|多少).?|第[一二两三四五六七八九十百\d]+[个项名条次期批张份]?|每[个支家项所座处名位]", w):

@@ -69,6 +69,9 @@ class Vocabulary(BaseModel):
     difference_pattern: str  # "它俩差了多少": the difference between the two projects just talked about
     declaring_verbs: list[str]  # "申报经费最低的是哪项": how a project asks for money, not what it is about
     spoken_money_pattern: str  # "补几块钱" is "补多少钱", not a count of 块
+    inclusive_mark_pattern: str  # "（含）" before 以上/以下: dropped, bounds are inclusive anyway
+    inside_project_pattern: str  # "某某经费里，…": what follows asks for pieces of the project just named
+    chinese_amount_pattern: str  # "四十万", "十万块": money in Chinese numerals; groups "number" and "unit"
     spaced_question_pattern: str  # "经费多少 电话多少": a space between two asking clauses parts them
     item_start_pattern: str  # "2、…", "组织…": a clause that opens the next item of a costing, not more of this one
     served_people: list[str]  # "按几个学生算的" after one project: who it serves, no reason to look for another project
@@ -94,6 +97,7 @@ class Vocabulary(BaseModel):
     both_words: list[str]
     part_separators: str
     described_pattern: str
+    described_tail_pattern: str  # "那个<more>的项目，<ask>": a description that goes on after "那个"
     described_spend_pattern: str  # "办运动会、组织参赛用的经费是多少": the project named by what its money is for
     which_project_patterns: list[str]
     indicator_count_patterns: list[str]
@@ -112,11 +116,11 @@ class Vocabulary(BaseModel):
             re.compile(p)
         return patterns
 
-    @field_validator("ordinal_pattern", "part_separators", "described_pattern", "described_spend_pattern",
+    @field_validator("ordinal_pattern", "part_separators", "described_pattern", "described_spend_pattern", "described_tail_pattern",
                      "top_pattern", "money_pattern",
                      "same_organisation_pattern", "within_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator", "carried_money_pattern",
                      "listed_count_pattern", "count_item_pattern", "history_year_before", "history_year_after",
-                     "difference_pattern", "group_count_pattern", "spoken_money_pattern", "spaced_question_pattern", "item_start_pattern",
+                     "difference_pattern", "group_count_pattern", "spoken_money_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
                      "same_contact_pattern")
     @classmethod
     def _compile_one(cls, pattern: str) -> str:

@@ -1146,7 +1146,7 @@ def test_one_project_of_an_organisation_its_total_and_a_part(answerer):
 
 def test_that_many_people_points_back_and_is_not_the_measure_asked():
     ask_ = understand("那几个人每人配多少", []).asks[0]
-    assert ask_.money and ask_.measure_units == [] and ask_.units == [["人"]], ask_
+    assert ask_.money and ask_.measure_units == [] and ask_.units == [["人", "生"]], ask_
 
 
 def test_a_numbered_name_spelled_in_part_is_not_the_plain_name_inside_it(answerer, by_name):
@@ -1215,3 +1215,43 @@ def test_a_description_both_retrievers_agree_on_is_answered(answerer, by_name):
     answer = ask(answerer, "请会计师事务所核对市属企业年终账目的那个项目多少钱")
     assert answer.citations[0].code == by_name["市管企业财务决算审计"].code, answer.answer
     assert ask(answerer, "给残疾人免费配轮椅和助听器的那个项目联系人是谁").refused
+
+
+def test_money_in_chinese_numerals_is_an_amount(answerer, by_name):
+    answer = ask(answerer, "水利局报了四十万的那个是什么项目")
+    assert answer.citations[0].code == by_name["地下水超采综合整治评估"].code, answer.answer
+    assert "200,000 元" in ask(answerer, "哪些项目金额为二十万").answer
+    assert understand("一个机构两块牌子的那个研发平台", []).text.count("两块") == 1  # no money: 块 of 牌子
+
+
+def test_an_inclusive_mark_keeps_the_amount_bound(answerer, records):
+    answer = ask(answerer, "教体局300万（含）以上的项目有几个")
+    expected = [r for r in records if "教育和体育局" in r.department and r.amount_yuan >= 3_000_000]
+    assert f"共 {len(expected)} 个项目" in answer.answer, answer.answer
+
+
+def test_an_average_inside_a_description_is_no_average_asked():
+    plan = understand("每年平均拨给各县、分好几年还贷款的那个水利资本金项目，联系人是谁", [])
+    assert plan.op is None and plan.description
+    assert understand("教体局的项目平均多少钱", []).op == "avg"
+
+
+def test_a_declaring_verb_is_no_word_of_the_project(answerer, by_name):
+    answer = ask(answerer, "由高级财经职业学校申请、金额896万的项目名称")
+    assert answer.citations[0].code == by_name["教学经费补助"].code, answer.answer
+
+
+def test_per_person_is_per_student_on_a_school_form(answerer):
+    answer = ask(answerer, "专户管理教学经费学费一个人一学期多少钱")
+    assert "800 元" in answer.answer, answer.answer
+
+
+def test_pieces_asked_one_by_one_inside_a_named_project(answerer):
+    answer = ask(answerer, "经营费用当中：水费多少，电费多少")
+    assert "水费 4 万" in answer.answer and "电费 45 万" in answer.answer, answer.answer
+
+
+def test_a_description_that_goes_on_after_that_one(answerer, by_name):
+    answer = ask(answerer, "质检所那个把编外人员工资、水电费都算进去的项目，总额多少")
+    assert answer.citations[0].field == "amount_yuan", answer.answer
+    assert answer.citations[0].code == by_name["经营费用"].code
