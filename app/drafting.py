@@ -317,7 +317,7 @@ def _after_phrase(text: str, data: dict) -> str:
         if who in text:
             text = text[: text.index(who) + len(who)]
             break
-    return _strip(text, data)[:12]
+    return _strip(text, data)[:12].removesuffix("按")  # "3 名外国专家按 1:1 配套": the experts
 
 
 def extract_quantities(description: str) -> list[Quantity]:
@@ -364,12 +364,15 @@ def extract_quantities(description: str) -> list[Quantity]:
                 counted = [f for f in found if not f.money and f.object]
                 if q.object and (whole := next((c.object for c in reversed(counted) if c.object.endswith(q.object)), "")):
                     q.object = whole  # "信号灯 60 个路口，每个路口 2.1 万元": per 路口 of those 信号灯
+                per_unit = _PER.findall(q.per)[0]
+                # "补植苗木 200 株，每株 300 元": per one of the thing counted in that unit, in the same sentence
+                sentence = description[_start_after(description, m.start(), "。；;\n"):m.start()]
+                in_sentence = next((c.object for c in reversed(counted)
+                                    if _same_unit(c.unit, per_unit) and c.number_text in sentence), "")
                 if not q.object and counted and re.match(r"每[个所家座处户]", q.per):
-                    q.object = counted[-1].object  # "对 1320 个村卫生室…，每个每年 5000 元"
+                    q.object = in_sentence or counted[-1].object  # "对 1320 个村卫生室…，每个每年 5000 元"
                 elif not q.object:
-                    # "补植苗木 200 株，每株 300 元": per one of the thing counted in that unit
-                    per_unit = _PER.findall(q.per)[0]
-                    q.object = next((c.object for c in reversed(counted) if c.unit.lstrip("万") == per_unit), "")
+                    q.object = in_sentence or next((c.object for c in reversed(counted) if c.unit.lstrip("万") == per_unit), "")
             else:
                 q.object = _lump_sum_item(description, before, clause_start, m.start(), found, data)
             found.append(q)
@@ -377,6 +380,13 @@ def extract_quantities(description: str) -> list[Quantity]:
         _name_count(q, before, after, description[_start_after(description, m.start(), "。；;\n"):m.start()], found, data)
         found.append(q)
     return found
+
+
+def _same_unit(counted_unit: str, per_unit: str) -> bool:
+    """"680 户 … 每户", "68 名 … 每人": the rate is per one of what was counted."""
+    unit = counted_unit.lstrip("万")
+    people = [u for u in drafting_data()["person_units"] if "户" not in u]  # a household is not a person
+    return unit == per_unit or (unit in people and per_unit in people)
 
 
 def _start_after(text: str, at: int, breaks: str) -> int:
@@ -529,7 +539,8 @@ def _item_cost(before: str, data: dict) -> str:
 def _lump_sum_item(description: str, before: str, clause_start: int, at: int, found: list[Quantity], data: dict) -> str:
     """What a sum of money that is not per anything is for; "" when the words name nothing."""
     item = _item_cost(before, data)  # "其中会议培训费 14 万元"
-    if not item and re.fullmatch(r"\s*(?:(?:费用|经费|所需资金|需资金|需|共需|即|计)(?:约|共|合计|为)?|约)?\s*", before):
+    # "全年需 32.64 万元": the year's sum for what the clause before prices
+    if not item and re.fullmatch(r"\s*(?:全年|每年|一年)?\s*(?:(?:费用|经费|所需资金|需资金|需|共需|即|计)(?:约|共|合计|为)?|约)?\s*", before):
         # "设备维保 1 年，费用 4 万元": the cost of what the clause before names;
         # "市级承担 10%，即 464 万元": the share it names
         previous = re.split(r"[，,。；;]", description[:clause_start].rstrip("，,。；; "))[-1]

@@ -427,3 +427,13 @@ def test_counts_after_a_list_prices_per_one_and_counts_in_a_place_unit_are_named
 def test_a_count_right_after_another_in_its_sentence_counts_the_same_thing():
     found = {q.number_text: q for q in extract_quantities("举办骨干培训 3 天，约 120 人，每人每天 200 元")}
     assert found["120"].name == "举办骨干培训人数" and found["200"].object == "举办骨干培训"
+
+
+def test_a_rate_per_person_is_for_the_people_counted_in_its_sentence():
+    found = extract_quantities("签约家庭 500 户，分布在 6 个县，按每户每月 30 元标准，全年需 18 万元；"
+                               "聘用协管员 50 名，按每人每月 200 元标准，全年需 12 万元。")
+    by_value = {q.value(): q.object for q in found if q.money}
+    assert by_value["30元/户/月"] == "签约家庭" and by_value["200元/人/月"] == "聘用协管员", by_value
+    assert by_value["18万元"].startswith("签约家庭") and by_value["12万元"].startswith("聘用协管员"), by_value
+    (q, _) = [q for q in extract_quantities("为 2 名外国专家按 1:1 配套，每人 30 万元") if q.unit in ("名", "万元")]
+    assert q.object == "外国专家", q
