@@ -241,8 +241,8 @@ class ProjectFinder:
             # "体育馆翻修工程的电话": a name the user believes exists — all of it must be there
             return Identification(None, ranked, missing)
         if top.confidence < t.described_confident and not (
-            top.coverage >= t.semantic_floor
-            and (self.missing_words_mean(top, scope) or self.retrievers_agree(top, query, scope))
+            (top.coverage >= t.semantic_floor and self.missing_words_mean(top, scope))
+            or (top.coverage >= t.agreement_floor and self.retrievers_agree(top, query, scope))
         ):
             return Identification(None, ranked, top.missing)
         return Identification(top, ranked, [])

@@ -181,6 +181,7 @@ class Thresholds(BaseModel):
     coverage_weight: float  # confidence = weight * coverage + (1 - weight) * margin
     semantic_floor: float  # below described_confident, answered from this coverage up when the words the
     # form lacks, searched alone by meaning, point to the same project
+    agreement_floor: float  # …and from this coverage up when the lexical and the dense retriever each rank it first
     claimed_name_coverage: float  # a name the asker states must be covered this strictly
     topical_relative_score: float  # projects within this share of the top score are "about" a topic
     topical_coverage: float

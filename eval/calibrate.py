@@ -47,8 +47,9 @@ def observe(answerer, pairs) -> list[dict]:
         vetoed = found.best is None and _vetoed(found)
         scope = plan.filters if plan.has_filters else None
         query = plan.description or plan.topic or plan.rest
-        meaning = answerer.finder.missing_words_mean(top, scope) or answerer.finder.retrievers_agree(top, query, scope)
-        rows.append({"question": question, "coverage": top.coverage, "margin": top.margin, "meaning": meaning,
+        rows.append({"question": question, "coverage": top.coverage, "margin": top.margin,
+                     "meaning": answerer.finder.missing_words_mean(top, scope),
+                     "agree": answerer.finder.retrievers_agree(top, query, scope),
                      "right": top.record.code in gold, "answerable": bool(gold), "vetoed": vetoed})
     return rows
 
@@ -74,23 +75,27 @@ def fit(rows: list[dict]) -> dict:
             if best is None or key > best[0]:
                 best = (key, w, t)
     (utility, _), w, t = best
-    floor, with_meaning = fit_semantic_floor(rows, w, t)
+    floor, with_meaning = fit_floor(rows, w, t, "meaning")
+    agreement, with_agreement = fit_floor(rows, w, t, "agree", (floor, "meaning"))
     return {"coverage_weight": w, "described_confident": t, "utility": utility, "n": len(rows),
-            "semantic_floor": floor, "utility_with_meaning": with_meaning, "table": calibration_table(rows, w)}
+            "semantic_floor": floor, "utility_with_meaning": with_meaning,
+            "agreement_floor": agreement, "utility_with_agreement": with_agreement, "table": calibration_table(rows, w)}
 
 
-def fit_semantic_floor(rows: list[dict], w: float, t: float) -> tuple[float, float]:
+def fit_floor(rows: list[dict], w: float, t: float, signal: str, fitted: tuple[float, str] | None = None) -> tuple[float, float]:
     """Below the confidence threshold, a description is also answered from a floor of coverage up
-    when its missing words, searched alone by meaning, find the same project, or when the lexical and
-    the meaning-based retriever each put it first. The floor with the
-    best utility (the highest among equals: the least reach); 1.0 means the rule does not pay."""
+    when a signal holds: "meaning" (its missing words, searched alone by meaning, find the same
+    project) or "agree" (the lexical and the dense retriever each put it first), on top of a floor
+    already ``fitted`` for another signal. The floor with the best utility (the highest among
+    equals: the least reach); 1.0 means the rule does not pay."""
     best = (-1e9, 1.0)
     for f100 in range(100, -1, -5):
         floor = f100 / 100
         utility = 0.0
         for r in rows:
             conf = w * r["coverage"] + (1 - w) * r["margin"]
-            if not r["vetoed"] and (conf >= t or (r["coverage"] >= floor and r["meaning"])):
+            other = fitted is not None and r["coverage"] >= fitted[0] and r[fitted[1]]
+            if not r["vetoed"] and (conf >= t or other or (r["coverage"] >= floor and r[signal])):
                 utility += 1.0 if r["right"] else -WRONG_COST
         if utility > best[0]:
             best = (utility, floor)
@@ -113,5 +118,5 @@ def write_thresholds(fitted: dict) -> None:
     path = resources.files("app").joinpath("data/thresholds.json")
     data = json.loads(path.read_text(encoding="utf-8"))
     data.update(coverage_weight=fitted["coverage_weight"], described_confident=fitted["described_confident"],
-                semantic_floor=fitted["semantic_floor"])
+                semantic_floor=fitted["semantic_floor"], agreement_floor=fitted["agreement_floor"])
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")  # type: ignore[union-attr]

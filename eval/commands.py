@@ -114,8 +114,9 @@ def _calibrate(index, args) -> None:
     rows = observe(answerer, labelled_dev(answerer, args.natural or []))
     fitted = fit(rows)
     print(f"\n按描述识别项目的置信度校准（{fitted['n']} 个开发集问题）：w = {fitted['coverage_weight']}，"
-          f"阈值 = {fitted['described_confident']}；缺词按语义指向同一项目时的覆盖率下限 = {fitted['semantic_floor']}"
-          f"（效用 {fitted['utility']} → {fitted['utility_with_meaning']}）")
+          f"阈值 = {fitted['described_confident']}；缺词按语义指向同一项目时的覆盖率下限 = {fitted['semantic_floor']}；"
+          f"词法与语义检索都排第一时的覆盖率下限 = {fitted['agreement_floor']}"
+          f"（效用 {fitted['utility']} → {fitted['utility_with_meaning']} → {fitted['utility_with_agreement']}）")
     print("| 置信度 | 题数 | 排第一的项目正确 |\n|---|---|---|")
     for row in fitted["table"]:
         print(f"| {row['confidence']} | {row['n']} | {row['top_is_right']:.3f} |")
