@@ -364,15 +364,8 @@ def extract_quantities(description: str) -> list[Quantity]:
                 counted = [f for f in found if not f.money and f.object]
                 if q.object and (whole := next((c.object for c in reversed(counted) if c.object.endswith(q.object)), "")):
                     q.object = whole  # "信号灯 60 个路口，每个路口 2.1 万元": per 路口 of those 信号灯
-                per_unit = _PER.findall(q.per)[0]
-                # "补植苗木 200 株，每株 300 元": per one of the thing counted in that unit, in the same sentence
-                sentence = description[_start_after(description, m.start(), "。；;\n"):m.start()]
-                in_sentence = next((c.object for c in reversed(counted)
-                                    if _same_unit(c.unit, per_unit) and c.number_text in sentence), "")
-                if not q.object and counted and re.match(r"每[个所家座处户]", q.per):
-                    q.object = in_sentence or counted[-1].object  # "对 1320 个村卫生室…，每个每年 5000 元"
-                elif not q.object:
-                    q.object = in_sentence or next((c.object for c in reversed(counted) if c.unit.lstrip("万") == per_unit), "")
+                if not q.object:
+                    q.object = _per_unit_object(q, description[_start_after(description, m.start(), "。；;\n"):m.start()], counted)
             else:
                 q.object = _lump_sum_item(description, before, clause_start, m.start(), found, data)
             found.append(q)
@@ -380,6 +373,19 @@ def extract_quantities(description: str) -> list[Quantity]:
         _name_count(q, before, after, description[_start_after(description, m.start(), "。；;\n"):m.start()], found, data)
         found.append(q)
     return found
+
+
+def _per_unit_object(q: Quantity, sentence: str, counted: list[Quantity]) -> str:
+    """What a rate with nothing named before it is per: what its own ``sentence`` counted in that
+    unit ("680 户…按每户每月 40 元"); else, per 个/户 and the like, the thing counted last ("对 1320
+    个村卫生室…，每个每年 5000 元"); else the last thing counted in that unit ("补植苗木 200 株，每株 300 元")."""
+    per_unit = _PER.findall(q.per)[0]
+    in_sentence = next((c.object for c in reversed(counted) if _same_unit(c.unit, per_unit) and c.number_text in sentence), "")
+    if in_sentence:
+        return in_sentence
+    if counted and re.match(r"每[个所家座处户]", q.per):
+        return counted[-1].object
+    return next((c.object for c in reversed(counted) if c.unit.lstrip("万") == per_unit), "")
 
 
 def _same_unit(counted_unit: str, per_unit: str) -> bool:

@@ -381,13 +381,20 @@ def aggregate(ctx, question: str, plan: Plan, state: Conversation):
         if not chosen:
             return render.refuse(question, f"语料中没有与“{topic}”相关的项目。", ctx.suggest(plan.text)), state
         filters, scope = Filters(), f"与“{topic}”相关的项目"
-    elif (telling := [w for w in plan.content if not is_filler(w)]) and len(plan.asks) > 1 and plan.op in ("sum", None) and len(
-            about := [r for r in chosen if ctx.finder.coverage(telling, r.code) >= thresholds().ask_coverage]) == 1:
-        chosen = about  # "交巡警往年尾款项目一共多少，其中…": one of the organisation's projects, and its parts
+    elif len(plan.asks) > 1 and plan.op in ("sum", None):
+        chosen = _the_one_described(ctx, plan, chosen) or chosen
     if len(chosen) == 1 and len(plan.asks) > 1 and plan.op in ("sum", None):
         # "某某经费总共多少，里面某项占多少": one project and its parts, not a total over projects
         return answer_project(ctx, question, plan, chosen[0]), Conversation([chosen[0].code], asks=plan.asks)
     return _aggregate(ctx, question, plan, chosen, filters, scope, topic)
+
+
+def _the_one_described(ctx, plan: Plan, chosen: list[Declaration]) -> list[Declaration]:
+    """"交巡警往年尾款项目一共多少，其中…": the one project of the scope the question's words
+    describe (then its parts are asked); [] when they describe none or several."""
+    telling = [w for w in plan.content if not is_filler(w)]
+    about = [r for r in chosen if ctx.finder.coverage(telling, r.code) >= thresholds().ask_coverage] if telling else []
+    return about if len(about) == 1 else []
 
 
 def _aggregate(ctx, question: str, plan: Plan, chosen: list[Declaration], filters: Filters, scope: str, topic: str):

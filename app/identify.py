@@ -220,13 +220,15 @@ class ProjectFinder:
         t = thresholds()
         # the best chunk alone: whole-form matching favours broad forms sharing a description's topic words
         content = self.with_everyday_phrases(query, content)
-        hits = self.index.search(self.expanded(query), k=5, filters=scope, profile="known_item") if query.strip() else []
+        expanded = self.expanded(query)
+        hits = self.index.search(expanded, k=5, filters=scope, profile="known_item") if query.strip() else []
         if not hits:
             return Identification(None, [], content)
         # the words only one form has ("排污权", "用能权") rank it first lexically even where the
         # meaning-based side of the fusion is drawn elsewhere: its best lexical match is a candidate too
         seen = {h.code for h in hits}
-        lexical = [h for h in self.index.search(self.expanded(query), k=1, mode="bm25", filters=scope) if h.code not in seen]
+        lexical_first = self.index.search(expanded, k=1, mode="bm25", filters=scope)
+        lexical = [h for h in lexical_first if h.code not in seen]
         coverages = {h.code: self.coverage(content, h.code) if content else 0.0 for h in hits + lexical}
         ranked = [self._candidate(h, coverages, content) for h in hits[:3] + lexical]
         # the retriever's first leads unless another form explains the description clearly better
@@ -242,7 +244,7 @@ class ProjectFinder:
             return Identification(None, ranked, missing)
         if top.confidence < t.described_confident and not (
             (top.coverage >= t.semantic_floor and self.missing_words_mean(top, scope))
-            or (top.coverage >= t.agreement_floor and self.retrievers_agree(top, query, scope))
+            or (top.coverage >= t.agreement_floor and self.retrievers_agree(top, query, scope, lexical_first))
         ):
             return Identification(None, ranked, top.missing)
         return Identification(top, ranked, [])
@@ -270,16 +272,20 @@ class ProjectFinder:
             return False
         return bool(hits) and hits[0].code == top.record.code
 
-    def retrievers_agree(self, top: Candidate, query: str, scope: Filters | None = None) -> bool:
+    def retrievers_agree(self, top: Candidate, query: str, scope: Filters | None = None, lexical_first=None) -> bool:
         """Do the lexical and the meaning-based retriever, each alone, put the same project first?
         A description in everyday words leaves some of its words unexplained by the form (low
         confidence) while both retrievers still agree on it; a project that is not there splits them.
-        (Public for calibration, like ``missing_words_mean``.)"""
+        (Public for calibration, like ``missing_words_mean``; ``lexical_first`` is the lexical search
+        already run, if any.)"""
         try:
-            firsts = [self.index.search(self.expanded(query), k=1, mode=mode, filters=scope) for mode in ("bm25", "dense")]
+            expanded = self.expanded(query)
+            if lexical_first is None:
+                lexical_first = self.index.search(expanded, k=1, mode="bm25", filters=scope)
+            dense_first = self.index.search(expanded, k=1, mode="dense", filters=scope)
         except ValueError:
             return False
-        return all(hits and hits[0].code == top.record.code for hits in firsts)
+        return all(hits and hits[0].code == top.record.code for hits in (lexical_first, dense_first))
 
     def _candidate(self, hit, coverages: dict[str, float], content: list[str]) -> Candidate:
         t = thresholds()
