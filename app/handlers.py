@@ -25,8 +25,50 @@ _NO_TARGET = "没有看出问的是哪个项目。请给出项目名称、编号
 
 
 def answer_project(ctx, question: str, plan: Plan, r: Declaration, asks: list[Ask] | None = None) -> Answer:
-    """Every ask of the question, answered from one form; parts the form lacks are said to be missing."""
+    """Every ask of the question, answered from one form; parts the form lacks are said to be
+    missing, and parts that name another project are answered from that project."""
     asks = asks or plan.asks
+    elsewhere = _asks_elsewhere(ctx, plan, r, asks)
+    if elsewhere:
+        own = [a for a in asks if all(a is not other for other, _ in elsewhere)]
+        answers = [_answer_one_project(ctx, question, plan, r, own)]
+        answers += [_answer_one_project(ctx, question, plan, other, [a]) for a, other in elsewhere]
+        return _joined(question, answers)
+    return _answer_one_project(ctx, question, plan, r, asks)
+
+
+def _asks_elsewhere(ctx, plan: Plan, r: Declaration, asks: list[Ask]) -> list[tuple[Ask, Declaration]]:
+    """"甲项目多少钱、乙审计多少钱": a later part whose own words the form does not explain but
+    another project's form clearly does is asked of that project."""
+    if len(asks) < 2:
+        return []
+    t = thresholds()
+    moved = []
+    for ask in asks[1:]:
+        words = [w for w in _ask_content(ctx, ask, plan) if w not in squash(r.name) and not _organisation(w, r)]
+        if not words or ctx.finder.coverage(words, r.code) >= t.ask_coverage:
+            continue
+        found = ctx.finder.identify(ask.rest, words)
+        best = found.best
+        # named, not merely described: the other project's own name carries the part's words
+        if best is not None and best.record.code != r.code and _name_carries(ctx, words, best.record):
+            moved.append((ask, best.record))
+    return moved if len(moved) < len(asks) else []
+
+
+def _name_carries(ctx, words: list[str], r: Declaration) -> bool:
+    name = squash(r.name)
+    weights = {w: ctx.finder.weight(w) for w in words}
+    total = sum(weights.values())
+    return total > 0 and sum(wt for w, wt in weights.items() if w in name) / total >= thresholds().ask_coverage
+
+
+def _joined(question: str, answers: list[Answer]) -> Answer:
+    text = f"问题中的 {len(answers)} 个项目：\n" + "\n".join(a.answer for a in answers)
+    return Answer(question, text, any(a.refused for a in answers), "fact", [c for a in answers for c in a.citations])
+
+
+def _answer_one_project(ctx, question: str, plan: Plan, r: Declaration, asks: list[Ask]) -> Answer:
     contents: list[list[str]] = []
     for ask in asks:
         words = _ask_content(ctx, ask, plan)
@@ -547,9 +589,7 @@ def _several_described(ctx, question: str, plan: Plan, scope: Filters | None):
             rest = rest.replace(w, "")
         answers.append(answer_project(ctx, question, plan, r, [replace(a, rest=rest, part=False)]))
     codes = [r.code for r in projects]
-    text = f"问题中的 {len(projects)} 个项目：\n" + "\n".join(a.answer for a in answers)
-    answer = Answer(question, text, any(a.refused for a in answers), "fact", [c for a in answers for c in a.citations])
-    return answer, Conversation(codes, scope=codes)
+    return _joined(question, answers), Conversation(codes, scope=codes)
 
 
 def described_lookup(ctx, question: str, plan: Plan, state: Conversation, scope: Filters | None = None):

@@ -236,6 +236,12 @@ class ProjectFinder:
         if fuller.coverage >= max(t.ask_coverage, ranked[0].coverage + t.described_runner_up_margin):
             ranked.remove(fuller)
             ranked.insert(0, fuller)
+        if (held := self.holder_of_figures(query, scope)) is not None:
+            # "每生每年 710 元的那个", "新增 7.44 亩地的": figures only one form states name that form
+            ranked = [c for c in ranked if c.record.code != held] or ranked
+            coverage = self.coverage(content, held) if content else 0.0
+            ranked.insert(0, Candidate(self.by_code[held], max(coverage, t.described_confident), coverage, 1.0,
+                                       [w for w in content if not self.covered(w, held) and self.weight(w) > 0]))
         top = ranked[0]
         if entities := self.unmatched_entities(query, top.record.code):
             return Identification(None, ranked, entities)
@@ -249,6 +255,24 @@ class ProjectFinder:
             return Identification(None, ranked, top.missing)
         return Identification(top, ranked, [])
 
+    def holder_of_figures(self, query: str, scope: Filters | None = None) -> str | None:
+        """The one project whose form states every telling figure of the description (not years,
+        not one-digit counts), when those figures are stated by no more than two forms each."""
+        figures = [f for f in re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", squash(query))
+                   if not re.fullmatch(r"(?:19|20)\d\d", f) and len(f.replace(".", "")) >= 2]
+        holders = [{code for code, text in self._texts.items() if self._states(text, f)} for f in dict.fromkeys(figures)]
+        telling = [h for h in holders if 0 < len(h) <= 2]
+        if not telling:
+            return None
+        common = set.intersection(*telling)
+        if scope is not None:
+            common = {c for c in common if scope.accepts(self.by_code[c])}
+        return next(iter(common)) if len(common) == 1 else None
+
+    @staticmethod
+    def _states(text: str, figure: str) -> bool:
+        return re.search(rf"(?<![\d.]){re.escape(figure)}(?!\d|\.\d)", text) is not None
+
     def claimed_missing(self, claim: str, content: list[str], codes: list[str], literal: bool = False) -> list[str]:
         """The words of a name the question states as if it existed ("体育中心建设工程一共…") that
         none of the projects has whole (``literal``: as written, not pieced together from its
@@ -256,7 +280,8 @@ class ProjectFinder:
         claimed = _CLAIMED_NAME.match(squash(claim)) if claim else None
         if not claimed or not codes:
             return []
-        words = [w for w in self.tokenizer.words(claimed.group(1)) if w in content]
+        # conjunctions and other filler ("既有…又有…的") name nothing that could be missing
+        words = [w for w in self.tokenizer.words(claimed.group(1)) if w in content and not is_filler(w)]
         has = (lambda w, code: w in self._texts[code]) if literal else self.strictly_covered
         return min(([w for w in words if not has(w, code)] for code in codes), key=len)
 

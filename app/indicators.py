@@ -197,8 +197,8 @@ def _fits(indicators: list[Indicator], ask: Ask) -> bool:
     return True
 
 
-# "48 万元", "20000 元", and "150 万：" without 元 — not "2.2 万人次"
-_MONEY = re.compile(r"\d\s*(?:万|亿)?\s*元|\d\s*万(?![\u4e00-\u9fff])")
+# "48 万元", "20000 元", "150 万：" and "1400 万地方配套资金" without 元 — not "2.2 万人次", "3 万余亩"
+_MONEY = re.compile(r"\d\s*(?:万|亿)?\s*元|\d\s*万(?![余多人次户亩吨台套件名个只头株棵册份张平方米公里千瓦辆座家所册篇条])")
 _TEXT_FIELDS = ("basis", "overview", "goal_annual", "goal_longterm", "feasibility", "remarks")
 
 
@@ -240,11 +240,16 @@ def stated_in_text(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str
     """The clause of the form's own text that states what the ask names, with a number of the
     asked kind ("需资金 48 万元" for "培训要花多少"); None when no clause names it. A measure asked
     after words that only describe the project ("…老人补贴发给多少人") takes the first clause
-    stating that measure."""
+    stating that measure, and a rate so asked ("每人每年多少钱") the first clause stating that rate."""
     found = _stated(r, ask, asked)
-    if found is None and asked and ask.measure_units:
-        found = _stated(r, ask, [])
+    if found is None and asked and (ask.measure_units or _per_head_money(ask)):
+        found = _stated(r, ask, [])  # "一个学员一天给多少钱": the clause stating that rate
     return found
+
+
+def _per_head_money(ask: Ask) -> bool:
+    """Money asked per person, per student… ("每人每年多少钱"), not merely per year."""
+    return ask.money and any(not set(chars) & set("年月日天周季") for chars in _rates(ask))
 
 
 def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | None:
@@ -267,7 +272,7 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
         asked = [w for w in asked if w in part] or asked
     elif not ask.part:  # one of several parts is named in the project's own words ("围墙和道路硬化各多少")
         asked = outside if outside or not (ask.measure_units or _rates(ask)) else asked
-    if not asked and not ask.measure_units:
+    if not asked and not (ask.measure_units or _per_head_money(ask)):
         return None
     # with nothing named but a measure ("今年补贴多少人"), the first clause stating that measure
     least = (1 if ask.part else 2) if asked else 0  # a part named apart ("硬化路") may share one pair

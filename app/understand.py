@@ -563,15 +563,17 @@ _PART_MARK = "\x00"  # marks an item split off before 各/分别: it names a pie
 
 
 def _arabic_amounts(text: str, v: Vocabulary) -> str:
-    """"报了四十万的那个", "正好十万块": money said in Chinese numerals is read like "40万", so the
-    amount filters and the grounding see one spelling. "加一块" (add up) is no money."""
+    """"报了四十万的那个", "正好十万块", "每人30块钱": money said in Chinese numerals or in 块 is
+    read like "40万", "30元", so the amount filters and the grounding see one spelling. "加一块"
+    (add up) is no money."""
     def arabic(m: re.Match) -> str:
         value = chinese_number(m.group("number"))
         if value is None or (m.group("unit") == "块" and m.group("number") == "一"):
             return m.group(0)
         return f"{value:g}{m.group('unit')}"
     # "500万（含）以上": the bound is inclusive whichever way it is written
-    return re.sub(v.chinese_amount_pattern, arabic, re.sub(v.inclusive_mark_pattern, "", text))
+    text = re.sub(v.chinese_amount_pattern, arabic, re.sub(v.inclusive_mark_pattern, "", text))
+    return re.sub(v.spoken_yuan_pattern, r"\g<number>元", text)  # "30 块" is what the forms print as 30 元
 
 
 def _spaced_clauses(text: str, v: Vocabulary) -> str:
@@ -619,6 +621,9 @@ def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
             ask.fields, ask.indicator_level2, ask.quantity = list(before.fields), before.indicator_level2, before.quantity
             ask.units, ask.measure_units = list(before.units), list(before.measure_units)
             ask.money, ask.measured, ask.value, ask.part = before.money, before.measured, before.value, True
+    for ask in asks[1:]:
+        if not ask.asks_value and re.search(v.request_pattern, ask.rest):
+            ask.quantity = True  # "…多少钱，再查一下联系人": the thing requested is asked
     if len(asks) > 1:
         for ask in asks:
             if not ask.asks_value and re.search(r"呢\W*$", ask.rest):

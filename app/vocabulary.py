@@ -69,6 +69,8 @@ class Vocabulary(BaseModel):
     difference_pattern: str  # "它俩差了多少": the difference between the two projects just talked about
     declaring_verbs: list[str]  # "申报经费最低的是哪项": how a project asks for money, not what it is about
     spoken_money_pattern: str  # "补几块钱" is "补多少钱", not a count of 块
+    request_pattern: str  # "顺便看下…", "再查一下…": a part that asks by request, with no asking word
+    spoken_yuan_pattern: str  # "每人 30 块": 30 元; group "number"
     inclusive_mark_pattern: str  # "（含）" before 以上/以下: dropped, bounds are inclusive anyway
     inside_project_pattern: str  # "某某经费里，…": what follows asks for pieces of the project just named
     chinese_amount_pattern: str  # "四十万", "十万块": money in Chinese numerals; groups "number" and "unit"
@@ -120,7 +122,7 @@ class Vocabulary(BaseModel):
                      "top_pattern", "money_pattern",
                      "same_organisation_pattern", "within_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator", "carried_money_pattern",
                      "listed_count_pattern", "count_item_pattern", "history_year_before", "history_year_after",
-                     "difference_pattern", "group_count_pattern", "spoken_money_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
+                     "difference_pattern", "group_count_pattern", "spoken_money_pattern", "spoken_yuan_pattern", "request_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
                      "same_contact_pattern")
     @classmethod
     def _compile_one(cls, pattern: str) -> str:

@@ -1255,3 +1255,42 @@ def test_a_description_that_goes_on_after_that_one(answerer, by_name):
     answer = ask(answerer, "质检所那个把编外人员工资、水电费都算进去的项目，总额多少")
     assert answer.citations[0].field == "amount_yuan", answer.answer
     assert answer.citations[0].code == by_name["经营费用"].code
+
+
+def test_a_later_part_naming_another_project_is_asked_of_that_project(answerer, by_name):
+    answer = ask(answerer, "法律顾问服务多少钱、国企发展历程编纂多少钱")
+    cited = {c.code for c in answer.citations}
+    assert {by_name["法律顾问服务"].code, by_name["编纂聊城国企发展历程"].code} <= cited, answer.answer
+    # a part naming only a kind of cost stays with the project named ("咨询费" is no project of its own)
+    answer = ask(answerer, "质检所经营费用的联系人是谁？另外劳务费占多少？")
+    assert {c.code for c in answer.citations} == {by_name["经营费用"].code}, answer.answer
+
+
+def test_money_in_kuai_is_money(answerer, by_name):
+    assert "8元" in ask(answerer, "租赁补贴专项里，低保家庭一个月每平方米补几块").answer
+    plan = understand("每人每月30块钱的那个补贴", [])
+    assert "30元" in plan.text and "块" not in plan.text
+    assert "几块地" in understand("新增了几块地", []).text  # 块 of land is no money
+
+
+def test_a_figure_only_one_form_states_names_that_form(answerer, by_name):
+    answer = ask(answerer, "哪个项目的生均标准写的是一年710块")
+    assert answer.citations[0].code == by_name["聊城市实验幼儿园生均公用经费"].code, answer.answer
+    # a figure many forms state tells nothing: the rest of the description still has to fit
+    assert ask(answerer, "每年100万用来修月球基地的项目是哪个").refused
+
+
+def test_a_part_asked_by_request_is_answered_too(answerer):
+    answer = ask(answerer, "垃圾焚烧发电那个每吨给补多少，顺便查一下年发电量")
+    assert "67 元" in answer.answer and "4810.74 万千瓦时" in answer.answer, answer.answer
+
+
+def test_paying_out_is_money_and_the_city_is_no_inside(answerer):
+    answer = ask(answerer, "政策性种植业保险那个，玉米市里要出多少")
+    assert "759.78 万元" in answer.answer, answer.answer
+    assert not understand("垃圾焚烧那个一年产出多少", []).whole.money  # output, not money
+
+
+def test_a_rate_asked_with_nothing_named_is_the_clause_stating_it(answerer):
+    answer = ask(answerer, "统计局下基层那个经费，每人每年按多少钱算的")
+    assert "1.5 万/人/年" in answer.answer, answer.answer
