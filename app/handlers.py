@@ -37,14 +37,21 @@ def answer_project(ctx, question: str, plan: Plan, r: Declaration, asks: list[As
     return _answer_one_project(ctx, question, plan, r, asks)
 
 
+def _as_printed(ctx, word: str, r: Declaration) -> str:
+    """"厨余" is read as the form's "餐厨"; people counted ("孩子", "老人") stay as asked: they say who
+    is counted, not which item."""
+    v = vocabulary()
+    return word if word in v.measure_words or word in v.served_people else ctx.finder.as_printed(word, r.code)
+
+
 def _asks_elsewhere(ctx, plan: Plan, r: Declaration, asks: list[Ask]) -> list[tuple[Ask, Declaration]]:
-    """"甲项目多少钱、乙审计多少钱": a later part whose own words the form does not explain but
-    another project's form clearly does is asked of that project."""
+    """"甲项目多少钱、乙审计多少钱": a part whose own words the form does not explain but another
+    project's name does is asked of that project (one part at least stays with the form)."""
     if len(asks) < 2:
         return []
     t = thresholds()
     moved = []
-    for ask in asks[1:]:
+    for ask in asks:
         words = [w for w in _ask_content(ctx, ask, plan) if w not in squash(r.name) and not _organisation(w, r)]
         if not words or ctx.finder.coverage(words, r.code) >= t.ask_coverage:
             continue
@@ -71,7 +78,7 @@ def _joined(question: str, answers: list[Answer]) -> Answer:
 def _answer_one_project(ctx, question: str, plan: Plan, r: Declaration, asks: list[Ask]) -> Answer:
     contents: list[list[str]] = []
     for ask in asks:
-        words = _ask_content(ctx, ask, plan)
+        words = [_as_printed(ctx, w, r) for w in _ask_content(ctx, ask, plan)]
         if not words and contents and ask.rest.lstrip().startswith("每"):
             words = contents[-1]  # "建几支团队，每支给多少": per one of what the part before counted
         contents.append(words)
@@ -124,7 +131,11 @@ def _names_a_piece(ask: Ask, words: list[str], r: Declaration, several: bool, na
 
 
 def _ask_content(ctx, ask: Ask, plan: Plan) -> list[str]:
-    return content_words(topic_of(ask.rest, plan.filters), ctx.tokenizer)
+    words = content_words(topic_of(ask.rest, plan.filters), ctx.tokenizer)
+    # "做实验室装修的，空调采购多少": a clause ending in 的 describes the project; the part asked follows
+    if m := re.match(r"^[^，,。？?]*的\s*[，,](.+)$", ask.rest):
+        return content_words(topic_of(m.group(1), plan.filters), ctx.tokenizer)
+    return words
 
 
 def _about(ctx, question: str, plan: Plan, projects: list[Declaration], asks: list[Ask] | None = None,
@@ -203,8 +214,9 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
             codes = [numbered.code]  # "3号" after "某某经费 1": number 3 of that series
         else:
             return render.refuse(question, f"上一轮只列出了 {len(pool)} 个项目，没有第 {plan.ordinal} 个。", kind="clarify"), state
-    elif plan.scope_followup and state.scope:
-        codes = state.scope
+    elif plan.scope_followup and state.scope and not (
+            len(codes) == 1 and re.search(vocabulary().inside_this_one_pattern, plan.rest)):
+        codes = state.scope  # "里面…" of the list; "这个里面…" is of the one project just named
     explicit = plan.referent or plan.ordinal or plan.scope_followup
     scope = state.scope
     if not plan.ordinal and plan.content and len(codes) > 1 and (naming := _naming(ctx, plan, codes)):
@@ -450,9 +462,10 @@ def _aggregate(ctx, question: str, plan: Plan, chosen: list[Declaration], filter
     if op in ("max", "min"):
         key = plan.sort_by
         ranked = [r for r in chosen if getattr(r, key) is not None]
-        shown = sorted(ranked, key=lambda r: getattr(r, key), reverse=(op == "max"))[: plan.top_n or 1]
+        first = plan.rank - 1 if plan.rank else 0  # "第二大的": that place alone
+        shown = sorted(ranked, key=lambda r: getattr(r, key), reverse=(op == "max"))[first : plan.top_n or 1]
         if key == "amount_yuan":
-            word = "金额" + ("最大" if op == "max" else "最小")
+            word = "金额" + (f"第 {plan.rank} " if plan.rank else "最") + ("大" if op == "max" else "小")
         else:
             word = ("结束" if key == "end_date" else "开始") + ("日期最晚" if op == "max" else "日期最早")
             shown = [r for r in ranked if getattr(r, key) == getattr(shown[0], key)] if shown else []

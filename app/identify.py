@@ -134,6 +134,13 @@ class ProjectFinder:
         extra = [p for e in self.everyday_in(squash(query)) for p in self._everyday[e] if p not in query]
         return " ".join([query, *dict.fromkeys(extra)]) if extra else query
 
+    def as_printed(self, word: str, code: str) -> str:
+        """The word as the project's form prints it ("厨余" → "餐厨" where the form says 餐厨)."""
+        text = self._texts[code]
+        if word in text:
+            return word
+        return next((p for everyday in self.everyday_in(word) for p in self._everyday[everyday] if p in text), word)
+
     def _literally_covered(self, word: str, code: str) -> bool:
         text = self._texts[code]
         if word in text:

@@ -63,7 +63,10 @@ def unit_fit(ind: Indicator, ask: Ask) -> int:
     shown = value + squash(ind.name)
     # a measure asked after 多少/几 ("多少人") must be in the value; a rate ("每场") may be in the name
     fit = sum(1 for chars in ask.units if any(ch in shown for ch in chars))
-    fit += sum(1 for chars in ask.measure_units if any(ch in value for ch in chars))
+    # a bare number under a name that says what it measures ("改造面积 2500" for "多少平方米")
+    implied = [u for noun, units in vocabulary().noun_units.items() if noun in squash(ind.name) for u in units] if (
+        re.fullmatch(r"[\d.,]+", value)) else []
+    fit += sum(1 for chars in ask.measure_units if any(ch in value or ch in implied for ch in chars))
     # a bare number on a cost row is money ("每生每年 1200" under 成本指标)
     if ask.measure_units and not ask.money and "%" in value:
         return 0  # "发放率 ≥99%" does not say how many
@@ -103,7 +106,8 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
     passage = stated_in_text(r, ask, asked)
     # a row chosen only for its unit, sharing no word with the question, is weaker evidence than a
     # sentence that names the thing asked
-    unrelated = asked and not named and indicators and not any(_pairs(w) & _pairs(squash(i.name)) for w in asked for i in indicators)
+    unrelated = asked and not named and indicators and not any(_pairs(w) & _pairs(squash(i.name)) for w in asked for i in indicators) and (
+        passage is not None and any(w in squash(passage[1]) for w in asked))
     # "一共要建多长" over several rows: a sentence stating the total ("共计 8 公里") answers it
     total = len(indicators) > 1 and passage and _totals(ask.rest) and _totals(passage[1])
     # "每人每年多少钱": a sentence stating the rate beats a row that states only a total
@@ -133,7 +137,13 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
         return Selection(missing=asked)
     if indicators:
         return Selection(indicators=indicators, value=ask.value)
-    return Selection(fields=fields, value=ask.value)
+    # "…那个，多少？": how much the project is, with nothing else named
+    return Selection(fields=fields or (["amount_yuan"] if not asked and _bare_how_much(ask) else []), value=ask.value)
+
+
+def _bare_how_much(ask: Ask) -> bool:
+    """"…的那个，多少？": nothing asked but how much."""
+    return re.fullmatch(r"\W*(?:是|要|需要|一共|总共)?多少\W*", re.split(r"[，,]", ask.rest)[-1]) is not None
 
 
 def _item_stated(r: Declaration, ask: Ask, asked: list[str]) -> bool:
@@ -144,7 +154,8 @@ def _item_stated(r: Declaration, ask: Ask, asked: list[str]) -> bool:
     segment = re.split(r"[^\w\s]", ask.rest[:said])[-1] if said >= 0 else ""
     name = squash(r.name)
     named = [w for w in asked if len(w) >= 2 and w in segment and w not in name and not re.search(r"[年月日天]", w)]
-    passage = stated_in_text(r, ask, asked) if named else None
+    # the clause is looked for by the words of that segment alone: words before a comma describe the project
+    passage = stated_in_text(r, ask, [w for w in asked if w in segment]) if named else None
     return passage is not None and any(w in squash(passage[1]) for w in named)
 
 
@@ -185,7 +196,7 @@ def _fits(indicators: list[Indicator], ask: Ask) -> bool:
     if not printed_unit:
         return True
     if ask.money:
-        return "元" in printed_unit or "万" in printed_unit
+        return _MONEY.search(value) is not None or printed_unit in ("万", "万元")  # not "5 万人份"
     if ask.measure_units:
         if "%" in printed_unit:
             return False  # "发放率 ≥99%" does not say how many people
@@ -268,6 +279,8 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
         outside += [w for w in asked if w not in outside and len(items) > 1 and sum(w in i for i in items) == 1]
     # "…经费里老年体育那块": a part the name itself mentions ("（含全民健身、老年体育）")
     part = _subpart(ask.rest)
+    if part and _pairs(squash(part)) <= _pairs(described_by) and not _one_listed_item(part, r.name):
+        part = ""  # "某某补贴那块，大豆的多少": "那块" points at the project itself, not a part of it
     if part:
         asked = [w for w in asked if w in part] or asked
     elif not ask.part:  # one of several parts is named in the project's own words ("围墙和道路硬化各多少")
@@ -308,6 +321,13 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     return (best[1], best[2]) if best else None
 
 
+def _one_listed_item(part: str, name: str) -> bool:
+    """Is the part one of several things a name lists ("老年体育" of "…经费（含全民健身、老年体育）")?"""
+    own = re.split(r"[：:]", squash(name))[-1]  # "乡村振兴专项资金：…" files the project, lists nothing
+    items = [i for i in re.split(r"[、及和与（）()]|含", own) if len(i) >= 2]
+    return len(items) > 1 and sum(squash(part) in i or i in squash(part) for i in items) == 1
+
+
 def _subpart(rest: str) -> str:
     """The words naming a part of the project: "老年体育" in "里老年体育那块安排了多少"."""
     v = vocabulary()
@@ -324,10 +344,12 @@ def _rates(ask: Ask) -> list[list[str]]:
 
 
 def _shows_rate(text: str, ask: Ask) -> bool:
-    """"每人每年 3 万元", "元/生/年": the text states the value per every rate asked."""
+    """"每人每年 3 万元", "元/生/年", "按日 135 吨", "日均 2.8 万吨": the text states the value per
+    every rate asked."""
     rates = _rates(ask)
-    return bool(rates) and all(
-        any(re.search(rf"(?:每|/|·)(?:个|位|名)?{re.escape(ch)}", text) for ch in chars) for chars in rates)
+    return bool(rates) and all(any(
+        re.search(rf"(?:每|/|·)(?:个|位|名)?{re.escape(ch)}|(?:按照?|平均每?){re.escape(ch)}|{re.escape(ch)}均", text)
+        for ch in chars) for chars in rates)
 
 
 def _totals(text: str) -> bool:
@@ -432,7 +454,8 @@ def counted_indicators(r: Declaration, ask: Ask) -> list[Indicator]:
     for "栏杆安装工程…"). Among equals, names that state a count come first."""
     rest = re.sub(r"\d+", " ", ask.rest)
     own_name = squash(r.name + r.unit)  # the unit describes the project too
-    for own in (own_name, ""):
+    # a bare "多少" of the project itself asks its amount, not a row that happens to repeat its name
+    for own in (own_name,) if _bare_how_much(ask) else (own_name, ""):
         asked = _pairs(rest) - _pairs(own)
         # single characters too: "印多少册" shares 印 and 册 with "印刷册数", no word
         asked_chars = set(rest) - set(own) - set(_FUNCTION_CHARS)

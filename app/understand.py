@@ -113,6 +113,7 @@ class Plan:
     whole: Ask | None = None  # the whole question read as one ask
     op: str | None = None
     top_n: int | None = None
+    rank: int | None = None  # "第二大的": the one project at that place of the ranking
     sort_by: str = "amount_yuan"  # what max/min rank by: amount, or the end/start date
     totals: bool = False  # groups are ranked by their summed amounts ("预算总额最高的科室")
     group_by: str | None = None  # "department" or "section": 哪个部门/各科室
@@ -207,17 +208,21 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
     matches: list[NameMatch] = []
     for r in records:
         best: NameMatch | None = None
+        best_spelled = 0
         for name, first_item in _name_variants(r):
             if len(name) < 3:
                 continue
             sm = difflib.SequenceMatcher(None, q, name, autojunk=False)
             blocks = _one_clause([b for b in sm.get_matching_blocks() if b.size >= 2], q)
-            score = sum(b.size for b in blocks) / len(name)
-            if blocks and score >= threshold and (best is None or score > best.score):
+            spelled = sum(b.size for b in blocks)
+            score = spelled / len(name)
+            # among the name's variants that match, the one spelling most of the question: a whole
+            # listing name ("甲业务、乙管理经费") written without its 、, not its first item alone
+            if blocks and score >= threshold and (best is None or (spelled, score) > (best_spelled, best.score)):
                 span = (blocks[0].a, blocks[-1].a + blocks[-1].size)
                 # a name matched in pieces scattered over a long question is no match
                 if span[1] - span[0] <= len(name) * t.name_span_stretch + 2:
-                    best = NameMatch(r, score, span, first_item)
+                    best, best_spelled = NameMatch(r, score, span, first_item), spelled
         if best:
             matches.append(best)
     matches = list({m.record.code: m for m in (_spelled_further(q, m, records) for m in matches)}.values())
@@ -682,10 +687,16 @@ def _distribute(clause: str, v: Vocabulary) -> list[str]:
     """"灯光和绿化各花多少" → "灯光…花多少", "绿化…花多少" — unless the items are
     the two values of one indicator ("长期、年度各是多少")."""
     m = re.search(r"(各|分别)", clause)
-    if not m:
-        return [clause]
-    head, tail = clause[: m.start()], clause[m.end():]
+    pair = re.search(rf"(?:和|与|跟|、)[^和与跟、]+?({v.pair_marker_pattern})", clause[: m.start()] if m else clause)
+    if not m and not (pair and not _find_any(clause[pair.end(1):], v.totalizers)):
+        return [clause]  # "A和B两个项目一共多少" sums, it does not share out
+    head, tail = clause[: m.start()] if m else clause, clause[m.end():] if m else ""
     items = [i for i in re.split(r"和|与|及|跟|、", head) if i.strip()]
+    if pair:  # "A和B这两个的电话各是多少": what follows the pair is asked of each
+        paired = [i for i in re.split(r"和|与|及|跟|、", clause[: pair.start(1)]) if i.strip()]
+        if len(paired) > 1 or not m:  # (a name already taken out leaves its side empty: as before)
+            head, tail = clause[: pair.start(1)], clause[pair.end(1) : m.start() if m else len(clause)] + tail
+            items = paired
     value_words = sorted(v.longterm_words + v.annual_words + v.both_words, key=len, reverse=True)
 
     def only_value_words(item: str) -> bool:
@@ -741,7 +752,10 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
     if top and p.op in ("max", "min", "list", None) and re.search(r"最|前\s*[一二两三四五六七八九十\d]", rest):
         p.top_n = v.top_words[top]
         p.op = "min" if p.op == "min" else "max"
-    if m := _patterns()["top"].search(rest):
+    if m := re.search(v.rank_pattern, rest):
+        p.rank = p.top_n = int(cn_number(m.group("n")))
+        p.op = "max" if m.group("high") else "min"
+    elif m := _patterns()["top"].search(rest):
         n = int(cn_number(m.group(1)))
         if 1 < n <= 20 and (p.op in ("max", "min", "list", None)):
             p.top_n, p.op = n, "min" if p.op == "min" else "max"
@@ -769,6 +783,9 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
         p.op = None  # "培训班学员几个人": a number on one form, not a count of projects
     if p.op == "sum" and p.description and not _find_any(p.description, v.scope_markers + v.listed_markers):
         p.op = None  # "…的那个项目总共要多少": one project's amount, not a sum over several
+    if p.op == "count" and p.description and not re.search(r"项目|申报表|单位|部门", p.asked_of_description or "") and not (
+            _find_any(p.description, v.scope_markers + v.listed_markers)):
+        p.op = None  # "…的那个，里面的工程有几个": a count inside that one project, not of projects
     if p.op == "avg" and p.description and not _find_any(p.asked_of_description or "", v.operations["avg"]):
         p.op = None  # "分十年平均拨付的那个…": how the money is paid, not an average asked
 
@@ -1062,7 +1079,8 @@ def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan,
         tail = rest[m.end() : m.end() + 8]
         if year in years or re.match(r"(以后|之后|后|以前|之前|前|底|末)?\s*(才|就)?\s*(结束|开始)|\d{1,2}月", tail):
             continue
-        if not tail.startswith(("度", "的")) and _form_wording(records, f"{year}年{tail[:2]}"):
+        if not tail.startswith(("度", "的")) and (_form_wording(records, f"{year}年{tail[:2]}")
+                                                 or _year_told_of(records, year, tail)):
             continue  # "<year>年某类配套几人": the form's own words about that year
         if pats["bound_before_year"].search(rest[: m.start()]) or _year_of_named_project(records, year, rest):
             continue
@@ -1104,6 +1122,21 @@ def _year_of_named_project(records: list[Declaration], year: int, rest: str) -> 
                          for i in range(len(after.group(1)) - 1)):
             return True
     return False
+
+
+def _year_told_of(records: list[Declaration], year: int, tail: str) -> bool:
+    """Does a form tell of that year the very thing asked ("<year>年初级考生多少人" where a form
+    writes "<year>年初级报名人数…")? A word of the question right after the year, other than an
+    asking or generic word, within a few characters of the year in one clause of a form."""
+    _form_wording(records, "")  # fills the cache
+    v = vocabulary()
+    asking = [w for words in v.fields.values() for w in words] + v.money_words + v.declared_amount_words
+    generic = set(v.generic_words) | {w[i : i + 2] for w in asking for i in range(len(w) - 1)}
+    cjk = re.sub(r"[^\u4e00-\u9fff]", "", tail)[:6]
+    pairs = {cjk[i : i + 2] for i in range(len(cjk) - 1)}
+    names = "|".join(squash(r.name) for r in records)  # a name's words after the year ask for that year's form
+    pairs = {w for w in pairs if w not in generic and w not in names and not any(ch in "多少几是的了吗呢有要实际" for ch in w)}
+    return any(re.search(rf"{year}年[^，。；;]{{0,4}}?{w}", text) for w in pairs for text in _TEXTS["texts"])
 
 
 def _form_wording(records: list[Declaration], phrase: str) -> bool:

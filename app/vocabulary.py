@@ -69,6 +69,9 @@ class Vocabulary(BaseModel):
     difference_pattern: str  # "它俩差了多少": the difference between the two projects just talked about
     declaring_verbs: list[str]  # "申报经费最低的是哪项": how a project asks for money, not what it is about
     spoken_money_pattern: str  # "补几块钱" is "补多少钱", not a count of 块
+    pair_marker_pattern: str  # "A和B这两个的联系人": what follows the pair is asked of each
+    inside_this_one_pattern: str  # "这个里面…": inside the one project just named, not the list before it
+    rank_pattern: str  # "第二大的": one place of a ranking; groups "n", "high", "low"
     request_pattern: str  # "顺便看下…", "再查一下…": a part that asks by request, with no asking word
     spoken_yuan_pattern: str  # "每人 30 块": 30 元; group "number"
     inclusive_mark_pattern: str  # "（含）" before 以上/以下: dropped, bounds are inclusive anyway
@@ -122,7 +125,7 @@ class Vocabulary(BaseModel):
                      "top_pattern", "money_pattern",
                      "same_organisation_pattern", "within_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator", "carried_money_pattern",
                      "listed_count_pattern", "count_item_pattern", "history_year_before", "history_year_after",
-                     "difference_pattern", "group_count_pattern", "spoken_money_pattern", "spoken_yuan_pattern", "request_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
+                     "difference_pattern", "group_count_pattern", "spoken_money_pattern", "spoken_yuan_pattern", "request_pattern", "rank_pattern", "inside_this_one_pattern", "pair_marker_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
                      "same_contact_pattern")
     @classmethod
     def _compile_one(cls, pattern: str) -> str:

@@ -1294,3 +1294,80 @@ def test_paying_out_is_money_and_the_city_is_no_inside(answerer):
 def test_a_rate_asked_with_nothing_named_is_the_clause_stating_it(answerer):
     answer = ask(answerer, "统计局下基层那个经费，每人每年按多少钱算的")
     assert "1.5 万/人/年" in answer.answer, answer.answer
+
+
+def test_what_follows_a_pair_of_projects_is_asked_of_each(answerer, by_name):
+    answer = ask(answerer, "徒骇河防洪治理和地下水超采评估这俩的联系人各是谁")
+    cited = {c.code for c in answer.citations}
+    assert {by_name["聊城市徒骇河马颊河防洪治理工程"].code, by_name["地下水超采综合整治评估"].code} <= cited, answer.answer
+    answer = ask(answerer, "驻京办的招商联络和信访维稳，两个项目各多少钱")
+    assert "600,000 元" in answer.answer and "700,000 元" in answer.answer, answer.answer
+    assert len(understand("法律顾问服务和决算审计两个项目一共多少钱", []).asks) < 2  # a sum is not shared out
+
+
+def test_an_earlier_year_a_form_tells_of_is_no_other_year(answerer):
+    answer = ask(answerer, "继续教育经费里，拿来测算的2020年初级考生有多少人")
+    assert not answer.refused and "13465" in answer.answer, answer.answer
+    assert ask(answerer, "法律顾问服务2020年申报了多少").refused  # that year's own declaration is not here
+
+
+def test_that_piece_pointing_at_the_project_itself_is_no_part(answerer):
+    answer = ask(answerer, "政策性种植业保险这块，大豆的补贴资金多少")
+    assert "1.675 万元" in answer.answer, answer.answer
+    assert "30 万元" in ask(answerer, "运动队建设及比赛活动经费里老年体育那块多少").answer  # a part the name lists
+
+
+def test_a_bare_number_under_a_name_saying_what_it_measures_fits_the_unit(answerer):
+    answer = ask(answerer, "检验实验室改造资金那个计划改多少平方米")
+    assert not answer.refused and "实验室改造面积" in answer.answer and "2500" in answer.answer, answer.answer
+
+
+def test_people_named_by_who_they_are_are_counted(answerer):
+    answer = ask(answerer, "学前政府助学金那边打算帮多少个孩子")
+    assert "22000" in answer.answer and "1200" not in answer.answer, answer.answer
+
+
+def test_one_place_of_a_ranking(answerer, records):
+    ranked = sorted((r for r in records if r.section == "工贸科"), key=lambda r: -r.amount_yuan)
+    _, state = answerer.ask("请列出工贸科的全部项目")
+    _, state = answerer.ask("这些里头预算最高的是？", state)
+    answer, state = answerer.ask("那预算第二高的呢", state)
+    assert [c.code for c in answer.citations] == [ranked[1].code], answer.answer
+    assert ask(answerer, "这一项由哪个单位实施", state).citations[0].code == ranked[1].code
+
+
+def test_inside_this_one_is_the_project_just_named_not_the_list(answerer, by_name):
+    _, state = answerer.ask("列一下水利局的项目")
+    _, state = answerer.ask("这些里头预算最高的是？", state)
+    answer = ask(answerer, "这个里面测算依据怎么写的？", state)
+    assert {c.code for c in answer.citations} == {by_name["聊城市徒骇河马颊河防洪治理工程"].code}, answer.answer
+
+
+def test_how_many_inside_a_described_project_is_no_count_of_projects(answerer, by_name):
+    answer = ask(answerer, "交警支队把往年没结清的工程款、质保金一起付掉的那个，里面涉及质保金的工程有几个？")
+    assert answer.citations[0].code == by_name["交通管理项目往年尾款"].code and "21" in answer.answer, answer.answer
+
+
+def test_a_clause_describing_the_project_does_not_pick_the_part_asked(answerer):
+    answer = ask(answerer, "中心血站那个采购检测试剂和血袋的，纪念品报了多少钱")
+    assert "纪念品约 204 万元" in answer.answer, answer.answer
+
+
+def test_a_bare_how_much_of_a_described_project_is_its_amount(answerer):
+    answer = ask(answerer, "司法局聘法律顾问那项，总共多少？")
+    assert "400,000 元" in answer.answer and answer.citations[0].field == "amount_yuan", answer.answer
+
+
+def test_ten_thousand_portions_are_no_money(answerer):
+    answer = ask(answerer, "血站耗材那个，检测试剂要多少钱")
+    assert "247 万元" in answer.answer and "万人份" not in answer.answer, answer.answer
+
+
+def test_a_listing_name_written_without_its_separator_is_one_name(answerer, by_name):
+    answer = ask(answerer, "请问水利行业业务监督管理工作经费是哪个科室报的")
+    assert {c.code for c in answer.citations} == {by_name["水利行业业务、监督管理工作经费"].code}, answer.answer
+
+
+def test_an_everyday_word_is_read_as_the_form_prints_it(answerer):
+    assert "日 135 吨" in ask(answerer, "城管局处理垃圾的补贴，厨余这一块按每天多少吨算").answer
+    assert "纪念品约 204 万元" in ask(answerer, "血站耗材那个，送给献血者的礼品多少钱").answer
