@@ -131,11 +131,9 @@ def _names_a_piece(ask: Ask, words: list[str], r: Declaration, several: bool, na
 
 
 def _ask_content(ctx, ask: Ask, plan: Plan) -> list[str]:
-    words = content_words(topic_of(ask.rest, plan.filters), ctx.tokenizer)
     # "做实验室装修的，空调采购多少": a clause ending in 的 describes the project; the part asked follows
-    if m := re.match(r"^[^，,。？?]*的\s*[，,](.+)$", ask.rest):
-        return content_words(topic_of(m.group(1), plan.filters), ctx.tokenizer)
-    return words
+    described = re.match(vocabulary().describing_clause_pattern, ask.rest)
+    return content_words(topic_of(described.group("asked") if described else ask.rest, plan.filters), ctx.tokenizer)
 
 
 def _about(ctx, question: str, plan: Plan, projects: list[Declaration], asks: list[Ask] | None = None,

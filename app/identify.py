@@ -264,11 +264,11 @@ class ProjectFinder:
 
     def holder_of_figures(self, query: str, scope: Filters | None = None) -> str | None:
         """The one project whose form states every telling figure of the description (not years,
-        not one-digit counts), when those figures are stated by no more than two forms each."""
+        not one-digit counts): figures stated by only a few forms each (``telling_figure_forms``)."""
         figures = [f for f in re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", squash(query))
                    if not re.fullmatch(r"(?:19|20)\d\d", f) and len(f.replace(".", "")) >= 2]
         holders = [{code for code, text in self._texts.items() if self._states(text, f)} for f in dict.fromkeys(figures)]
-        telling = [h for h in holders if 0 < len(h) <= 2]
+        telling = [h for h in holders if 0 < len(h) <= thresholds().telling_figure_forms]
         if not telling:
             return None
         common = set.intersection(*telling)

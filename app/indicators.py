@@ -143,7 +143,7 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
 
 def _bare_how_much(ask: Ask) -> bool:
     """"…的那个，多少？": nothing asked but how much."""
-    return re.fullmatch(r"\W*(?:是|要|需要|一共|总共)?多少\W*", re.split(r"[，,]", ask.rest)[-1]) is not None
+    return re.fullmatch(vocabulary().bare_how_much_pattern, re.split(r"[，,]", ask.rest)[-1]) is not None
 
 
 def _item_stated(r: Declaration, ask: Ask, asked: list[str]) -> bool:

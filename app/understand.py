@@ -783,7 +783,7 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
         p.op = None  # "培训班学员几个人": a number on one form, not a count of projects
     if p.op == "sum" and p.description and not _find_any(p.description, v.scope_markers + v.listed_markers):
         p.op = None  # "…的那个项目总共要多少": one project's amount, not a sum over several
-    if p.op == "count" and p.description and not re.search(r"项目|申报表|单位|部门", p.asked_of_description or "") and not (
+    if p.op == "count" and p.description and not re.search(v.counted_projects_pattern, p.asked_of_description or "") and not (
             _find_any(p.description, v.scope_markers + v.listed_markers)):
         p.op = None  # "…的那个，里面的工程有几个": a count inside that one project, not of projects
     if p.op == "avg" and p.description and not _find_any(p.asked_of_description or "", v.operations["avg"]):
@@ -1135,7 +1135,7 @@ def _year_told_of(records: list[Declaration], year: int, tail: str) -> bool:
     cjk = re.sub(r"[^\u4e00-\u9fff]", "", tail)[:6]
     pairs = {cjk[i : i + 2] for i in range(len(cjk) - 1)}
     names = "|".join(squash(r.name) for r in records)  # a name's words after the year ask for that year's form
-    pairs = {w for w in pairs if w not in generic and w not in names and not any(ch in "多少几是的了吗呢有要实际" for ch in w)}
+    pairs = {w for w in pairs if w not in generic and w not in names and not any(ch in v.year_asking_chars for ch in w)}
     return any(re.search(rf"{year}年[^，。；;]{{0,4}}?{w}", text) for w in pairs for text in _TEXTS["texts"])
 
 

@@ -70,6 +70,10 @@ class Vocabulary(BaseModel):
     declaring_verbs: list[str]  # "申报经费最低的是哪项": how a project asks for money, not what it is about
     spoken_money_pattern: str  # "补几块钱" is "补多少钱", not a count of 块
     pair_marker_pattern: str  # "A和B这两个的联系人": what follows the pair is asked of each
+    counted_projects_pattern: str  # "有几个项目/单位": a count of projects, not of things inside one
+    year_asking_chars: str  # characters of asking words, which tell nothing a form says of a year
+    bare_how_much_pattern: str  # "…那个，多少？": nothing asked but how much
+    describing_clause_pattern: str  # "做实验室装修的，空调采购多少": group "asked" follows the description
     inside_this_one_pattern: str  # "这个里面…": inside the one project just named, not the list before it
     rank_pattern: str  # "第二大的": one place of a ranking; groups "n", "high", "low"
     request_pattern: str  # "顺便看下…", "再查一下…": a part that asks by request, with no asking word
@@ -125,19 +129,23 @@ class Vocabulary(BaseModel):
                      "top_pattern", "money_pattern",
                      "same_organisation_pattern", "within_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator", "carried_money_pattern",
                      "listed_count_pattern", "count_item_pattern", "history_year_before", "history_year_after",
-                     "difference_pattern", "group_count_pattern", "spoken_money_pattern", "spoken_yuan_pattern", "request_pattern", "rank_pattern", "inside_this_one_pattern", "pair_marker_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
+                     "difference_pattern", "group_count_pattern", "spoken_money_pattern", "spoken_yuan_pattern", "request_pattern", "rank_pattern", "inside_this_one_pattern", "counted_projects_pattern", "bare_how_much_pattern", "describing_clause_pattern", "pair_marker_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
                      "same_contact_pattern")
     @classmethod
     def _compile_one(cls, pattern: str) -> str:
         re.compile(pattern)
         return pattern
 
-    @field_validator("name_contains_pattern", "subpart_pattern")
+    @field_validator("name_contains_pattern", "subpart_pattern", "describing_clause_pattern", "spoken_yuan_pattern",
+                     "chinese_amount_pattern", "rank_pattern")
     @classmethod
     def _has_named_group(cls, pattern: str, info) -> str:
-        group = {"name_contains_pattern": "word", "subpart_pattern": "part"}[info.field_name]
-        if group not in re.compile(pattern).groupindex:
-            raise ValueError(f"{info.field_name} 必须有名为 {group} 的分组")
+        groups = {"name_contains_pattern": ["word"], "subpart_pattern": ["part"], "describing_clause_pattern": ["asked"],
+                  "spoken_yuan_pattern": ["number"], "chinese_amount_pattern": ["number", "unit"],
+                  "rank_pattern": ["n", "high", "low"]}[info.field_name]
+        for group in groups:
+            if group not in re.compile(pattern).groupindex:
+                raise ValueError(f"{info.field_name} 必须有名为 {group} 的分组")
         return pattern
 
     @field_validator("amount_patterns", "date_patterns", "comparison_patterns")
@@ -194,6 +202,7 @@ class Thresholds(BaseModel):
     ask_coverage: float  # share of an ask's words a form must explain, or the ask is not on it
     search_relative_score: float
     common_word_frequency: int  # a verb or adjective this frequent in jieba's corpus is everyday filler
+    telling_figure_forms: int  # a figure of a description stated by at most this many forms tells which one
     max_question_chars: int
     max_amount_yuan: float  # amounts beyond this are not amounts a form can hold
 

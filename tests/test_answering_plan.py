@@ -219,6 +219,10 @@ def test_vocabulary_file_is_validated(tmp_path, monkeypatch):
     bad["top_pattern"] = "前(("  # does not compile
     with pytest.raises(Exception):
         Vocabulary.model_validate(bad)
+    lacking = json.loads((vocab.resources.files("app") / "data/vocabulary.json").read_text(encoding="utf-8"))
+    lacking["rank_pattern"] = "第([二三])大"  # compiles, but without the groups the code reads
+    with pytest.raises(Exception, match="rank_pattern"):
+        Vocabulary.model_validate(lacking)
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "vocabulary.json").write_text("{not json", encoding="utf-8")
     monkeypatch.setattr(vocab.resources, "files", lambda package: tmp_path)
