@@ -693,7 +693,7 @@ def test_the_two_after_a_listed_other_project_are_both(answerer, by_name):
 
 
 def test_a_bare_count_is_given_with_the_unit_its_name_carries(answerer):
-    answer = ask(answerer, "残联就业培训经费，招聘会办几场")
+    answer = ask(answerer, "残联就业培训经费里招聘会举办几场")
     assert "2（即 2 场）" in answer.answer, answer.answer
     assert_grounded(answerer, answer)
 
@@ -763,7 +763,7 @@ def test_a_persons_projects_in_all_after_asking_for_the_others(answerer, records
 
 def test_the_other_of_two_listed_projects(answerer, by_name):
     state = None
-    for question in ("郑紫心是联系人的项目有哪些", "军转干部的那个项目，体检费按什么标准"):
+    for question in ("郑紫心是联系人的项目有哪些", "军转干部的那个项目，体检每人给多少钱"):
         _, state = answerer.ask(question, state)
     answer, _ = answerer.ask("另外一个的预算是多少", state)
     assert format_amount(by_name["自主就业退役士兵一次性经济补助市级配套资金"].amount_yuan) in answer.answer, answer.answer
@@ -811,7 +811,7 @@ def test_a_count_and_a_ranking_in_one_question(answerer, records):
 
 def test_the_two_just_asked_about_inside_a_wider_scope(answerer, by_name):
     state = None
-    for question in ("城管局有多少个项目", "其中哪个金额最多", "污水处理运营费2的金额呢"):
+    for question in ("城管局有多少个项目", "其中预算最高的是哪一个", "污水处理运营费2的金额呢"):
         _, state = answerer.ask(question, state)
     answer, _ = answerer.ask("这俩合计多少钱", state)
     total = by_name["污水处理运营费 1"].amount_yuan + by_name["污水处理运营费 2"].amount_yuan

@@ -120,7 +120,7 @@ def test_follow_ups_keep_the_scope_and_flip_the_operation(fake, records):
     state = Conversation()
     answer, state = ask(fake, "卫健委名下都有什么项目", state)
     assert len(state.scope) == len(scoped)
-    answer, state = ask(fake, "这些里预算最多的是哪个", state)
+    answer, state = ask(fake, "这些里头哪一项预算最高", state)
     biggest = max(scoped, key=lambda r: r.amount_yuan)
     assert biggest.name in answer.answer and "上一轮" in answer.answer
     answer, state = ask(fake, "反过来，最少的呢", state)
