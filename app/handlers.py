@@ -58,16 +58,9 @@ def _asks_elsewhere(ctx, plan: Plan, r: Declaration, asks: list[Ask]) -> list[tu
         found = ctx.finder.identify(ask.rest, words)
         best = found.best
         # named, not merely described: the other project's own name carries the part's words
-        if best is not None and best.record.code != r.code and _name_carries(ctx, words, best.record):
+        if best is not None and best.record.code != r.code and ctx.finder.name_coverage(words, best.record.code) >= t.ask_coverage:
             moved.append((ask, best.record))
     return moved if len(moved) < len(asks) else []
-
-
-def _name_carries(ctx, words: list[str], r: Declaration) -> bool:
-    name = squash(r.name)
-    weights = {w: ctx.finder.weight(w) for w in words}
-    total = sum(weights.values())
-    return total > 0 and sum(wt for w, wt in weights.items() if w in name) / total >= thresholds().ask_coverage
 
 
 def _joined(question: str, answers: list[Answer]) -> Answer:

@@ -184,10 +184,17 @@ class ProjectFinder:
 
     def coverage(self, words: list[str], code: str) -> float:
         """Share of the question's content, weighted by rarity in the corpus, found in one project."""
+        return self._weighted_share(words, lambda w: self.covered(w, code))
+
+    def name_coverage(self, words: list[str], code: str) -> float:
+        """The same share, found in the project's own name as written."""
+        name = squash(self.by_code[code].name)
+        return self._weighted_share(words, lambda w: w in name)
+
+    def _weighted_share(self, words: list[str], found) -> float:
         weights = {w: self.weight(w) for w in words}
         total = sum(weights.values())
-        found = sum(wt for w, wt in weights.items() if self.covered(w, code))
-        return found / total if total else 0.0
+        return sum(wt for w, wt in weights.items() if found(w)) / total if total else 0.0
 
     def unmatched_entities(self, topic: str, code: str) -> list[str]:
         """Organisations the question names that the project does not mention ("人民医院";

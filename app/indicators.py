@@ -275,8 +275,7 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     described_by = squash(r.name + r.unit + r.department)  # "计量所的计量经费" names the project
     outside = [w for w in asked if w not in described_by]
     if ask.apart:  # after a description, one item of a name that lists several ("…设备及空调购置") is a part
-        items = [i for i in re.split(r"[、及和与]", squash(r.name)) if i]
-        outside += [w for w in asked if w not in outside and len(items) > 1 and sum(w in i for i in items) == 1]
+        outside += [w for w in asked if w not in outside and _one_listed_item(w, r.name)]
     # "…经费里老年体育那块": a part the name itself mentions ("（含全民健身、老年体育）")
     part = _subpart(ask.rest)
     if part and _pairs(squash(part)) <= _pairs(described_by) and not _one_listed_item(part, r.name):
@@ -322,7 +321,8 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
 
 
 def _one_listed_item(part: str, name: str) -> bool:
-    """Is the part one of several things a name lists ("老年体育" of "…经费（含全民健身、老年体育）")?"""
+    """Is the part (a word or a phrase) one of several things a name lists ("空调" of "…设备及空调购置",
+    "老年体育" of "…经费（含全民健身、老年体育）")?"""
     own = re.split(r"[：:]", squash(name))[-1]  # "乡村振兴专项资金：…" files the project, lists nothing
     items = [i for i in re.split(r"[、及和与（）()]|含", own) if len(i) >= 2]
     return len(items) > 1 and sum(squash(part) in i or i in squash(part) for i in items) == 1
