@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import difflib
 import functools
+import itertools
 import io
 import json
 import math
@@ -89,7 +90,7 @@ class DraftingDataError(ValueError):
 
 _STRING_LISTS = ("generic_terms", "measure_words", "count_units", "person_units", "served_places", "strip_prefix",
                  "strip_suffix", "cut_after", "action_verbs", "object_stop_verbs", "beneficiaries", "per_unit_words", "skip_after_number",
-                 "object_conjunctions")
+                 "object_conjunctions", "price_words")
 
 
 def _validate_rows(rows, where: str) -> None:
@@ -114,14 +115,16 @@ def _validate_targets(targets) -> None:
         raise DraftingDataError("drafting.json: targets (rate, within, deadline patterns) are required")
     for key, needed in (("rate", {"name", "num"}), ("within", {"name", "num"}), ("deadline", {"num"}),
                         ("monthly", {"num"}), ("decline", {"name", "num"}), ("bounded_time", set()),
-                        ("share", {"name", "num"})):
+                        ("share", {"name", "num"}), ("growth", {"name", "compare", "verb", "num", "unit"}), ("pulled", {"verb", "name", "num", "unit"}),
+                        ("zero", {"name", "unit"})):
         try:
             groups = re.compile(targets.get(key) or "").groupindex
         except re.error as exc:
             raise DraftingDataError(f"drafting.json: targets.{key} is not a valid pattern: {exc}") from None
         if not needed <= set(groups):
             raise DraftingDataError(f"drafting.json: targets.{key} needs the groups {', '.join(sorted(needed))}")
-    level2s = set(targets.get("rate_level2", {}).values()) | {targets.get("default_rate_level2"), targets.get("decline_level2")}
+    level2s = (set(targets.get("rate_level2", {}).values()) | set(targets.get("effect_level2", {}).values())
+               | {targets.get("default_rate_level2"), targets.get("decline_level2"), targets.get("default_effect_level2")})
     if not level2s <= set(L.LEVEL2_TO_LEVEL1):
         raise DraftingDataError(f"drafting.json: targets.rate_level2 names unknown 二级指标: {sorted(level2s - set(L.LEVEL2_TO_LEVEL1))}")
 
@@ -152,10 +155,12 @@ def validate_drafting_data(data: dict) -> dict:
         _validate_rows(kind.get("rows"), f"kind {kind['kind']}")
     _validate_rows(data.get("common_rows"), "common_rows")
     _validate_targets(data.get("targets"))
-    for key, group in (("per_unit_pattern", "unit"), ("unit_price_pattern", "item"), ("per_after_pattern", "unit")):
+    for key, group in (("per_unit_pattern", "unit"), ("unit_price_pattern", "item"), ("per_after_pattern", "unit"),
+                       ("sum_of_previous_pattern", None), ("treated_thing_pattern", "thing")):
         try:
-            if group not in re.compile(data.get(key) or "").groupindex:
-                raise DraftingDataError(f"drafting.json: {key} needs the group {group}")
+            groups = re.compile(data.get(key) or "").groupindex
+            if not data.get(key) or (group and group not in groups):
+                raise DraftingDataError(f"drafting.json: {key} is required" + (f" and needs the group {group}" if group else ""))
         except re.error as exc:
             raise DraftingDataError(f"drafting.json: {key} is not a valid pattern: {exc}") from None
     for key in ("generic_terms", "measure_words"):
@@ -242,6 +247,7 @@ class Quantity:
     measure: str = ""  # what the unit measures: 人数, 里程, 数量
     per: str = ""  # for money per unit: "每生每天"
     bound: str = ""  # "≤" when the description says 不超过
+    start: int = -1  # where the number stands in the description
 
     @property
     def money(self) -> bool:
@@ -261,7 +267,7 @@ class Quantity:
 _CLAUSE_BREAK = "，,。；;：:、（）()\n"
 _NOUN_HEADS = set("站厂班室所点队库馆场")
 # 每生每学期 → /生/学期; 每平方米 → /平方米, not /平
-_PER = re.compile(r"每(学期|季度|人次|人份|课时|平方公里|平方米|平米|立方米|公里|千瓦时|[\u4e00-\u9fff])")
+_PER = re.compile(r"每(学期|季度|人次|人份|人天|画幅|批次|辆次|台次|车次|架次|户次|课时|平方公里|平方米|平米|立方米|公里|千瓦时|[\u4e00-\u9fff])")
 
 
 def _strip(text: str, data: dict) -> str:
@@ -341,7 +347,8 @@ def extract_quantities(description: str) -> list[Quantity]:
         ends = [description.find(ch, m.end()) for ch in _CLAUSE_BREAK]
         after = description[m.end(): min([e for e in ends if e != -1] or [len(description)])]
         last_start, last_end = last_end, m.end()
-        q = Quantity(float(m.group(1).replace(",", "")), m.group(1), "万人" if m.group(2) == "万" else m.group(2))
+        q = Quantity(float(m.group(1).replace(",", "")), m.group(1), "万人" if m.group(2) == "万" else m.group(2),
+                     start=m.start())
         if re.search(r"不超过|不高于|以内|最高", before[-6:] + after[:3]):
             q.bound = "≤"
         if q.money and _unit_price(q, before, [f for f in found if not f.money and f.object]):
@@ -362,8 +369,10 @@ def extract_quantities(description: str) -> list[Quantity]:
                 rest = re.sub(r"每[年月天日]|均价|单价|平均|大约|约", "", rest.rsplit("按", 1)[-1])
                 q.object = _strip(re.sub(r"\s+", "", rest.replace("标准", "")), data)
                 counted = [f for f in found if not f.money and f.object]
-                if q.object and (whole := next((c.object for c in reversed(counted) if c.object.endswith(q.object)), "")):
-                    q.object = whole  # "信号灯 60 个路口，每个路口 2.1 万元": per 路口 of those 信号灯
+                if q.object and (whole := next((c.object for c in reversed(counted)
+                                                if c.object.endswith(q.object) or c.object.startswith(q.object)), "")):
+                    # "信号灯 60 个路口，每个路口 2.1 万元": per 路口 of those 信号灯; "40 个路口交通信号灯，每个路口…"
+                    q.object = whole
                 if not q.object:
                     q.object = _per_unit_object(q, description[_start_after(description, m.start(), "。；;\n"):m.start()], counted)
             else:
@@ -413,10 +422,17 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
     q.object = _before_phrase(before, data)
     previous = next((f for f in reversed(found) if not f.money and f.object and f.number_text in sentence), None)
     if not q.object and previous is not None and (
-            re.fullmatch(r"\s*(?:共|共计|合计|总计)\s*", before) or re.fullmatch(r"\s*(?:约|大约|计)?\s*", before)):
+            re.fullmatch(r"\s*(?:共|共计|合计|总计)\s*", before) or re.fullmatch(r"\s*(?:全年|年)?\s*(?:约|大约|计)?\s*", before)):
         # "足球场 2 块共 1.4 万平方米": the area of the thing just counted;
-        # "集中训练 7 天，约 650 人": the people of that training
-        q.object, q.name = previous.object, previous.object + measure
+        # "集中训练 7 天，约 650 人": the people of that training; "日均 120 吨，全年约 4.38 万吨": of that waste
+        q.object = re.sub(r"^均|日均|每日|每天|按日$", "", previous.object)
+        whole_year = re.search(r"全年|年", before)
+        q.name = ("全年" if whole_year else "") + _with_measure(q.object, measure)
+        return
+    treated = re.search(data["treated_thing_pattern"], sentence)
+    if len(q.object) <= 2 and treated and len(thing := _strip(treated.group("thing"), data)) >= 3:
+        # "对新评定的乡村旅游重点村给予奖补，计划评定 8 个": the villages, not "评定"
+        q.object, q.name = thing, _with_measure(thing, measure)
         return
     # "征集文物 20 件" reads as a row name; a bare noun ("农村公路 120 公里") needs its measure word;
     # nothing named at all ("预计 600 人") is left for the caller, who knows who benefits
@@ -427,6 +443,11 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
         q.name = q.object + measure
     else:
         q.name = q.object
+
+
+def _with_measure(thing: str, measure: str) -> str:
+    """"餐厨垃圾" + "量" → "餐厨垃圾量"; "处理量" stays "处理量"."""
+    return thing if thing.endswith(measure) else thing + measure
 
 
 @dataclass
@@ -446,10 +467,11 @@ def extract_targets(description: str) -> list[Target]:
     text = re.sub(t["bounded_time"], r"\1\2以内", text)  # "响应时间不超过 30 分钟" is a time limit too
     found: list[Target] = []
     for m in re.finditer(t["rate"], text):
-        name = _strip(m.group("name"), data)
+        name = _strip(re.sub(r"^(?:个月|个工作日|周|年|月|日|天)(?:内|后)", "", m.group("name")), data)  # "3 个月内…的比例"
         level2 = next((v for k, v in t["rate_level2"].items() if k in name), t["default_rate_level2"])
         bound = "≥" if m.group("above") or re.search(r"达到|不低于|提高|提升", m.group(0)) else ""
         bound = "" if float(m.group("num")) >= 100 else bound  # "达到 100%" is the ceiling, not "≥100%"
+        bound = "≤" if m.group("below") else bound  # "发生率控制在 5% 以下"
         found.append(Target(name, f"{bound}{m.group('num')}%", level2, m.group("num")))
     for m in re.finditer(t["share"], text):  # "市级承担 20%": the share of the cost the city bears
         found.append(Target(f"{m.group('name')}资金承担比例", f"{m.group('num')}%", "成本指标", m.group("num")))
@@ -464,9 +486,35 @@ def extract_targets(description: str) -> list[Target]:
         name = name if name.endswith(("时间", "时限", "时长")) else f"{name}{verb}时间"
         found.append(Target(name, f"≤{m.group('num')}{m.group('unit')}", "时效指标", m.group("num")))
     found += _deadlines(text, t["deadline"], data)
-    for m in re.finditer(t["monthly"], text):  # "补贴于每月 10 日前发放": a day of every month
+    for m in re.finditer(t["monthly"], text):  # "补贴于每月 10 日前发放": a day of every month (or quarter)
         subject = _strip(re.split(r"[，,。；;、]", text[: m.start()])[-1].rstrip("于在"), data)
-        found.append(Target(f"{subject or '每月发放'}时间", f"每月{m.group('num')}日前", "时效指标", m.group("num")))
+        period = m.group("period")
+        found.append(Target(f"{subject or '每' + period + '发放'}时间", f"每{period}{m.group('num')}日前", "时效指标", m.group("num")))
+    return found + _effects(text, t, data)
+
+
+def _effects(text: str, t: dict, data: dict) -> list[Target]:
+    """What the work brings about: "销售额同比增长 5%", "拉动消费不少于 1000 万元", "安全事故为 0"."""
+    def level2(name: str, unit: str) -> str:
+        if unit in ("万元", "亿元", "亿美元", "万美元"):
+            return "经济效益指标"
+        return next((v for k, v in t["effect_level2"].items() if k in name), t["default_effect_level2"])
+
+    found = []
+    for m in re.finditer(t["growth"], text):  # "带动乡村旅游接待人次同比增长 10%"
+        name = _strip(re.split(r"带动|拉动|促进|推动|确保|使|让", m.group("name"))[-1], data)
+        unit = m.group("unit")
+        if unit.endswith("元") and not m.group("compare") and m.group("verb") in ("提高", "提升"):
+            continue  # "销售厅形象提升 26 万元" names a piece of work and its cost
+        if len(name) >= 2:
+            label = name + ("增长率" if unit == "%" else "增加")
+            found.append(Target(label, f"≥{m.group('num')}{unit}", level2(name, unit), m.group("num")))
+    for m in re.finditer(t["pulled"], text):  # "拉动消费不少于 1000 万元", "促成签约项目 10 个以上"
+        name = m.group("verb") + m.group("name")
+        found.append(Target(name, f"≥{m.group('num')}{m.group('unit')}", level2(name, m.group("unit")), m.group("num")))
+    for m in re.finditer(t["zero"], text):  # "安全事故为 0", "漏检率为 0"
+        name = _strip(re.split(r"确保|保证|实现|做到|全年|，", m.group("name"))[-1], data)
+        found.append(Target(name, f"0{m.group('unit') or ''}", t["default_rate_level2"], "0"))
     return found
 
 
@@ -482,8 +530,9 @@ def _deadlines(text: str, pattern: str, data: dict) -> list[Target]:
         action = re.sub(r"^(?:分[两二三四几]次|分批|全部|均|前)", "", clause[dates[-1].end():])
         action = re.match(r"[\u4e00-\u9fff]{0,6}", action).group(0)
         name = (subject + action[:2]) if len(subject) >= 2 else (action or "完成")
-        value = "、".join(f"{m.group('num')}月{(m.group('day') + '日') if m.groupdict().get('day') else (m.group('part') or '')}前"
-                         for m in dates)
+        # "分别于 8 月 31 日、11 月 30 日前": the 前 written once covers both dates
+        value = "、".join(f"{m.group('num')}月{(m.group('day') + '日') if m.groupdict().get('day') else (m.group('part') or '')}"
+                         + ("前" if m.groupdict().get("before") or "before" not in m.groupdict() else "") for m in dates)
         found.append(Target(f"{name}时间", value, "时效指标", dates[0].group("num")))
     return found
 
@@ -546,15 +595,14 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
     """What a sum of money that is not per anything is for; "" when the words name nothing."""
     item = _item_cost(before, data)  # "其中会议培训费 14 万元"
     # "全年需 32.64 万元": the year's sum for what the clause before prices
-    if not item and re.fullmatch(r"\s*(?:全年|每年|一年)?\s*(?:(?:费用|经费|所需资金|需资金|需|共需|即|计)(?:约|共|合计|为)?|约)?\s*", before):
+    if not item and re.fullmatch(data["sum_of_previous_pattern"], before):
         # "设备维保 1 年，费用 4 万元": the cost of what the clause before names;
-        # "市级承担 10%，即 464 万元": the share it names
+        # "市级承担 10%，即 464 万元": the share it names; "每套 4.5 万元，小计 270 万元": the sum for the sets
         previous = re.split(r"[，,。；;]", description[:clause_start].rstrip("，,。；; "))[-1]
-        last = found[-1] if found else None
-        if last and last.object and (last.per or not last.money) and (
-                last.number_text in description[clause_start:at] or last.number_text in previous):
-            # "每平方米 150 元，需 210 万元", "检测试剂 5.2 万人份，约 260 万元": the sum for the thing priced or counted
-            return last.object if last.object.endswith(("费", "费用")) else last.object + "费用"
+        previous_start = _start_after(description, max(clause_start - 1, 0), "，,。；;")
+        since = min(previous_start, _start_after(description, at, "。；;\n"))
+        if item := _summed_item([f for f in found if f.start >= since], previous_start, clause_start):
+            return item
         named = _before_phrase(re.sub(r"[\d.]+\s*[\u4e00-\u9fff%]?$", "", previous.strip()), data)
         item = named + ("资金" if named.endswith(("承担", "负担")) else "费用") if len(named) >= 2 else ""
     if not item:
@@ -564,12 +612,33 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
     return item
 
 
+def _summed_item(recent: list[Quantity], previous_start: int, clause_start: int) -> str:
+    """What a sum right after prices and counts is for: "每套 4.5 万元，小计 270 万元" the sets priced,
+    "驻场维护 12 个月，每月 2 万元，小计 24 万元" the upkeep counted; "每次租车 0.15 万元、误餐 0.1 万元，
+    小计 3 万元" adds up the prices listed just before it, so it is for the thing counted before them.
+    A sum stated earlier closes what came before it ("需 4640 万元，其中市级承担 10%，即 464 万元")."""
+    listed = [f for f in recent if previous_start <= f.start < clause_start and f.money]
+    if len(listed) >= 2 and not any(f.start >= clause_start for f in recent):
+        recent = [f for f in recent if f.start < previous_start]
+    for f in reversed(recent):
+        if f.money and not f.per:
+            return ""
+        # "培训 2 期、每期 100 人，费用 8 万元": the money is for the training, not for one 期;
+        # "每座造价 4.2 万元": a price word names nothing, the 候车亭 counted before it does
+        thing = re.sub(r"^(?:平均|大约|约)|(?:平均|左右)$", "", re.sub(r"^(?:" + _PER.pattern + r")+", "", f.object))
+        if len(thing) >= 2 and thing not in drafting_data()["price_words"]:
+            return thing if thing.endswith(("费", "费用", "成本", "经费", "造价")) else thing + "费用"
+    return ""
+
+
 def _clause_item(head: str, data: dict) -> str:
     """"运维按每座每年 8 万元测算需 96 万元", "监测点 39 万元": a part of the money named by the
     words that open its clause; not the project's own money (项目资金)."""
     head = re.sub(r"^(?:另外|另|其中)?(?:安排|列支)?", "", re.sub(r"\s+", "", head))  # "另安排信息核查手续费"
     m = re.match(r"([\u4e00-\u9fff]{2,16}?)(?:按|测算|需|共需|共|约|合计|计|为|\d|$)", head)
     item = _strip(m.group(1), data) if m else ""
+    if not m and (acted := re.search("(?:" + "|".join(data["action_verbs"]) + r")([\u4e00-\u9fff]{2,16})$", head)):
+        item = acted.group(1)  # "聘请第三方开展评定验收和宣传推广 12 万元": what is done, after its verb
     if not 2 <= len(item) <= 16 or item.startswith("每") or item.endswith(("资金", "项目", "总额", "总计", "合计")):
         return ""  # "每人每天 4 元计算需…" is a rate, not an item
     return item if item.endswith(("费", "款", "金", "成本", "费用", "补助", "补贴", "奖补", "经费")) else item + "费用"

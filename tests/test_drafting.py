@@ -437,3 +437,61 @@ def test_a_rate_per_person_is_for_the_people_counted_in_its_sentence():
     assert by_value["18万元"].startswith("签约家庭") and by_value["12万元"].startswith("聘用协管员"), by_value
     (q, _) = [q for q in extract_quantities("为 2 名外国专家按 1:1 配套，每人 30 万元") if q.unit in ("名", "万元")]
     assert q.object == "外国专家", q
+
+
+def test_a_subtotal_after_a_price_is_the_cost_of_what_was_priced():
+    found = extract_quantities("为 40 所学校各安装净水设备 1 台，每台 2.5 万元，小计 100 万元；"
+                               "举办食堂管理员培训 3 期、每期 60 人，费用 6 万元；"
+                               "每次送检车辆费 0.2 万元、检测费 0.3 万元，小计 5 万元。")
+    named = {q.number_text: q.object for q in found if q.money and not q.per}
+    assert named["100"] == "安装净水设备费用", named
+    # the 6 万元 is for the training, not for one of its sessions
+    assert named["6"] == "举办食堂管理员培训费用", named
+    # a subtotal of two prices listed together is not the cost of the second one alone
+    assert named["5"] not in ("检测费", "检测费费用"), named
+
+
+def test_a_sum_stated_earlier_closes_what_a_later_share_is_for():
+    found = extract_quantities("全年按 300 天计算需 900 万元，其中市级承担 20%，即 180 万元")
+    assert {q.number_text: q.object for q in found if q.money}["180"] == "市级承担资金"
+
+
+def test_a_count_with_only_a_verb_before_it_counts_what_the_sentence_treats():
+    found = {q.number_text: q for q in extract_quantities(
+        "对新认定的星级农家乐给予一次性奖补，计划认定 12 家，每家 2 万元，小计 24 万元。")}
+    assert found["12"].name == "星级农家乐数量", found["12"].name
+    assert found["24"].object == "星级农家乐费用", found["24"].object
+
+
+def test_a_whole_year_total_after_a_daily_one_is_named_as_the_year():
+    found = {q.number_text: q for q in extract_quantities("污泥日均产生约 80 吨，全年约 2.92 万吨")}
+    assert found["2.92"].name == "全年污泥产生量", found["2.92"].name
+
+
+def test_growth_amounts_pulled_zero_incidents_and_ceilings_are_read_as_targets():
+    targets = {t.name: (t.value, t.level2) for t in extract_targets(
+        "带动景区门票收入同比增长 8%；亩产提高 30 公斤；拉动社会投资不少于 500 万元；确保施工安全事故为 0；"
+        "返修率控制在 3% 以内；培训后 6 个月内就业的比例达到 40%；补助于每季度首月 10 日前发放；"
+        "分别于 5 月 15 日、10 月 15 日前完成两轮检查；展厅形象提升 12 万元")}
+    assert targets["景区门票收入增长率"] == ("≥8%", "经济效益指标"), targets
+    assert targets["亩产增加"] == ("≥30公斤", "经济效益指标"), targets
+    assert targets["拉动社会投资"] == ("≥500万元", "经济效益指标"), targets
+    assert targets["施工安全事故"][0] == "0", targets
+    assert targets["返修率"][0] == "≤3%", targets
+    assert targets["就业的比例"][0] == "≥40%", targets
+    assert "每季度首月10日前" in [v for v, _ in targets.values()], targets
+    assert "5月15日、10月15日前" in [v for v, _ in targets.values()], targets
+    # a piece of work and its cost is not a growth target
+    assert not any(v[0].endswith("万元") and "形象" in k for k, v in targets.items()), targets
+
+
+def test_units_in_ten_thousands_and_per_batch_prices_keep_their_unit():
+    found = {q.number_text: q for q in extract_quantities(
+        "完成古籍目录著录 1.5 万条，每条 6 元，需 9 万元；完成农产品抽检 500 批次，每批次 0.04 万元，需 20 万元")}
+    assert found["1.5"].unit == "万条" and found["6"].value() == "6元/条", found["6"].value()
+    assert found["0.04"].value() == "0.04万元/批次" and found["0.04"].object.startswith("完成农产品抽检"), found["0.04"]
+
+
+def test_a_long_cost_clause_is_named_by_what_is_done():
+    found = {q.number_text: q for q in extract_quantities("委托专业机构开展满意度调查和年度绩效自评报告编制 8 万元。")}
+    assert found["8"].object == "满意度调查和年度绩效自评报告编制费用", found["8"].object
