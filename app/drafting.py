@@ -467,7 +467,7 @@ def extract_targets(description: str) -> list[Target]:
     text = re.sub(t["bounded_time"], r"\1\2以内", text)  # "响应时间不超过 30 分钟" is a time limit too
     found: list[Target] = []
     for m in re.finditer(t["rate"], text):
-        name = _strip(re.sub(r"^(?:个月|个工作日|周|年|月|日|天)(?:内|后)", "", m.group("name")), data)  # "3 个月内…的比例"
+        name = _strip(_after_a_number(m.group("name")), data)  # "3 个月内…的比例"
         level2 = next((v for k, v in t["rate_level2"].items() if k in name), t["default_rate_level2"])
         bound = "≥" if m.group("above") or re.search(r"达到|不低于|提高|提升", m.group(0)) else ""
         bound = "" if float(m.group("num")) >= 100 else bound  # "达到 100%" is the ceiling, not "≥100%"
@@ -493,6 +493,11 @@ def extract_targets(description: str) -> list[Target]:
     return found + _effects(text, t, data)
 
 
+def _after_a_number(name: str) -> str:
+    """"分钟可达公园的覆盖率" (after "步行 5"), "个月内就业的比例": the unit of the number before is not part of the name."""
+    return re.sub(r"^(?:(?:个月|个工作日|工作日|分钟|小时|公里)(?:内|后)?|(?:周|年|月|日|天)(?:内|后))(?=[\u4e00-\u9fff]{3})", "", name)
+
+
 def _effects(text: str, t: dict, data: dict) -> list[Target]:
     """What the work brings about: "销售额同比增长 5%", "拉动消费不少于 1000 万元", "安全事故为 0"."""
     def level2(name: str, unit: str) -> str:
@@ -502,12 +507,13 @@ def _effects(text: str, t: dict, data: dict) -> list[Target]:
 
     found = []
     for m in re.finditer(t["growth"], text):  # "带动乡村旅游接待人次同比增长 10%"
-        name = _strip(re.split(r"带动|拉动|促进|推动|确保|使|让", m.group("name"))[-1], data)
+        name = _strip(_after_a_number(re.split(r"带动|拉动|促进|推动|确保|使|让", m.group("name"))[-1]), data)
         unit = m.group("unit")
         if unit.endswith("元") and not m.group("compare") and m.group("verb") in ("提高", "提升"):
             continue  # "销售厅形象提升 26 万元" names a piece of work and its cost
         if len(name) >= 2:
-            label = name + ("增长率" if unit == "%" else "增加")
+            # "再就业率提升 3%" raises a rate: by how much, not a growth rate of a rate
+            label = name + ("提高幅度" if name.endswith(("率", "比例", "度")) else "增长率" if unit == "%" else "增加")
             found.append(Target(label, f"≥{m.group('num')}{unit}", level2(name, unit), m.group("num")))
     for m in re.finditer(t["pulled"], text):  # "拉动消费不少于 1000 万元", "促成签约项目 10 个以上"
         name = m.group("verb") + m.group("name")
@@ -524,8 +530,8 @@ def _deadlines(text: str, pattern: str, data: dict) -> list[Target]:
     found = []
     for clause in re.split(r"[，,。；;]", text):
         dates = list(re.finditer(pattern, clause))
-        if not dates:
-            continue
+        if not dates or not any(m.groupdict().get("before", "前") for m in dates):
+            continue  # "分 2 批于 6 月和 11 月完成" names months, not a deadline
         subject = _strip(re.sub(r"(?:分别|均|须|要|应|将)?(?:于|在)?$", "", clause[: dates[0].start()]), data)
         action = re.sub(r"^(?:分[两二三四几]次|分批|全部|均|前)", "", clause[dates[-1].end():])
         action = re.match(r"[\u4e00-\u9fff]{0,6}", action).group(0)

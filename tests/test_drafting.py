@@ -495,3 +495,11 @@ def test_units_in_ten_thousands_and_per_batch_prices_keep_their_unit():
 def test_a_long_cost_clause_is_named_by_what_is_done():
     found = {q.number_text: q for q in extract_quantities("委托专业机构开展满意度调查和年度绩效自评报告编制 8 万元。")}
     assert found["8"].object == "满意度调查和年度绩效自评报告编制费用", found["8"].object
+
+
+def test_a_raised_rate_is_a_rise_and_months_without_a_deadline_are_not_one():
+    targets = {t.name: t.value for t in extract_targets(
+        "村民步行 10 分钟可达卫生室的比例提高 5 个百分点；月度报表上报率提升 2%；设备分 3 批于 4 月和 9 月到货")}
+    assert targets.get("可达卫生室的比例提高幅度") == "≥5个百分点", targets
+    assert targets.get("月度报表上报率提高幅度") == "≥2%", targets
+    assert not any(t.endswith("时间") for t in targets), targets
