@@ -474,12 +474,21 @@ def _aggregate(ctx, question: str, plan: Plan, chosen: list[Declaration], filter
     else:  # count and list name the same projects
         head = f"{scope}共 {len(chosen)} 个项目，金额{total}："
     answer = render.listing(question, head, shown, field_name)
+    if plan.both_ends and op in ("max", "min") and not plan.top_n:
+        # "最大和最小的分别是哪个": the other end of the same ranking, from the same scope
+        other = replace(plan, op="min" if op == "max" else "max", both_ends=False, also_count=False)
+        other_answer, other_state = _aggregate(ctx, question, other, chosen, filters, scope, topic)
+        answer = _append(answer, other_answer)
+        shown = [*shown, *(r for r in chosen if r.code in other_state.codes)]
     if plan.also_count and op in ("max", "min"):
         # the count and total range over every project of the scope: each is cited
         answer.citations += [Citation(r.code, r.name, "amount_yuan") for r in chosen if r not in shown]
     if len(shown) == 1 and (extra := _extra_fields(plan)):
         # "预算最低的是谁在做": the extreme project's own fields too
         answer = _append(answer, answer_project(ctx, question, plan, shown[0], [Ask(rest="", text="", fields=extra)]))
+    elif len(shown) == 1 and (measured := [a for a in plan.asks if a.measure_units or a.indicator_level2]):
+        # "其中金额最小的那个涉及多少人": a number on the form of the project found
+        answer = _append(answer, answer_project(ctx, question, plan, shown[0], measured))
     state = Conversation([r.code for r in shown], filters, [r.code for r in chosen], topic, [], op)
     return answer, state
 

@@ -253,7 +253,10 @@ def stated_in_text(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str
     after words that only describe the project ("…老人补贴发给多少人") takes the first clause
     stating that measure, and a rate so asked ("每人每年多少钱") the first clause stating that rate."""
     found = _stated(r, ask, asked)
-    if found is None and asked and (ask.measure_units or _per_head_money(ask)):
+    # …but not when the words name one of the things the name lists ("围墙…及道路硬化": the wall's
+    # length is not the road's)
+    if found is None and asked and (ask.measure_units or _per_head_money(ask)) and not any(
+            _one_listed_item(w, r.name) for w in asked):
         found = _stated(r, ask, [])  # "一个学员一天给多少钱": the clause stating that rate
     return found
 
@@ -274,6 +277,9 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     # asks for the whole project) — unless the ask is one part of several or asks a unit.
     described_by = squash(r.name + r.unit + r.department)  # "计量所的计量经费" names the project
     outside = [w for w in asked if w not in described_by]
+    # "马颊河建了几座闸" of the 徒骇河马颊河 project: a word of the name breaks a tie between clauses
+    own_words = [w for w in asked if w in squash(r.name)] if ask.measure_units else []
+    own_words = own_words if len(own_words) == 1 else []  # the whole name asked picks no part of it
     if ask.apart:  # after a description, one item of a name that lists several ("…设备及空调购置") is a part
         outside += [w for w in asked if w not in outside and _one_listed_item(w, r.name)]
     # "…经费里老年体育那块": a part the name itself mentions ("（含全民健身、老年体育）")
@@ -305,7 +311,7 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
         year = 0.5 if str(r.year) in years else -1 if years else 0
         total = 1 if asks_total and _totals(text) else 0
         rate = 1 if _shows_rate(text, ask) else 0  # "每人每年多少": the clause stating it per person, per year
-        return whole + len(partial & _pairs(text)) + year + total + rate
+        return whole + len(partial & _pairs(text)) + year + total + rate + 0.5 * sum(w in text for w in own_words)
 
     best = None
     for name, sentence in _sentences(r):

@@ -132,6 +132,7 @@ class Plan:
     listed_count: int | None = None  # "这两个": the number of projects pointed back to
     own_scope: bool = False  # the filters leave out the projects the conversation is about
     also_count: bool = False  # "一共几个？其中哪个最大": the count is asked too
+    both_ends: bool = False  # "最大和最小的分别是哪个": both ends of the ranking
     same_contact: bool = False  # "这位联系人还管哪些项目"
     listed_followup: bool = False  # "这三项": the projects the last answer listed, not all it ranged over
     ordinal: int | None = None  # "第二个"
@@ -466,7 +467,9 @@ def _read_references(p: Plan, rest: str, v: Vocabulary, state) -> None:
     the projects just named, the organisation's or the contact's other projects."""
     # "预算最低的是谁负责" right after "哪个最贵" ranks the other way round: a new ranking, not the referent
     turned = state is not None and state.op in ("max", "min") and state.op != p.op
-    if p.op in ("max", "min") and not turned and re.search(v.superlative_referent_pattern, rest) and any(
+    # "里面金额最小的那个涉及多少人" after a list: ranked among the listed projects, then asked of the one found
+    listed = state is not None and state.op not in ("max", "min") and len(state.codes) > 1
+    if p.op in ("max", "min") and not turned and not listed and re.search(v.superlative_referent_pattern, rest) and any(
         set(a.fields) - {"amount_yuan"} or a.indicator_level2 or a.measure_units for a in p.asks
     ):
         p.op, p.top_n, p.referent = None, None, True  # "那个最小的联系人是谁": a value of the project just ranked
@@ -752,6 +755,8 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
     if top and p.op in ("max", "min", "list", None) and re.search(r"最|前\s*[一二两三四五六七八九十\d]", rest):
         p.top_n = v.top_words[top]
         p.op = "min" if p.op == "min" else "max"
+    if p.op in ("max", "min") and _find_any(rest, v.operations["max" if p.op == "min" else "min"]):
+        p.both_ends = True  # "金额最高和最低的各是哪个"
     if m := re.search(v.rank_pattern, rest):
         p.rank = p.top_n = int(cn_number(m.group("n")))
         p.op = "max" if m.group("high") else "min"
@@ -1093,9 +1098,10 @@ def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan,
     # a year, not an amount ("那2000万明年还给吗")
     named_year = re.search(r"(?<!\d)20\d{2}(?!\d)(?!\s*(?:万|元|亿|千|人|个|台|套|件|平方|米|吨|户|名|次))", rest)
     # "以前年度签的合同", "去年没付完的钱今年付": debts a 2021 form pays, not another year's forms
+    # "去年招标、今年验收的那个": the year describes the project asked about, it asks no other year
     if named_year is None and re.search("去年|(?<!以)前年|明年", rest) and not re.search(
         "(?:去年|以前年度|往年)[^，。？?]{0,8}(?:尾款|欠款|未付|应付|没付|结清|合同|兑现|拖欠|补发|该付)", rest
-    ):
+    ) and not re.search(v.year_describing_pattern, rest):
         return _no_such_year(records, "其他年度")
     return None
 
@@ -1235,6 +1241,9 @@ def _several_groups(p: Plan, rest: str, records: list[Declaration], v: Vocabular
         departments = _departments(records)
         found = {departments[d] for d in _all_named(rest, list(departments))}
         key = "department"
+        # "某某局开发利用科": an office inside the bureau narrows it, it is not a second group
+        held = {d: {r.code for r in Filters(department=d).apply(records)} for d in found}
+        found = {d for d in found if not any(o != d and (held[d] < held[o] or (held[d] == held[o] and d > o)) for o in found)}
     if len(found) >= 2:
         p.group_by, p.group_values = key, sorted(found)
         setattr(p.filters, key, None)

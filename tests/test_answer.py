@@ -1371,3 +1371,47 @@ def test_a_listing_name_written_without_its_separator_is_one_name(answerer, by_n
 def test_an_everyday_word_is_read_as_the_form_prints_it(answerer):
     assert "日 135 吨" in ask(answerer, "城管局处理垃圾的补贴，厨余这一块按每天多少吨算").answer
     assert "纪念品约 204 万元" in ask(answerer, "血站耗材那个，送给献血者的礼品多少钱").answer
+
+
+def test_both_ends_of_a_ranking_are_answered_from_one_scope(answerer):
+    answer = ask(answerer, "农业农村局金额最高和最低的项目各是哪个")
+    assert "金额最大" in answer.answer and "金额最小" in answer.answer, answer.answer
+    assert "16,586,230" in answer.answer and "500,000" in answer.answer, answer.answer
+
+
+def test_asking_whether_money_was_passed_down_is_refused(answerer):
+    for question in ("政策性农业保险补贴拨给保险公司没", "这笔资金拨下去没有"):
+        assert ask(answerer, question).refused, question
+    assert not ask(answerer, "高龄津贴是发给哪些老人的").refused
+
+
+def test_a_bare_how_much_after_money_parts_asks_money_too(answerer):
+    answer = ask(answerer, "残联就业培训那个：培训班花多少钱？技能大赛呢？招聘会多少？").answer
+    assert "3.25 万元" in answer and "14.25 万元" in answer, answer
+
+
+def test_lengths_in_km_and_how_long_are_read(answerer):
+    answer = ask(answerer, "徒骇河马颊河工程：排水闸一共几座，清淤长度共计多少").answer
+    assert "99.527km" in answer and "215 座" in answer, answer
+    assert "107 座" in ask(answerer, "徒骇河马颊河防洪治理工程马颊河建了几座排水闸").answer
+
+
+def test_a_quantity_named_beside_a_price_is_not_asked_as_money(answerer):
+    answer = ask(answerer, "城南那个污水厂一天处理的量、每吨处理价格，各是多少（污水处理运营费2）").answer
+    assert "2.8万吨" in answer and "1.91" in answer, answer
+
+
+def test_the_smallest_of_a_listed_scope_then_a_number_on_its_form(answerer):
+    _, state = answerer.ask("退役军人局名下都有什么项目")
+    answer, _ = answerer.ask("里面金额最小的那个涉及多少人", state)
+    assert "金额最小" in answer.answer and "691 人" in answer.answer, answer.answer
+
+
+def test_an_office_inside_a_bureau_narrows_it_and_zong_is_a_unit(answerer):
+    answer = ask(answerer, "地价监测这个，自然资源和规划局开发利用科报的，标准宗地一共几宗")
+    assert "100 宗" in answer.answer and "按主管部门统计" not in answer.answer, answer.answer
+
+
+def test_a_relative_year_describing_the_project_asks_no_other_year(answerer):
+    assert not ask(answerer, "公积金中心去年上的系统今年升级的那个，软件升级花多少").refused
+    assert ask(answerer, "公积金中心去年的项目有哪些").refused
