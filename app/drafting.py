@@ -248,6 +248,7 @@ class Quantity:
     per: str = ""  # for money per unit: "每生每天"
     bound: str = ""  # "≤" when the description says 不超过
     start: int = -1  # where the number stands in the description
+    counted: str = ""  # for a rate: what its sentence counted ("引进博士 70 人，每人…"), to tell like rates apart
 
     @property
     def money(self) -> bool:
@@ -267,7 +268,7 @@ class Quantity:
 _CLAUSE_BREAK = "，,。；;：:、（）()\n"
 _NOUN_HEADS = set("站厂班室所点队库馆场")
 # 每生每学期 → /生/学期; 每平方米 → /平方米, not /平
-_PER = re.compile(r"每(学期|季度|人次|人份|人天|画幅|批次|辆次|台次|车次|架次|户次|课时|平方公里|平方米|平米|立方米|公里|千瓦时|[\u4e00-\u9fff])")
+_PER = re.compile(r"每(学期|季度|人次|人份|人天|剂次|画幅|批次|辆次|台次|车次|架次|户次|课时|平方公里|平方米|平米|立方米|公里|千瓦时|[\u4e00-\u9fff])")
 
 
 def _strip(text: str, data: dict) -> str:
@@ -366,15 +367,23 @@ def extract_quantities(description: str) -> list[Quantity]:
             if per:
                 q.per = per
                 # "运维按每座泵站每年 8 万元": per 泵站, what comes after 按; "每台均价": the price of one, no item
-                rest = re.sub(r"每[年月天日]|均价|单价|平均|大约|约", "", rest.rsplit("按", 1)[-1])
+                head, _, after = rest.rpartition("按")
+                rest = re.sub(r"每[年月天日]|均价|单价|平均|大约|约", "", after)
                 q.object = _strip(re.sub(r"\s+", "", rest.replace("标准", "")), data)
+                head = re.sub(r"^(?:其中|另外|另|并|对|为)|\s+", "", head)  # "日常养护" keeps its 日
                 counted = [f for f in found if not f.money and f.object]
                 if q.object and (whole := next((c.object for c in reversed(counted)
                                                 if c.object.endswith(q.object) or c.object.startswith(q.object)), "")):
                     # "信号灯 60 个路口，每个路口 2.1 万元": per 路口 of those 信号灯; "40 个路口交通信号灯，每个路口…"
                     q.object = whole
+                sentence_start = _start_after(description, m.start(), "。；;\n")
+                per_unit = _PER.findall(q.per)[0]
+                if not q.object and 2 <= len(head) <= 12 and not any(
+                        c.start >= sentence_start and _same_unit(c.unit, per_unit) for c in counted):
+                    q.object = head  # "健康查体按 500 元/人/年": the check-ups, what comes before 按
                 if not q.object:
-                    q.object = _per_unit_object(q, description[_start_after(description, m.start(), "。；;\n"):m.start()], counted)
+                    q.object = _per_unit_object(q, description[sentence_start:m.start()], counted)
+                q.counted = next((c.object for c in reversed(counted) if c.start >= sentence_start), "")
             else:
                 q.object = _lump_sum_item(description, before, clause_start, m.start(), found, data)
             found.append(q)
@@ -878,7 +887,8 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
             name = q.object if q.object and len(q.object) >= 2 else (f"{beneficiary}补助" if subsidy else "单位成本")
             if subsidy and q.object and not name.endswith(("补助", "补贴", "费", "成本")):
                 name += "补助"  # "村卫生室" → "村卫生室补助标准"
-            indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", name if name.endswith("标准") else name + "标准",
+            name = _distinct(name if name.endswith("标准") else name + "标准", q, indicators)
+            indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", name,
                                                  q.value(), 0, [], origin="framework", hint=_FROM_DRAFT))
     for q in (q for q in quantities if q.money and not q.per and q.object and (amount is None or q.yuan < amount)):
         indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", q.object, f"≤{q.number_text}{q.unit}", 0, [],
@@ -909,6 +919,14 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
         label = {"户": "户均成本", "人次": "每人次成本"}.get(per, "人均成本")
         indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", label, f"≤{round(amount / count, 2):g}元/{per}", 0, [],
                                              origin="framework", hint=f"项目金额 ÷ {q.value()}"))
+
+
+def _distinct(name: str, q: Quantity, indicators: list[SuggestedIndicator]) -> str:
+    """Two rates of one kind ("领军人才每人安家补贴 60 万元", "博士每人 18 万元") are two rows: the
+    second is named by what its sentence counted, never dropped as a repeat of the first."""
+    if any(i.name == name for i in indicators) and q.counted and q.counted not in name:
+        return q.counted + name
+    return name
 
 
 def _framework_rows(text: str, beneficiary: str) -> tuple[list[SuggestedIndicator], list[SuggestedIndicator], bool]:

@@ -503,3 +503,25 @@ def test_a_raised_rate_is_a_rise_and_months_without_a_deadline_are_not_one():
     assert targets.get("可达卫生室的比例提高幅度") == "≥5个百分点", targets
     assert targets.get("月度报表上报率提高幅度") == "≥2%", targets
     assert not any(t.endswith("时间") for t in targets), targets
+
+
+def test_two_rates_of_one_kind_stay_two_rows_and_a_rate_before_an_an_names_its_work():
+    found = {q.number_text: q for q in extract_quantities(
+        "引进首席专家 4 人，每人生活补贴 30 万元；引进青年骨干 50 人，每人生活补贴 8 万元。"
+        "市直离休干部 120 人；年度体检按 600 元/人/年，计 7.2 万元。")}
+    assert found["8"].counted == "引进青年骨干" and found["30"].counted == "引进首席专家", (found["8"], found["30"])
+    assert found["600"].object == "年度体检" and found["7.2"].object == "年度体检费用", found["600"]
+
+
+def test_a_sum_after_a_rate_written_with_measuring_words_is_its_cost():
+    found = {q.number_text: q for q in extract_quantities(
+        "翻新展厅 300 平方米，按每平方米 2000 元测算需 60 万元；每剂次服务补助 12 元；作业补助每亩 10 元，补助资金 50 万元")}
+    assert found["60"].object == "翻新展厅费用", found["60"].object
+    assert found["12"].value() == "12元/剂次", found["12"].value()
+    assert found["50"].object, found["50"]
+
+
+def test_time_gains_and_shortened_durations_are_targets():
+    targets = {t.name: t.value for t in extract_targets("暴雨预警提前量提高 20 分钟；窗口平均办理时长缩短 15%")}
+    assert targets.get("暴雨预警提前量增加") == "≥20分钟", targets
+    assert targets.get("窗口平均办理时长下降幅度") == "≥15%", targets
