@@ -382,6 +382,11 @@ def followup_other(ctx, question: str, plan: Plan, state: Conversation):
     others = [o for o in pool if o.code not in state.codes]
     if plan.content and (about := _about_words(ctx, plan.content, others, None)):
         others = about  # "剩下那个垃圾处理的": the other one about that
+    elif plan.content and len(others) > 1:
+        # "另外那个自主就业的补助，服役一年给多少": the other one whose own name carries the words
+        share = sorted(((ctx.finder.name_coverage(plan.content, o.code), o.code) for o in others), reverse=True)
+        if share[0][0] >= 0.5 and share[0][0] > share[1][0]:
+            others = [ctx.by_code[share[0][1]]]
     if not others:
         names = "、".join(f"{r.name}（{r.code}）" for r in current)
         return render.refuse(question, f"除{names}外，语料中这家单位没有其他项目。", kind="clarify"), state

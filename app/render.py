@@ -60,7 +60,9 @@ def indicator_lines(indicators: list[Indicator], value: str) -> list[str]:
 def field_parts(r: Declaration, fields: list[str]) -> tuple[list[str], list[Citation]]:
     fields = [f for f in fields if f != "indicators"] or ["amount_yuan"]
     parts = [f"{FIELD_LABELS.get(f, f)}：{field_value(r, f)}" for f in fields]
-    return parts, [Citation(r.code, r.name, citation_field(f)) for f in fields]
+    # the goals shown are both the long-term and the annual one: both are cited
+    cited = [c for f in fields for c in (("goal_longterm", "goal_annual") if f == "goals" else (citation_field(f),))]
+    return parts, [Citation(r.code, r.name, c) for c in cited]
 
 
 def project_answer(question: str, r: Declaration, selections: list[Selection]) -> Answer:

@@ -564,6 +564,11 @@ def read_ask(words: str, text: str, v: Vocabulary) -> Ask:
         ask.value = "both"
     elif longterm:
         ask.value = "longterm"
+    if re.search(v.until_year_pattern, words):
+        # "到2025年一共要拨多少": the long-term goal the form sets to that year, not this year's amount
+        ask.value = "longterm" if ask.value == "annual" else ask.value
+        if ask.fields in ([], ["amount_yuan"]) and not ask.indicator_level2:
+            ask.fields = ["goals"]
     return ask
 
 
@@ -718,8 +723,11 @@ def _read_description(p: Plan, v: Vocabulary) -> None:
     if p.names or p.codes:
         return
     m = _patterns()["described"].match(p.rest)
-    if m and _describes(m.group("desc").strip(), v):
-        p.description = m.group("desc").strip()
+    # "那引智那个项目…": a leading 那 opens the sentence ("and then"), it points at nothing — but
+    # "那学前的那个呢" is the follow-up frame 那…呢, which picks among the projects talked about
+    opener = r"^那(?![个些项笔么样里边])" if not re.search(r"呢", p.rest) else r"(?!)"
+    if m and _describes(desc := re.sub(opener, "", m.group("desc").strip()), v):
+        p.description = desc
         p.asked_of_description = m.group("ask")
         if more := re.match(v.described_tail_pattern, p.asked_of_description):
             # "质检所那个把劳务费都包在里面的大项目，总额多少": the description goes on after "那个"

@@ -1415,3 +1415,24 @@ def test_an_office_inside_a_bureau_narrows_it_and_zong_is_a_unit(answerer):
 def test_a_relative_year_describing_the_project_asks_no_other_year(answerer):
     assert not ask(answerer, "公积金中心去年上的系统今年升级的那个，软件升级花多少").refused
     assert ask(answerer, "公积金中心去年的项目有哪些").refused
+
+
+def test_the_other_one_named_after_another_marker_is_that_project(answerer):
+    _, state = answerer.ask("退役军人局一共报了几个项目")
+    _, state = answerer.ask("待分配期间生活补助那个多少钱", state)
+    answer, _ = answerer.ask("另外那个自主就业退役士兵经济补助，服役一年给多少", state)
+    assert "04200120213644" in answer.answer and "4500" in answer.answer, answer.answer
+
+
+def test_a_leading_na_before_a_description_points_at_nothing(answerer):
+    _, state = answerer.ask("科技局名下有哪些项目")
+    _, state = answerer.ask("金额最大的是哪个", state)
+    answer, _ = answerer.ask("那引智那个项目的电话是多少", state)
+    assert "02800120218526" in answer.answer, answer.answer
+    answer, _ = answerer.ask("那个项目的电话是多少", state)
+    assert "02800120212260" in answer.answer, answer.answer
+
+
+def test_a_total_to_a_later_year_is_the_long_term_goal(answerer):
+    answer = ask(answerer, "南水北调配套工程市级资本金截至2025年累计要拨付多少")
+    assert "663400000" in answer.answer and "中(长)期目标" in answer.answer, answer.answer
