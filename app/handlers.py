@@ -478,6 +478,10 @@ def _aggregate(ctx, question: str, plan: Plan, chosen: list[Declaration], filter
         field_name = "amount_yuan"
     else:  # count and list name the same projects
         head = f"{scope}共 {len(chosen)} 个项目，金额{total}："
+        if plan.sort:  # "按金额从高到低排一下": the same projects in that order, which "第二个" then follows
+            shown = chosen = sorted(chosen, key=lambda r: r.amount_yuan or 0.0, reverse=plan.sort == "desc")
+            head = head.rstrip("：") + f"，按金额从{'高到低' if plan.sort == 'desc' else '低到高'}排列："
+            field_name = "amount_yuan"
     answer = render.listing(question, head, shown, field_name)
     if plan.both_ends and op in ("max", "min") and not plan.top_n:
         # "最大和最小的分别是哪个": the other end of the same ranking, from the same scope

@@ -133,6 +133,7 @@ class Plan:
     own_scope: bool = False  # the filters leave out the projects the conversation is about
     also_count: bool = False  # "一共几个？其中哪个最大": the count is asked too
     both_ends: bool = False  # "最大和最小的分别是哪个": both ends of the ranking
+    sort: str | None = None  # "按金额从高到低排一下": "desc" or "asc"
     same_contact: bool = False  # "这位联系人还管哪些项目"
     listed_followup: bool = False  # "这三项": the projects the last answer listed, not all it ranged over
     ordinal: int | None = None  # "第二个"
@@ -763,6 +764,9 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
     if top and p.op in ("max", "min", "list", None) and re.search(r"最|前\s*[一二两三四五六七八九十\d]", rest):
         p.top_n = v.top_words[top]
         p.op = "min" if p.op == "min" else "max"
+    if m := re.search(v.sort_pattern, rest):
+        p.sort = "asc" if m.group("asc") else "desc"  # "排个序" alone: largest first
+        p.op = p.op if p.op in ("count", "sum") else "list"
     if p.op in ("max", "min") and _find_any(rest, v.operations["max" if p.op == "min" else "min"]):
         p.both_ends = True  # "金额最高和最低的各是哪个"
     if m := re.search(v.rank_pattern, rest):
@@ -852,7 +856,7 @@ def decide_intent(p: Plan, state=None) -> str:
     if has_state and p.same_organisation and len(state.codes) == 1 and not p.names:
         return "followup_same_organisation"
     if has_state and _follows_up(p, state):
-        return "followup_aggregate" if p.op in _AGGREGATE_OPS or p.top_n else "followup_lookup"
+        return "followup_aggregate" if p.op in _AGGREGATE_OPS or p.top_n or p.sort else "followup_lookup"
     if p.drafting:
         return "drafting"
     if "indicators" in p.fields and not p.indicator_count and (p.op or "项目" in p.rest or re.match("有|哪", p.rest)):
@@ -901,7 +905,8 @@ def _follows_up(p: Plan, state) -> bool:
         if p.has_filters:
             # "其中超过一百万的有几个" right after a list narrows that list, unless it names its own scope
             return bool(state.scope) and _only_refines(p) and not p.content
-        return bool(state.scope) and (p.scope_followup or p.followup or not own_scope) and p.op != "list"
+        # a listing follows up only when it orders what was listed ("按金额从小到大排一下")
+        return bool(state.scope) and (p.scope_followup or p.followup or not own_scope) and (p.op != "list" or bool(p.sort))
     if p.referent or p.ordinal or p.scope_followup:
         return True
     if p.description and not _find_any(p.description, vocabulary().recall_markers):
@@ -1005,7 +1010,7 @@ def topic_of(rest: str, filters: Filters | None = None) -> str:
     for name in ("between", "more", "less", "more_after", "less_after", "exact", "exactly", "end_from", "start_before", "end_after",
                  "end_before", "end_date", "end_in", "start_in", "ordinal", "top"):
         rest = pats[name].sub(" ", rest)
-    for pattern in v.blank_patterns + v.indicator_count_patterns:
+    for pattern in v.blank_patterns + v.indicator_count_patterns + [v.sort_pattern]:
         rest = re.sub(pattern, " ", rest)
     words = [w for ws in v.fields.values() for w in ws]
     words += list(v.top_words) + list(v.project_types) + list(v.categories)

@@ -1436,3 +1436,15 @@ def test_a_leading_na_before_a_description_points_at_nothing(answerer):
 def test_a_total_to_a_later_year_is_the_long_term_goal(answerer):
     answer = ask(answerer, "南水北调配套工程市级资本金截至2025年累计要拨付多少")
     assert "663400000" in answer.answer and "中(长)期目标" in answer.answer, answer.answer
+
+
+def test_a_listing_in_amount_order_and_ordinals_that_follow_it(answerer):
+    answer, state = answerer.ask("民政局的项目按金额从高到低排个序")
+    assert answer.answer.index("04001120214128") < answer.answer.index("04000120217130"), answer.answer
+    second, _ = answerer.ask("第二个的联系人是谁", state)
+    assert "04000120217130" in second.answer, second.answer
+    _, state = answerer.ask("科技局有哪些项目")
+    ordered, state = answerer.ask("按金额从小到大排一下", state)
+    assert "共 3 个项目" in ordered.answer and "从低到高" in ordered.answer, ordered.answer
+    first, _ = answerer.ask("第一个多少钱", state)
+    assert "02800120218526" in first.answer, first.answer
