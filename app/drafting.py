@@ -249,6 +249,7 @@ class Quantity:
     bound: str = ""  # "≤" when the description says 不超过
     start: int = -1  # where the number stands in the description
     counted: str = ""  # for a rate: what its sentence counted ("引进博士 70 人，每人…"), to tell like rates apart
+    context: str = ""  # the words opening its sentence ("采用分散式一体化设备处理"), the last resort to tell rows apart
 
     @property
     def money(self) -> bool:
@@ -349,7 +350,7 @@ def extract_quantities(description: str) -> list[Quantity]:
         after = description[m.end(): min([e for e in ends if e != -1] or [len(description)])]
         last_start, last_end = last_end, m.end()
         q = Quantity(float(m.group(1).replace(",", "")), m.group(1), "万人" if m.group(2) == "万" else m.group(2),
-                     start=m.start())
+                     start=m.start(), context=_opening(description[_start_after(description, m.start(), "。；;\n"):m.start()]))
         if re.search(r"不超过|不高于|以内|最高", before[-6:] + after[:3]):
             q.bound = "≤"
         if q.money and _unit_price(q, before, [f for f in found if not f.money and f.object]):
@@ -865,7 +866,8 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
             indicators[n].value, indicators[n].hint = q.value(), _FROM_DRAFT
             filled.add(n)
         else:
-            name = q.name or beneficiary + (q.measure[1:] if beneficiary.endswith(q.measure[:1]) else q.measure)
+            name = _distinct(q.name or beneficiary + (q.measure[1:] if beneficiary.endswith(q.measure[:1]) else q.measure),
+                             q, indicators)
             indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "数量指标", name, q.value(),
                                                  0, [], origin="framework", hint=_FROM_DRAFT))
             filled.add(len(indicators) - 1)
@@ -891,7 +893,7 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
             indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", name,
                                                  q.value(), 0, [], origin="framework", hint=_FROM_DRAFT))
     for q in (q for q in quantities if q.money and not q.per and q.object and (amount is None or q.yuan < amount)):
-        indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", q.object, f"≤{q.number_text}{q.unit}", 0, [],
+        indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", _distinct(q.object, q, indicators), f"≤{q.number_text}{q.unit}", 0, [],
                                              origin="framework", hint=_FROM_DRAFT))
     # the whole amount goes to a row that names money ("项目总成本"), not to "配备人员"
     total_rows = sorted((i for i in costs if i not in per_unit_rows), key=lambda i: not re.search(r"成本|费|资金|金额|预算|投入|投资", i.name))
@@ -923,10 +925,20 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
 
 def _distinct(name: str, q: Quantity, indicators: list[SuggestedIndicator]) -> str:
     """Two rates of one kind ("领军人才每人安家补贴 60 万元", "博士每人 18 万元") are two rows: the
-    second is named by what its sentence counted, never dropped as a repeat of the first."""
-    if any(i.name == name for i in indicators) and q.counted and q.counted not in name:
-        return q.counted + name
+    second is named by what its sentence counted (or the words opening it), never dropped as a
+    repeat of the first."""
+    if not any(i.name == name for i in indicators):
+        return name
+    for qualifier in (q.counted, q.context):
+        if qualifier and qualifier not in name and not any(i.name == qualifier + name for i in indicators):
+            return qualifier + name
     return name
+
+
+def _opening(sentence: str) -> str:
+    """"其中，采用分散式一体化设备处理的村庄 35 个": the words that open the sentence, up to 的 or a number."""
+    m = re.match(r"(?:其中|另外|另)?[，,\s]*(?:为|对|向|在)?((?:(?!的)[\u4e00-\u9fff]){4,12}?)(?:的|约|日均|按|\s*\d)", sentence)
+    return m.group(1) if m else ""
 
 
 def _framework_rows(text: str, beneficiary: str) -> tuple[list[SuggestedIndicator], list[SuggestedIndicator], bool]:

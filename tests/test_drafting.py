@@ -525,3 +525,12 @@ def test_time_gains_and_shortened_durations_are_targets():
     targets = {t.name: t.value for t in extract_targets("暴雨预警提前量提高 20 分钟；窗口平均办理时长缩短 15%")}
     assert targets.get("暴雨预警提前量增加") == "≥20分钟", targets
     assert targets.get("窗口平均办理时长下降幅度") == "≥15%", targets
+
+
+def test_two_like_clauses_are_told_apart_by_the_words_opening_them(index):
+    draft = Draft(name="2022年农村厕所改造", amount_yuan=4200000, description=(
+        "其中，采用三格式化粪池改造的农户300户，每户改造费用1万元，计300万元；"
+        "采用双瓮漏斗式改造的农户200户，每户改造费用0.6万元，计120万元。项目资金420万元。"))
+    rows = {i.name: i.value for i in suggest(index, draft).indicators}
+    values = set(rows.values())
+    assert {"300户", "200户", "≤300万元", "≤120万元"} <= values, rows
