@@ -69,6 +69,8 @@ def _joined(question: str, answers: list[Answer]) -> Answer:
 
 
 def _answer_one_project(ctx, question: str, plan: Plan, r: Declaration, asks: list[Ask]) -> Answer:
+    if plan.which_project and not any(a.asks_value for a in asks):
+        return render.project_card(question, r)  # "…做评估的，是哪个项目" with the project named: that one
     contents: list[list[str]] = []
     for ask in asks:
         words = [_as_printed(ctx, w, r) for w in _ask_content(ctx, ask, plan)]

@@ -721,6 +721,7 @@ def _distribute(clause: str, v: Vocabulary) -> list[str]:
 
 def _read_description(p: Plan, v: Vocabulary) -> None:
     """"帮困难学生交学费的那个，每人多少": the project described, then what is asked of it."""
+    p.which_project = any(re.search(pattern, p.rest) for pattern in v.which_project_patterns)
     if p.names or p.codes:
         return
     m = _patterns()["described"].match(p.rest)
@@ -737,7 +738,6 @@ def _read_description(p: Plan, v: Vocabulary) -> None:
     elif m := re.match(v.described_spend_pattern, p.rest):
         p.description = m.group("desc").strip()
         p.asked_of_description = "金额" + m.group("ask")  # the money for all of it: the project's amount
-    p.which_project = any(re.search(pattern, p.rest) for pattern in v.which_project_patterns)
 
 
 def _describes(desc: str, v: Vocabulary) -> bool:

@@ -1448,3 +1448,10 @@ def test_a_listing_in_amount_order_and_ordinals_that_follow_it(answerer):
     assert "共 3 个项目" in ordered.answer and "从低到高" in ordered.answer, ordered.answer
     first, _ = answerer.ask("第一个多少钱", state)
     assert "02800120218526" in first.answer, first.answer
+
+
+def test_which_project_with_the_project_named_is_that_project(answerer):
+    answer = ask(answerer, "水利局有个40万的，给十三五期间地下水超采整治做评估的，是哪个项目")
+    assert not answer.refused and "00400120218337" in answer.answer, answer.answer
+    owner = ask(answerer, "东昌湖维护费是哪个单位的项目")
+    assert "旅游发展集团" in owner.answer and not owner.refused, owner.answer
