@@ -116,7 +116,7 @@ def _validate_targets(targets) -> None:
     for key, needed in (("rate", {"name", "num"}), ("within", {"name", "num"}), ("deadline", {"num"}),
                         ("monthly", {"num"}), ("decline", {"name", "num"}), ("bounded_time", set()),
                         ("share", {"name", "num"}), ("growth", {"name", "compare", "verb", "num", "unit"}), ("pulled", {"verb", "name", "num", "unit"}),
-                        ("zero", {"name", "unit"})):
+                        ("zero", {"name", "unit"}), ("effect_lead_pattern", set()), ("zero_lead_pattern", set())):
         try:
             groups = re.compile(targets.get(key) or "").groupindex
         except re.error as exc:
@@ -156,7 +156,8 @@ def validate_drafting_data(data: dict) -> dict:
     _validate_rows(data.get("common_rows"), "common_rows")
     _validate_targets(data.get("targets"))
     for key, group in (("per_unit_pattern", "unit"), ("unit_price_pattern", "item"), ("per_after_pattern", "unit"),
-                       ("sum_of_previous_pattern", None), ("treated_thing_pattern", "thing")):
+                       ("sum_of_previous_pattern", None), ("treated_thing_pattern", "thing"),
+                       ("unit_before_name_pattern", None), ("sentence_opening_pattern", "words"), ("daily_words_pattern", None)):
         try:
             groups = re.compile(data.get(key) or "").groupindex
             if not data.get(key) or (group and group not in groups):
@@ -435,7 +436,7 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
             re.fullmatch(r"\s*(?:共|共计|合计|总计)\s*", before) or re.fullmatch(r"\s*(?:全年|年)?\s*(?:约|大约|计)?\s*", before)):
         # "足球场 2 块共 1.4 万平方米": the area of the thing just counted;
         # "集中训练 7 天，约 650 人": the people of that training; "日均 120 吨，全年约 4.38 万吨": of that waste
-        q.object = re.sub(r"^均|日均|每日|每天|按日$", "", previous.object)
+        q.object = re.sub(data["daily_words_pattern"], "", previous.object)
         whole_year = re.search(r"全年|年", before)
         q.name = ("全年" if whole_year else "") + _with_measure(q.object, measure)
         return
@@ -505,7 +506,7 @@ def extract_targets(description: str) -> list[Target]:
 
 def _after_a_number(name: str) -> str:
     """"分钟可达公园的覆盖率" (after "步行 5"), "个月内就业的比例": the unit of the number before is not part of the name."""
-    return re.sub(r"^(?:(?:个月|个工作日|工作日|分钟|小时|公里)(?:内|后)?|(?:周|年|月|日|天)(?:内|后))(?=[\u4e00-\u9fff]{3})", "", name)
+    return re.sub(drafting_data()["unit_before_name_pattern"], "", name)
 
 
 def _effects(text: str, t: dict, data: dict) -> list[Target]:
@@ -517,7 +518,7 @@ def _effects(text: str, t: dict, data: dict) -> list[Target]:
 
     found = []
     for m in re.finditer(t["growth"], text):  # "带动乡村旅游接待人次同比增长 10%"
-        name = _strip(_after_a_number(re.split(r"带动|拉动|促进|推动|确保|使|让", m.group("name"))[-1]), data)
+        name = _strip(_after_a_number(re.split(t["effect_lead_pattern"], m.group("name"))[-1]), data)
         unit = m.group("unit")
         if unit.endswith("元") and not m.group("compare") and m.group("verb") in ("提高", "提升"):
             continue  # "销售厅形象提升 26 万元" names a piece of work and its cost
@@ -529,7 +530,7 @@ def _effects(text: str, t: dict, data: dict) -> list[Target]:
         name = m.group("verb") + m.group("name")
         found.append(Target(name, f"≥{m.group('num')}{m.group('unit')}", level2(name, m.group("unit")), m.group("num")))
     for m in re.finditer(t["zero"], text):  # "安全事故为 0", "漏检率为 0"
-        name = _strip(re.split(r"确保|保证|实现|做到|全年|，", m.group("name"))[-1], data)
+        name = _strip(re.split(t["zero_lead_pattern"], m.group("name"))[-1], data)
         found.append(Target(name, f"0{m.group('unit') or ''}", t["default_rate_level2"], "0"))
     return found
 
@@ -937,8 +938,8 @@ def _distinct(name: str, q: Quantity, indicators: list[SuggestedIndicator]) -> s
 
 def _opening(sentence: str) -> str:
     """"其中，采用分散式一体化设备处理的村庄 35 个": the words that open the sentence, up to 的 or a number."""
-    m = re.match(r"(?:其中|另外|另)?[，,\s]*(?:为|对|向|在)?((?:(?!的)[\u4e00-\u9fff]){4,12}?)(?:的|约|日均|按|\s*\d)", sentence)
-    return m.group(1) if m else ""
+    m = re.match(drafting_data()["sentence_opening_pattern"], sentence)
+    return m.group("words") if m else ""
 
 
 def _framework_rows(text: str, beneficiary: str) -> tuple[list[SuggestedIndicator], list[SuggestedIndicator], bool]:

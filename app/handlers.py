@@ -387,7 +387,7 @@ def followup_other(ctx, question: str, plan: Plan, state: Conversation):
     elif plan.content and len(others) > 1:
         # "另外那个自主就业的补助，服役一年给多少": the other one whose own name carries the words
         share = sorted(((ctx.finder.name_coverage(plan.content, o.code), o.code) for o in others), reverse=True)
-        if share[0][0] >= 0.5 and share[0][0] > share[1][0]:
+        if share[0][0] >= thresholds().ask_coverage and share[0][0] > share[1][0]:
             others = [ctx.by_code[share[0][1]]]
     if not others:
         names = "、".join(f"{r.name}（{r.code}）" for r in current)

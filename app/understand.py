@@ -725,10 +725,12 @@ def _read_description(p: Plan, v: Vocabulary) -> None:
     if p.names or p.codes:
         return
     m = _patterns()["described"].match(p.rest)
-    # "那引智那个项目…": a leading 那 opens the sentence ("and then"), it points at nothing — but
-    # "那学前的那个呢" is the follow-up frame 那…呢, which picks among the projects talked about
-    opener = r"^那(?![个些项笔么样里边])" if not re.search(r"呢", p.rest) else r"(?!)"
-    if m and _describes(desc := re.sub(opener, "", m.group("desc").strip()), v):
+    desc = m.group("desc").strip() if m else ""
+    if "呢" not in p.rest:
+        # "那引智那个项目…": a leading 那 opens the sentence ("and then"), it points at nothing — but
+        # "那学前的那个呢" is the follow-up frame 那…呢, which picks among the projects talked about
+        desc = re.sub(v.sentence_opener_pattern, "", desc)
+    if m and _describes(desc, v):
         p.description = desc
         p.asked_of_description = m.group("ask")
         if more := re.match(v.described_tail_pattern, p.asked_of_description):
@@ -1256,7 +1258,11 @@ def _several_groups(p: Plan, rest: str, records: list[Declaration], v: Vocabular
         key = "department"
         # "某某局开发利用科": an office inside the bureau narrows it, it is not a second group
         held = {d: {r.code for r in Filters(department=d).apply(records)} for d in found}
-        found = {d for d in found if not any(o != d and (held[d] < held[o] or (held[d] == held[o] and d > o)) for o in found)}
+
+        def inside_another(d: str) -> bool:
+            return any(o != d and (held[d] < held[o] or (held[d] == held[o] and d > o)) for o in found)
+
+        found = {d for d in found if not inside_another(d)}
     if len(found) >= 2:
         p.group_by, p.group_values = key, sorted(found)
         setattr(p.filters, key, None)
