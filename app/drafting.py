@@ -614,7 +614,7 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
     # "全年需 32.64 万元": the year's sum for what the clause before prices
     if not item and re.fullmatch(data["sum_of_previous_pattern"], before):
         # "设备维保 1 年，费用 4 万元": the cost of what the clause before names;
-        # "市级承担 10%，即 464 万元": the share it names; "每套 4.5 万元，小计 270 万元": the sum for the sets
+        # "市级承担 15%，即 90 万元": the share it names; "每套 4.5 万元，小计 270 万元": the sum for the sets
         previous = re.split(r"[，,。；;]", description[:clause_start].rstrip("，,。；; "))[-1]
         previous_start = _start_after(description, max(clause_start - 1, 0), "，,。；;")
         since = min(previous_start, _start_after(description, at, "。；;\n"))
@@ -633,7 +633,7 @@ def _summed_item(recent: list[Quantity], previous_start: int, clause_start: int)
     """What a sum right after prices and counts is for: "每套 4.5 万元，小计 270 万元" the sets priced,
     "驻场维护 12 个月，每月 2 万元，小计 24 万元" the upkeep counted; "每次租车 0.15 万元、误餐 0.1 万元，
     小计 3 万元" adds up the prices listed just before it, so it is for the thing counted before them.
-    A sum stated earlier closes what came before it ("需 4640 万元，其中市级承担 10%，即 464 万元")."""
+    A sum stated earlier closes what came before it ("共需 600 万元，其中市级承担 15%，即 90 万元")."""
     listed = [f for f in recent if previous_start <= f.start < clause_start and f.money]
     if len(listed) >= 2 and not any(f.start >= clause_start for f in recent):
         recent = [f for f in recent if f.start < previous_start]

@@ -498,7 +498,7 @@ def _aggregate(ctx, question: str, plan: Plan, chosen: list[Declaration], filter
         # "预算最低的是谁在做": the extreme project's own fields too
         answer = _append(answer, answer_project(ctx, question, plan, shown[0], [Ask(rest="", text="", fields=extra)]))
     elif len(shown) == 1 and (measured := [a for a in plan.asks if a.measure_units or a.indicator_level2]):
-        # "其中金额最小的那个涉及多少人": a number on the form of the project found
+        # "里面最便宜的那个涉及多少人": a number on the form of the project found
         answer = _append(answer, answer_project(ctx, question, plan, shown[0], measured))
     state = Conversation([r.code for r in shown], filters, [r.code for r in chosen], topic, [], op)
     return answer, state

@@ -728,7 +728,7 @@ def _read_description(p: Plan, v: Vocabulary) -> None:
     desc = m.group("desc").strip() if m else ""
     if "呢" not in p.rest:
         # "那引智那个项目…": a leading 那 opens the sentence ("and then"), it points at nothing — but
-        # "那学前的那个呢" is the follow-up frame 那…呢, which picks among the projects talked about
+        # "那高中的那个呢" is the follow-up frame 那…呢, which picks among the projects talked about
         desc = re.sub(v.sentence_opener_pattern, "", desc)
     if m and _describes(desc, v):
         p.description = desc

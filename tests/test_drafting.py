@@ -452,8 +452,8 @@ def test_a_subtotal_after_a_price_is_the_cost_of_what_was_priced():
 
 
 def test_a_sum_stated_earlier_closes_what_a_later_share_is_for():
-    found = extract_quantities("全年按 300 天计算需 900 万元，其中市级承担 20%，即 180 万元")
-    assert {q.number_text: q.object for q in found if q.money}["180"] == "市级承担资金"
+    found = extract_quantities("全年按 300 天计算需 900 万元，市级负担 25%，即 225 万元")
+    assert {q.number_text: q.object for q in found if q.money}["225"] == "市级负担资金"
 
 
 def test_a_count_with_only_a_verb_before_it_counts_what_the_sentence_treats():
