@@ -559,6 +559,14 @@ def lookup_in_scope(ctx, question: str, plan: Plan, state: Conversation):
     if (0 < len(scoped) <= 3 and not plan.content) or only_one:
         # "某福利院的围墙工程哪天完工": the scope is one project, and the words fit it
         return _about(ctx, question, plan, scoped), Conversation([r.code for r in scoped], scope=[r.code for r in scoped])
+    if len(scoped) == 1 and plan.description and plan.asks_value and not claims_name(plan.rest):
+        # "某处要建供家属守夜的屋子那个，每平米造价多少": the organisation named has this one project, and
+        # the question describes it in its own words rather than naming another
+        r = scoped[0]
+        answer = answer_project(ctx, question, plan, r)
+        if not answer.refused:
+            answer.answer = f"（{plan.filters.describe()}的项目只有这一个：{r.name}，{r.code}）\n" + answer.answer
+            return answer, Conversation([r.code])
     if scoped and plan.content and plan.asks_value:
         return described_lookup(ctx, question, plan, state, scope=plan.filters)
     if scoped and plan.content:

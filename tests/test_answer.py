@@ -1455,3 +1455,16 @@ def test_which_project_with_the_project_named_is_that_project(answerer):
     assert not answer.refused and "00400120218337" in answer.answer, answer.answer
     owner = ask(answerer, "东昌湖维护费是哪个单位的项目")
     assert "旅游发展集团" in owner.answer and not owner.refused, owner.answer
+
+
+def test_the_one_project_of_a_named_office_answers_a_description_of_it(answerer):
+    answer = ask(answerer, "殡葬管理处要建供家属守夜的屋子那个，每平米造价多少")
+    assert "只有这一个" in answer.answer and "3600 元" in answer.answer, answer.answer
+    # a project the office does not have, claimed by its name, is still not answered from the one it has
+    assert "3600" not in ask(answerer, "殡葬管理处的骨灰堂扩建项目每平米造价多少").answer
+
+
+def test_a_share_asked_as_a_ratio_stays_on_the_project_talked_about(answerer):
+    _, state = answerer.ask("自主就业退役士兵一次性经济补助市级配套资金报了多少")
+    answer, _ = answerer.ask("市级承担的比例为多少", state)
+    assert "04200120213644" in answer.answer and "%" in answer.answer, answer.answer
