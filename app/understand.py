@@ -221,7 +221,9 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
             # among the name's variants that match, the one spelling most of the question: a whole
             # listing name ("甲业务、乙管理经费") written without its 、, not its first item alone
             if blocks and score >= threshold and (best is None or (spelled, score) > (best_spelled, best.score)):
-                span = (blocks[0].a, blocks[-1].a + blocks[-1].size)
+                # "河长制湖长制…" for "河制湖长制…": a first character matched alone, just before, belongs to the name
+                lead = [b.a for b in sm.get_matching_blocks() if b.size == 1 and b.b < blocks[0].b and 0 <= blocks[0].a - b.a - 1 <= 2]
+                span = (min([blocks[0].a, *lead]), blocks[-1].a + blocks[-1].size)
                 # a name matched in pieces scattered over a long question is no match
                 if span[1] - span[0] <= len(name) * t.name_span_stretch + 2:
                     best, best_spelled = NameMatch(r, score, span, first_item), spelled
@@ -248,7 +250,15 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
     # "业务工作经费 04: 会计继续教育专项经费").
     best = [m for m in matches if m.score >= top - 1e-9]
     best = [m for m in best if not any(_inside(m.span, o.span) for o in best)]
+    # "甲经费和乙经费分别多少" with 乙 misspelled: a second name joined to the first by 和/与/、 is named too
+    best += [m for m in matches if m not in best and _joined_to(q, m, best)]
     return sorted(best, key=lambda m: m.record.seq)
+
+
+def _joined_to(q: str, m: NameMatch, named: list[NameMatch]) -> bool:
+    if any(m.span[0] < o.span[1] and o.span[0] < m.span[1] for o in named):
+        return False  # overlapping spans spell one name, not two
+    return any(re.fullmatch(r"[和与及跟、,，]", q[min(m.span[1], o.span[1]) : max(m.span[0], o.span[0])]) for o in named)
 
 
 def _spelled_further(q: str, m: NameMatch, records: list[Declaration]) -> NameMatch:
@@ -797,7 +807,7 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
     forms_counted = "表" in rest and re.search(r"(?:几|多少)(?:张|份)", rest)  # "没填的表有多少张"
     if p.op is None and (re.search(r"(?:几|多少)(?:个|项|张|份)(?:项目|申报表|表)", rest) or forms_counted):
         p.op = "count"
-    counted = re.search(r"(?:几|多少)个?([^\W\d个])", rest)
+    counted = re.search(r"(?:几|多少)个?([^\W\d个钱])", rest)  # "…有几个，总共报了多少钱" still counts
     if p.op == "count" and counted and counted.group(1) not in "项张份表":
         p.op = None  # "培训班学员几个人": a number on one form, not a count of projects
     if p.op == "sum" and p.description and not _find_any(p.description, v.scope_markers + v.listed_markers):

@@ -1468,3 +1468,15 @@ def test_a_share_asked_as_a_ratio_stays_on_the_project_talked_about(answerer):
     _, state = answerer.ask("自主就业退役士兵一次性经济补助市级配套资金报了多少")
     answer, _ = answerer.ask("市级承担的比例为多少", state)
     assert "04200120213644" in answer.answer and "%" in answer.answer, answer.answer
+
+
+def test_how_many_and_the_total_in_one_question(answerer):
+    answer = ask(answerer, "民政局主管的项目有几个，总共报了多少钱")
+    assert "共 5 个项目" in answer.answer and "22,600,000" in answer.answer, answer.answer
+
+
+def test_a_second_name_spelled_a_little_differently_is_named_too(answerer):
+    answer = ask(answerer, "河长制湖长制工作经费和东昌湖维护费各报了多少").answer
+    assert "5,000,000" in answer and "15,000,000" in answer, answer
+    alone = ask(answerer, "河长制湖长制工作经费申报金额多少").answer
+    assert "5,000,000" in alone, alone
