@@ -258,7 +258,8 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
 def _joined_to(q: str, m: NameMatch, named: list[NameMatch]) -> bool:
     if any(m.span[0] < o.span[1] and o.span[0] < m.span[1] for o in named):
         return False  # overlapping spans spell one name, not two
-    return any(re.fullmatch(r"[和与及跟、,，]", q[min(m.span[1], o.span[1]) : max(m.span[0], o.span[0])]) for o in named)
+    joiner = vocabulary().name_joiner_pattern
+    return any(re.fullmatch(joiner, q[min(m.span[1], o.span[1]) : max(m.span[0], o.span[0])]) for o in named)
 
 
 def _spelled_further(q: str, m: NameMatch, records: list[Declaration]) -> NameMatch:

@@ -82,6 +82,7 @@ class Vocabulary(BaseModel):
     until_year_pattern: str  # "到2025年一共多少": asked of the long-term goal set to that year
     sort_pattern: str  # "按金额从高到低排一下": a listing in order; groups "desc", "asc"
     sentence_opener_pattern: str  # "那引智那个…": a leading 那 that opens the sentence and points at nothing
+    name_joiner_pattern: str  # what stands between two project names a question joins ("甲和乙")
     inclusive_mark_pattern: str  # "（含）" before 以上/以下: dropped, bounds are inclusive anyway
     inside_project_pattern: str  # "某某经费里，…": what follows asks for pieces of the project just named
     chinese_amount_pattern: str  # "四十万", "十万块": money in Chinese numerals; groups "number" and "unit"
@@ -133,7 +134,7 @@ class Vocabulary(BaseModel):
                      "top_pattern", "money_pattern",
                      "same_organisation_pattern", "within_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator", "carried_money_pattern",
                      "listed_count_pattern", "count_item_pattern", "history_year_before", "history_year_after",
-                     "difference_pattern", "group_count_pattern", "spoken_money_pattern", "spoken_yuan_pattern", "request_pattern", "rank_pattern", "inside_this_one_pattern", "counted_projects_pattern", "bare_how_much_pattern", "year_describing_pattern", "until_year_pattern", "sort_pattern", "sentence_opener_pattern", "describing_clause_pattern", "pair_marker_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
+                     "difference_pattern", "group_count_pattern", "spoken_money_pattern", "spoken_yuan_pattern", "request_pattern", "rank_pattern", "inside_this_one_pattern", "counted_projects_pattern", "bare_how_much_pattern", "year_describing_pattern", "until_year_pattern", "sort_pattern", "sentence_opener_pattern", "name_joiner_pattern", "describing_clause_pattern", "pair_marker_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
                      "same_contact_pattern")
     @classmethod
     def _compile_one(cls, pattern: str) -> str:
