@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import difflib
 import functools
-import itertools
 import io
 import json
 import math
@@ -350,8 +349,9 @@ def extract_quantities(description: str) -> list[Quantity]:
         ends = [description.find(ch, m.end()) for ch in _CLAUSE_BREAK]
         after = description[m.end(): min([e for e in ends if e != -1] or [len(description)])]
         last_start, last_end = last_end, m.end()
+        sentence_start = _start_after(description, m.start(), "。；;\n")
         q = Quantity(float(m.group(1).replace(",", "")), m.group(1), "万人" if m.group(2) == "万" else m.group(2),
-                     start=m.start(), context=_opening(description[_start_after(description, m.start(), "。；;\n"):m.start()]))
+                     start=m.start(), context=_opening(description[sentence_start:m.start()]))
         if re.search(r"不超过|不高于|以内|最高", before[-6:] + after[:3]):
             q.bound = "≤"
         if q.money and _unit_price(q, before, [f for f in found if not f.money and f.object]):
@@ -361,8 +361,8 @@ def extract_quantities(description: str) -> list[Quantity]:
             per, rest = _per_phrase(before)
             if not per:
                 # "每只收容、防疫及饲养费用 300 元": the 每 stands before a list cut at its 、
-                sentence_start = _start_after(description, m.start(), "，,。；;：:\n")
-                per, rest = _per_phrase(description[max(sentence_start, last_start):m.start()])
+                list_start = _start_after(description, m.start(), "，,。；;：:\n")
+                per, rest = _per_phrase(description[max(list_start, last_start):m.start()])
                 rest = rest.rsplit("、", 1)[-1]
             if not per and (written := re.match(data["per_after_pattern"], after)):
                 per = "每" + written.group("unit")  # "运营服务费 0.98 元/吨": per tonne, written after the money
@@ -378,7 +378,6 @@ def extract_quantities(description: str) -> list[Quantity]:
                                                 if c.object.endswith(q.object) or c.object.startswith(q.object)), "")):
                     # "信号灯 60 个路口，每个路口 2.1 万元": per 路口 of those 信号灯; "40 个路口交通信号灯，每个路口…"
                     q.object = whole
-                sentence_start = _start_after(description, m.start(), "。；;\n")
                 per_unit = _PER.findall(q.per)[0]
                 if not q.object and 2 <= len(head) <= 12 and not any(
                         c.start >= sentence_start and _same_unit(c.unit, per_unit) for c in counted):
@@ -390,7 +389,7 @@ def extract_quantities(description: str) -> list[Quantity]:
                 q.object = _lump_sum_item(description, before, clause_start, m.start(), found, data)
             found.append(q)
             continue
-        _name_count(q, before, after, description[_start_after(description, m.start(), "。；;\n"):m.start()], found, data)
+        _name_count(q, before, after, description[sentence_start:m.start()], found, data)
         found.append(q)
     return found
 

@@ -278,7 +278,7 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     described_by = squash(r.name + r.unit + r.department)  # "计量所的计量经费" names the project
     outside = [w for w in asked if w not in described_by]
     # "马颊河建了几座闸" of the 徒骇河马颊河 project: a word of the name breaks a tie between clauses
-    own_words = [w for w in asked if w in squash(r.name)] if ask.measure_units else []
+    own_words = [w for w in asked if w in name] if ask.measure_units else []
     own_words = own_words if len(own_words) == 1 else []  # the whole name asked picks no part of it
     if ask.apart:  # after a description, one item of a name that lists several ("…设备及空调购置") is a part
         outside += [w for w in asked if w not in outside and _one_listed_item(w, r.name)]

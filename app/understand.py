@@ -215,14 +215,15 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
             if len(name) < 3:
                 continue
             sm = difflib.SequenceMatcher(None, q, name, autojunk=False)
-            blocks = _one_clause([b for b in sm.get_matching_blocks() if b.size >= 2], q)
+            matching = sm.get_matching_blocks()
+            blocks = _one_clause([b for b in matching if b.size >= 2], q)
             spelled = sum(b.size for b in blocks)
             score = spelled / len(name)
             # among the name's variants that match, the one spelling most of the question: a whole
             # listing name ("甲业务、乙管理经费") written without its 、, not its first item alone
             if blocks and score >= threshold and (best is None or (spelled, score) > (best_spelled, best.score)):
                 # "河长制湖长制…" for "河制湖长制…": a first character matched alone, just before, belongs to the name
-                lead = [b.a for b in sm.get_matching_blocks() if b.size == 1 and b.b < blocks[0].b and 0 <= blocks[0].a - b.a - 1 <= 2]
+                lead = [b.a for b in matching if b.size == 1 and b.b < blocks[0].b and 0 <= blocks[0].a - b.a - 1 <= 2]
                 span = (min([blocks[0].a, *lead]), blocks[-1].a + blocks[-1].size)
                 # a name matched in pieces scattered over a long question is no match
                 if span[1] - span[0] <= len(name) * t.name_span_stretch + 2:
