@@ -8,12 +8,14 @@ answer, the answer says so and offers close matches separately.
 
 from __future__ import annotations
 
+import re
+
 from app.answer_model import FIELD_LABELS, Answer, Citation, Conversation, cite
 from app.handlers import ROUTES, identify
 from app.identify import ProjectFinder, SearchIndex
 from app.render import refuse
 from app.understand import understand
-from app.vocabulary import thresholds
+from app.vocabulary import thresholds, vocabulary
 
 __all__ = ["FIELD_LABELS", "Answer", "Answerer", "Citation", "Conversation", "cite"]
 
@@ -40,6 +42,8 @@ class Answerer:
             return refuse(question, "问题为空。请输入想了解的内容，例如“计量业务专项经费的金额是多少？”", kind="clarify"), state
         plan = self.plan(text, state)
         answer, new_state = ROUTES[plan.intent](self, question, plan, state)
+        if (sentences := self._sentences_on_other_projects(text, answer, state)) is not None:
+            answer, new_state = sentences
         if answer.refused and state.codes and new_state.codes != state.codes:
             new_state = state  # a refused turn does not move the conversation off its project
         if new_state is not state and state.codes and new_state.codes and new_state.codes != state.codes:
@@ -52,6 +56,28 @@ class Answerer:
         if self.llm is not None and not answer.refused:
             answer = self.llm.rephrase(answer, [self.by_code[c.code] for c in answer.citations if c.code in self.by_code])
         return answer, new_state
+
+    def _sentences_on_other_projects(self, text: str, whole: Answer, state: Conversation):
+        """"甲多少钱？还有乙那个呢": sentences that each ask of a project of their own are answered one
+        by one (a later one may lean on the one before), when the whole question's answer left one
+        of those projects out. None when the question is one sentence or its sentences share a project."""
+        sentences = [s for s in re.split(vocabulary().sentence_break_pattern, text) if len(s.strip()) >= 4]
+        if len(sentences) < 2:
+            return None
+        answers, running = [], state
+        for sentence in sentences:
+            plan = self.plan(sentence, running)
+            answer, running = ROUTES[plan.intent](self, sentence, plan, running)
+            codes = {c.code for c in answer.citations}
+            if answer.refused or answer.kind not in ("fact", "indicator", "project") or len(codes) != 1:
+                return None
+            answers.append((answer, codes.pop()))
+        codes = [code for _, code in answers]
+        if len(set(codes)) < len(codes) or set(codes) <= {c.code for c in whole.citations}:
+            return None
+        joined = f"问题中的 {len(answers)} 个项目：\n" + "\n".join(a.answer for a, _ in answers)
+        cited = [c for a, _ in answers for c in a.citations]
+        return Answer(text, joined, False, "fact", cited), Conversation(codes, scope=codes)
 
     def identify(self, plan, state: Conversation | None = None):
         """The project a described question points to, with every candidate's confidence (public for

@@ -11,7 +11,7 @@ from app.abbreviation import abbreviates
 from app.answer_model import Answer, Citation, Conversation, cite
 from app.identify import claims_name, is_filler
 from app.indicators import named_indicators, rows_naming, select
-from app.understand import Ask, Plan, content_words, read_ask, topic_of
+from app.understand import Ask, Plan, content_words, match_names, read_ask, topic_of
 from app.vocabulary import thresholds, vocabulary
 from corpus import Declaration, format_amount
 from corpus.text import squash
@@ -135,6 +135,11 @@ def _about(ctx, question: str, plan: Plan, projects: list[Declaration], asks: li
            head: str | None = None) -> Answer:
     if len(projects) == 1:
         return answer_project(ctx, question, plan, projects[0], asks)
+    if plan.several_named and any(not a.fields for a in asks or plan.asks):
+        # "甲和乙每人每年各补多少": a number inside each form, looked up form by form
+        answers = [answer_project(ctx, question, plan, r, asks) for r in projects]
+        text = (head or render.SAME_NAME_HEAD) + "\n" + "\n".join(a.answer for a in answers)
+        return Answer(question, text, all(a.refused for a in answers), "fact", [c for a in answers for c in a.citations])
     fields = [f for a in (asks or plan.asks) for f in a.fields] or ["amount_yuan"]
     return render.fields_of_many(question, projects, list(dict.fromkeys(fields)), head or render.SAME_NAME_HEAD)
 
@@ -142,6 +147,11 @@ def _about(ctx, question: str, plan: Plan, projects: list[Declaration], asks: li
 def lookup(ctx, question: str, plan: Plan, state: Conversation):
     """A project named by its name or code."""
     projects = [ctx.by_code[c] for c in plan.codes] or [m.record for m in plan.names]
+    if len(projects) == 1 and not plan.codes and plan.filters.department and not plan.filters.accepts(projects[0]):
+        # "水利局监督管理的工作经费": a short name spelled whole belongs to another bureau; the bureau
+        # named has a project whose name the question spells loosely
+        inside = match_names(plan.text, plan.filters.apply(ctx.records), thresholds().loose_name_match)
+        projects = [inside[0].record] if len(inside) == 1 else projects
     if len(projects) == 1 and not plan.codes and (others := ctx.finder.unmatched_entities(plan.rest, projects[0].code)):
         # "二中的某某经费" for a 三中 form: the name fits, the organisation the question names does not
         r = projects[0]
@@ -427,6 +437,8 @@ def aggregate(ctx, question: str, plan: Plan, state: Conversation):
         # "跟防汛有关的项目": the scope is a topic, found by search, not the whole corpus
         topic = "、".join(plan.content)
         chosen = ctx.finder.topical(plan.topic or plan.rest, plan.content)
+        # "市图书馆的项目": an institution named is the projects' own, not a word their texts share
+        chosen = [r for r in chosen if not ctx.finder.unmatched_entities(plan.topic or plan.rest, r.code)]
         if missing := ctx.finder.claimed_missing(plan.rest, plan.content, [r.code for r in chosen], literal=True):
             chosen = []  # "某某中心建设工程一共投了多少": a project by a name no form has, not a topic
             topic = "、".join(missing)
@@ -435,6 +447,13 @@ def aggregate(ctx, question: str, plan: Plan, state: Conversation):
         filters, scope = Filters(), f"与“{topic}”相关的项目"
     elif len(plan.asks) > 1 and plan.op in ("sum", None):
         chosen = _the_one_described(ctx, plan, chosen) or chosen
+    elif plan.topic_marked and (telling := [w for w in plan.content if not is_filler(w)]) and len(chosen) > 1:
+        # "城管局跟污水处理有关的项目": the topic narrows the scope the filters give
+        topic = "、".join(telling)
+        # the projects whose names (or units) carry the topic, else those whose forms mostly explain it
+        chosen = [r for r in chosen if all(w in squash(r.name + r.unit) for w in telling)] or [
+            r for r in chosen if ctx.finder.coverage(telling, r.code) >= thresholds().topical_coverage]
+        scope = f"{scope}中与“{topic}”相关的项目"
     if len(chosen) == 1 and len(plan.asks) > 1 and plan.op in ("sum", None):
         # "某某经费总共多少，里面某项占多少": one project and its parts, not a total over projects
         return answer_project(ctx, question, plan, chosen[0]), Conversation([chosen[0].code], asks=plan.asks)
@@ -463,7 +482,7 @@ def _aggregate(ctx, question: str, plan: Plan, chosen: list[Declaration], filter
         first = plan.rank - 1 if plan.rank else 0  # "第二大的": that place alone
         shown = sorted(ranked, key=lambda r: getattr(r, key), reverse=(op == "max"))[first : plan.top_n or 1]
         if key == "amount_yuan":
-            word = "金额" + (f"第 {plan.rank} " if plan.rank else "最") + ("大" if op == "max" else "小")
+            word = "金额" + (f"第 {plan.rank} " if plan.rank and plan.rank > 1 else "最") + ("大" if op == "max" else "小")
         else:
             word = ("结束" if key == "end_date" else "开始") + ("日期最晚" if op == "max" else "日期最早")
             shown = [r for r in ranked if getattr(r, key) == getattr(shown[0], key)] if shown else []
@@ -497,7 +516,7 @@ def _aggregate(ctx, question: str, plan: Plan, chosen: list[Declaration], filter
     if len(shown) == 1 and (extra := _extra_fields(plan)):
         # "预算最低的是谁在做": the extreme project's own fields too
         answer = _append(answer, answer_project(ctx, question, plan, shown[0], [Ask(rest="", text="", fields=extra)]))
-    elif len(shown) == 1 and (measured := [a for a in plan.asks if a.measure_units or a.indicator_level2]):
+    elif len(shown) == 1 and op != "count" and not plan.also_count and (measured := [a for a in plan.asks if a.measure_units or a.indicator_level2]):
         # "里面最便宜的那个涉及多少人": a number on the form of the project found
         answer = _append(answer, answer_project(ctx, question, plan, shown[0], measured))
     state = Conversation([r.code for r in shown], filters, [r.code for r in chosen], topic, [], op)

@@ -220,6 +220,10 @@ class ProjectFinder:
                 unmatched.append(m.group(0))  # 第二人民医院 is another hospital than 第四人民医院
             elif not any(own[i : i + 2] in identity for i in range(len(own) - 1)):
                 unmatched.append(m.group(0))
+        # "市图书馆": the city's own institution of a kind, which the project must belong to or name
+        for m in re.finditer(rf"(?<=市)(?:{'|'.join(map(re.escape, vocabulary().entity_suffixes))})", text):
+            if m.group(0) not in identity and m.group(0) not in unmatched:
+                unmatched.append("市" + m.group(0))
         # "一中", "三中": a numbered school is 第一中学, 第三中学 — another school than the form's
         for m in re.finditer(r"(?<![其当高初集空之])([一二三四五六七八九十]{1,2})中(?![心央国期间学])", squash(topic)):
             if f"第{m.group(1)}中学" not in identity and m.group(0) not in identity:

@@ -287,7 +287,7 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     if part and _pairs(squash(part)) <= _pairs(described_by) and not _one_listed_item(part, r.name):
         part = ""  # "某某补贴那块，大豆的多少": "那块" points at the project itself, not a part of it
     if part:
-        asked = [w for w in asked if w in part] or asked
+        asked = _naming_the_part(asked, outside, part, r.name)
     elif not ask.part:  # one of several parts is named in the project's own words ("围墙和道路硬化各多少")
         asked = outside if outside or not (ask.measure_units or _rates(ask)) else asked
     if not asked and not (ask.measure_units or _per_head_money(ask)):
@@ -317,7 +317,7 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     for name, sentence in _sentences(r):
         clauses = re.split(r"(?<!\d)[，,](?!\d)", sentence)
         for i, clause in enumerate(clauses):
-            score = named(clause)
+            score = named(_with_list_head(clauses, i)) + _level_fit(clause, sentence, ask)
             if score < least or (best is not None and score <= best[0]):
                 continue
             stated = _stating(clauses[i:], ask)
@@ -332,6 +332,41 @@ def _one_listed_item(part: str, name: str) -> bool:
     own = re.split(r"[：:]", squash(name))[-1]  # "乡村振兴专项资金：…" files the project, lists nothing
     items = [i for i in re.split(r"[、及和与（）()]|含", own) if len(i) >= 2]
     return len(items) > 1 and sum(squash(part) in i or i in squash(part) for i in items) == 1
+
+
+def _level_fit(clause: str, sentence: str, ask: Ask) -> float:
+    """"市级比例多少" in "省级 30%，市级 14%": where a sentence gives shares by level of government,
+    the clause for the level asked fits and one for another level does not."""
+    levels = vocabulary().government_levels
+    asked = [level for level in levels if level in ask.rest]
+    if not asked or not any(level in sentence for level in levels if level not in asked):
+        return 0.0
+    text = squash(clause)
+    if any(level in text for level in asked):
+        return 1.5
+    return -1.5 if any(level in text for level in levels) else 0.0
+
+
+def _with_list_head(clauses: list[str], i: int) -> str:
+    """"补助比例：省级 30%，市级 14%": a clause that goes on a list carries the list's head."""
+    before = re.split(r"[：:]", clauses[i - 1]) if i else []
+    return before[0] + clauses[i] if len(before) > 1 else clauses[i]
+
+
+def _naming_the_part(asked: list[str], outside: list[str], part: str, name: str) -> list[str]:
+    """"里面棉花的补贴": the part's words the project's name does not explain tell the clause,
+    unless the part is one of the things the name lists."""
+    inside = [w for w in asked if w in part]
+    telling = [] if _shares_a_listed_item(part, name) else [w for w in inside if w in outside]
+    return telling or inside or asked
+
+
+def _shares_a_listed_item(part: str, name: str) -> bool:
+    """Does the part spell much of one of the things a name lists ("规上工业企业研发机构奖补" of
+    "…、规模以上工业企业研发机构全覆盖、…"), though not word for word?"""
+    own = re.split(r"[：:]", squash(name))[-1]
+    items = [i for i in re.split(r"[、及和与（）()]|含", own) if len(i) >= 2]
+    return len(items) > 1 and sum(len(_pairs(squash(part)) & _pairs(i)) >= 3 for i in items) == 1
 
 
 def _subpart(rest: str) -> str:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from app.abbreviation import bare, find_abbreviated
+from app.abbreviation import abbreviates, bare, find_abbreviated
 from app.grounding import chinese_number
 from app.vocabulary import Vocabulary, thresholds, vocabulary
 from corpus import Declaration
@@ -105,6 +106,7 @@ class Plan:
     text: str
     rest: str = ""  # the question without the matched project name or code
     topic: str = ""  # rest without the words that only say what is asked (fields, operations…)
+    topic_marked: bool = False  # "跟污水处理有关的": the question marks its topic as a topic
     codes: list[str] = field(default_factory=list)
     names: list[NameMatch] = field(default_factory=list)
     several_named: bool = False  # the names are of different projects the question lists ("A和B一共")
@@ -167,6 +169,13 @@ def _find_any(text: str, words: list[str]) -> str | None:
         if word in text:
             return word
     return None
+
+
+def _find_first_longest(text: str, words: list[str]) -> str | None:
+    """The longest word found; of equally long ones the one written first ("卫健委系统" names the
+    卫健委, not a "委系统")."""
+    found = [(-len(w), text.find(w), w) for w in words if w in text]
+    return min(found)[2] if found else None
 
 
 def _name_variants(r: Declaration) -> list[tuple[str, bool]]:
@@ -298,7 +307,55 @@ def named_projects(question: str, records: list[Declaration]) -> list[NameMatch]
             break
         found.append(more[0])
     found += _series_siblings(q, found, records)
+    found += _shared_tail_siblings(q, found, records)
     return sorted(found, key=lambda m: m.span[0])
+
+
+def _merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans that overlap (a name spelled across another one's span) cut as one."""
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _shared_tail_siblings(q: str, found: list[NameMatch], records: list[Declaration]) -> list[NameMatch]:
+    """"甲馆和乙馆的日常运行经费各多少": two heads joined by 和 before one ending name two projects,
+    the one spelled out and another whose name ends the same way."""
+    if len(found) != 1:
+        return []
+    m = found[0]
+    own = squash(m.record.name)
+    siblings = []
+    for r in records:
+        other = squash(r.name)
+        shared = os.path.commonprefix([own[::-1], other[::-1]])[::-1]
+        # "甲馆和乙馆的运行经费": the shared ending as the question spells it, the heads written whole
+        for tail in (shared[i:] for i in range(len(shared) - 3) if r.code != m.record.code):
+            if len(other) - len(tail) < 2 or len(own) - len(tail) < 2 or tail not in q:
+                continue
+            if hit := _joined_heads(q, own[: -len(tail)], other[: -len(tail)], tail):
+                siblings.append(NameMatch(r, m.score, hit))
+                break
+    return siblings if len(siblings) == 1 else []
+
+
+def _joined_heads(q: str, own_head: str, other_head: str, tail: str) -> tuple[int, int] | None:
+    """Where the other head stands when the question joins the two heads before the shared tail."""
+    joiner = vocabulary().name_joiner_pattern
+    heads = {"own": _head_spellings(own_head), "other": _head_spellings(other_head)}
+    for first, second in (("own", "other"), ("other", "own")):
+        if hit := re.search(f"(?P<{first}>{heads[first]})(?:{joiner})(?P<{second}>{heads[second]})的?{re.escape(tail)}", q):
+            return hit.span("other")
+    return None
+
+
+def _head_spellings(head: str) -> str:
+    """A name's head as a question may shorten it: the whole, or its last three characters or more."""
+    return "|".join(re.escape(head[i:]) for i in range(len(head)) if len(head) - i >= min(3, len(head)))
 
 
 def _series_siblings(q: str, found: list[NameMatch], records: list[Declaration]) -> list[NameMatch]:
@@ -368,15 +425,24 @@ def _names_other_number(q: str, m: NameMatch) -> bool:
     return int(cn_number(after.group(1))) != int(own.group(1))
 
 
+def _department_spellings(department: str) -> list[str]:
+    """The short ways a question writes a 主管部门: without the city, and "民政系统" for 民政局."""
+    short = bare(department)
+    if len(short) < 3:
+        return []
+    if not short.endswith("局"):
+        return [short]
+    return [short] + [short[:-1] + word for word in vocabulary().department_group_words]
+
+
 def _departments(records: list[Declaration]) -> dict[str, str]:
     """Every way the question may name a 主管部门 → the department as printed."""
     names: dict[str, str] = {}
     for r in records:
         d = r.department
         names[d] = d
-        short = bare(d)
-        if len(short) >= 3:
-            names.setdefault(short, d)
+        for spelling in _department_spellings(d):
+            names.setdefault(spelling, d)
     for r in records:  # "产品质量监督检验所名下": a unit scopes like a department (Filters match either)
         short = bare(r.unit)
         if len(short) >= 4 and not re.search(r"[、，,]", short):
@@ -404,7 +470,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
         p.refusal = series
     rest = squashed
     # the first thing of a listing name stays in the question: it may name the part asked ("…焚烧每吨多少")
-    for a, b in sorted({m.span for m in p.names if not m.first_item}, reverse=True):
+    for a, b in sorted(_merged_spans([m.span for m in p.names if not m.first_item]), reverse=True):
         rest = rest[:a] + " " + rest[b:]
     for code in p.codes:
         rest = rest.replace(code, " ")
@@ -435,6 +501,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     _read_conversation(p, rest, v)
     _read_references(p, rest, v, state)
     p.topic = topic_of(rest, p.filters)
+    p.topic_marked = re.search(v.topic_marker_pattern, rest) is not None
     p.content = content_words(p.topic, tokenizer) if tokenizer else []
     p.own_scope = _own_scope(p, records, state)
     p.intent = decide_intent(p, state)
@@ -448,6 +515,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
 def _read_asks(p: Plan, rest: str, text: str, v: Vocabulary) -> None:
     asked_words = p.asked_of_description or rest
     p.asks = _split_asks(asked_words, text, v) or [read_ask(asked_words, text, v) if p.asked_of_description else p.whole]
+    p.asks = _goal_values_joined(p.asks, text, v)
     if p.asked_of_description:
         for ask in p.asks:
             ask.apart = True
@@ -455,6 +523,35 @@ def _read_asks(p: Plan, rest: str, text: str, v: Vocabulary) -> None:
         for ask in p.asks:  # "某某经费里，A 多少，B 多少": pieces of that project's money, like "A 和 B 各多少"
             if not (ask.fields or ask.units or ask.indicator_level2):
                 ask.part, ask.money = True, True
+
+
+def _goal_values_joined(asks: list[Ask], text: str, v: Vocabulary) -> list[Ask]:
+    """Parts that only set the scene for the next one: "补助比例里，市级占多少" (where to look), and
+    "年度目标和中长期目标里各救助几人" (which goal's value of the measure asked, not the goal's text)."""
+    joined: list[Ask] = []
+    for ask in asks:
+        if joined and not joined[-1].fields and re.search(v.context_part_pattern, joined[-1].rest.strip()) and not re.search(
+                v.asking_word_pattern, joined[-1].rest):
+            joined[-1] = read_ask(joined[-1].rest + ask.rest, text, v)  # "补助比例里，市级占多少": one part
+        elif joined and (ask.measure_units or ask.quantity) and _only_goal_words(joined[-1], v):
+            merged = read_ask(joined[-1].rest + ask.rest, text, v)
+            merged.fields = [f for f in merged.fields if f != "goals"]
+            joined[-1] = merged
+        elif len(asks) > 1 and "goals" in ask.fields and ask.measure_units:
+            # "年度目标与中长期目标各救助多少人", split by 各: each part one value of the count
+            joined.append(replace(ask, fields=[f for f in ask.fields if f != "goals"]))
+        else:
+            joined.append(ask)
+    return joined
+
+
+def _only_goal_words(ask: Ask, v: Vocabulary) -> bool:
+    if ask.fields != ["goals"] or ask.units:
+        return False
+    left = ask.rest
+    for word in sorted(v.longterm_words + v.annual_words + v.goal_value_words, key=len, reverse=True):
+        left = left.replace(word, "")
+    return not re.sub(r"\W", "", left)
 
 
 def _money_named(p: Plan, rest: str, squashed: str) -> None:
@@ -567,6 +664,7 @@ def read_ask(words: str, text: str, v: Vocabulary) -> Ask:
         if noun in words and units not in ask.measure_units:
             ask.measure_units.append(units)
             ask.units.append(units)
+            ask.money = ask.money and "元" in units  # "比例里市级占多少": a share, not money
     for level2, hint_words in v.indicator_hints.items():
         if _find_any(words, hint_words):
             ask.indicator_level2 = level2
@@ -783,7 +881,10 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
         p.op = p.op if p.op in ("count", "sum") else "list"
     if p.op in ("max", "min") and _find_any(rest, v.operations["max" if p.op == "min" else "min"]):
         p.both_ends = True  # "金额最高和最低的各是哪个"
-    if m := re.search(v.rank_pattern, rest):
+    if m := re.search(v.bottom_rank_pattern, rest):
+        p.rank = p.top_n = int(cn_number(m.group("n")))  # "倒数第二的": the second smallest
+        p.op = "min"
+    elif m := re.search(v.rank_pattern, rest):
         p.rank = p.top_n = int(cn_number(m.group("n")))
         p.op = "max" if m.group("high") else "min"
     elif m := _patterns()["top"].search(rest):
@@ -1024,7 +1125,7 @@ def topic_of(rest: str, filters: Filters | None = None) -> str:
     for name in ("between", "more", "less", "more_after", "less_after", "exact", "exactly", "end_from", "start_before", "end_after",
                  "end_before", "end_date", "end_in", "start_in", "ordinal", "top"):
         rest = pats[name].sub(" ", rest)
-    for pattern in v.blank_patterns + v.indicator_count_patterns + [v.sort_pattern]:
+    for pattern in v.blank_patterns + v.indicator_count_patterns + [v.sort_pattern, v.bottom_rank_pattern]:
         rest = re.sub(pattern, " ", rest)
     words = [w for ws in v.fields.values() for w in ws]
     words += list(v.top_words) + list(v.project_types) + list(v.categories)
@@ -1033,6 +1134,7 @@ def topic_of(rest: str, filters: Filters | None = None) -> str:
                                   filters.contact) if value]
     if filters.department:
         words.append(filters.department.removeprefix("聊城市"))
+        words += _department_spellings(filters.department)
     words += [w for ws in v.operations.values() for w in ws]
     words += [w for ws in v.indicator_hints.values() for w in ws]
     words += list(v.followup_markers) + list(v.drafting_markers) + list(v.quantity_words) + list(v.rate_markers)
@@ -1209,7 +1311,7 @@ def _filters(rest: str, records: list[Declaration], v: Vocabulary, asked_kinds: 
         if alias:
             f.section = v.section_aliases[alias]
     departments = _departments(records)
-    hit = _find_any(rest, list(departments))
+    hit = _find_first_longest(rest, list(departments))
     if hit:
         f.department = departments[hit]
     # "一次性项目", "经常性的"; not "一次性采血袋" or "一次性补偿金"
@@ -1243,19 +1345,35 @@ def _contact_named(rest: str, records: list[Declaration], v: Vocabulary) -> str 
 
 def _abbreviated_scope(f: Filters, rest: str, records: list[Declaration]) -> str | None:
     """"交巡警支队的项目": a short name, derived from the records' departments and units, scopes the
-    question like a department's own name would. Returns the short name as written."""
-    if f.department:
+    question like a department's own name would; "民政局福彩中心": a unit written right after the
+    bureau named narrows the bureau. Returns the short name as written."""
+    after = _after_department(rest, f.department, records) if f.department else rest
+    if after is None:
         return None
-    found = find_abbreviated(rest, sorted({r.department for r in records} | {r.unit for r in records}))
+    found = find_abbreviated(after, sorted({r.department for r in records} | {r.unit for r in records}))
     if not found:
         return None
     short, meant = found
     scopes = {tuple(r.code for r in Filters(department=bare(n)).apply(records)) for n in meant}
     if len(scopes) != 1:
         return None  # two organisations fit: the question stays unscoped rather than guess
+    if f.department and not (after.startswith(short) and set(next(iter(scopes))) < set(
+            r.code for r in Filters(department=f.department).apply(records))):
+        return None  # units listed as what the bureau includes ("含仲裁委、…") do not narrow it
     departments = [n for n in meant if any(r.department == n for r in records)]
     f.department = departments[0] if departments else bare(meant[0])
     return short
+
+
+def _after_department(rest: str, department: str, records: list[Declaration]) -> str | None:
+    """The question after the bureau's name and the words that may lead to one of its units
+    ("民政局下面的…"); None when the bureau is not written out."""
+    spelled = [w for w, d in _departments(records).items() if d == department and w in rest]
+    if not spelled:
+        return None
+    end = max(rest.find(w) + len(w) for w in spelled)
+    lead = re.match(vocabulary().unit_after_department_pattern, rest[end:])
+    return rest[end + (lead.end() if lead else 0):]
 
 
 def _several_groups(p: Plan, rest: str, records: list[Declaration], v: Vocabulary) -> None:

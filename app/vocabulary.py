@@ -28,6 +28,14 @@ class Vocabulary(BaseModel):
     project_types: dict[str, str]
     categories: dict[str, str]
     department_aliases: dict[str, str]
+    sentence_break_pattern: str  # where one sentence of a question ends and the next begins
+    unit_after_department_pattern: str  # "民政局下面的福彩中心": what may stand between a bureau and its unit
+    topic_marker_pattern: str  # "关于…", "跟…有关": words marking what the projects asked for are about
+    department_group_words: list[str]
+    context_part_pattern: str  # "补助比例里，…": a part ending so only says where the next part looks
+    asking_word_pattern: str  # words that ask something; a part without one asks nothing itself
+    government_levels: list[str]  # "省级 30%，市级 14%": shares of one sum, told apart by the level asked
+    goal_value_words: list[str]  # "年度目标和中长期目标里…几人": words that only say which goal's value  # "民政系统": a bureau's stem plus one of these names the bureau
     section_aliases: dict[str, str]
     followup_markers: list[str]
     referent_markers: list[str]
@@ -76,6 +84,7 @@ class Vocabulary(BaseModel):
     describing_clause_pattern: str  # "做实验室装修的，空调采购多少": group "asked" follows the description
     inside_this_one_pattern: str  # "这个里面…": inside the one project just named, not the list before it
     rank_pattern: str  # "第二大的": one place of a ranking; groups "n", "high", "low"
+    bottom_rank_pattern: str  # "倒数第二": one place counted from the bottom; group "n"
     request_pattern: str  # "顺便看下…", "再查一下…": a part that asks by request, with no asking word
     spoken_yuan_pattern: str  # "每人 30 块": 30 元; group "number"
     year_describing_pattern: str  # "去年招标、今年验收的那个": a relative year describing the project, not asked
@@ -130,7 +139,14 @@ class Vocabulary(BaseModel):
             re.compile(p)
         return patterns
 
-    @field_validator("ordinal_pattern", "part_separators", "described_pattern", "described_spend_pattern", "described_tail_pattern",
+    @field_validator("department_group_words", "goal_value_words", "government_levels")
+    @classmethod
+    def _words_present(cls, words: list[str]) -> list[str]:
+        if not words or not all(w.strip() for w in words):
+            raise ValueError("词表不能为空，也不能含空词")
+        return words
+
+    @field_validator("context_part_pattern", "asking_word_pattern", "unit_after_department_pattern", "sentence_break_pattern", "topic_marker_pattern", "ordinal_pattern", "part_separators", "described_pattern", "described_spend_pattern", "described_tail_pattern",
                      "top_pattern", "money_pattern",
                      "same_organisation_pattern", "within_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator", "carried_money_pattern",
                      "listed_count_pattern", "count_item_pattern", "history_year_before", "history_year_after",
@@ -142,12 +158,13 @@ class Vocabulary(BaseModel):
         return pattern
 
     @field_validator("name_contains_pattern", "subpart_pattern", "describing_clause_pattern", "spoken_yuan_pattern",
-                     "chinese_amount_pattern", "rank_pattern", "sort_pattern")
+                     "chinese_amount_pattern", "rank_pattern", "bottom_rank_pattern", "sort_pattern")
     @classmethod
     def _has_named_group(cls, pattern: str, info) -> str:
         groups = {"name_contains_pattern": ["word"], "subpart_pattern": ["part"], "describing_clause_pattern": ["asked"],
                   "spoken_yuan_pattern": ["number"], "chinese_amount_pattern": ["number", "unit"],
-                  "rank_pattern": ["n", "high", "low"], "sort_pattern": ["desc", "asc"]}[info.field_name]
+                  "rank_pattern": ["n", "high", "low"], "bottom_rank_pattern": ["n"],
+                  "sort_pattern": ["desc", "asc"]}[info.field_name]
         for group in groups:
             if group not in re.compile(pattern).groupindex:
                 raise ValueError(f"{info.field_name} 必须有名为 {group} 的分组")
@@ -192,6 +209,7 @@ class Thresholds(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name_match: float  # share of a project's name the question must spell out
+    loose_name_match: float  # the same inside the one bureau the question names
     name_span_stretch: float  # how far a name's pieces may scatter in the question
     further_name_match: float  # a second project named in the same question must be spelled this fully
     described_confident: float  # confidence at which a project found by description is answered

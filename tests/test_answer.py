@@ -1480,3 +1480,116 @@ def test_a_second_name_spelled_a_little_differently_is_named_too(answerer):
     assert "5,000,000" in answer and "15,000,000" in answer, answer
     alone = ask(answerer, "河长制湖长制工作经费申报金额多少").answer
     assert "5,000,000" in alone, alone
+
+
+def test_two_heads_before_one_shared_ending_name_two_projects(answerer):
+    answer = ask(answerer, "老照片博物馆与山陕会馆日常维修维护运行经费预算分别多少").answer
+    assert "300,000" in answer and "1,737,500" in answer, answer
+    short = ask(answerer, "请问博物馆、山陕会馆的日常维修维护运行经费里劳务费各是多少").answer
+    assert "01500820212715" in short and "103.75" in short, short
+
+
+def test_a_unit_inside_the_bureau_named_narrows_it(answerer):
+    answer = ask(answerer, "民政局下面福彩中心负责的项目列一下").answer
+    assert "共 2 个项目" in answer and "公益性守灵厅" not in answer, answer
+
+
+def test_a_bureau_named_as_its_system(answerer):
+    answer = ask(answerer, "民政系统预算最多的两个项目").answer
+    assert "公益性守灵厅" in answer and "养老服务业专项补助资金" in answer, answer
+    health = ask(answerer, "卫健委系统金额前两名的项目").answer
+    assert "卫生健康委员会" in health and "委系统" not in health.split("：")[0], health
+
+
+def test_a_topic_narrows_the_scope_a_department_gives(answerer):
+    answer = ask(answerer, "城管局涉及污水处理的项目都有哪些").answer
+    assert "污水处理运营费 1" in answer and "污水处理运营费 2" in answer and "城乡环境综合整治" not in answer, answer
+    assert ask(answerer, "城管局和地铁有关的项目有哪些").refused
+
+
+def test_progress_of_work_is_refused_but_its_plan_is_answered(answerer):
+    assert ask(answerer, "守灵厅的工程目前进度如何").refused
+    assert ask(answerer, "围墙和道路硬化那个竣工了吗").refused
+    planned = ask(answerer, "公益性守灵厅计划什么时候完工")
+    assert not planned.refused and "2021 年 12 月 31 日" in planned.answer, planned.answer
+
+
+def test_a_part_named_in_words_beyond_the_name_picks_its_own_clause(answerer):
+    answer = ask(answerer, "政策性种植业保险市级补贴资金报了多少？大豆那部分的补贴是多少").answer
+    assert "16,586,230" in answer and "1.675" in answer, answer
+
+
+def test_a_rate_inside_each_of_two_named_forms(answerer):
+    answer = ask(answerer, "高中国家助学金与学前政府助学金，每个学生每年的资助标准各是多少").answer
+    assert "2000" in answer and "1200" in answer and "02500120214307" in answer and "02500120218118" in answer, answer
+
+
+def test_the_contacts_other_project_asked_as_which_one(answerer):
+    _, state = answerer.ask("自主就业退役士兵一次性经济补助市级配套资金由谁联系")
+    answer, state = answerer.ask("这个人另外还负责哪个项目", state)
+    assert "04200120212780" in answer.answer, answer.answer
+    amount, _ = answerer.ask("那个项目报了多少", state)
+    assert "8,000,000" in amount.answer, amount.answer
+
+
+def test_goals_named_only_to_say_which_value_of_a_count(answerer):
+    answer = ask(answerer, "司法救助金年度目标与中长期目标各救助多少人").answer
+    assert "3人" in answer and "9人" in answer, answer
+
+
+def test_an_activity_asked_how_much_it_needs_is_money(answerer):
+    answer = ask(answerer, "福利彩票公益救助活动中，情暖环卫工人这项活动大约需要多少").answer
+    assert "20 万" in answer, answer
+
+
+def test_sentences_each_about_a_project_of_their_own_are_all_answered(answerer):
+    answer = ask(answerer, "守灵厅那个工程报了多少？另外儿童福利院修围墙的那个呢")
+    assert "14,000,000" in answer.answer and "04001420219342" in answer.answer, answer.answer
+    assert {c.code for c in answer.citations} == {"04001120214128", "04001420219342"}
+    # a second sentence about the same project stays one answer
+    same = ask(answerer, "东昌湖维护费报了多少？它由谁联系").answer
+    assert "15,000,000" in same and "问题中的 2 个项目" not in same, same
+
+
+def test_a_count_of_a_bureaus_projects_does_not_list_the_largest_ones_indicators(answerer):
+    answer = ask(answerer, "民政局主管的项目共几个？其中预算最高的是哪一个").answer
+    assert "共 5 个项目" in answer and "公益性守灵厅" in answer and "绩效指标" not in answer, answer
+
+
+def test_a_place_counted_from_the_bottom(answerer):
+    _, state = answerer.ask("城管局报的项目里哪个金额最高")
+    last, state = answerer.ask("那倒数第一名呢", state)
+    assert "城市综合管理服务平台提升维护" in last.answer and "最小" in last.answer, last.answer
+    second, _ = answerer.ask("倒数第二的是哪个", state)
+    assert "城乡环境综合整治" in second.answer, second.answer
+
+
+def test_a_unit_written_after_its_bureau_narrows_it_but_a_list_of_units_does_not(answerer):
+    assert "共 2 个项目" in ask(answerer, "司法局的仲裁委报了几个项目").answer
+    whole = ask(answerer, "司法局（含仲裁委和法律顾问室）的项目一共几个").answer
+    assert "共 6 个项目" in whole, whole
+
+
+def test_the_share_of_the_level_of_government_asked(answerer):
+    city = ask(answerer, "自主就业退役士兵一次性经济补助市级配套资金的补助比例里，市级占多少").answer
+    assert "14%" in city and "30%" not in city, city
+    province = ask(answerer, "自主就业退役士兵一次性经济补助市级配套资金的补助比例中省级是多少").answer
+    assert "30%" in province, province
+
+
+def test_projects_described_in_everyday_words_are_found(answerer):
+    wells = ask(answerer, "水利局对十三五时期井水抽得太多的整治情况搞评估那个，多少钱")
+    assert not wells.refused and "00400120218337" in wells.answer, wells.answer
+    wall = ask(answerer, "儿童福利院要把院子圈起来、再铺路的那个，围墙招标价多少")
+    assert "281000" in wall.answer, wall.answer
+    elders = ask(answerer, "每个月给上了年纪的长辈发津贴那个，九十多岁的每人每月发多少")
+    assert not elders.refused and "100 元" in elders.answer, elders.answer
+
+
+def test_a_city_institution_the_corpus_lacks_is_not_matched_by_shared_words(answerer):
+    listing = ask(answerer, "市图书馆报了哪些项目")
+    assert listing.refused and "市图书馆" in listing.answer, listing.answer
+    claimed = ask(answerer, "市图书馆电子书采购那个项目申报了多少")
+    assert claimed.refused, claimed.answer
+    museum = ask(answerer, "市博物馆报了哪些项目").answer
+    assert "山陕会馆日常维修维护运行经费" in museum and "共 2 个项目" in museum, museum
