@@ -884,7 +884,10 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
         fits = [i for i in per_unit_rows if i.hint != _FROM_DRAFT
                 and any(ch in i.name + "".join(i.source_values) for ch in per_chars)]
         if fits:
-            fits[0].value, fits[0].hint = q.value(), _FROM_DRAFT
+            # "80-89 周岁…每人每月 30 元；90-99 周岁…100 元": each rate to the row naming what it is for
+            told = squash(q.object + q.counted + q.context)
+            best = max(fits, key=lambda i: (_overlap(squash(i.name), told), -fits.index(i)))
+            best.value, best.hint = q.value(), _FROM_DRAFT
         else:
             name = q.object if q.object and len(q.object) >= 2 else (f"{beneficiary}补助" if subsidy else "单位成本")
             if subsidy and q.object and not name.endswith(("补助", "补贴", "费", "成本")):

@@ -73,7 +73,7 @@ def _answer_one_project(ctx, question: str, plan: Plan, r: Declaration, asks: li
         return render.project_card(question, r)  # "…做评估的，是哪个项目" with the project named: that one
     contents: list[list[str]] = []
     for ask in asks:
-        words = [_as_printed(ctx, w, r) for w in _ask_content(ctx, ask, plan)]
+        words = [_as_printed(ctx, w, r) for w in _resegmented(ctx, _ask_content(ctx, ask, plan), r)]
         if not words and contents and ask.rest.lstrip().startswith("每"):
             words = contents[-1]  # "建几支团队，每支给多少": per one of what the part before counted
         contents.append(words)
@@ -87,6 +87,17 @@ def _answer_one_project(ctx, question: str, plan: Plan, r: Declaration, asks: li
     if not any(s.found for s in selections):
         return render.project_card(question, r)
     return render.project_answer(question, r, [s for s in selections if not s.empty])
+
+
+def _resegmented(ctx, words: list[str], r: Declaration) -> list[str]:
+    """"治小广告" cut as 治小 + 广告: a character the tokenizer gave the wrong neighbour goes to the next
+    word when that makes a word the form has (小广告)."""
+    fixed = list(words)
+    for i in range(len(fixed) - 1):
+        w, following = fixed[i], fixed[i + 1]
+        if len(w) >= 2 and not ctx.finder.written_in(w, r.code) and ctx.finder.written_in(w[-1] + following, r.code):
+            fixed[i], fixed[i + 1] = w[:-1], w[-1] + following
+    return [w for w in fixed if len(w) >= 2]
 
 
 def _whole_and_pieces(plan: Plan, r: Declaration, asks: list[Ask], contents: list[list[str]]):

@@ -102,6 +102,10 @@ class ProjectFinder:
         """Is the word (or the form's own word for it: 老兵 → 退役士兵) in the project's text?"""
         return self.spelled_in(word, self._texts[code]) or self._literally_covered(word, code)
 
+    def written_in(self, word: str, code: str) -> bool:
+        """Is the word written, character for character, in the project's text?"""
+        return word in self._texts[code]
+
     def spelled_in(self, word: str, text: str) -> bool:
         """Is the word in the text, as written or as the forms print it (福彩 → 福利彩票)?"""
         return word in text or any(p in text for everyday in self.everyday_in(word) for p in self._everyday[everyday])

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from app.abbreviation import bare
 from app.understand import Ask
-from app.vocabulary import thresholds, vocabulary
+from app.vocabulary import everyday_words, thresholds, vocabulary
 from corpus import Declaration, Indicator
 from corpus.text import squash
 
@@ -156,7 +156,12 @@ def _item_stated(r: Declaration, ask: Ask, asked: list[str]) -> bool:
     named = [w for w in asked if len(w) >= 2 and w in segment and w not in name and not re.search(r"[年月日天]", w)]
     # the clause is looked for by the words of that segment alone: words before a comma describe the project
     passage = stated_in_text(r, ask, [w for w in asked if w in segment]) if named else None
-    return passage is not None and any(w in squash(passage[1]) for w in named)
+    return passage is not None and any(_says(w, squash(passage[1])) for w in named)
+
+
+def _says(word: str, text: str) -> bool:
+    """Is the word in the text as written, or as the forms print it ("比赛" where the form says 大赛)?"""
+    return word in text or any(printed in text for printed in everyday_words().get(word, ()))
 
 
 def _timed_row(r: Declaration, ask: Ask) -> Indicator | None:
@@ -304,7 +309,7 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
 
     def named(clause: str) -> float:
         text = squash(clause)
-        whole = sum(len(w) for w in naming if w in text)
+        whole = sum(len(w) for w in naming if _says(w, text))
         partial = {p for w in naming if w not in text for p in _pairs(w)} - own
         # the form's own year is what is budgeted; "2020 年度发放约 2800 人" is last year's
         years = set(re.findall(r"(?<!\d)(20\d\d)(?!\d)", text))
@@ -317,7 +322,7 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     for name, sentence in _sentences(r):
         clauses = re.split(r"(?<!\d)[，,](?!\d)", sentence)
         for i, clause in enumerate(clauses):
-            score = named(_with_list_head(clauses, i)) + _level_fit(clause, sentence, ask)
+            score = named(_with_list_head(clauses, i)) + _level_fit(clause, sentence, ask) + _place_fit(name, ask)
             if score < least or (best is not None and score <= best[0]):
                 continue
             stated = _stating(clauses[i:], ask)
@@ -332,6 +337,13 @@ def _one_listed_item(part: str, name: str) -> bool:
     own = re.split(r"[：:]", squash(name))[-1]  # "乡村振兴专项资金：…" files the project, lists nothing
     items = [i for i in re.split(r"[、及和与（）()]|含", own) if len(i) >= 2]
     return len(items) > 1 and sum(squash(part) in i or i in squash(part) for i in items) == 1
+
+
+def _place_fit(field: str, ask: Ask) -> float:
+    """"年度目标里…多少": a sentence of the field the question says to look in fits better."""
+    places = vocabulary().text_field_words
+    named = next((w for w in sorted(places, key=len, reverse=True) if w in ask.rest), None)
+    return 1.5 if named and field in places[named] else 0.0
 
 
 def _level_fit(clause: str, sentence: str, ask: Ask) -> float:
@@ -448,7 +460,7 @@ def named_indicators(r: Declaration, ask: Ask) -> list[Indicator]:
         if spelled:
             start = rest.find(spelled)
             by_name |= set(range(start, start + len(spelled)))
-    specific = []
+    specific, weaker = [], []
     for ind in r.indicators:
         name = squash(ind.name)
         longest, shared, positions = overlap(rest, name)
@@ -458,6 +470,9 @@ def named_indicators(r: Declaration, ask: Ask) -> list[Indicator]:
         strong = (longest >= min(4, len(name)) and longest >= 3) or (shared >= 4 and shared * 2 >= len(name))
         if strong and extra >= 2:
             specific.append(((longest, shared), ind))
+        elif longest >= 3 and extra >= 3 and (not ask.money or "元" in ind.value_annual + ind.value_longterm):
+            weaker.append(((longest, shared), ind))  # a run of three the name does not explain ("小广告")
+    specific = specific or ([] if ask.units else weaker)  # a unit asked finds its row by the unit
     if ask.quantity or ask.units:
         # "栏杆装多少米": a row without a number ("推动") cannot answer how many
         specific = [(o, ind) for o, ind in specific if re.search(r"\d", ind.value_annual + ind.value_longterm)]

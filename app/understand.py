@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from app.abbreviation import abbreviates, bare, find_abbreviated
+from app.abbreviation import bare, find_abbreviated
 from app.grounding import chinese_number
 from app.vocabulary import Vocabulary, thresholds, vocabulary
 from corpus import Declaration
@@ -311,6 +311,17 @@ def named_projects(question: str, records: list[Declaration]) -> list[NameMatch]
     return sorted(found, key=lambda m: m.span[0])
 
 
+def _not_organisations(names: list[NameMatch], q: str, records: list[Declaration]) -> list[NameMatch]:
+    """"某某销售管理中心名下的…": a project name ("某某销售") spelled as the start of an organisation the
+    question names whole is the organisation, not the project."""
+    organisations = {squash(bare(n)) for r in records for n in (r.unit, r.department)}
+
+    def inside_organisation(m: NameMatch) -> bool:
+        spelled = q[m.span[0] : m.span[1]]
+        return any(len(o) > len(spelled) and spelled in o and o in q[m.span[0]:] for o in organisations)
+    return [m for m in names if not inside_organisation(m)]
+
+
 def _merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans that overlap (a name spelled across another one's span) cut as one."""
     merged: list[tuple[int, int]] = []
@@ -464,7 +475,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     squashed = re.sub(v.spoken_money_pattern, "多少钱", squash(text))
     p.codes = [c for c in _patterns()["code"].findall(squashed) if any(r.code == c for r in records)]
     squashed = _read_name_words(p, squashed, v)
-    p.names = named_projects(squashed, records)
+    p.names = _not_organisations(named_projects(squashed, records), squashed, records)
     p.several_named = len({m.span for m in p.names}) > 1
     if not p.names and not p.codes and (series := _series_without_number(text, records)):
         p.refusal = series
@@ -515,7 +526,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
 def _read_asks(p: Plan, rest: str, text: str, v: Vocabulary) -> None:
     asked_words = p.asked_of_description or rest
     p.asks = _split_asks(asked_words, text, v) or [read_ask(asked_words, text, v) if p.asked_of_description else p.whole]
-    p.asks = _goal_values_joined(p.asks, text, v)
+    p.asks = _parts_joined(p.asks, text, v)
     if p.asked_of_description:
         for ask in p.asks:
             ask.apart = True
@@ -525,7 +536,7 @@ def _read_asks(p: Plan, rest: str, text: str, v: Vocabulary) -> None:
                 ask.part, ask.money = True, True
 
 
-def _goal_values_joined(asks: list[Ask], text: str, v: Vocabulary) -> list[Ask]:
+def _parts_joined(asks: list[Ask], text: str, v: Vocabulary) -> list[Ask]:
     """Parts that only set the scene for the next one: "补助比例里，市级占多少" (where to look), and
     "年度目标和中长期目标里各救助几人" (which goal's value of the measure asked, not the goal's text)."""
     joined: list[Ask] = []
@@ -542,7 +553,19 @@ def _goal_values_joined(asks: list[Ask], text: str, v: Vocabulary) -> list[Ask]:
             joined.append(replace(ask, fields=[f for f in ask.fields if f != "goals"]))
         else:
             joined.append(ask)
+    # "年度目标里工程款和质保金各付多少": the place the first part looks in is every part's
+    where = re.match(v.where_to_look_pattern, joined[0].rest) if len(joined) > 1 else None
+    if where:
+        joined[1:] = [a if where.group("where") in a.rest else _looking_in(where.group(0), a, joined[0], text, v) for a in joined[1:]]
     return joined
+
+
+def _looking_in(where: str, ask: Ask, first: Ask, text: str, v: Vocabulary) -> Ask:
+    """The part read again with the place to look in before it; the goal field its words now name
+    is only a place, as it was for the first part."""
+    carried = read_ask(where + ask.rest, text, v)
+    carried.fields = [f for f in carried.fields if f in first.fields or f not in ask.fields + ["goals"]]
+    return carried
 
 
 def _only_goal_words(ask: Ask, v: Vocabulary) -> bool:
@@ -1213,7 +1236,7 @@ def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan,
         tail = rest[m.end() : m.end() + 8]
         if year in years or re.match(r"(以后|之后|后|以前|之前|前|底|末)?\s*(才|就)?\s*(结束|开始)|\d{1,2}月", tail):
             continue
-        if not tail.startswith(("度", "的")) and (_form_wording(records, f"{year}年{tail[:2]}")
+        if not tail.startswith(("度", "的")) and (_form_wording(records, f"{year}年{tail[:3]}")
                                                  or _year_told_of(records, year, tail)):
             continue  # "<year>年某类配套几人": the form's own words about that year
         if pats["bound_before_year"].search(rest[: m.start()]) or _year_of_named_project(records, year, rest):

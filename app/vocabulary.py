@@ -31,11 +31,13 @@ class Vocabulary(BaseModel):
     sentence_break_pattern: str  # where one sentence of a question ends and the next begins
     unit_after_department_pattern: str  # "民政局下面的福彩中心": what may stand between a bureau and its unit
     topic_marker_pattern: str  # "关于…", "跟…有关": words marking what the projects asked for are about
-    department_group_words: list[str]
+    department_group_words: list[str]  # "民政系统", "民政那边": a bureau's stem plus one of these names the bureau
+    text_field_words: dict[str, list[str]]  # "年度目标" → goal_annual: the text field a question says to look in
+    where_to_look_pattern: str  # "年度目标里…": the field a part looks in, carried to the parts after it; group "where"
     context_part_pattern: str  # "补助比例里，…": a part ending so only says where the next part looks
     asking_word_pattern: str  # words that ask something; a part without one asks nothing itself
     government_levels: list[str]  # "省级 30%，市级 14%": shares of one sum, told apart by the level asked
-    goal_value_words: list[str]  # "年度目标和中长期目标里…几人": words that only say which goal's value  # "民政系统": a bureau's stem plus one of these names the bureau
+    goal_value_words: list[str]  # "年度目标和中长期目标里…几人": words that only say which goal's value
     section_aliases: dict[str, str]
     followup_markers: list[str]
     referent_markers: list[str]
@@ -139,6 +141,15 @@ class Vocabulary(BaseModel):
             re.compile(p)
         return patterns
 
+    @field_validator("text_field_words")
+    @classmethod
+    def _text_fields(cls, words: dict[str, list[str]]) -> dict[str, list[str]]:
+        known = {"basis", "overview", "legal_basis", "feasibility", "goal_annual", "goal_longterm", "schedule", "remarks"}
+        for word, fields in words.items():
+            if not fields or set(fields) - known:
+                raise ValueError(f"“{word}”须对应申报表文字字段 {sorted(known)} 之一")
+        return words
+
     @field_validator("department_group_words", "goal_value_words", "government_levels")
     @classmethod
     def _words_present(cls, words: list[str]) -> list[str]:
@@ -146,7 +157,9 @@ class Vocabulary(BaseModel):
             raise ValueError("词表不能为空，也不能含空词")
         return words
 
-    @field_validator("context_part_pattern", "asking_word_pattern", "unit_after_department_pattern", "sentence_break_pattern", "topic_marker_pattern", "ordinal_pattern", "part_separators", "described_pattern", "described_spend_pattern", "described_tail_pattern",
+    @field_validator("context_part_pattern", "asking_word_pattern", "unit_after_department_pattern", "sentence_break_pattern",
+                     "topic_marker_pattern", "ordinal_pattern", "part_separators", "described_pattern", "described_spend_pattern",
+                     "described_tail_pattern",
                      "top_pattern", "money_pattern",
                      "same_organisation_pattern", "within_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator", "carried_money_pattern",
                      "listed_count_pattern", "count_item_pattern", "history_year_before", "history_year_after",
@@ -158,12 +171,12 @@ class Vocabulary(BaseModel):
         return pattern
 
     @field_validator("name_contains_pattern", "subpart_pattern", "describing_clause_pattern", "spoken_yuan_pattern",
-                     "chinese_amount_pattern", "rank_pattern", "bottom_rank_pattern", "sort_pattern")
+                     "chinese_amount_pattern", "rank_pattern", "bottom_rank_pattern", "sort_pattern", "where_to_look_pattern")
     @classmethod
     def _has_named_group(cls, pattern: str, info) -> str:
         groups = {"name_contains_pattern": ["word"], "subpart_pattern": ["part"], "describing_clause_pattern": ["asked"],
                   "spoken_yuan_pattern": ["number"], "chinese_amount_pattern": ["number", "unit"],
-                  "rank_pattern": ["n", "high", "low"], "bottom_rank_pattern": ["n"],
+                  "rank_pattern": ["n", "high", "low"], "bottom_rank_pattern": ["n"], "where_to_look_pattern": ["where"],
                   "sort_pattern": ["desc", "asc"]}[info.field_name]
         for group in groups:
             if group not in re.compile(pattern).groupindex:

@@ -1497,6 +1497,7 @@ def test_a_unit_inside_the_bureau_named_narrows_it(answerer):
 def test_a_bureau_named_as_its_system(answerer):
     answer = ask(answerer, "民政系统预算最多的两个项目").answer
     assert "公益性守灵厅" in answer and "养老服务业专项补助资金" in answer, answer
+    assert "共 5 个项目" in ask(answerer, "民政那边都报了什么项目").answer
     health = ask(answerer, "卫健委系统金额前两名的项目").answer
     assert "卫生健康委员会" in health and "委系统" not in health.split("：")[0], health
 
@@ -1547,7 +1548,7 @@ def test_sentences_each_about_a_project_of_their_own_are_all_answered(answerer):
     assert "14,000,000" in answer.answer and "04001420219342" in answer.answer, answer.answer
     assert {c.code for c in answer.citations} == {"04001120214128", "04001420219342"}
     # a second sentence about the same project stays one answer
-    same = ask(answerer, "东昌湖维护费报了多少？它由谁联系").answer
+    same = ask(answerer, "东昌湖维护费预算多少？它由谁联系").answer
     assert "15,000,000" in same and "问题中的 2 个项目" not in same, same
 
 
@@ -1557,7 +1558,7 @@ def test_a_count_of_a_bureaus_projects_does_not_list_the_largest_ones_indicators
 
 
 def test_a_place_counted_from_the_bottom(answerer):
-    _, state = answerer.ask("城管局报的项目里哪个金额最高")
+    _, state = answerer.ask("城管局报的项目中预算最大的是哪个")
     last, state = answerer.ask("那倒数第一名呢", state)
     assert "城市综合管理服务平台提升维护" in last.answer and "最小" in last.answer, last.answer
     second, _ = answerer.ask("倒数第二的是哪个", state)
@@ -1593,3 +1594,30 @@ def test_a_city_institution_the_corpus_lacks_is_not_matched_by_shared_words(answ
     assert claimed.refused, claimed.answer
     museum = ask(answerer, "市博物馆报了哪些项目").answer
     assert "山陕会馆日常维修维护运行经费" in museum and "共 2 个项目" in museum, museum
+
+
+def test_a_part_in_everyday_words_or_cut_oddly_still_finds_its_money(answerer):
+    contest = ask(answerer, "市残联就业培训经费中，技能比赛这一项需要多少").answer
+    assert "14.25" in contest, contest
+    posters = ask(answerer, "城乡环境综合整治中治小广告要多少钱").answer
+    assert "100万元" in posters and "10,000,000" not in posters, posters
+
+
+def test_the_field_to_look_in_is_carried_to_every_part(answerer):
+    answer = ask(answerer, "交通管理项目往年尾款的年度目标里，应付工程款、应付质保金各为多少").answer
+    assert "909.25 万元" in answer and "769.75 万元" in answer, answer
+
+
+def test_a_money_question_is_not_answered_by_a_row_counting_people(answerer):
+    answer = ask(answerer, "司法救助金那个给生活困难的当事人发钱的，今年要多少预算").answer
+    assert "300,000" in answer, answer
+
+
+def test_a_project_name_that_starts_an_organisations_name_is_the_organisation(answerer):
+    answer = ask(answerer, "福利彩票销售管理中心有个预算一百五十万的项目，叫什么名字").answer
+    assert "福利彩票公益救助活动" in answer and "福利彩票销售 2" not in answer, answer
+
+
+def test_another_year_is_refused_even_when_a_form_mentions_it_in_passing(answerer):
+    assert ask(answerer, "2023年市直的高龄津贴每月发多少").refused
+    assert ask(answerer, "整本汇编里预算最少的是哪个项目").answer.startswith("在全部项目中")

@@ -534,3 +534,14 @@ def test_two_like_clauses_are_told_apart_by_the_words_opening_them(index):
     rows = {i.name: i.value for i in suggest(index, draft).indicators}
     values = set(rows.values())
     assert {"300户", "200户", "≤300万元", "≤120万元"} <= values, rows
+
+
+def test_each_rate_goes_to_the_row_naming_what_it_is_for(index):
+    draft = Draft(name="2022年市直高龄老人津贴", amount_yuan=1_272_000,
+                  description="为市直单位高龄老人按月发放津贴：80-89 周岁约 2600 人，每人每月发 30 元；"
+                              "90-99 周岁约 280 人，每人每月发 100 元。合计 127.2 万元。")
+    rows = {i.name: i.value for i in suggest(index, draft).indicators if i.level2 == "成本指标"}
+    by_age = {name: value for name, value in rows.items() if "周岁" in name}
+    assert by_age, rows
+    for name, value in by_age.items():
+        assert ("90-99" in name) == ("100元" in value), rows
