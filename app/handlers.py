@@ -228,8 +228,7 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
             codes = [numbered.code]  # "3号" after "某某经费 1": number 3 of that series
         else:
             return render.refuse(question, f"上一轮只列出了 {len(pool)} 个项目，没有第 {plan.ordinal} 个。", kind="clarify"), state
-    elif plan.scope_followup and state.scope and not (
-            len(codes) == 1 and re.search(vocabulary().inside_this_one_pattern, plan.rest)):
+    elif plan.scope_followup and state.scope and not (len(codes) == 1 and _inside_the_one_named(ctx, plan, state)):
         codes = state.scope  # "里面…" of the list; "这个里面…" is of the one project just named
     explicit = plan.referent or plan.ordinal or plan.scope_followup
     scope = state.scope
@@ -260,6 +259,14 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
             return described_lookup(ctx, question, plan, state)
         return described_or_search(ctx, question, plan, state)
     return answer, Conversation(codes, state.filters, scope, state.topic, asks, state.op)
+
+
+def _inside_the_one_named(ctx, plan: Plan, state: Conversation) -> bool:
+    """"这个里面…", or "这里面<a part>" right after a ranking named one project whose form has that part."""
+    if re.search(vocabulary().inside_this_one_pattern, plan.rest):
+        return True
+    return state.op in ("max", "min") and bool(plan.content) and (
+        ctx.finder.coverage(plan.content, state.codes[0]) >= thresholds().ask_coverage)
 
 
 def _names_a_thing(words: list[str]) -> bool:
@@ -458,17 +465,27 @@ def aggregate(ctx, question: str, plan: Plan, state: Conversation):
         filters, scope = Filters(), f"与“{topic}”相关的项目"
     elif len(plan.asks) > 1 and plan.op in ("sum", None):
         chosen = _the_one_described(ctx, plan, chosen) or chosen
-    elif plan.topic_marked and (telling := [w for w in plan.content if not is_filler(w)]) and len(chosen) > 1:
-        # "城管局跟污水处理有关的项目": the topic narrows the scope the filters give
-        topic = "、".join(telling)
-        # the projects whose names (or units) carry the topic, else those whose forms mostly explain it
-        chosen = [r for r in chosen if all(w in squash(r.name + r.unit) for w in telling)] or [
-            r for r in chosen if ctx.finder.coverage(telling, r.code) >= thresholds().topical_coverage]
-        scope = f"{scope}中与“{topic}”相关的项目"
+    elif (about := _about_the_topic(ctx, plan, chosen)) is not None:
+        # "城管局跟污水处理有关的项目", "城管局哪几个污水处理的项目": the topic narrows the filters' scope
+        topic = "、".join(w for w in plan.content if not is_filler(w))
+        chosen, scope = about, f"{scope}中与“{topic}”相关的项目"
     if len(chosen) == 1 and len(plan.asks) > 1 and plan.op in ("sum", None):
         # "某某经费总共多少，里面某项占多少": one project and its parts, not a total over projects
         return answer_project(ctx, question, plan, chosen[0]), Conversation([chosen[0].code], asks=plan.asks)
     return _aggregate(ctx, question, plan, chosen, filters, scope, topic)
+
+
+def _about_the_topic(ctx, plan: Plan, chosen: list[Declaration]) -> list[Declaration] | None:
+    """The projects of a filtered scope that are about the question's topic: those whose names (or
+    units) carry it, else — when the question marks it as a topic ("跟…有关") — those whose forms
+    mostly explain it. None when the question names no topic, or names it only in passing."""
+    telling = [w for w in plan.content if not is_filler(w)]
+    if not telling or len(chosen) < 2:
+        return None
+    by_name = [r for r in chosen if all(w in squash(r.name + r.unit) for w in telling)]
+    if not plan.topic_marked:
+        return by_name if 0 < len(by_name) < len(chosen) else None
+    return by_name or [r for r in chosen if ctx.finder.coverage(telling, r.code) >= thresholds().topical_coverage]
 
 
 def _the_one_described(ctx, plan: Plan, chosen: list[Declaration]) -> list[Declaration]:

@@ -1621,3 +1621,16 @@ def test_a_project_name_that_starts_an_organisations_name_is_the_organisation(an
 def test_another_year_is_refused_even_when_a_form_mentions_it_in_passing(answerer):
     assert ask(answerer, "2023年市直的高龄津贴每月发多少").refused
     assert ask(answerer, "整本汇编里预算最少的是哪个项目").answer.startswith("在全部项目中")
+
+
+def test_a_topic_the_names_carry_narrows_a_department_without_a_marker(answerer):
+    answer = ask(answerer, "城管局报了哪几个污水处理的项目").answer
+    assert "共 2 个项目" in answer and "城乡环境综合整治" not in answer, answer
+    assert "共 5 个项目" in ask(answerer, "卫健委名下的项目合计多少").answer
+
+
+def test_inside_the_one_project_a_ranking_just_named(answerer):
+    _, state = answerer.ask("科技局报了几个项目")
+    _, state = answerer.ask("哪个金额最大", state)
+    answer, _ = answerer.ask("这里面创新券后补助是多少", state)
+    assert "02800120212260" in answer.answer and "上一轮的 3 个项目" not in answer.answer, answer.answer
