@@ -79,7 +79,7 @@ def _answer_one_project(ctx, question: str, plan: Plan, r: Declaration, asks: li
         contents.append(words)
     if len(asks) > 1:
         asks, contents = _whole_and_pieces(plan, r, asks, contents)
-    selections = [select(r, ask, words, ctx.finder.coverage) for ask, words in zip(asks, contents)]
+    selections = _selected_in_turn(ctx, r, asks, contents)
     if all(s.missing and not s.found for s in selections):
         missing = "、".join(dict.fromkeys(w for s in selections for w in s.missing))
         reason = f"{r.name}（{r.code}）的申报表中没有关于“{missing}”的内容，语料无法回答。"
@@ -87,6 +87,19 @@ def _answer_one_project(ctx, question: str, plan: Plan, r: Declaration, asks: li
     if not any(s.found for s in selections):
         return render.project_card(question, r)
     return render.project_answer(question, r, [s for s in selections if not s.empty])
+
+
+def _selected_in_turn(ctx, r: Declaration, asks: list[Ask], contents: list[list[str]]) -> list:
+    """Each part's rows or clauses; "应付未付的工程款和质保金": a later part prefers the sentence the
+    part before it was answered from."""
+    selections, near, before = [], "", None
+    for ask, words in zip(asks, contents):
+        # only a part asking the same kind of number ("…多少钱" after "…多少钱") looks where the one before did
+        alike = before is not None and (ask.money, ask.units) == (before.money, before.units)
+        selection = select(r, replace(ask, near=near) if near and alike else ask, words, ctx.finder.coverage)
+        near, before = (selection.passages[0][1] if selection.passages else ""), ask
+        selections.append(selection)
+    return selections
 
 
 def _resegmented(ctx, words: list[str], r: Declaration) -> list[str]:

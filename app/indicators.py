@@ -322,7 +322,8 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     for name, sentence in _sentences(r):
         clauses = re.split(r"(?<!\d)[，,](?!\d)", sentence)
         for i, clause in enumerate(clauses):
-            score = named(_with_list_head(clauses, i)) + _level_fit(clause, sentence, ask) + _place_fit(name, ask)
+            score = named(_with_list_head(clauses, i)) + _level_fit(clause, sentence, ask) + _place_fit(name, ask) + (
+                1.0 if ask.near and ask.near in sentence else 0.0)  # the sentence a sibling part was answered from
             if score < least or (best is not None and score <= best[0]):
                 continue
             stated = _stating(clauses[i:], ask)

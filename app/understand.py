@@ -95,6 +95,7 @@ class Ask:
     part: bool = False  # one of several parts: it may name a piece of the project ("灯光…多少钱")
     apart: bool = False  # asked after a description: its words name a piece, not the project ("…的那个，围墙花多少")
     total: bool = False  # the project's whole amount, named in its own words ("某某经费总共多少，其中…")
+    near: str = ""  # the clause a sibling part was answered from: its sentence is the likelier place
 
     @property
     def asks_value(self) -> bool:
@@ -771,6 +772,10 @@ def _split_asks(rest: str, text: str, v: Vocabulary) -> list[Ask]:
     for ask in asks[1:]:
         if not ask.asks_value and re.search(v.request_pattern, ask.rest):
             ask.quantity = True  # "…多少钱，再查一下联系人": the thing requested is asked
+    if any(a.asks_value for a in asks):
+        for ask in asks:  # "总额、咨询费、联系人": an item of the list that is money is asked as money
+            if not ask.asks_value and re.fullmatch(v.money_item_pattern, ask.rest.strip()):
+                ask.quantity, ask.money, ask.part = True, True, True
     if len(asks) > 1:
         for ask in asks:
             if not ask.asks_value and re.search(r"呢\W*$", ask.rest):
@@ -1407,7 +1412,8 @@ def _several_groups(p: Plan, rest: str, records: list[Declaration], v: Vocabular
     key = "section"
     if len(found) < 2:
         departments = _departments(records)
-        found = {departments[d] for d in _all_named(rest, list(departments))}
+        named = _all_named(rest, list(departments))
+        found = {departments[d] for d in named}
         key = "department"
         # "某某局开发利用科": an office inside the bureau narrows it, it is not a second group
         held = {d: {r.code for r in Filters(department=d).apply(records)} for d in found}
@@ -1416,10 +1422,17 @@ def _several_groups(p: Plan, rest: str, records: list[Declaration], v: Vocabular
             return any(o != d and (held[d] < held[o] or (held[d] == held[o] and d > o)) for o in found)
 
         found = {d for d in found if not inside_another(d)}
-    if len(found) >= 2:
+    if len(found) >= 2 and _joined_names(rest, named, v):
         p.group_by, p.group_values = key, sorted(found)
         setattr(p.filters, key, None)
         p.op = p.op if p.op in ("sum", "count", "max", "min") else ("sum" if "amount_yuan" in p.whole.fields else "count")
+
+
+def _joined_names(rest: str, named: list[str], v: Vocabulary) -> bool:
+    """Are the scopes named one after another, joined ("民政局和残联")? Not a scope the question
+    mentions in passing ("司法局给市委…付费的那个")."""
+    spans = sorted((rest.find(n), rest.find(n) + len(n)) for n in named)
+    return all(re.fullmatch(f"的?(?:{v.name_joiner_pattern})", rest[a_end:b_start]) for (_, a_end), (b_start, _) in zip(spans, spans[1:]))
 
 
 def _all_named(rest: str, names) -> list[str]:

@@ -28,6 +28,7 @@ class Vocabulary(BaseModel):
     project_types: dict[str, str]
     categories: dict[str, str]
     department_aliases: dict[str, str]
+    money_item_pattern: str  # "咨询费" listed among asks: an item named as money
     sentence_break_pattern: str  # where one sentence of a question ends and the next begins
     unit_after_department_pattern: str  # "民政局下面的福彩中心": what may stand between a bureau and its unit
     topic_marker_pattern: str  # "关于…", "跟…有关": words marking what the projects asked for are about
@@ -157,7 +158,7 @@ class Vocabulary(BaseModel):
             raise ValueError("词表不能为空，也不能含空词")
         return words
 
-    @field_validator("context_part_pattern", "asking_word_pattern", "unit_after_department_pattern", "sentence_break_pattern",
+    @field_validator("money_item_pattern", "context_part_pattern", "asking_word_pattern", "unit_after_department_pattern", "sentence_break_pattern",
                      "topic_marker_pattern", "ordinal_pattern", "part_separators", "described_pattern", "described_spend_pattern",
                      "described_tail_pattern",
                      "top_pattern", "money_pattern",

@@ -1634,3 +1634,19 @@ def test_inside_the_one_project_a_ranking_just_named(answerer):
     _, state = answerer.ask("哪个金额最大", state)
     answer, _ = answerer.ask("这里面创新券后补助是多少", state)
     assert "02800120212260" in answer.answer and "上一轮的 3 个项目" not in answer.answer, answer.answer
+
+
+def test_a_later_part_prefers_the_sentence_the_part_before_was_answered_from(answerer):
+    answer = ask(answerer, "交通管理项目往年尾款中，应付未付的工程款与质保金各为多少").answer
+    assert "909.25 万元" in answer and "769.75 万元" in answer, answer
+
+
+def test_a_money_item_in_a_list_of_asks_is_asked_too(answerer):
+    answer = ask(answerer, "请列一下高铁新区管委会经费的金额、会议费以及联系电话").answer
+    assert "5,740,000" in answer and "会议费 40 万" in answer and "13963580800" in answer, answer
+
+
+def test_a_bureau_mentioned_in_passing_is_no_second_group(answerer):
+    answer = ask(answerer, "司法局给市委市政府聘请法律顾问付费的那个，常年顾问每人每年多少钱")
+    assert "按主管部门统计" not in answer.answer and "3 万元" in answer.answer, answer.answer
+    assert "按主管部门统计" in ask(answerer, "民政局、残联、卫健委各有几个项目").answer
