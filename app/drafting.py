@@ -884,7 +884,7 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
         fits = [i for i in per_unit_rows if i.hint != _FROM_DRAFT
                 and any(ch in i.name + "".join(i.source_values) for ch in per_chars)]
         if fits:
-            # "80-89 周岁…每人每月 30 元；90-99 周岁…100 元": each rate to the row naming what it is for
+            # "80-89 周岁…每人 30 元；90-99 周岁…每人 100 元": each rate to the row naming what it is for
             told = squash(q.object + q.counted + q.context)
             best = max(fits, key=lambda i: (_overlap(squash(i.name), told), -fits.index(i)))
             best.value, best.hint = q.value(), _FROM_DRAFT

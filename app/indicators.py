@@ -227,15 +227,21 @@ def _stating(clauses: list[str], ask: Ask) -> str | None:
             break
         text = re.sub(r"^\d{1,2}[、.)）]", "", squash(clause))  # "3、运维服务费": a list number is no value
         # a year ("2021 年举办大赛") is not the value asked
-        if not re.search(r"\d", re.sub(r"(?:19|20)\d\d年", "", text)) or (ask.money and not _MONEY.search(text)):
+        counted_in_words = bool(ask.measure_units) and any(_measured(text, ch) for chars in ask.measure_units for ch in chars)
+        if not (re.search(r"\d", re.sub(r"(?:19|20)\d\d年", "", text)) or counted_in_words) or (ask.money and not _MONEY.search(text)):
             continue
         if ask.measure_units and not any(_measured(text, ch) for chars in ask.measure_units for ch in chars):
             continue  # "2900 人", not the 人 of "老年人"
-        if _totals(ask.rest) and not _totals(text):
+        if _totals(ask.rest) and not _totals(text) and (total := _item_total(clauses, j)) != j:
+            j = total  # "起草报告一共多少": "包含印刷费…，总费用 10 万元"
+        elif _totals(ask.rest) and not _totals(text):
             # "一共花多少": "每次 15 万，共 90 万" — on to the clause that sums it, when one follows
             j = next((k for k in range(j + 1, min(j + 3, len(clauses)))
                       if (_totals(squash(clauses[k])) or re.search(r"共\s*\d", clauses[k])) and re.search(r"\d", clauses[k])
                       and (not ask.money or _MONEY.search(squash(clauses[k])))), j)
+        elif ask.money and not _rates(ask) and (listed := re.search(vocabulary().listing_costs_pattern, text)) and not (
+                _pairs(listed.group("cost")) & _pairs(squash(ask.rest))):
+            j = _item_total(clauses, j)  # "起草报告：包含印刷费 2.7 万元，…，总费用 10 万元": the item's total
         elif ask.money and not _rates(ask) and re.search(r"每[\u4e00-\u9fff]{1,4}[\d.]+(?:万)?元", text):
             # "校长那部分花多少": "每人每天 400 元" is the rate; the clause after it gives the sum ("约需 20 万元")
             j = next((k for k in range(j + 1, min(j + 3, len(clauses)))
@@ -244,9 +250,22 @@ def _stating(clauses: list[str], ask: Ask) -> str | None:
     return None
 
 
+def _item_total(clauses: list[str], j: int) -> int:
+    """The clause summing the item whose costs start at clause j, if one follows before the next item."""
+    for k in range(j + 1, min(j + 8, len(clauses))):
+        text = squash(clauses[k])
+        if re.match(vocabulary().item_start_pattern, clauses[k]):
+            break
+        if (_totals(text) or re.search(vocabulary().item_total_pattern, text)) and _MONEY.search(text):
+            return k
+    return j
+
+
 def _measured(text: str, unit: str) -> bool:
     """A number counted in the unit: "2900 人", "使用 10 年" — not the date "2021 年 12 月"."""
-    for m in re.finditer(rf"(\d+)\s*(?:万|千|百|余|多)?\s*{re.escape(unit)}", text):
+    # "共租赁三套": a count in Chinese numerals too, but not "一套" alone, which prices one of them
+    chinese = r"(?<![第统唯一二两三四五六七八九十])(?:[二两三四五六七八九十百千][一二两三四五六七八九十百千]*|一[十百千][一二三四五六七八九十百千]*)"
+    for m in re.finditer(rf"(\d+|{chinese})\s*(?:万|千|百|余|多)?\s*{re.escape(unit)}", text):
         if not (unit == "年" and re.fullmatch(r"(?:19|20)\d\d", m.group(1))):
             return True
     return False
@@ -280,7 +299,8 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
                            if n in ask.rest and n not in asked and not n.startswith("多")]  # "多长" is no noun
     # Only words the project's own name does not explain say which clause is meant ("<the name>多少钱"
     # asks for the whole project) — unless the ask is one part of several or asks a unit.
-    described_by = squash(r.name + r.unit + r.department)  # "计量所的计量经费" names the project
+    # "计量所的计量经费" names the project; after a description the unit's words name the work ("技术推广")
+    described_by = squash(r.name + ("" if ask.apart else r.unit) + r.department)
     outside = [w for w in asked if w not in described_by]
     # "马颊河建了几座闸" of the 徒骇河马颊河 project: a word of the name breaks a tie between clauses
     own_words = [w for w in asked if w in name] if ask.measure_units else []

@@ -28,6 +28,8 @@ class Vocabulary(BaseModel):
     project_types: dict[str, str]
     categories: dict[str, str]
     department_aliases: dict[str, str]
+    listing_costs_pattern: str  # "包含印刷费…": a clause opening the list of an item's costs
+    item_total_pattern: str  # "总费用 10 万元": the clause summing an item's costs
     money_item_pattern: str  # "咨询费" listed among asks: an item named as money
     sentence_break_pattern: str  # where one sentence of a question ends and the next begins
     unit_after_department_pattern: str  # "民政局下面的福彩中心": what may stand between a bureau and its unit
@@ -158,7 +160,7 @@ class Vocabulary(BaseModel):
             raise ValueError("词表不能为空，也不能含空词")
         return words
 
-    @field_validator("money_item_pattern", "context_part_pattern", "asking_word_pattern", "unit_after_department_pattern", "sentence_break_pattern",
+    @field_validator("item_total_pattern", "money_item_pattern", "context_part_pattern", "asking_word_pattern", "unit_after_department_pattern", "sentence_break_pattern",
                      "topic_marker_pattern", "ordinal_pattern", "part_separators", "described_pattern", "described_spend_pattern",
                      "described_tail_pattern",
                      "top_pattern", "money_pattern",
@@ -172,12 +174,13 @@ class Vocabulary(BaseModel):
         return pattern
 
     @field_validator("name_contains_pattern", "subpart_pattern", "describing_clause_pattern", "spoken_yuan_pattern",
-                     "chinese_amount_pattern", "rank_pattern", "bottom_rank_pattern", "sort_pattern", "where_to_look_pattern")
+                     "chinese_amount_pattern", "rank_pattern", "bottom_rank_pattern", "sort_pattern", "where_to_look_pattern",
+                     "listing_costs_pattern")
     @classmethod
     def _has_named_group(cls, pattern: str, info) -> str:
         groups = {"name_contains_pattern": ["word"], "subpart_pattern": ["part"], "describing_clause_pattern": ["asked"],
                   "spoken_yuan_pattern": ["number"], "chinese_amount_pattern": ["number", "unit"],
-                  "rank_pattern": ["n", "high", "low"], "bottom_rank_pattern": ["n"], "where_to_look_pattern": ["where"],
+                  "rank_pattern": ["n", "high", "low"], "bottom_rank_pattern": ["n"], "where_to_look_pattern": ["where"], "listing_costs_pattern": ["cost"],
                   "sort_pattern": ["desc", "asc"]}[info.field_name]
         for group in groups:
             if group not in re.compile(pattern).groupindex:

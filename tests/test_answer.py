@@ -1631,7 +1631,7 @@ def test_a_topic_the_names_carry_narrows_a_department_without_a_marker(answerer)
 
 def test_inside_the_one_project_a_ranking_just_named(answerer):
     _, state = answerer.ask("科技局报了几个项目")
-    _, state = answerer.ask("哪个金额最大", state)
+    _, state = answerer.ask("其中哪个预算最高", state)
     answer, _ = answerer.ask("这里面创新券后补助是多少", state)
     assert "02800120212260" in answer.answer and "上一轮的 3 个项目" not in answer.answer, answer.answer
 
@@ -1642,7 +1642,7 @@ def test_a_later_part_prefers_the_sentence_the_part_before_was_answered_from(ans
 
 
 def test_a_money_item_in_a_list_of_asks_is_asked_too(answerer):
-    answer = ask(answerer, "请列一下高铁新区管委会经费的金额、会议费以及联系电话").answer
+    answer = ask(answerer, "请列一下高铁新区管委会经费的金额、会议费、电话号码").answer
     assert "5,740,000" in answer and "会议费 40 万" in answer and "13963580800" in answer, answer
 
 
@@ -1650,3 +1650,26 @@ def test_a_bureau_mentioned_in_passing_is_no_second_group(answerer):
     answer = ask(answerer, "司法局给市委市政府聘请法律顾问付费的那个，常年顾问每人每年多少钱")
     assert "按主管部门统计" not in answer.answer and "3 万元" in answer.answer, answer.answer
     assert "按主管部门统计" in ask(answerer, "民政局、残联、卫健委各有几个项目").answer
+
+
+def test_a_count_the_form_writes_in_chinese_numerals(answerer):
+    answer = ask(answerer, "驻北京办事处的租房物业费，房子总共租了几套")
+    assert "三套" in answer.answer, answer.answer
+    assert_grounded(answerer, answer)
+
+
+def test_a_fee_asked_how_much_it_was_reckoned_at_is_money(answerer):
+    answer = ask(answerer, "国资委编纂国企历程那本书的，编辑费算了多少").answer
+    assert "编辑费 3 万元" in answer, answer
+
+
+def test_after_a_description_the_units_own_words_name_the_work_asked(answerer):
+    answer = ask(answerer, "渔技站推广水产绿色养殖技术的那个项目，技术推广的补助是多少").answer
+    assert "30 万元" in answer, answer
+
+
+def test_an_items_total_not_its_first_listed_cost(answerer):
+    whole = ask(answerer, "研究室的调研、政策研究这个项目中，起草政府工作报告这一项一共要多少").answer
+    assert "10 万元" in whole, whole
+    printing = ask(answerer, "研究室的调研、政策研究这个项目中，起草政府工作报告的印刷费是多少").answer
+    assert "2.7 万元" in printing and "10 万元" not in printing, printing
