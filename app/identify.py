@@ -18,13 +18,16 @@ from corpus.text import squash
 from index.filters import Filters
 from index.tokenize import general_frequency, general_tag
 
-# "某某大桥新建工程的电话", "某局的某某补贴项目…": a phrase that reads as a project's name (not "给…的那个项目")
-_CLAIMED_NAME = re.compile(r"^(?:[^的那这]{1,10}的)?((?![给为把用对向帮买])[^的那这]{2,40}?(?:项目|工程|经费|资金|补贴|专项))(?:的|是|有|要|归|批|花|总|预算|金额|联系|电话|实施|编号|申|报|一共|共|多少|安排|拨|列|给|谁|由|哪)")
+def _claimed_name(text: str) -> re.Match | None:
+    """"某某大桥新建工程的电话", "帮我查下某局的某某补贴项目…": a phrase that reads as a project's name
+    (not "给…的那个项目"), after any words that only ask to look it up."""
+    v = vocabulary()
+    return re.match(v.claimed_name_pattern, re.sub(v.request_pattern, "", squash(text)))
 
 
 def claims_name(text: str) -> bool:
-    """Does the question state a project's name as if it existed ("智慧停车系统建设项目申报了多少")?"""
-    return _CLAIMED_NAME.match(squash(text)) is not None
+    """Does the question state a project's name as if it existed ("某某停车系统建设项目申报了多少")?"""
+    return _claimed_name(text) is not None
 
 
 def is_filler(word: str) -> bool:
@@ -299,7 +302,7 @@ class ProjectFinder:
         """The words of a name the question states as if it existed ("体育中心建设工程一共…") that
         none of the projects has whole (``literal``: as written, not pieced together from its
         parts); [] when no name is stated or one project has it all."""
-        claimed = _CLAIMED_NAME.match(squash(claim)) if claim else None
+        claimed = _claimed_name(claim) if claim else None
         if not claimed or not codes:
             return []
         # conjunctions and other filler ("既有…又有…的") name nothing that could be missing

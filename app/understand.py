@@ -1153,7 +1153,7 @@ def topic_of(rest: str, filters: Filters | None = None) -> str:
     for name in ("between", "more", "less", "more_after", "less_after", "exact", "exactly", "end_from", "start_before", "end_after",
                  "end_before", "end_date", "end_in", "start_in", "ordinal", "top"):
         rest = pats[name].sub(" ", rest)
-    for pattern in v.blank_patterns + v.indicator_count_patterns + [v.sort_pattern, v.bottom_rank_pattern]:
+    for pattern in v.blank_patterns + v.indicator_count_patterns + [v.sort_pattern, v.bottom_rank_pattern, v.request_pattern]:
         rest = re.sub(pattern, " ", rest)
     words = [w for ws in v.fields.values() for w in ws]
     words += list(v.top_words) + list(v.project_types) + list(v.categories)

@@ -28,6 +28,7 @@ class Vocabulary(BaseModel):
     project_types: dict[str, str]
     categories: dict[str, str]
     department_aliases: dict[str, str]
+    claimed_name_pattern: str  # "某某补贴项目报了多少": a project's name stated as if it existed; group 1 the name
     listing_costs_pattern: str  # "包含印刷费…": a clause opening the list of an item's costs
     item_total_pattern: str  # "总费用 10 万元": the clause summing an item's costs
     money_item_pattern: str  # "咨询费" listed among asks: an item named as money
@@ -160,7 +161,7 @@ class Vocabulary(BaseModel):
             raise ValueError("词表不能为空，也不能含空词")
         return words
 
-    @field_validator("item_total_pattern", "money_item_pattern", "context_part_pattern", "asking_word_pattern", "unit_after_department_pattern", "sentence_break_pattern",
+    @field_validator("claimed_name_pattern", "item_total_pattern", "money_item_pattern", "context_part_pattern", "asking_word_pattern", "unit_after_department_pattern", "sentence_break_pattern",
                      "topic_marker_pattern", "ordinal_pattern", "part_separators", "described_pattern", "described_spend_pattern",
                      "described_tail_pattern",
                      "top_pattern", "money_pattern",
