@@ -1678,5 +1678,5 @@ def test_an_items_total_not_its_first_listed_cost(answerer):
 def test_a_project_name_claimed_after_a_request_or_before_a_year_word_must_exist(answerer):
     parking = ask(answerer, "麻烦帮我查一下聊城市智能停车场建设项目报了多少钱")
     assert parking.refused and "停车场" in parking.answer, parking.answer
-    roads = ask(answerer, "乡村公路养护专项资金今年申请了多少")
+    roads = ask(answerer, "乡村公路养护专项资金今年的预算是多少")
     assert roads.refused, roads.answer
