@@ -159,7 +159,8 @@ def _about(ctx, question: str, plan: Plan, projects: list[Declaration], asks: li
            head: str | None = None) -> Answer:
     if len(projects) == 1:
         return answer_project(ctx, question, plan, projects[0], asks)
-    if plan.several_named and any(not a.fields for a in asks or plan.asks):
+    if plan.several_named and any(not a.fields and (a.units or a.indicator_level2 or _ask_content(ctx, a, plan))
+                                  for a in asks or plan.asks):
         # "甲和乙每人每年各补多少": a number inside each form, looked up form by form
         answers = [answer_project(ctx, question, plan, r, asks) for r in projects]
         text = (head or render.SAME_NAME_HEAD) + "\n" + "\n".join(a.answer for a in answers)

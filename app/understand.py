@@ -217,6 +217,7 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
     t = thresholds()
     threshold = t.name_match if threshold is None else threshold
     q = squash(question)
+    wanted, threshold = threshold, min(threshold, t.joined_name_match)  # a joined name may be spelled looser
     matches: list[NameMatch] = []
     for r in records:
         best: NameMatch | None = None
@@ -241,6 +242,7 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
         if best:
             matches.append(best)
     matches = list({m.record.code: m for m in (_spelled_further(q, m, records) for m in matches)}.values())
+    loose, matches = [m for m in matches if m.score < wanted], [m for m in matches if m.score >= wanted]
     if keep_other_numbers:
         return [m for m in matches if _names_other_number(q, m)]
     matches = [m for m in matches if not _names_other_number(q, m)] or _numbered_series(q, records)
@@ -262,7 +264,7 @@ def match_names(question: str, records: list[Declaration], threshold: float | No
     best = [m for m in matches if m.score >= top - 1e-9]
     best = [m for m in best if not any(_inside(m.span, o.span) for o in best)]
     # "甲经费和乙经费分别多少" with 乙 misspelled: a second name joined to the first by 和/与/、 is named too
-    best += [m for m in matches if m not in best and _joined_to(q, m, best)]
+    best += [m for m in matches + loose if m not in best and _joined_to(q, m, best)]
     return sorted(best, key=lambda m: m.record.seq)
 
 
@@ -349,7 +351,9 @@ def _shared_tail_siblings(q: str, found: list[NameMatch], records: list[Declarat
         for tail in (shared[i:] for i in range(len(shared) - 3) if r.code != m.record.code):
             if len(other) - len(tail) < 2 or len(own) - len(tail) < 2 or tail not in q:
                 continue
-            if hit := _joined_heads(q, own[: -len(tail)], other[: -len(tail)], tail):
+            hit = _joined_heads(q, own[: -len(tail)], other[: -len(tail)], tail)
+            # …not a 、 inside the name spelled out ("甲业务、乙管理经费" holds "业务、…经费")
+            if hit and not (m.span[0] <= hit[0] and hit[1] <= m.span[1] and "、" in own):
                 siblings.append(NameMatch(r, m.score, hit))
                 break
     return siblings if len(siblings) == 1 else []
@@ -1342,6 +1346,8 @@ def _filters(rest: str, records: list[Declaration], v: Vocabulary, asked_kinds: 
     hit = _find_first_longest(rest, list(departments))
     if hit:
         f.department = departments[hit]
+        if bare(f.department) + "本级" in rest and any(r.unit.endswith(bare(f.department) + "本级") for r in records):
+            f.department = bare(f.department) + "本级"  # "司法局本级": the bureau's own unit, not its offices
     # "一次性项目", "经常性的"; not "一次性采血袋" or "一次性补偿金"
     word = _find_any(rest, list(v.project_types))
     if word and "project_type" not in asked_kinds and re.search(re.escape(word) + r"(?:项目|的|支出|类|$)", rest):

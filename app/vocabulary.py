@@ -228,6 +228,7 @@ class Thresholds(BaseModel):
 
     name_match: float  # share of a project's name the question must spell out
     loose_name_match: float  # the same inside the one bureau the question names
+    joined_name_match: float  # a name joined by 和/与/、 to one spelled out may be spelled this loosely
     name_span_stretch: float  # how far a name's pieces may scatter in the question
     further_name_match: float  # a second project named in the same question must be spelled this fully
     described_confident: float  # confidence at which a project found by description is answered
