@@ -1558,7 +1558,7 @@ def test_a_count_of_a_bureaus_projects_does_not_list_the_largest_ones_indicators
 
 
 def test_a_place_counted_from_the_bottom(answerer):
-    _, state = answerer.ask("城管局报的项目中预算最大的是哪个")
+    _, state = answerer.ask("城管局报的项目中预算最高的是哪一个")
     last, state = answerer.ask("那倒数第一名呢", state)
     assert "城市综合管理服务平台提升维护" in last.answer and "最小" in last.answer, last.answer
     second, _ = answerer.ask("倒数第二的是哪个", state)
@@ -1630,7 +1630,7 @@ def test_a_topic_the_names_carry_narrows_a_department_without_a_marker(answerer)
 
 
 def test_inside_the_one_project_a_ranking_just_named(answerer):
-    _, state = answerer.ask("科技局报了几个项目")
+    _, state = answerer.ask("科技局总共报上来几个项目")
     _, state = answerer.ask("其中哪个预算最高", state)
     answer, _ = answerer.ask("这里面创新券后补助是多少", state)
     assert "02800120212260" in answer.answer and "上一轮的 3 个项目" not in answer.answer, answer.answer
@@ -1688,7 +1688,7 @@ def test_a_name_joined_to_another_may_be_spelled_a_little_more_loosely(answerer)
 
 
 def test_a_bureaus_own_unit_named_with_benji_is_not_the_whole_bureau(answerer):
-    answer = ask(answerer, "实施单位是司法局本级的项目有哪些").answer
+    answer = ask(answerer, "司法局本级负责实施的都是哪几个项目").answer
     assert "共 3 个项目" in answer, answer
 
 
