@@ -13,7 +13,7 @@ import re
 from app.answer_model import FIELD_LABELS, Answer, Citation, Conversation, cite
 from app.handlers import ROUTES, identify
 from app.identify import ProjectFinder, SearchIndex
-from app.render import refuse
+from app.render import PARTS_HEAD, combined, refuse
 from app.understand import understand
 from app.vocabulary import thresholds, vocabulary
 
@@ -75,9 +75,7 @@ class Answerer:
         codes = [code for _, code in answers]
         if len(set(codes)) < len(codes) or set(codes) <= {c.code for c in whole.citations}:
             return None
-        joined = f"问题中的 {len(answers)} 个项目：\n" + "\n".join(a.answer for a, _ in answers)
-        cited = [c for a, _ in answers for c in a.citations]
-        return Answer(text, joined, False, "fact", cited), Conversation(codes, scope=codes)
+        return combined(text, PARTS_HEAD, [a for a, _ in answers], False), Conversation(codes, scope=codes)
 
     def identify(self, plan, state: Conversation | None = None):
         """The project a described question points to, with every candidate's confidence (public for

@@ -64,8 +64,7 @@ def _asks_elsewhere(ctx, plan: Plan, r: Declaration, asks: list[Ask]) -> list[tu
 
 
 def _joined(question: str, answers: list[Answer]) -> Answer:
-    text = f"问题中的 {len(answers)} 个项目：\n" + "\n".join(a.answer for a in answers)
-    return Answer(question, text, any(a.refused for a in answers), "fact", [c for a in answers for c in a.citations])
+    return render.combined(question, render.PARTS_HEAD, answers, any(a.refused for a in answers))
 
 
 def _answer_one_project(ctx, question: str, plan: Plan, r: Declaration, asks: list[Ask]) -> Answer:
@@ -163,8 +162,7 @@ def _about(ctx, question: str, plan: Plan, projects: list[Declaration], asks: li
                                   for a in asks or plan.asks):
         # "甲和乙每人每年各补多少": a number inside each form, looked up form by form
         answers = [answer_project(ctx, question, plan, r, asks) for r in projects]
-        text = (head or render.SAME_NAME_HEAD) + "\n" + "\n".join(a.answer for a in answers)
-        return Answer(question, text, all(a.refused for a in answers), "fact", [c for a in answers for c in a.citations])
+        return render.combined(question, head or render.SAME_NAME_HEAD, answers, all(a.refused for a in answers))
     fields = [f for a in (asks or plan.asks) for f in a.fields] or ["amount_yuan"]
     return render.fields_of_many(question, projects, list(dict.fromkeys(fields)), head or render.SAME_NAME_HEAD)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from app.abbreviation import bare
 from app.understand import Ask
@@ -355,23 +356,38 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
 def _one_listed_item(part: str, name: str) -> bool:
     """Is the part (a word or a phrase) one of several things a name lists ("空调" of "…设备及空调购置",
     "老年体育" of "…经费（含全民健身、老年体育）")?"""
-    own = re.split(r"[：:]", squash(name))[-1]  # "乡村振兴专项资金：…" files the project, lists nothing
-    items = [i for i in re.split(r"[、及和与（）()]|含", own) if len(i) >= 2]
+    items = _listed_items(name)
     return len(items) > 1 and sum(squash(part) in i or i in squash(part) for i in items) == 1
+
+
+def _listed_items(name: str) -> list[str]:
+    """The things a name lists ("…设备及空调购置", "…经费（含全民健身、老年体育）")."""
+    own = re.split(r"[：:]", squash(name))[-1]  # "乡村振兴专项资金：…" files the project, lists nothing
+    return [i for i in re.split(r"[、及和与（）()]|含", own) if len(i) >= 2]
 
 
 def _place_fit(field: str, ask: Ask) -> float:
     """"年度目标里…多少": a sentence of the field the question says to look in fits better."""
+    return 1.5 if field in _fields_named(ask.rest) else 0.0
+
+
+@lru_cache(maxsize=256)
+def _fields_named(rest: str) -> tuple[str, ...]:
     places = vocabulary().text_field_words
-    named = next((w for w in sorted(places, key=len, reverse=True) if w in ask.rest), None)
-    return 1.5 if named and field in places[named] else 0.0
+    named = next((w for w in sorted(places, key=len, reverse=True) if w in rest), None)
+    return tuple(places[named]) if named else ()
+
+
+@lru_cache(maxsize=256)
+def _levels_named(rest: str) -> tuple[str, ...]:
+    return tuple(level for level in vocabulary().government_levels if level in rest)
 
 
 def _level_fit(clause: str, sentence: str, ask: Ask) -> float:
     """"市级比例多少" in "省级 30%，市级 14%": where a sentence gives shares by level of government,
     the clause for the level asked fits and one for another level does not."""
     levels = vocabulary().government_levels
-    asked = [level for level in levels if level in ask.rest]
+    asked = _levels_named(ask.rest)
     if not asked or not any(level in sentence for level in levels if level not in asked):
         return 0.0
     text = squash(clause)
@@ -397,8 +413,7 @@ def _naming_the_part(asked: list[str], outside: list[str], part: str, name: str)
 def _shares_a_listed_item(part: str, name: str) -> bool:
     """Does the part spell much of one of the things a name lists ("规上工业企业研发机构奖补" of
     "…、规模以上工业企业研发机构全覆盖、…"), though not word for word?"""
-    own = re.split(r"[：:]", squash(name))[-1]
-    items = [i for i in re.split(r"[、及和与（）()]|含", own) if len(i) >= 2]
+    items = _listed_items(name)
     return len(items) > 1 and sum(len(_pairs(squash(part)) & _pairs(i)) >= 3 for i in items) == 1
 
 

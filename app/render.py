@@ -97,6 +97,13 @@ def project_answer(question: str, r: Declaration, selections: list[Selection]) -
 
 
 SAME_NAME_HEAD = "有 {n} 个项目与问题中的名称同样吻合："
+PARTS_HEAD = "问题中的 {n} 个项目："
+
+
+def combined(question: str, head: str, answers: list[Answer], refused: bool) -> Answer:
+    """Several answers shown as one under a head ("问题中的 {n} 个项目："), every citation kept."""
+    text = head.format(n=len(answers)) + "\n" + "\n".join(a.answer for a in answers)
+    return Answer(question, text, refused, "fact", [c for a in answers for c in a.citations])
 
 
 def fields_of_many(question: str, projects: list[Declaration], fields: list[str], head: str = SAME_NAME_HEAD) -> Answer:

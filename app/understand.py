@@ -317,7 +317,8 @@ def named_projects(question: str, records: list[Declaration]) -> list[NameMatch]
 def _not_organisations(names: list[NameMatch], q: str, records: list[Declaration]) -> list[NameMatch]:
     """"某某销售管理中心名下的…": a project name ("某某销售") spelled as the start of an organisation the
     question names whole is the organisation, not the project."""
-    organisations = {squash(bare(n)) for r in records for n in (r.unit, r.department)}
+    _departments(records)
+    organisations = _ORGANISATIONS["names"]
 
     def inside_organisation(m: NameMatch) -> bool:
         spelled = q[m.span[0] : m.span[1]]
@@ -451,8 +452,19 @@ def _department_spellings(department: str) -> list[str]:
     return [short] + [short[:-1] + word for word in vocabulary().department_group_words]
 
 
+_ORGANISATIONS: dict = {"records": None, "departments": {}, "names": set()}
+
+
 def _departments(records: list[Declaration]) -> dict[str, str]:
-    """Every way the question may name a 主管部门 → the department as printed."""
+    """Every way the question may name a 主管部门 → the department as printed (built once for the
+    last record list seen, not for every question)."""
+    if _ORGANISATIONS["records"] is not records:
+        _ORGANISATIONS.update(records=records, departments=_department_names(records),
+                              names={squash(bare(n)) for r in records for n in (r.unit, r.department)})
+    return _ORGANISATIONS["departments"]
+
+
+def _department_names(records: list[Declaration]) -> dict[str, str]:
     names: dict[str, str] = {}
     for r in records:
         d = r.department
