@@ -180,13 +180,17 @@ def lookup(ctx, question: str, plan: Plan, state: Conversation):
         r = projects[0]
         reason = f"语料中的“{r.name}”是{r.unit}的项目，没有“{'、'.join(others)}”的这个项目，无法回答。"
         return render.refuse(question, reason, [{"code": r.code, "name": r.name}]), state
+    if plan.compares and plan.op in ("diff", "max", "min"):
+        compared = projects + [ctx.by_code[c] for c in state.codes if plan.referent and c not in plan.codes
+                               and c not in {r.code for r in projects}]
+        if len(compared) > 1 and (answer := _compared(ctx, question, plan, compared)) is not None:
+            codes = [r.code for r in compared]
+            first = [answer.citations[0].code] if plan.op != "diff" else codes
+            return answer, Conversation(first, Filters(), codes, "", [plan.whole], "compare")
     if len(projects) > 1 and (plan.op in ("sum", "max", "min", "avg") or plan.top_n):
         # "车辆购置费和办公设备购置费用一共多少": a total or a ranking over the projects named
         return _aggregate(ctx, question, plan, projects, Filters(codes=tuple(r.code for r in projects)),
                           "问题中提到的", "")
-    if plan.op == "diff" and len(projects) == 1 and len(state.codes) == 1:
-        pair = [projects[0], ctx.by_code[state.codes[0]]]
-        return _difference(question, pair), Conversation([projects[0].code], state.filters, [r.code for r in pair])
     asks = plan.asks
     if not plan.asks_value and not plan.content and state.asks and plan.followup:
         asks = state.asks  # "那计量经费呢？": the last question's asks, of another project
@@ -342,6 +346,19 @@ def followup_aggregate(ctx, question: str, plan: Plan, state: Conversation):
     return _aggregate(ctx, question, plan, chosen, state.filters, scope, state.topic)
 
 
+def _compared(ctx, question: str, plan: Plan, projects: list[Declaration]) -> Answer | None:
+    """Projects set against each other by the value asked: their amounts, larger first, with the
+    gap; another value the forms state ("哪个补助的人数多") read from each. None when a form lacks it."""
+    ask = plan.whole
+    content = [w for w in plan.content if not (plan.against_referent and w in plan.description)]
+    if not ask.money and "amount_yuan" not in ask.fields and (content or ask.measure_units):
+        return _ranked_by_value(ctx, question, plan.op if plan.op != "diff" else "max", ask, content, projects,
+                                "问题中的")
+    if plan.op == "diff" and len(projects) != 2:
+        return None
+    return _difference(question, projects, None if plan.op == "diff" else plan.op)
+
+
 def _about_words(ctx, content: list[str], projects: list[Declaration], count: int | None) -> list[Declaration]:
     """The projects among those talked about whose forms explain the question's words — when that
     picks out some of them (as many as the question says, if it says)."""
@@ -351,13 +368,20 @@ def _about_words(ctx, content: list[str], projects: list[Declaration], count: in
     return about if 0 < len(about) < len(projects) and count in (None, len(about)) else []
 
 
-def _difference(question: str, projects: list[Declaration]) -> Answer:
-    """"它俩差了多少": the two amounts and their difference, larger first."""
-    a, b = sorted(projects, key=lambda r: -(r.amount_yuan or 0))[:2]
-    gap = (a.amount_yuan or 0) - (b.amount_yuan or 0)
-    text = (f"{a.name}（{a.code}）{format_amount(a.amount_yuan)}，{b.name}（{b.code}）{format_amount(b.amount_yuan)}，"
-            f"相差 {format_amount(gap)}（按两表“项目金额(元)”相减）。\n来源：{cite(a, 'amount_yuan')}；{cite(b, 'amount_yuan')}")
-    return Answer(question, text, False, "aggregate", [Citation(a.code, a.name, "amount_yuan"), Citation(b.code, b.name, "amount_yuan")])
+def _difference(question: str, projects: list[Declaration], op: str | None = None) -> Answer:
+    """"它俩差了多少": the two amounts and their difference, larger first; "哪个多" (op "max") or
+    "哪个少" ("min") names the one asked for first (of more than two, every amount is listed)."""
+    ranked = sorted(projects, key=lambda r: -(r.amount_yuan or 0))
+    a, b = ranked[0], ranked[-1]
+    head = ""
+    if op in ("max", "min"):
+        pick = a if op == "max" else b
+        head = f"金额{'较大' if op == 'max' else '较小'}的是 {pick.name}（{pick.code}）。\n"
+        ranked = [pick] + [r for r in ranked if r is not pick]
+    amounts = "，".join(f"{r.name}（{r.code}）{format_amount(r.amount_yuan)}" for r in ranked)
+    gap = f"，相差 {format_amount((a.amount_yuan or 0) - (b.amount_yuan or 0))}（按两表“项目金额(元)”相减）" if len(ranked) == 2 else ""
+    text = f"{head}{amounts}{gap}。\n来源：" + "；".join(cite(r, "amount_yuan") for r in ranked)
+    return Answer(question, text, False, "aggregate", [Citation(r.code, r.name, "amount_yuan") for r in ranked])
 
 
 def _number(text: str) -> float | None:
@@ -366,7 +390,7 @@ def _number(text: str) -> float | None:
 
 
 def _ranked_by_value(ctx, question: str, op: str, ask: Ask, content: list[str],
-                     projects: list[Declaration]) -> Answer | None:
+                     projects: list[Declaration], scope: str = "上一轮的") -> Answer | None:
     """"哪个资助的人数多": the value the question asks, read from each project, compared. None when
     some project does not state it."""
     rows = []
@@ -386,7 +410,7 @@ def _ranked_by_value(ctx, question: str, op: str, ask: Ask, content: list[str],
         return None
     rows.sort(key=lambda row: row[0], reverse=op == "max")
     word = "最多（最高）" if op == "max" else "最少（最低）"
-    lines = [f"按问的数值比较上一轮的 {len(rows)} 个项目，{word}的是 {rows[0][1].name}（{rows[0][1].code}）："]
+    lines = [f"按问的数值比较{scope} {len(rows)} 个项目，{word}的是 {rows[0][1].name}（{rows[0][1].code}）："]
     lines += [f"- {r.name}（{r.code}）：{label} {value}" for _, r, label, value, _ in rows]
     lines.append("来源：" + "；".join(cite(r, where) for _, r, _, _, where in rows))
     citations = [Citation(r.code, r.name, render.citation_field(where)) for _, r, _, _, where in rows]
@@ -695,11 +719,18 @@ def described_lookup(ctx, question: str, plan: Plan, state: Conversation, scope:
         department = ctx.by_code[state.codes[0]].department  # "同一个局的某某呢"
         scope, where = Filters(department=department), f"{department}的项目中"
     carried = not plan.asks_value and _asked_again(plan, state)
-    found = (carried and _sibling_of(ctx, plan, state.codes[0], scope)) or identify(ctx, plan, scope, state)
+    # "学前的那个跟它比": a project whose name shares a stem with the one talked about comes first
+    sibling = (carried or plan.against_referent) and _sibling_of(ctx, plan, state.codes[0], scope)
+    found = sibling or identify(ctx, plan, scope, state)
     if found.best is None:
         reason = f"{where}没有找到与“{'、'.join(found.missing) or plan.topic}”对应的项目，无法回答。"
         return render.refuse(question, reason, [_ref(c.record) for c in found.ranked]), Conversation()
     r = found.best.record
+    if plan.against_referent and r.code != state.codes[0] and (
+            compared := _compared(ctx, question, plan, [r, ctx.by_code[state.codes[0]]])) is not None:
+        codes = [r.code, state.codes[0]]
+        first = [compared.citations[0].code] if plan.op != "diff" else codes
+        return render.described_note(compared, r, _close_runner_up(found)), Conversation(first, Filters(), codes, "", [plan.whole], "compare")
     # "那博物馆分馆那个呢" after a value of another project: the same value, of this one
     answer = answer_project(ctx, question, plan, r, state.asks if carried else None)
     if not answer.refused:

@@ -132,6 +132,7 @@ class Plan:
     within_organisation: bool = False  # "同一个局的某某呢": a project of the referent's organisation
     other_one: bool = False  # "另外一个项目": the organisation's other project
     compares: bool = False  # "哪个资助的人数多": among the projects just talked about
+    against_referent: bool = False  # "某某那个比它多多少": a project described, set against the one talked about
     listed_count: int | None = None  # "这两个": the number of projects pointed back to
     own_scope: bool = False  # the filters leave out the projects the conversation is about
     also_count: bool = False  # "一共几个？其中哪个最大": the count is asked too
@@ -381,6 +382,8 @@ def _series_siblings(q: str, found: list[NameMatch], records: list[Declaration])
     for m in list(found):
         own = re.search(r"^(.*?)\s*(\d+)\W*$", m.record.name)
         tail = re.match(r"(?:(?:和|与|及|跟|、|,|，|还有)\s*(\d+|[一二两三四五六七八九])(?![\d万千百亿元年月日个项条人次]))+", q[m.span[1]:])
+        if own and not tail:  # "运营费1比运营费2多多少": the other number after the end of the name, later on
+            tail = _series_end_again(q[m.span[1]:], squash(own.group(1)))
         if not own or not tail:
             continue
         for number in re.findall(r"(\d+|[一二两三四五六七八九])", tail.group(0)):
@@ -389,6 +392,13 @@ def _series_siblings(q: str, found: list[NameMatch], records: list[Declaration])
                 if other and int(other.group(1)) == int(cn_number(number)) and r.code != m.record.code:
                     siblings.append(NameMatch(r, m.score, (m.span[1], m.span[1] + tail.end())))
     return siblings
+
+
+def _series_end_again(after: str, base: str) -> re.Match | None:
+    """Where the question spells a numbered name's ending again (three characters or more) with a
+    number of its own."""
+    ends = "|".join(re.escape(base[i:]) for i in range(len(base) - 2))
+    return re.search(f"(?:{ends})\\s*(\\d+)(?![\\d万千百亿元年月日个项条人次])", after) if ends else None
 
 
 _CLAUSE_BREAK = re.compile(r"[，,。？?；;!！]")
@@ -628,6 +638,7 @@ def _read_references(p: Plan, rest: str, v: Vocabulary, state) -> None:
     if len(p.names) == 1 and p.referent and re.search(v.difference_pattern, rest) and state is not None and (
             len(state.codes) == 1 and state.codes[0] != p.names[0].record.code):
         p.op = "diff"  # "某某经费比它少多少": the project named against the one talked about
+    _read_named_comparison(p, rest, v, state)
     if p.op in (None, "max", "min") and not p.top_n and not p.referent and state_has_several(state):
         # "哪个资助的人数多" after two projects: a comparison among them, by whatever is asked
         compared = next((op for op, pattern in v.comparison_patterns.items() if re.search(pattern, rest)), None)
@@ -642,6 +653,27 @@ def _read_references(p: Plan, rest: str, v: Vocabulary, state) -> None:
     if m := re.search(v.listed_count_pattern, rest):
         p.listed_count = 2 if m.group(2) else int(cn_number(next(g for g in m.groups() if g)))
         p.listed_followup = p.scope_followup = True  # "三个合计是多少": the projects just talked about
+
+
+def _read_named_comparison(p: Plan, rest: str, v: Vocabulary, state) -> None:
+    """"甲比乙多多少", "甲和乙哪个钱多", "某某那个跟它比哪个贵": the projects the question names (with
+    the one talked about, when it points back to it) set against each other."""
+    named = set(p.codes) | {m.record.code for m in p.names}
+    one_talked_about = state is not None and len(state.codes) == 1
+    # "社区矫正那个比它少多少": a description set against the project talked about, in so many words
+    described = not named and one_talked_about and bool(p.description) and re.search(v.against_pattern, rest) is not None
+    if (p.referent or described) and one_talked_about:
+        named.add(state.codes[0])
+    if (len(named) < 2 and not described) or p.top_n or p.op not in (None, "diff", "max", "min"):
+        return
+    if (len(named) == 2 or described) and re.search(v.difference_pattern, rest):
+        p.op, p.compares = "diff", True
+    elif compared := (None if described else p.op) or next(
+            (op for op, pattern in v.comparison_patterns.items() if re.search(pattern, rest)), None):
+        p.op, p.compares = compared, True
+    if described and p.compares:
+        p.against_referent = True
+        p.description = re.sub(v.compared_with_pattern, "", p.description)
 
 
 def _recent_projects(state) -> int:
@@ -1012,6 +1044,8 @@ def decide_intent(p: Plan, state=None) -> str:
         return "followup_same_contact"
     if p.has_target:
         return "indicator_count" if p.indicator_count else "lookup"
+    if p.against_referent:
+        return "described_lookup"
     if has_state and p.same_organisation and len(state.codes) == 1 and not p.names:
         return "followup_same_organisation"
     if has_state and _follows_up(p, state):
@@ -1169,7 +1203,8 @@ def topic_of(rest: str, filters: Filters | None = None) -> str:
     for name in ("between", "more", "less", "more_after", "less_after", "exact", "exactly", "end_from", "start_before", "end_after",
                  "end_before", "end_date", "end_in", "start_in", "ordinal", "top"):
         rest = pats[name].sub(" ", rest)
-    for pattern in v.blank_patterns + v.indicator_count_patterns + [v.sort_pattern, v.bottom_rank_pattern, v.request_pattern]:
+    asking = [v.sort_pattern, v.bottom_rank_pattern, v.request_pattern, v.more_or_less_pattern, v.against_pattern]
+    for pattern in v.blank_patterns + v.indicator_count_patterns + asking:
         rest = re.sub(pattern, " ", rest)
     words = [w for ws in v.fields.values() for w in ws]
     words += list(v.top_words) + list(v.project_types) + list(v.categories)

@@ -81,6 +81,9 @@ class Vocabulary(BaseModel):
     total_measures: list[str]  # "建设总长度多少": a total of a measure, stated by the sentence that sums it
     listed_count_pattern: str  # "这两个", "那三项": how many projects a follow-up points back to
     difference_pattern: str  # "它俩差了多少": the difference between the two projects just talked about
+    more_or_less_pattern: str  # "多还是少": a comparison asked both ways, not words of a topic
+    against_pattern: str  # "比它", "跟它相比": one project set against another
+    compared_with_pattern: str  # "比某某那个…": the word that sets a described project against another
     declaring_verbs: list[str]  # "申报经费最低的是哪项": how a project asks for money, not what it is about
     spoken_money_pattern: str  # "补几块钱" is "补多少钱", not a count of 块
     pair_marker_pattern: str  # "A和B这两个的联系人": what follows the pair is asked of each
@@ -167,7 +170,7 @@ class Vocabulary(BaseModel):
                      "top_pattern", "money_pattern",
                      "same_organisation_pattern", "within_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator", "carried_money_pattern",
                      "listed_count_pattern", "count_item_pattern", "history_year_before", "history_year_after",
-                     "difference_pattern", "group_count_pattern", "spoken_money_pattern", "spoken_yuan_pattern", "request_pattern", "rank_pattern", "inside_this_one_pattern", "counted_projects_pattern", "bare_how_much_pattern", "year_describing_pattern", "until_year_pattern", "sort_pattern", "sentence_opener_pattern", "name_joiner_pattern", "describing_clause_pattern", "pair_marker_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
+                     "difference_pattern", "more_or_less_pattern", "against_pattern", "compared_with_pattern", "group_count_pattern", "spoken_money_pattern", "spoken_yuan_pattern", "request_pattern", "rank_pattern", "inside_this_one_pattern", "counted_projects_pattern", "bare_how_much_pattern", "year_describing_pattern", "until_year_pattern", "sort_pattern", "sentence_opener_pattern", "name_joiner_pattern", "describing_clause_pattern", "pair_marker_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
                      "same_contact_pattern")
     @classmethod
     def _compile_one(cls, pattern: str) -> str:

@@ -572,8 +572,8 @@ def test_two_projects_named_in_one_question_are_summed(answerer, by_name):
 
 def test_numbered_series_written_as_bare_numbers(answerer, by_name):
     answer = ask(answerer, "仲裁经费1和2哪个金额大")
-    assert "金额最大" in answer.answer and "仲裁经费 1" in answer.answer.split("\n", 3)[-1], answer.answer
-    assert "仲裁经费 2" not in answer.answer
+    assert answer.answer.startswith("金额较大的是 仲裁经费 1"), answer.answer
+    assert {c.name for c in answer.citations} == {"仲裁经费 1", "仲裁经费 2"}
 
 
 def test_name_contains_filter_counts_names_only(answerer, records):
@@ -1695,3 +1695,36 @@ def test_a_bureaus_own_unit_named_with_benji_is_not_the_whole_bureau(answerer):
 def test_a_list_mark_inside_a_name_does_not_make_a_second_project(answerer):
     answer = ask(answerer, "水利行业业务、监督管理工作经费合计多少，其中水平衡测试多少钱").answer
     assert "11900120216164" not in answer and "5,970,000" in answer, answer
+
+
+# ---------------------------------------------------------------- projects set against each other
+
+
+def test_two_named_projects_compared_by_amount(answerer, by_name):
+    answer = ask(answerer, "车辆购置费跟办公设备购置费用比，哪个花钱多")
+    more, less = by_name["车辆购置费"], by_name["办公设备购置费用"]
+    assert answer.answer.startswith(f"金额较大的是 {more.name}（{more.code}）"), answer.answer
+    assert f"相差 {format_amount(more.amount_yuan - less.amount_yuan)}" in answer.answer, answer.answer
+    assert_grounded(answerer, answer)
+
+
+def test_a_numbered_name_spelled_again_with_another_number(answerer, by_name):
+    answer = ask(answerer, "污水处理运营费2比运营费1少了多少")
+    one, two = by_name["污水处理运营费 1"], by_name["污水处理运营费 2"]
+    assert f"相差 {format_amount(one.amount_yuan - two.amount_yuan)}" in answer.answer, answer.answer
+    assert {c.code for c in answer.citations} == {one.code, two.code}
+
+
+def test_a_described_project_against_the_one_talked_about_by_a_value(answerer):
+    _, state = answerer.ask("高中国家助学金资助多少人")
+    answer, state = answerer.ask("学前的那个和它相比，哪个补助人数多", state)
+    assert "22000" in answer.answer and "3000" in answer.answer, answer.answer
+    assert "学前政府助学金" in answer.answer.split("\n")[1], answer.answer
+    follow, _ = answerer.ask("那它的联系人叫什么", state)
+    assert "学前政府助学金" in follow.answer and "高中国家助学金" not in follow.answer, follow.answer
+
+
+def test_a_share_after_a_project_is_not_a_comparison(answerer):
+    _, state = answerer.ask("南水北调配套工程市级资本金多少钱")
+    answer, _ = answerer.ask("县里负担的比例呢", state)
+    assert "相差" not in answer.answer and "较大" not in answer.answer, answer.answer
