@@ -139,10 +139,9 @@ def validate_drafting_data(data: dict) -> dict:
         raise DraftingDataError("drafting.json must hold one JSON object")
     data = dict(data)
     p = data.get("precedent")
-    if not isinstance(p, dict) or not all(isinstance(p.get(k), (int, float)) and 0 < p[k] <= 1 for k in ("close", "partial", "row_match")):
-        raise DraftingDataError("drafting.json: precedent.close, .partial and .row_match must be numbers in (0, 1]")
-    if not p["partial"] < p["close"]:
-        raise DraftingDataError("drafting.json: precedent.partial must be below precedent.close")
+    if not isinstance(p, dict) or not all(isinstance(p.get(k), (int, float)) and 0 < p[k] <= 1 for k in ("partial", "row_match")):
+        raise DraftingDataError("drafting.json: precedent.partial and .row_match must be numbers in (0, 1]")
+    _validate_precedent_model(p.get("model"))
     for key in _STRING_LISTS:
         if not isinstance(data.get(key), list) or not all(isinstance(w, str) and w for w in data[key]):
             raise DraftingDataError(f"drafting.json: {key} must be a list of non-empty strings")
@@ -229,9 +228,53 @@ def draft_closeness(index, draft: Draft) -> dict[str, float]:
     return {r.code: sum(profile.similarity(terms, r.code) for terms in parts) / len(parts) for r in index.records}
 
 
-def precedent_of(best: float) -> str:
+PRECEDENT_FEATURES = ("closeness", "title_meaning", "text_meaning")
+
+
+def _validate_precedent_model(model) -> None:
+    """The fitted model (eval/precedent.py): one weight, mean and positive scale per signal, a bias,
+    and the probability from which a draft counts as having a close precedent."""
+    if not isinstance(model, dict) or tuple(model.get("features", ())) != PRECEDENT_FEATURES:
+        raise DraftingDataError(f"drafting.json: precedent.model.features must be {list(PRECEDENT_FEATURES)}")
+    for key in ("mean", "scale", "weights"):
+        values = model.get(key)
+        if not isinstance(values, list) or len(values) != len(PRECEDENT_FEATURES) or not all(isinstance(v, (int, float)) for v in values):
+            raise DraftingDataError(f"drafting.json: precedent.model.{key} must hold {len(PRECEDENT_FEATURES)} numbers")
+    if not all(v > 0 for v in model["scale"]):
+        raise DraftingDataError("drafting.json: precedent.model.scale must be positive")
+    if not isinstance(model.get("bias"), (int, float)) or not isinstance(model.get("close_probability"), (int, float)) \
+            or not 0 < model["close_probability"] < 1:
+        raise DraftingDataError("drafting.json: precedent.model needs a bias and a close_probability in (0, 1)")
+
+
+def precedent_features(index, draft: Draft, closeness: dict[str, float] | None = None) -> dict[str, float]:
+    """What tells how close the nearest past form is: the best share of the draft's own words a form
+    uses, and how near in meaning the nearest form is to the title and to the whole draft (a
+    description in other words than the forms' may still mean the same work)."""
+    closeness = closeness if closeness is not None else draft_closeness(index, draft)
+    whole = f"{draft.name} {draft.description}".strip()
+    return {"closeness": max(closeness.values(), default=0.0),
+            "title_meaning": _nearest_meaning(index, draft.name.strip() or whole),
+            "text_meaning": _nearest_meaning(index, whole)}
+
+
+def _nearest_meaning(index, text: str) -> float:
+    hits = index.search(text, k=1, mode="dense")
+    return float(hits[0].score) if hits else 0.0
+
+
+def precedent_probability(features: dict[str, float]) -> float:
+    m = drafting_data()["precedent"]["model"]
+    z = m["bias"] + sum(w * (features[f] - mean) / scale
+                        for f, w, mean, scale in zip(m["features"], m["weights"], m["mean"], m["scale"]))
+    return 1 / (1 + math.exp(-z))
+
+
+def precedent_of(features: dict[str, float]) -> str:
     p = drafting_data()["precedent"]
-    return "close" if best >= p["close"] else "partial" if best >= p["partial"] else "none"
+    if precedent_probability(features) >= p["model"]["close_probability"]:
+        return "close"
+    return "partial" if features["closeness"] >= p["partial"] else "none"
 
 
 # ---------------------------------------------------------------- quantities in the description
@@ -982,7 +1025,7 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
     query = f"{draft.name} {draft.description}".strip()
     hits = index.search(query, k=max(k_similar, 12))
     closeness = draft_closeness(index, draft)
-    precedent = precedent_of(max(closeness.values(), default=0.0))
+    precedent = precedent_of(precedent_features(index, draft, closeness))
     related = {code for code, s in closeness.items() if s >= data["precedent"]["partial"]}
     similar = []
     for h in hits[:k_similar]:

@@ -20,9 +20,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     index = _open(args)
     tag = _tag(index)
     suites = set(args.suites.split(","))
-    unknown = suites - {"retrieval", "answers", "suggest", "drafts", "natural", "calibrate", "agreement"}
+    unknown = suites - {"retrieval", "answers", "suggest", "drafts", "natural", "calibrate", "precedent", "agreement"}
     if unknown:
-        raise SystemExit(f"错误：没有评测套件 {'、'.join(sorted(unknown))}。可选：retrieval,answers,suggest,drafts,natural,calibrate,agreement。")
+        raise SystemExit(f"错误：没有评测套件 {'、'.join(sorted(unknown))}。可选：retrieval,answers,suggest,drafts,natural,calibrate,precedent,agreement。")
     if "retrieval" in suites:
         from embeddings import data_dir
         from eval.baselines import baseline_embedder, build_baselines
@@ -60,6 +60,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         _natural(index, args)
     if "calibrate" in suites:
         _calibrate(index, args)
+    if "precedent" in suites:
+        _precedent(index, args)
     if "agreement" in suites:
         _agreement(index, args)
     return 0
@@ -124,6 +126,20 @@ def _calibrate(index, args) -> None:
         write_thresholds(fitted)
         print("已写入 app/data/thresholds.json", file=sys.stderr)
     print(f"结果已写入 {write_results('calibration', fitted)}", file=sys.stderr)
+def _precedent(index, args) -> None:
+    """Fit when a draft has a close precedent on the spent drafts splits; --write stores the model."""
+    from eval.precedent import FIT_SPLITS, fit, observe, precedent_table, write_model
+
+    fitted = fit(observe(index))
+    print(f"\n起草：判断“有相近先例”的模型（{fitted['n']} 份草稿，其中 {fitted['n_close']} 份预期 close；"
+          f"拟合用 {', '.join(FIT_SPLITS)}；概率阈值按逐批留出的预测选定）")
+    print(precedent_table(fitted))
+    if args.write:
+        write_model(fitted)
+        print("已写入 app/data/drafting.json", file=sys.stderr)
+    print(f"结果已写入 {write_results('precedent', fitted)}", file=sys.stderr)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from eval.benchmark import benchmark_table, run_benchmark
 
@@ -187,10 +203,10 @@ def register(sub) -> None:
     p = sub.add_parser("eval", help="评测：检索（各方式、各题型）与问答")
     _common(p)
     p.add_argument("--suites", default="retrieval,answers,suggest",
-                   help="逗号分隔：retrieval,answers,suggest,drafts,natural,calibrate,agreement（与默认后端逐题比较回答）")
+                   help="逗号分隔：retrieval,answers,suggest,drafts,natural,calibrate,precedent,agreement（与默认后端逐题比较回答）")
     p.add_argument("--natural", action="append", metavar="FILE",
                    help="natural 套件的问题集（可重复）；默认用内置的留出集 eval/natural-heldout.jsonl")
-    p.add_argument("--write", action="store_true", help="calibrate：把拟合出的阈值写入 app/data/thresholds.json")
+    p.add_argument("--write", action="store_true", help="calibrate：把拟合出的阈值写入 app/data/thresholds.json；precedent：把拟合出的模型写入 app/data/drafting.json")
     p.add_argument("--split", choices=["dev", "test", "test2", "test3", "test4", "test5", "heldout", "heldout-2", "heldout-3", "heldout-4", "heldout-5", "heldout-6", "heldout-7", "heldout-8", "heldout-9", "heldout-10", "heldout-11", "heldout-12", "heldout-13", "heldout-14", "heldout-15", "heldout-16", "heldout-17", "all"], default="test")
     p.add_argument("--modes", default="bm25,dense,hybrid", help="逗号分隔：bm25,dense,hybrid")
     p.add_argument("--no-baselines", action="store_true", help="检索评测不计算基线（bm25s 全表、稠密、RRF 集成）")

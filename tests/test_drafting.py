@@ -305,7 +305,12 @@ def test_drafting_data_is_validated():
     good = json.loads(__import__("importlib.resources").resources.files("app").joinpath("data/drafting.json").read_text(encoding="utf-8"))
     validate_drafting_data(good)
     with pytest.raises(DraftingDataError, match="partial"):
-        validate_drafting_data(dict(good, precedent=dict(good["precedent"], partial=0.9)))
+        validate_drafting_data(dict(good, precedent=dict(good["precedent"], partial=1.5)))
+    model = good["precedent"]["model"]
+    with pytest.raises(DraftingDataError, match="weights"):
+        validate_drafting_data(dict(good, precedent=dict(good["precedent"], model=dict(model, weights=[1.0]))))
+    with pytest.raises(DraftingDataError, match="close_probability"):
+        validate_drafting_data(dict(good, precedent=dict(good["precedent"], model=dict(model, close_probability=1.2))))
     bad_kind = dict(good["kinds"][0], rows=[{"level2": "服务对象满意度指标", "name": "群众满意度", "value": "满意"}])
     with pytest.raises(DraftingDataError, match="reject"):
         validate_drafting_data(dict(good, kinds=[bad_kind]))

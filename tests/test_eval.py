@@ -12,3 +12,24 @@ def test_expected_values_must_stand_on_their_own():
     assert not contains_value("面积：10.5", "10")
     assert not contains_value("金额 1,000 元", "100")
     assert contains_value("联系人：吴凯", "吴凯")
+
+
+def test_the_precedent_model_is_fitted_out_of_fold_and_separates_close_drafts():
+    import random
+
+    from eval.precedent import fit, probability
+
+    rng = random.Random(7)
+    rows = []
+    for split in ("a", "b", "c"):
+        for n in range(30):
+            close = n % 2 == 0
+            centre = (0.7, 0.93, 0.95) if close else (0.15, 0.88, 0.90)
+            rows.append({"split": split, "close": close,
+                         **{f: c + rng.uniform(-0.05, 0.05) * (1 if f == "closeness" else 0.2)
+                            for f, c in zip(("closeness", "title_meaning", "text_meaning"), centre)}})
+    fitted = fit(rows)
+    chosen = next(r for r in fitted["table"] if r["probability"] == fitted["close_probability"])
+    assert chosen["false_close"] == 0 and chosen["missed_close"] == 0
+    assert all(probability(fitted, r) >= fitted["close_probability"] for r in rows if r["close"])
+    assert all(probability(fitted, r) < fitted["close_probability"] for r in rows if not r["close"])
