@@ -10,7 +10,7 @@ from app import render
 from app.abbreviation import abbreviates
 from app.answer_model import Answer, Citation, Conversation, cite
 from app.identify import claims_name, is_filler
-from app.indicators import named_indicators, rows_naming, select
+from app.indicators import money_items, named_indicators, rows_naming, select
 from app.understand import Ask, Plan, content_words, match_names, read_ask, topic_of
 from app.vocabulary import thresholds, vocabulary
 from corpus import Declaration, format_amount
@@ -27,6 +27,8 @@ _NO_TARGET = "没有看出问的是哪个项目。请给出项目名称、编号
 def answer_project(ctx, question: str, plan: Plan, r: Declaration, asks: list[Ask] | None = None) -> Answer:
     """Every ask of the question, answered from one form; parts the form lacks are said to be
     missing, and parts that name another project are answered from that project."""
+    if plan.item_rank and (ranked := _ranked_items(question, plan, r)) is not None:
+        return ranked
     asks = asks or plan.asks
     elsewhere = _asks_elsewhere(ctx, plan, r, asks)
     if elsewhere:
@@ -35,6 +37,24 @@ def answer_project(ctx, question: str, plan: Plan, r: Declaration, asks: list[As
         answers += [_answer_one_project(ctx, question, plan, other, [a]) for a, other in elsewhere]
         return _joined(question, answers)
     return _answer_one_project(ctx, question, plan, r, asks)
+
+
+def _ranked_items(question: str, plan: Plan, r: Declaration) -> Answer | None:
+    """"这里面哪部分开支最大": the project's own items by their money — the 测算依据's when the question
+    names it or the 实施进度计划 lists fewer than two sums, else the plan's. None when the form lists
+    fewer than two items with money."""
+    order = ("basis", "schedule") if re.search(vocabulary().basis_named_pattern, plan.text) else ("schedule", "basis")
+    where, items = next(((w, found) for w in order if len(found := money_items(r, w)) >= 2), (None, []))
+    if where is None:
+        return None
+    items = sorted(items, key=lambda item: item[1], reverse=plan.item_rank == "max")
+    label = render.FIELD_LABELS[where]
+    word = "最多" if plan.item_rank == "max" else "最少"
+    top = "；".join(shown for _, yuan, shown in items if yuan == items[0][1])
+    lines = [f"{r.name}（{r.code}）的“{label}”列出 {len(items)} 项有金额的内容，金额{word}的是：{top}。"]
+    lines += [f"- {shown}" for _, _, shown in items]
+    lines.append(f"来源：{cite(r, where)}")
+    return Answer(question, "\n".join(lines), False, "fact", [Citation(r.code, r.name, where)])
 
 
 def _as_printed(ctx, word: str, r: Declaration) -> str:
@@ -369,14 +389,16 @@ def _about_words(ctx, content: list[str], projects: list[Declaration], count: in
 
 
 def _difference(question: str, projects: list[Declaration], op: str | None = None) -> Answer:
-    """"它俩差了多少": the two amounts and their difference, larger first; "哪个多" (op "max") or
-    "哪个少" ("min") names the one asked for first (of more than two, every amount is listed)."""
+    """"它俩差了多少": the two amounts and their difference, the larger named first; "哪个少" (op "min")
+    names the smaller one first (of more than two, every amount is listed)."""
     ranked = sorted(projects, key=lambda r: -(r.amount_yuan or 0))
     a, b = ranked[0], ranked[-1]
     head = ""
-    if op in ("max", "min"):
-        pick = a if op == "max" else b
-        head = f"金额{'较大' if op == 'max' else '较小'}的是 {pick.name}（{pick.code}）。\n"
+    if op in ("max", "min") or len(ranked) == 2:
+        pick = b if op == "min" else a
+        head = f"金额{'较小' if op == 'min' else '较大'}的是 {pick.name}（{pick.code}）。\n"
+        if (a.amount_yuan or 0) == (b.amount_yuan or 0):
+            head = "金额相同。\n"
         ranked = [pick] + [r for r in ranked if r is not pick]
     amounts = "，".join(f"{r.name}（{r.code}）{format_amount(r.amount_yuan)}" for r in ranked)
     gap = f"，相差 {format_amount((a.amount_yuan or 0) - (b.amount_yuan or 0))}（按两表“项目金额(元)”相减）" if len(ranked) == 2 else ""
@@ -505,8 +527,9 @@ def aggregate(ctx, question: str, plan: Plan, state: Conversation):
         # "城管局跟污水处理有关的项目", "城管局哪几个污水处理的项目": the topic narrows the filters' scope
         topic = "、".join(w for w in plan.content if not is_filler(w))
         chosen, scope = about, f"{scope}中与“{topic}”相关的项目"
-    if len(chosen) == 1 and len(plan.asks) > 1 and plan.op in ("sum", None):
-        # "某某经费总共多少，里面某项占多少": one project and its parts, not a total over projects
+    one_project = len(chosen) == 1 and ((len(plan.asks) > 1 and plan.op in ("sum", None)) or plan.item_rank)
+    if one_project:
+        # "某某经费总共多少，里面某项占多少", "城管那个平台项目测算里哪项最贵": one project and its parts
         return answer_project(ctx, question, plan, chosen[0]), Conversation([chosen[0].code], asks=plan.asks)
     return _aggregate(ctx, question, plan, chosen, filters, scope, topic)
 

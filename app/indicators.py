@@ -15,7 +15,7 @@ from functools import lru_cache
 from app.abbreviation import bare
 from app.understand import Ask
 from app.vocabulary import everyday_words, thresholds, vocabulary
-from corpus import Declaration, Indicator
+from corpus import Declaration, Indicator, format_amount
 from corpus.text import squash
 
 # Fields whose words are unambiguous; "多少钱" may also ask for a cost indicator.
@@ -598,3 +598,20 @@ def rows_naming(records: list[Declaration], phrases: list[str]) -> list[tuple[De
         return []
     top = max(f[0] for f in found)
     return [(r, ind) for score, r, ind in found if score == top]
+
+
+def money_items(r: Declaration, where: str) -> list[tuple[str, float, str]]:
+    """The project's items with their money, as (label, yuan, the item as shown): the 实施进度计划's
+    rows, or the 测算依据's clauses that each state one sum ("垃圾桶监管设备 1071150 元", as printed)."""
+    if where == "schedule":
+        return [(s.content, s.amount_yuan, f"{s.content}：{format_amount(s.amount_yuan)}") for s in r.schedule if s.amount_yuan]
+    v = vocabulary()
+    items = []
+    for clause in re.split(r"[，,；;。\n]|\s(?=\d+\s*[、.．])", r.basis or ""):
+        sums = list(re.finditer(v.item_money_pattern, clause))
+        label = re.sub(v.item_number_prefix_pattern, "", clause[: sums[0].start()] if sums else "").strip(" ：:")
+        if len(sums) == 1 and len(squash(label)) >= 2:
+            m = sums[0]
+            yuan = float(m.group("num")) * (1e4 if m.group("unit").startswith("万") else 1)
+            items.append((label, yuan, re.sub(v.item_number_prefix_pattern, "", clause).strip()))
+    return items

@@ -132,6 +132,7 @@ class Plan:
     within_organisation: bool = False  # "同一个局的某某呢": a project of the referent's organisation
     other_one: bool = False  # "另外一个项目": the organisation's other project
     compares: bool = False  # "哪个资助的人数多": among the projects just talked about
+    item_rank: str | None = None  # "预算明细里哪样最高": "max" or "min" over the project's own items
     against_referent: bool = False  # "某某那个比它多多少": a project described, set against the one talked about
     listed_count: int | None = None  # "这两个": the number of projects pointed back to
     own_scope: bool = False  # the filters leave out the projects the conversation is about
@@ -313,6 +314,39 @@ def named_projects(question: str, records: list[Declaration]) -> list[NameMatch]
     found += _series_siblings(q, found, records)
     found += _shared_tail_siblings(q, found, records)
     return sorted(found, key=lambda m: m.span[0])
+
+
+def _compared_pair(q: str, names: list[NameMatch], records: list[Declaration], v: Vocabulary) -> list[NameMatch] | None:
+    """"甲那个跟乙比，哪个钱多", "A和B两个经费差多少": two projects set against each other, one of them (or
+    both) spelled short. The pair is the clause before the comparison, cut at its joiner; a side no
+    name was found in is the project whose name spells most of it, clearly ahead of any other."""
+    if len({m.record.code for m in names}) > 1 or not re.search(
+            "|".join([v.difference_pattern, v.more_or_less_pattern, *v.comparison_patterns.values()]), q):
+        return None
+    clause = re.split(f"[，,。？?；;]|{v.difference_pattern}|哪(?:个|一个|项)", q, maxsplit=1)[0]
+    taken = [m.span for m in names]
+    joints = [j for j in re.finditer(v.pair_joiner_pattern, clause) if j.start() >= 2 and len(clause) - j.end() >= 2
+              and not any(a <= j.start() < b for a, b in taken)]
+    if len(joints) != 1:
+        return None
+    cut = joints[0]
+    sides = [(0, cut.start()), (cut.end(), len(clause))]
+    pair = []
+    for a, b in sides:
+        inside = [m for m in names if a <= m.span[0] < b]
+        side = re.sub(v.pair_side_trim_pattern, "", clause[a:b])
+        pair.append(inside[0] if inside else _spelled_most(side, (a, b), records))
+    if None in pair or pair[0].record.code == pair[1].record.code:
+        return None
+    return pair
+
+
+def _spelled_most(side: str, span: tuple[int, int], records: list[Declaration]) -> NameMatch | None:
+    if len(side) < 3:
+        return None
+    ranked = sorted(((_spelled(side, r), r) for r in records), key=lambda pair: -pair[0])
+    (best, r), (second, _) = ranked[0], ranked[1]
+    return NameMatch(r, best / len(squash(r.name)), span) if best >= 4 and best >= second + 2 else None
 
 
 def _not_organisations(names: list[NameMatch], q: str, records: list[Declaration]) -> list[NameMatch]:
@@ -503,6 +537,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     p.codes = [c for c in _patterns()["code"].findall(squashed) if any(r.code == c for r in records)]
     squashed = _read_name_words(p, squashed, v)
     p.names = _not_organisations(named_projects(squashed, records), squashed, records)
+    p.names = _compared_pair(squashed, p.names, records, v) or p.names
     p.several_named = len({m.span for m in p.names}) > 1
     if not p.names and not p.codes and (series := _series_without_number(text, records)):
         p.refusal = series
@@ -519,6 +554,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     _money_named(p, rest, squashed)
     _read_asks(p, rest, text, v)
     _read_operation(p, rest, v)
+    _read_item_rank(p, rest, v, state)
     _one_projects_total(p, v)
     p.refusal = p.refusal or _refusal(rest, squashed, records, v, p, [r for r in records if state and r.code in state.codes])
     p.drafting = _find_any(rest, v.drafting_markers) is not None
@@ -945,7 +981,8 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
             break
     p.totals = p.op == "sum"
     if p.op in ("sum", "count") and (ranked := next((o for o in ("max", "min") if _find_any(rest, v.operations[o])), None)):
-        p.also_count = p.op == "count"  # "共有几项，里面最贵的是哪个": both are answered
+        # "共有几项，里头哪个最贵", "总额多少？里头哪个最高": both are answered
+        p.also_count = p.op == "count" or (p.op == "sum" and _in_other_clauses(rest, v.operations["sum"], v.operations[ranked]))
         p.op = ranked  # "预算总额最高的科室": a ranking of totals
     # "前两年" is a time, not a top-N
     top = _find_any(re.sub(r"(前[一二两三四五六七八九十\d]+)(?=[年月天日周期次季])", " ", rest), list(v.top_words))
@@ -968,9 +1005,9 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
         if 1 < n <= 20 and (p.op in ("max", "min", "list", None)):
             p.top_n, p.op = n, "min" if p.op == "min" else "max"
     # "哪个部门项目最多" groups; "哪个单位干的" / "哪个单位实施" asks one project's 实施单位
-    if re.search(r"(哪个|哪些|各个|各|每个)(部门|主管部门|单位)(?!(?:干|做|实施|负责|承担|执行|来))", rest):
+    if re.search(v.group_department_pattern, rest):
         p.group_by = "department"
-    elif re.search(r"(哪个|哪些|各个|各|每个)科室?", rest) and "科" in rest:
+    elif re.search(v.group_section_pattern, rest) and "科" in rest:
         p.group_by = "section"
     if p.group_by and (m := re.search(v.group_count_pattern, rest)):
         p.group_count, p.op = int(cn_number(m.group(1))), p.op or "count"
@@ -996,6 +1033,31 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
         p.op = None  # "…的那个，里面的工程有几个": a count inside that one project, not of projects
     if p.op == "avg" and p.description and not _find_any(p.asked_of_description or "", v.operations["avg"]):
         p.op = None  # "分十年平均拨付的那个…": how the money is paid, not an average asked
+
+
+def _read_item_rank(p: Plan, rest: str, v: Vocabulary, state) -> None:
+    """"这里面哪部分开支最大", "预算明细里哪样最高": the items of one project ranked by their money — the
+    project named, described, or the one talked about — not a ranking of projects."""
+    m = re.search(v.item_rank_pattern, rest)
+    if not m or p.top_n:
+        return
+    one = len({m_.record.code for m_ in p.names} | set(p.codes)) == 1 or bool(p.description) or (
+        not p.names and not p.codes and state is not None and len(state.codes) == 1)
+    # a scope ("城管那个平台项目…") may still narrow to one project: its handler then ranks the items
+    p.item_rank = "min" if (m.group("dir") or m.group("dir2")) in ("少", "便宜", "小", "低") else "max"
+    for ask in [p.whole, *p.asks]:
+        ask.money = True  # "那某某那块呢" next asks the money of another item
+    if one:
+        p.op, p.also_count = None, False
+        p.referent = p.referent or not (p.names or p.codes or p.description)
+
+
+def _in_other_clauses(text: str, words: list[str], others: list[str]) -> bool:
+    """Do the words and the other words stand in different clauses of the text?"""
+    clauses = [c for c in re.split(r"[，,。？?；;！!]", text) if c.strip()]
+    first = next((n for n, c in enumerate(clauses) if _find_any(c, words)), None)
+    second = next((n for n, c in enumerate(clauses) if _find_any(c, others)), None)
+    return first is not None and second is not None and first != second
 
 
 def _read_conversation(p: Plan, rest: str, v: Vocabulary) -> None:

@@ -83,6 +83,14 @@ class Vocabulary(BaseModel):
     difference_pattern: str  # "它俩差了多少": the difference between the two projects just talked about
     more_or_less_pattern: str  # "多还是少": a comparison asked both ways, not words of a topic
     against_pattern: str  # "比它", "跟它相比": one project set against another
+    group_department_pattern: str  # "哪个部门项目最多", "金额最高的部门": counts or totals per 主管部门
+    group_section_pattern: str  # "各科室", "预算总额最高的科室": per 科室
+    item_rank_pattern: str  # "这里面哪部分开支最大": the project's own items ranked, not projects
+    basis_named_pattern: str  # "测算里…": the question looks in the 测算依据
+    item_money_pattern: str  # an item's money in the 测算依据: "垃圾桶监管设备 1071150 元"
+    item_number_prefix_pattern: str  # "1、", "（2）": the numbering before an item
+    pair_joiner_pattern: str  # "甲跟乙比": the word between two projects set against each other
+    pair_side_trim_pattern: str  # "乙两个", "乙比": words after a side of such a pair that are not its name
     compared_with_pattern: str  # "比某某那个…": the word that sets a described project against another
     declaring_verbs: list[str]  # "申报经费最低的是哪项": how a project asks for money, not what it is about
     spoken_money_pattern: str  # "补几块钱" is "补多少钱", not a count of 块
@@ -170,7 +178,7 @@ class Vocabulary(BaseModel):
                      "top_pattern", "money_pattern",
                      "same_organisation_pattern", "within_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator", "carried_money_pattern",
                      "listed_count_pattern", "count_item_pattern", "history_year_before", "history_year_after",
-                     "difference_pattern", "more_or_less_pattern", "against_pattern", "compared_with_pattern", "group_count_pattern", "spoken_money_pattern", "spoken_yuan_pattern", "request_pattern", "rank_pattern", "inside_this_one_pattern", "counted_projects_pattern", "bare_how_much_pattern", "year_describing_pattern", "until_year_pattern", "sort_pattern", "sentence_opener_pattern", "name_joiner_pattern", "describing_clause_pattern", "pair_marker_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
+                     "difference_pattern", "more_or_less_pattern", "against_pattern", "group_department_pattern", "group_section_pattern", "item_rank_pattern", "basis_named_pattern", "item_money_pattern", "item_number_prefix_pattern", "pair_joiner_pattern", "pair_side_trim_pattern", "compared_with_pattern", "group_count_pattern", "spoken_money_pattern", "spoken_yuan_pattern", "request_pattern", "rank_pattern", "inside_this_one_pattern", "counted_projects_pattern", "bare_how_much_pattern", "year_describing_pattern", "until_year_pattern", "sort_pattern", "sentence_opener_pattern", "name_joiner_pattern", "describing_clause_pattern", "pair_marker_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
                      "same_contact_pattern")
     @classmethod
     def _compile_one(cls, pattern: str) -> str:

@@ -1728,3 +1728,44 @@ def test_a_share_after_a_project_is_not_a_comparison(answerer):
     _, state = answerer.ask("南水北调配套工程市级资本金多少钱")
     answer, _ = answerer.ask("县里负担的比例呢", state)
     assert "相差" not in answer.answer and "较大" not in answer.answer, answer.answer
+
+
+def test_a_pair_set_against_each_other_with_short_names(answerer, by_name):
+    answer = ask(answerer, "检验所的实验室改造与专用设备购置相比，哪个花钱多")
+    big, small = by_name["专用设备购置费"], by_name["检验实验室改造资金"]
+    assert answer.answer.startswith(f"金额较大的是 {big.name}"), answer.answer
+    assert f"相差 {format_amount(big.amount_yuan - small.amount_yuan)}" in answer.answer, answer.answer
+
+
+def test_personal_data_of_a_contact_is_refused(answerer):
+    answer = ask(answerer, "郭丹强家住哪里，身份证号码多少")
+    assert answer.refused and "人员信息" in answer.answer, answer.answer
+
+
+def test_a_total_then_the_largest_in_other_clauses_answers_both(answerer, records):
+    answer = ask(answerer, "残联这几个项目一共多少钱，里头预算最高的是哪一个")
+    own = [r for r in records if "残疾人联合会" in r.department]
+    assert f"合计 {format_amount(sum(r.amount_yuan for r in own))}" in answer.answer, answer.answer
+    assert max(own, key=lambda r: r.amount_yuan).name in answer.answer
+
+
+def test_the_highest_section_by_total_groups_sections(answerer):
+    answer = ask(answerer, "申报总额最低的科室")
+    assert answer.answer.startswith("按科室统计") and "金额合计最小的科室是" in answer.answer, answer.answer
+
+
+def test_a_projects_own_items_ranked_by_money(answerer):
+    _, state = answerer.ask("引进国外智力专项资金报了多少")
+    answer, state = answerer.ask("这里面哪部分开支最大", state)
+    first = answer.answer.split("\n")[0]
+    assert "项目实施进度计划" in first and "2,000,000 元" in first, answer.answer
+    follow, _ = answerer.ask("那外国专家讲座那块呢", state)
+    assert "300000" in follow.answer.replace(",", "") and not follow.refused, follow.answer
+
+
+def test_the_basis_items_when_the_question_looks_there_and_ties_are_all_named(answerer):
+    answer = ask(answerer, "城市综合管理服务平台提升维护的测算依据里，哪项最便宜")
+    assert "测算依据及说明" in answer.answer.split("\n")[0] and "执法记录仪 90000 元" in answer.answer.split("\n")[0], answer.answer
+    tied = ask(answerer, "科技创新发展那个专项，实施计划里花钱最少的是哪一块")
+    head = tied.answer.split("\n")[0]
+    assert head.count("300,000 元") == 2, tied.answer
