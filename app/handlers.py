@@ -521,7 +521,7 @@ def aggregate(ctx, question: str, plan: Plan, state: Conversation):
         if not chosen:
             return render.refuse(question, f"语料中没有与“{topic}”相关的项目。", ctx.suggest(plan.text)), state
         filters, scope = Filters(), f"与“{topic}”相关的项目"
-    elif len(plan.asks) > 1 and plan.op in ("sum", None):
+    elif (len(plan.asks) > 1 and plan.op in ("sum", None)) or plan.item_rank:
         chosen = _the_one_described(ctx, plan, chosen) or chosen
     elif (about := _about_the_topic(ctx, plan, chosen)) is not None:
         # "城管局跟污水处理有关的项目", "城管局哪几个污水处理的项目": the topic narrows the filters' scope

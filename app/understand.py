@@ -1114,7 +1114,7 @@ def decide_intent(p: Plan, state=None) -> str:
         return "followup_aggregate" if p.op in _AGGREGATE_OPS or p.top_n or p.sort else "followup_lookup"
     if p.drafting:
         return "drafting"
-    if "indicators" in p.fields and not p.indicator_count and (p.op or "项目" in p.rest or re.match("有|哪", p.rest)):
+    if "indicators" in p.fields and not p.indicator_count and not p.description and (p.op or "项目" in p.rest or re.match("有|哪", p.rest)):
         return "indicator_search"
     if p.group_by and (p.group_values or p.op in ("max", "min", "count", "sum") or re.search("各|每个", p.rest)):
         return "group"
@@ -1371,9 +1371,22 @@ def _other_year(rest: str, records: list[Declaration], v: Vocabulary, p: Plan,
     # "去年招标、今年验收的那个": the year describes the project asked about, it asks no other year
     if named_year is None and re.search("去年|(?<!以)前年|明年", rest) and not re.search(
         "(?:去年|以前年度|往年)[^，。？?]{0,8}(?:尾款|欠款|未付|应付|没付|结清|合同|兑现|拖欠|补发|该付)", rest
-    ) and not re.search(v.year_describing_pattern, rest):
+    ) and not re.search(v.year_describing_pattern, rest) and not _relative_year_told_of(rest, records, years):
         return _no_such_year(records, "其他年度")
     return None
+
+
+def _relative_year_told_of(rest: str, records: list[Declaration], years: list[int]) -> bool:
+    """"去年高企补助那些奖补…": last year's things a form of the library tells of in its own words."""
+    spellings = sorted(_departments(records), key=len, reverse=True)
+    for m in re.finditer("去年|(?<!以)前年", rest):
+        year = max(years, default=0) - (1 if m.group(0) == "去年" else 2)
+        tail = rest[m.end() :]
+        for spelling in spellings:  # "去年市场监管局报了多少": a bureau's forms of that year, not a thing told of
+            tail = tail.replace(spelling, " ")
+        if _year_told_of(records, year, tail.lstrip()[:8]):
+            return True
+    return False
 
 
 _TEXTS: dict = {"records": None, "texts": []}
@@ -1452,7 +1465,8 @@ def _filters(rest: str, records: list[Declaration], v: Vocabulary, asked_kinds: 
         if alias:
             f.section = v.section_aliases[alias]
     departments = _departments(records)
-    hit = _find_first_longest(rest, list(departments))
+    # "帮市委市政府审合同": the city's leadership in general, not the 市委 system's projects
+    hit = _find_first_longest(re.sub("|".join(map(re.escape, v.no_department_phrases)), " ", rest), list(departments))
     if hit:
         f.department = departments[hit]
         if bare(f.department) + "本级" in rest and any(r.unit.endswith(bare(f.department) + "本级") for r in records):

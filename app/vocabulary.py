@@ -89,6 +89,7 @@ class Vocabulary(BaseModel):
     basis_named_pattern: str  # "测算里…": the question looks in the 测算依据
     item_money_pattern: str  # an item's money in the 测算依据: "垃圾桶监管设备 1071150 元"
     item_number_prefix_pattern: str  # "1、", "（2）": the numbering before an item
+    no_department_phrases: list[str]  # "市委市政府": the leadership in general, which names no department
     pair_joiner_pattern: str  # "甲跟乙比": the word between two projects set against each other
     pair_side_trim_pattern: str  # "乙两个", "乙比": words after a side of such a pair that are not its name
     compared_with_pattern: str  # "比某某那个…": the word that sets a described project against another
@@ -165,7 +166,7 @@ class Vocabulary(BaseModel):
                 raise ValueError(f"“{word}”须对应申报表文字字段 {sorted(known)} 之一")
         return words
 
-    @field_validator("department_group_words", "goal_value_words", "government_levels")
+    @field_validator("department_group_words", "goal_value_words", "government_levels", "no_department_phrases")
     @classmethod
     def _words_present(cls, words: list[str]) -> list[str]:
         if not words or not all(w.strip() for w in words):
@@ -187,13 +188,13 @@ class Vocabulary(BaseModel):
 
     @field_validator("name_contains_pattern", "subpart_pattern", "describing_clause_pattern", "spoken_yuan_pattern",
                      "chinese_amount_pattern", "rank_pattern", "bottom_rank_pattern", "sort_pattern", "where_to_look_pattern",
-                     "listing_costs_pattern")
+                     "listing_costs_pattern", "item_rank_pattern", "item_money_pattern")
     @classmethod
     def _has_named_group(cls, pattern: str, info) -> str:
         groups = {"name_contains_pattern": ["word"], "subpart_pattern": ["part"], "describing_clause_pattern": ["asked"],
                   "spoken_yuan_pattern": ["number"], "chinese_amount_pattern": ["number", "unit"],
                   "rank_pattern": ["n", "high", "low"], "bottom_rank_pattern": ["n"], "where_to_look_pattern": ["where"], "listing_costs_pattern": ["cost"],
-                  "sort_pattern": ["desc", "asc"]}[info.field_name]
+                  "sort_pattern": ["desc", "asc"], "item_rank_pattern": ["dir", "dir2"], "item_money_pattern": ["num", "unit"]}[info.field_name]
         for group in groups:
             if group not in re.compile(pattern).groupindex:
                 raise ValueError(f"{info.field_name} 必须有名为 {group} 的分组")

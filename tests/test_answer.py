@@ -1769,3 +1769,26 @@ def test_the_basis_items_when_the_question_looks_there_and_ties_are_all_named(an
     tied = ask(answerer, "科技创新发展那个专项，实施计划里花钱最少的是哪一块")
     head = tied.answer.split("\n")[0]
     assert head.count("300,000 元") == 2, tied.answer
+
+
+def test_a_kind_of_organisation_after_a_verb_names_no_organisation(answerer):
+    answer = ask(answerer, "农作物受灾后可以找承保公司赔付、财政补一部分保费的那个是什么项目")
+    assert not answer.refused and "政策性种植业保险" in answer.answer, answer.answer
+    answer = ask(answerer, "跟本地大学一起引进博士教授、发安家补贴的专项，总共多少钱")
+    assert not answer.refused and "校地共建高层次人才" in answer.answer, answer.answer
+
+
+def test_the_city_leadership_in_a_description_is_no_department(answerer):
+    answer = ask(answerer, "替市委市政府把关合同、提供法律意见那一项，一年法律论证多少件")
+    assert not answer.refused and "法律顾问专项经费" in answer.answer and "50件" in answer.answer, answer.answer
+
+
+def test_last_year_things_a_form_tells_of_are_not_another_years_forms(answerer):
+    answer = ask(answerer, "去年给孵化器和众创空间的补助，补了几家企业")
+    assert not answer.refused and "5 家" in answer.answer, answer.answer
+    assert ask(answerer, "去年市场监管局总共申报多少").refused
+
+
+def test_everyday_word_for_articles(answerer):
+    answer = ask(answerer, "国资国企宣传要在媒体上发多少篇稿子")
+    assert not answer.refused and "100" in answer.answer, answer.answer
