@@ -51,7 +51,7 @@ def _ranked_items(question: str, plan: Plan, r: Declaration) -> Answer | None:
     label = render.FIELD_LABELS[where]
     word = "最多" if plan.item_rank == "max" else "最少"
     top = "；".join(shown for _, yuan, shown in items if yuan == items[0][1])
-    lines = [f"{r.name}（{r.code}）的“{label}”列出 {len(items)} 项有金额的内容，金额{word}的是：{top}。"]
+    lines = [f"{r.name}（{r.code}）的“{label}”中，金额{word}的是：{top}。各项："]
     lines += [f"- {shown}" for _, _, shown in items]
     lines.append(f"来源：{cite(r, where)}")
     return Answer(question, "\n".join(lines), False, "fact", [Citation(r.code, r.name, where)])
@@ -266,7 +266,10 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
             return render.refuse(question, f"上一轮只列出了 {len(pool)} 个项目，没有第 {plan.ordinal} 个。", kind="clarify"), state
     elif plan.scope_followup and state.scope and not (len(codes) == 1 and _inside_the_one_named(ctx, plan, state)):
         codes = state.scope  # "里面…" of the list; "这个里面…" is of the one project just named
-    explicit = plan.referent or plan.ordinal or plan.scope_followup
+    recalled = any(w in plan.description for w in vocabulary().recall_markers)
+    if recalled and not plan.ordinal and plan.content and len(state.recent) > 1 and (naming := _naming(ctx, plan, state.recent)):
+        codes = naming  # "刚才说的检测那个": the one of the projects just talked about that the words name
+    explicit = plan.referent or plan.ordinal or plan.scope_followup or recalled
     scope = state.scope
     if not plan.ordinal and plan.content and len(codes) > 1 and (naming := _naming(ctx, plan, codes)):
         # "里面短信平台费多少" after two projects: the one whose form names it; the other stays in scope
@@ -449,6 +452,7 @@ def followup_same_organisation(ctx, question: str, plan: Plan, state: Conversati
         if others:
             head = f"{r.name}（{r.code}）的{label}“{getattr(r, key)}”还有 {len(others)} 个其他项目："
             answer = render.listing(question, head, others, key)
+            answer.citations.append(Citation(r.code, r.name, key))  # the project the others are counted beside
             codes = [o.code for o in others]
             return answer, Conversation(codes, Filters(), [r.code] + codes, "", [], "others", earlier=[r.code])
     text = f"{r.name}（{r.code}）的实施单位“{r.unit}”和主管部门“{r.department}”在语料中都没有其他项目。\n来源：{cite(r, 'department')}"

@@ -87,7 +87,7 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
         return Selection(fields=["amount_yuan"], value=ask.value)
     named = named_indicators(r, ask)
     by_unit = unit_fitting(r, ask) if ask.units else []
-    fields = [f for f in ask.fields if not (f == "goals" and named and (ask.quantity or ask.measured or "多少" in ask.rest))]
+    fields = [f for f in ask.fields if not (f == "goals" and named and (ask.quantity or ask.measured or re.search("多少|几", ask.rest)))]
     stated = next((w for w in vocabulary().stated_totals if w in ask.rest), None)
     if stated and (passage := next(((f, sent) for f, sent in _sentences(r) if stated in squash(sent)), None)):
         # "总投资多少": the whole investment the form's text states, of which the declared amount may be a part
@@ -97,8 +97,8 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
         ask = replace(ask, money=True)  # "报了多少" asks for money, of the project or of an item it names
     if declared and not ask.part and not _item_stated(r, ask, asked):
         return Selection(fields=fields, value=ask.value)  # "一年开销报了多少": what the form declares
-    if fields == ["dates"] and (timed := _timed_row(r, ask)):
-        return Selection(indicators=[timed], value=ask.value)  # "复审什么时候完成": the row that says when
+    if fields == ["dates"] and (when := _when(r, ask)) is not None:
+        return when
     if set(fields) & STRONG_FIELDS:
         fields = fields_outside_indicator_names(ask, named, fields)
         if set(fields) & STRONG_FIELDS or not named:
@@ -173,6 +173,33 @@ def _timed_row(r: Declaration, ask: Ask) -> Indicator | None:
     scored = [(len(asked & _pairs(squash(i.name))), i) for i in r.indicators if _is_time(i.value_annual or i.value_longterm)]
     scored = sorted((pair for pair in scored if pair[0]), key=lambda pair: -pair[0])
     return scored[0][1] if scored and (len(scored) == 1 or scored[0][0] > scored[1][0]) else None
+
+
+def _when(r: Declaration, ask: Ask) -> Selection | None:
+    """"复审什么时候完成": the time-limit row that says when; "测评什么时候开始": its line of the plan."""
+    if timed := _timed_row(r, ask):
+        return Selection(indicators=[timed], value=ask.value)
+    if step := _scheduled_step(r, ask):
+        return Selection(passages=[step], value=ask.value)
+    return None
+
+
+def _scheduled_step(r: Declaration, ask: Ask) -> tuple[str, str] | None:
+    """The one line of 项目实施进度计划 whose content shares most of the question's words (beside the
+    project's name and organisation), with its start date and amount as the form gives them."""
+    if re.search(vocabulary().project_period_pattern, ask.rest) or not re.search(vocabulary().step_start_pattern, ask.rest):
+        return None  # "项目起止时间怎么填的": the project's own period; a step's line tells only when it starts
+    asking = {p for w in [*vocabulary().fields.get("dates", []), "项目", "什么时候", "啥时候", "开始"] for p in _pairs(w)}
+    # the rest of the question, without the project's name: a step the name lists may be asked by its words
+    asked = _pairs(squash(ask.rest)) - _pairs(squash(r.unit + r.department)) - asking
+    # a line carrying the whole amount is the project itself, not a step of it
+    steps = [s for s in r.schedule if s.start_date and s.amount_yuan != r.amount_yuan]
+    scored = sorted(((len(asked & _pairs(squash(s.content))), s) for s in steps), key=lambda pair: -pair[0])
+    if not scored or not scored[0][0] or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+        return None
+    step = scored[0][1]
+    amount = f"，{step.amount_yuan:.2f}".rstrip("0").rstrip(".") + " 元" if step.amount_yuan else ""
+    return "schedule", f"{step.content}：{step.start_date} 开始{amount}"
 
 
 def _is_time(value: str) -> bool:

@@ -87,6 +87,8 @@ class Vocabulary(BaseModel):
     group_section_pattern: str  # "各科室", "预算总额最高的科室": per 科室
     item_rank_pattern: str  # "这里面哪部分开支最大": the project's own items ranked, not projects
     basis_named_pattern: str  # "测算里…": the question looks in the 测算依据
+    project_period_pattern: str  # "项目起止时间": the project's whole period, not a step of its plan
+    step_start_pattern: str  # "什么时候开始": when a step of the plan starts (its line gives no end)
     item_money_pattern: str  # an item's money in the 测算依据: "垃圾桶监管设备 1071150 元"
     item_number_prefix_pattern: str  # "1、", "（2）": the numbering before an item
     no_department_phrases: list[str]  # "市委市政府": the leadership in general, which names no department
@@ -179,7 +181,7 @@ class Vocabulary(BaseModel):
                      "top_pattern", "money_pattern",
                      "same_organisation_pattern", "within_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator", "carried_money_pattern",
                      "listed_count_pattern", "count_item_pattern", "history_year_before", "history_year_after",
-                     "difference_pattern", "more_or_less_pattern", "against_pattern", "group_department_pattern", "group_section_pattern", "item_rank_pattern", "basis_named_pattern", "item_money_pattern", "item_number_prefix_pattern", "pair_joiner_pattern", "pair_side_trim_pattern", "compared_with_pattern", "group_count_pattern", "spoken_money_pattern", "spoken_yuan_pattern", "request_pattern", "rank_pattern", "inside_this_one_pattern", "counted_projects_pattern", "bare_how_much_pattern", "year_describing_pattern", "until_year_pattern", "sort_pattern", "sentence_opener_pattern", "name_joiner_pattern", "describing_clause_pattern", "pair_marker_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
+                     "difference_pattern", "more_or_less_pattern", "against_pattern", "group_department_pattern", "group_section_pattern", "item_rank_pattern", "basis_named_pattern", "project_period_pattern", "step_start_pattern", "item_money_pattern", "item_number_prefix_pattern", "pair_joiner_pattern", "pair_side_trim_pattern", "compared_with_pattern", "group_count_pattern", "spoken_money_pattern", "spoken_yuan_pattern", "request_pattern", "rank_pattern", "inside_this_one_pattern", "counted_projects_pattern", "bare_how_much_pattern", "year_describing_pattern", "until_year_pattern", "sort_pattern", "sentence_opener_pattern", "name_joiner_pattern", "describing_clause_pattern", "pair_marker_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
                      "same_contact_pattern")
     @classmethod
     def _compile_one(cls, pattern: str) -> str:

@@ -510,7 +510,8 @@ def test_the_same_organisations_other_projects(answerer, by_name):
     _, state = answerer.ask("老照片博物馆日常维修维护运行经费是谁负责的")
     answer, _ = answerer.ask("这家单位另外还有什么项目", state)
     others = {o.code for o in answerer.records if o.unit == r.unit and o.code != r.code}
-    assert others and {c.code for c in answer.citations} == others, answer.answer
+    # the others, and the project they are counted beside (the answer names it with its code)
+    assert others and {c.code for c in answer.citations} == others | {r.code}, answer.answer
 
 
 @pytest.mark.parametrize(
@@ -1792,3 +1793,26 @@ def test_last_year_things_a_form_tells_of_are_not_another_years_forms(answerer):
 def test_everyday_word_for_articles(answerer):
     answer = ask(answerer, "国资国企宣传要在媒体上发多少篇稿子")
     assert not answer.refused and "100" in answer.answer, answer.answer
+
+
+def test_a_recalled_project_is_the_one_talked_about_before(answerer):
+    state = None
+    for question in ("仲裁经费一号申请了多少钱", "污水处理运营费 2 的预算呢"):
+        _, state = answerer.ask(question, state)
+    answer, _ = answerer.ask("刚才仲裁那个，电话是多少", state)
+    assert "仲裁经费 1" in answer.answer and "污水处理" not in answer.answer, answer.answer
+
+
+def test_a_step_of_the_plan_asked_when_gives_its_own_start(answerer):
+    _, state = answerer.ask("网络安全建设及云服务器租用费用多少钱")
+    answer, _ = answerer.ask("其中云服务器租用那一步什么时候开始", state)
+    assert "项目实施进度计划" in answer.answer and "云服务器租用：2021-" in answer.answer, answer.answer
+    assert_grounded(answerer, answer)
+    whole = ask(answerer, "网络安全建设及云服务器租用费用的项目起止时间怎么填的")
+    assert "2021 年 01 月 01 日" in whole.answer, whole.answer
+
+
+def test_the_others_of_an_organisation_cite_the_project_they_are_counted_beside(answerer):
+    _, state = answerer.ask("高中生均公用经费多少钱")
+    answer, _ = answerer.ask("这所学校还有别的项目吗", state)
+    assert_grounded(answerer, answer)
