@@ -50,6 +50,9 @@ class Answerer:
             new_state.earlier = state.codes  # "这两个哪个大" after asking about one project, then another
         elif new_state is not state and new_state.codes == state.codes and not new_state.earlier:
             new_state.earlier = state.earlier  # a further question on the same project keeps the one before
+        if new_state is not state:
+            new_state.last_list = new_state.scope if len(new_state.scope) > 1 else state.last_list
+            new_state.talked = list(dict.fromkeys(state.talked + new_state.codes))
         limit = thresholds().max_question_chars
         if len(text) > limit and not answer.refused:
             answer.answer = f"（问题较长，只依据前 {limit} 个字理解。）\n" + answer.answer

@@ -50,7 +50,9 @@ class Conversation:
     ``scope`` is every project the last aggregate ranged over ("反过来最低的呢" ranges over it again);
     ``filters`` and ``topic`` say how that scope was chosen, so an answer can name it;
     ``asks`` are the last question's asks ("那计量经费呢" asks them of another project);
-    ``earlier`` are the projects of the turn before the last, when they were others.
+    ``earlier`` are the projects of the turn before the last, when they were others;
+    ``last_list`` and ``talked`` outlive the turns: the last list of several projects and every
+    project the conversation has been about ("回到钱最多的那个", "再说回某某那个").
     """
 
     codes: list[str] = field(default_factory=list)
@@ -60,6 +62,8 @@ class Conversation:
     asks: list = field(default_factory=list)
     op: str | None = None
     earlier: list[str] = field(default_factory=list)  # the projects of the turn before: "这两个" after two lookups
+    last_list: list[str] = field(default_factory=list)  # the last several projects ranged over: "回头看预算最高的那项"
+    talked: list[str] = field(default_factory=list)  # every project of the conversation so far: "回到某某那个"
 
     @property
     def recent(self) -> list[str]:

@@ -258,7 +258,9 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
         codes, head = state.recent, "刚才问到的 {n} 个项目："
     if plan.ordinal:
         pool = state.scope or state.codes
-        if 1 <= plan.ordinal <= len(pool):
+        if plan.ordinal == -1 and len(pool) > 1:
+            codes = [pool[-1]]  # "后面那个": the last of those listed
+        elif 1 <= plan.ordinal <= len(pool):
             codes = [pool[plan.ordinal - 1]]
         elif numbered := _numbered_sibling(ctx, pool, plan.ordinal):
             codes = [numbered.code]  # "3号" after "某某经费 1": number 3 of that series
@@ -266,9 +268,10 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
             return render.refuse(question, f"上一轮只列出了 {len(pool)} 个项目，没有第 {plan.ordinal} 个。", kind="clarify"), state
     elif plan.scope_followup and state.scope and not (len(codes) == 1 and _inside_the_one_named(ctx, plan, state)):
         codes = state.scope  # "里面…" of the list; "这个里面…" is of the one project just named
-    recalled = any(w in plan.description for w in vocabulary().recall_markers)
-    if recalled and not plan.ordinal and plan.content and len(state.recent) > 1 and (naming := _naming(ctx, plan, state.recent)):
-        codes = naming  # "刚才说的检测那个": the one of the projects just talked about that the words name
+    recalled = any(w in plan.description for w in vocabulary().recall_markers) or (plan.back_to and bool(plan.description))
+    talked = state.talked if plan.back_to and len(state.talked) > 1 else state.recent
+    if recalled and not plan.ordinal and plan.content and len(talked) > 1 and (naming := _naming(ctx, plan, talked)):
+        codes = naming  # "刚才说的检测那个", "回到某某那个": the one of the projects talked about that the words name
     explicit = plan.referent or plan.ordinal or plan.scope_followup or recalled
     scope = state.scope
     if not plan.ordinal and plan.content and len(codes) > 1 and (naming := _naming(ctx, plan, codes)):
@@ -344,6 +347,8 @@ def followup_aggregate(ctx, question: str, plan: Plan, state: Conversation):
     listed = listed and state.op != "others"  # after "还有别的项目吗", the organisation's or person's projects in all
     # "这三项合计" after a top-three list: the three listed; "其中最小的" ranges over the whole scope
     pool = state.codes if listed else (state.scope or state.codes)
+    if plan.back_to and len(state.last_list) > 1:
+        pool, listed = state.last_list, False  # "回到钱最多的那个": the last list of several projects
     recent = state.recent
     if plan.listed_followup and state.earlier and (len(pool) == 1 or (plan.listed_count == len(recent) != len(pool))):
         # one project asked about, then another: "这两个" are both
@@ -362,6 +367,8 @@ def followup_aggregate(ctx, question: str, plan: Plan, state: Conversation):
             return ranked, Conversation(first, state.filters, pool, state.topic, [ask], "compare")
     how = state.topic or (state.filters.describe() if state.filters.active() else "")
     scope = "上一轮列出的项目" if listed else (f"上一轮涉及的项目（{how}）" if how else "上一轮涉及的项目")
+    if plan.back_to and pool is state.last_list:
+        scope = "前面列出的项目"
     if plan.has_filters:
         scope += f"中{plan.filters.describe()}的"
     if content and (about := _about_words(ctx, content, chosen, plan.listed_count)):

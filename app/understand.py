@@ -132,6 +132,7 @@ class Plan:
     within_organisation: bool = False  # "同一个局的某某呢": a project of the referent's organisation
     other_one: bool = False  # "另外一个项目": the organisation's other project
     compares: bool = False  # "哪个资助的人数多": among the projects just talked about
+    back_to: bool = False  # "回到钱最多的那个", "回到某某那个": back to what the conversation had before
     item_rank: str | None = None  # "预算明细里哪样最高": "max" or "min" over the project's own items
     against_referent: bool = False  # "某某那个比它多多少": a project described, set against the one talked about
     listed_count: int | None = None  # "这两个": the number of projects pointed back to
@@ -573,7 +574,7 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     if _absurd(p.filters):
         p.refusal = p.refusal or "问题中的金额超出了申报表可能的范围，请给出一个实际的金额。"
     _read_conversation(p, rest, v)
-    _read_references(p, rest, v, state)
+    _read_references(p, rest, v, state, records)
     p.topic = topic_of(rest, p.filters)
     p.topic_marked = re.search(v.topic_marker_pattern, rest) is not None
     p.content = content_words(p.topic, tokenizer) if tokenizer else []
@@ -658,7 +659,7 @@ def _without_abbreviated_scope(p: Plan, rest: str, records: list[Declaration]) -
     return rest
 
 
-def _read_references(p: Plan, rest: str, v: Vocabulary, state) -> None:
+def _read_references(p: Plan, rest: str, v: Vocabulary, state, records: list[Declaration]) -> None:
     """What the question points back to beyond "它": the project just ranked, a comparison among
     the projects just named, the organisation's or the contact's other projects."""
     # "预算最低的是谁负责" right after "哪个最贵" ranks the other way round: a new ranking, not the referent
@@ -668,7 +669,10 @@ def _read_references(p: Plan, rest: str, v: Vocabulary, state) -> None:
     if p.op in ("max", "min") and not turned and not listed and re.search(v.superlative_referent_pattern, rest) and any(
         set(a.fields) - {"amount_yuan"} or a.indicator_level2 or a.measure_units for a in p.asks
     ):
-        p.op, p.top_n, p.referent = None, None, True  # "那个最小的联系人是谁": a value of the project just ranked
+        if _is_the_extreme(p.op, state, records) and not p.back_to:
+            p.op, p.top_n, p.referent = None, None, True  # "那个最小的联系人是谁": a value of the project just ranked
+        else:
+            p.back_to = True  # "预算最高那项的联系人呢" after another one: ranked again over the last list
     if not p.has_target and re.search(v.difference_pattern, rest) and _recent_projects(state) == 2:
         p.op, p.compares = "diff", True  # "它俩差了多少": the two projects just talked about
     if len(p.names) == 1 and p.referent and re.search(v.difference_pattern, rest) and state is not None and (
@@ -689,6 +693,16 @@ def _read_references(p: Plan, rest: str, v: Vocabulary, state) -> None:
     if m := re.search(v.listed_count_pattern, rest):
         p.listed_count = 2 if m.group(2) else int(cn_number(next(g for g in m.groups() if g)))
         p.listed_followup = p.scope_followup = True  # "三个合计是多少": the projects just talked about
+
+
+def _is_the_extreme(op: str, state, records: list[Declaration]) -> bool:
+    """Is the project talked about the largest (or smallest) of the last list of several projects?"""
+    pool = (state.scope if len(state.scope) > 1 else state.last_list) if state is not None else []
+    amounts = {r.code: r.amount_yuan or 0.0 for r in records if r.code in pool}
+    if len(state.codes if state else []) != 1 or not amounts:
+        return True
+    extreme = (max if op == "max" else min)(amounts.values())
+    return amounts.get(state.codes[0]) == extreme
 
 
 def _read_named_comparison(p: Plan, rest: str, v: Vocabulary, state) -> None:
@@ -966,11 +980,13 @@ def _read_description(p: Plan, v: Vocabulary) -> None:
 
 def _describes(desc: str, v: Vocabulary) -> bool:
     """"管廊那个", "给困难学生交学费的那个" describe a project; "刚才", "最大的", "第二个" point back."""
+    pointing_back = re.search(v.superlative_referent_pattern, desc + "那个") or _patterns()["ordinal"].search(desc + "的那个") or (
+        re.search(r"\d|号", desc)) or re.fullmatch(v.positional_pattern, desc + "那个")
+    if pointing_back and len(desc) <= 4:
+        return False  # "最大的那个", "第二个", "排第二的那个", "2号那个", "后面那个" point back
     if len(desc) >= 4:
         return True
     pointing = v.referent_markers + v.recall_markers + v.followup_markers + [w for ws in v.operations.values() for w in ws]
-    if re.search(v.superlative_referent_pattern, desc + "那个") or _patterns()["ordinal"].search(desc) or re.search(r"\d|号", desc):
-        return False  # "最大的那个", "第二个", "2号那个" point back
     return len(desc) >= 2 and not _find_any(desc, pointing) and desc not in v.generic_words
 
 
@@ -1061,9 +1077,11 @@ def _in_other_clauses(text: str, words: list[str], others: list[str]) -> bool:
 
 
 def _read_conversation(p: Plan, rest: str, v: Vocabulary) -> None:
-    if p.description and not _find_any(p.description, v.recall_markers):
+    p.back_to = re.search(v.back_to_pattern, p.rest) is not None
+    if p.description and not _find_any(p.description, v.recall_markers) and not p.back_to:
         # "皮肤病防治院那个项目由谁做": "那个项目" closes a description of a new project
         rest = p.asked_of_description
+    positional = re.search(v.positional_pattern, rest)
     rest = re.sub(r"前[一二两三四五六七八九十\d]+", " ", rest)  # "前两个项目" ranks, it points back to nothing
     p.followup = _find_any(rest, v.followup_markers) is not None
     p.referent = _find_any(rest, v.referent_markers) is not None
@@ -1073,6 +1091,8 @@ def _read_conversation(p: Plan, rest: str, v: Vocabulary) -> None:
     p.within_organisation = re.search(v.within_organisation_pattern, p.rest) is not None
     if m := _patterns()["ordinal"].search(rest):
         p.ordinal = int(cn_number(next(g for g in m.groups() if g)))
+    elif positional:
+        p.ordinal = 1 if positional.group("first") else -1  # "后面那个": the last of those just listed
 
 
 def content_words(topic: str, tokenizer) -> list[str]:
@@ -1110,6 +1130,8 @@ def decide_intent(p: Plan, state=None) -> str:
         return "described_lookup"
     if has_state and p.same_organisation and len(state.codes) == 1 and not p.names:
         return "followup_same_organisation"
+    if has_state and p.back_to and p.op in ("max", "min") and len(state.last_list) > 1 and not p.has_filters:
+        return "followup_aggregate"  # "回到钱最多的那个": ranked again over the last list
     if has_state and _follows_up(p, state):
         return "followup_aggregate" if p.op in _AGGREGATE_OPS or p.top_n or p.sort else "followup_lookup"
     if p.drafting:
@@ -1164,7 +1186,7 @@ def _follows_up(p: Plan, state) -> bool:
         return bool(state.scope) and (p.scope_followup or p.followup or not own_scope) and (p.op != "list" or bool(p.sort))
     if p.referent or p.ordinal or p.scope_followup:
         return True
-    if p.description and not _find_any(p.description, vocabulary().recall_markers):
+    if p.description and not _find_any(p.description, vocabulary().recall_markers) and not p.back_to:
         return False  # "皮肤病防治院那个项目由谁做": a new project, described
     if not p.asks_value and p.followup and state.asks:
         return not own_scope

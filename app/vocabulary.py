@@ -92,6 +92,8 @@ class Vocabulary(BaseModel):
     item_money_pattern: str  # an item's money in the 测算依据: "垃圾桶监管设备 1071150 元"
     item_number_prefix_pattern: str  # "1、", "（2）": the numbering before an item
     no_department_phrases: list[str]  # "市委市政府": the leadership in general, which names no department
+    positional_pattern: str  # "前一个", "后面那个": the first or the last of the two (or more) just listed
+    back_to_pattern: str  # "回到…那个": back to a project talked about earlier in the conversation
     pair_joiner_pattern: str  # "甲跟乙比": the word between two projects set against each other
     pair_side_trim_pattern: str  # "乙两个", "乙比": words after a side of such a pair that are not its name
     compared_with_pattern: str  # "比某某那个…": the word that sets a described project against another
@@ -181,7 +183,7 @@ class Vocabulary(BaseModel):
                      "top_pattern", "money_pattern",
                      "same_organisation_pattern", "within_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator", "carried_money_pattern",
                      "listed_count_pattern", "count_item_pattern", "history_year_before", "history_year_after",
-                     "difference_pattern", "more_or_less_pattern", "against_pattern", "group_department_pattern", "group_section_pattern", "item_rank_pattern", "basis_named_pattern", "project_period_pattern", "step_start_pattern", "item_money_pattern", "item_number_prefix_pattern", "pair_joiner_pattern", "pair_side_trim_pattern", "compared_with_pattern", "group_count_pattern", "spoken_money_pattern", "spoken_yuan_pattern", "request_pattern", "rank_pattern", "inside_this_one_pattern", "counted_projects_pattern", "bare_how_much_pattern", "year_describing_pattern", "until_year_pattern", "sort_pattern", "sentence_opener_pattern", "name_joiner_pattern", "describing_clause_pattern", "pair_marker_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
+                     "difference_pattern", "more_or_less_pattern", "against_pattern", "group_department_pattern", "group_section_pattern", "positional_pattern", "back_to_pattern", "item_rank_pattern", "basis_named_pattern", "project_period_pattern", "step_start_pattern", "item_money_pattern", "item_number_prefix_pattern", "pair_joiner_pattern", "pair_side_trim_pattern", "compared_with_pattern", "group_count_pattern", "spoken_money_pattern", "spoken_yuan_pattern", "request_pattern", "rank_pattern", "inside_this_one_pattern", "counted_projects_pattern", "bare_how_much_pattern", "year_describing_pattern", "until_year_pattern", "sort_pattern", "sentence_opener_pattern", "name_joiner_pattern", "describing_clause_pattern", "pair_marker_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
                      "same_contact_pattern")
     @classmethod
     def _compile_one(cls, pattern: str) -> str:
@@ -190,13 +192,13 @@ class Vocabulary(BaseModel):
 
     @field_validator("name_contains_pattern", "subpart_pattern", "describing_clause_pattern", "spoken_yuan_pattern",
                      "chinese_amount_pattern", "rank_pattern", "bottom_rank_pattern", "sort_pattern", "where_to_look_pattern",
-                     "listing_costs_pattern", "item_rank_pattern", "item_money_pattern")
+                     "listing_costs_pattern", "item_rank_pattern", "item_money_pattern", "positional_pattern")
     @classmethod
     def _has_named_group(cls, pattern: str, info) -> str:
         groups = {"name_contains_pattern": ["word"], "subpart_pattern": ["part"], "describing_clause_pattern": ["asked"],
                   "spoken_yuan_pattern": ["number"], "chinese_amount_pattern": ["number", "unit"],
                   "rank_pattern": ["n", "high", "low"], "bottom_rank_pattern": ["n"], "where_to_look_pattern": ["where"], "listing_costs_pattern": ["cost"],
-                  "sort_pattern": ["desc", "asc"], "item_rank_pattern": ["dir", "dir2"], "item_money_pattern": ["num", "unit"]}[info.field_name]
+                  "sort_pattern": ["desc", "asc"], "item_rank_pattern": ["dir", "dir2"], "item_money_pattern": ["num", "unit"], "positional_pattern": ["first", "last"]}[info.field_name]
         for group in groups:
             if group not in re.compile(pattern).groupindex:
                 raise ValueError(f"{info.field_name} 必须有名为 {group} 的分组")

@@ -1816,3 +1816,42 @@ def test_the_others_of_an_organisation_cite_the_project_they_are_counted_beside(
     _, state = answerer.ask("高中生均公用经费多少钱")
     answer, _ = answerer.ask("这所学校还有别的项目吗", state)
     assert_grounded(answerer, answer)
+
+
+def _conversation(answerer, questions):
+    state, answer = None, None
+    for question in questions:
+        answer, state = answerer.ask(question, state)
+    return answer
+
+
+def test_back_to_the_largest_of_the_last_list_after_other_turns(answerer):
+    answer = _conversation(answerer, ["城管局有哪些项目", "预算最高的是哪一项", "换个话题，法律顾问专项经费多少钱",
+                                      "再说回预算最高的那项，谁是联系人"])
+    assert "前面列出的项目" in answer.answer and "郭丹强" in answer.answer, answer.answer
+
+
+def test_the_largest_again_after_the_second_largest_is_ranked_anew(answerer):
+    answer = _conversation(answerer, ["司法局有哪些项目", "预算排第二大的是谁", "它由谁联系", "那预算最大的那个联系人呢"])
+    assert "陈红梅" in answer.answer, answer.answer
+
+
+def test_the_first_and_the_last_of_two_listed(answerer, by_name):
+    state = None
+    for question in ("公积金中心的两个项目各是什么",):
+        _, state = answerer.ask(question, state)
+    last, state = answerer.ask("后一个报了多少钱", state)
+    assert "4,171,000" in last.answer, last.answer
+    first, _ = answerer.ask("前者的电话呢", state)
+    assert "2938801" in first.answer and "13869578816" not in first.answer, first.answer
+
+
+def test_a_place_in_the_list_said_as_pai_di(answerer):
+    answer = _conversation(answerer, ["科技局的项目列一下", "排第三的那个多少钱"])
+    assert "聊城市引进国外智力专项资金" in answer.answer and "4,550,000" in answer.answer, answer.answer
+
+
+def test_back_to_a_project_named_by_its_words_earlier_in_the_conversation(answerer):
+    answer = _conversation(answerer, ["退役军人事务局都报了什么项目", "其中军转干部的那项谁负责", "他还负责哪个项目",
+                                      "这一项预算多少", "说回待分配士兵那个，由哪家单位实施"])
+    assert "待分配期间" in answer.answer and "实施单位" in answer.answer, answer.answer
