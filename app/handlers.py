@@ -268,9 +268,11 @@ def followup_lookup(ctx, question: str, plan: Plan, state: Conversation):
             return render.refuse(question, f"上一轮只列出了 {len(pool)} 个项目，没有第 {plan.ordinal} 个。", kind="clarify"), state
     elif plan.scope_followup and state.scope and not (len(codes) == 1 and _inside_the_one_named(ctx, plan, state)):
         codes = state.scope  # "里面…" of the list; "这个里面…" is of the one project just named
-    recalled = any(w in plan.description for w in vocabulary().recall_markers) or (plan.back_to and bool(plan.description))
+    recalled = any(w in plan.description for w in vocabulary().recall_markers) or plan.back_to
     talked = state.talked if plan.back_to and len(state.talked) > 1 else state.recent
-    if recalled and not plan.ordinal and plan.content and len(talked) > 1 and (naming := _naming(ctx, plan, talked)):
+    if recalled and not plan.ordinal and plan.content and len(talked) > 1 and (
+            naming := _named_by(ctx, [w for w in plan.content if w in plan.description] or plan.content, talked)
+            or _naming(ctx, plan, talked)):
         codes = naming  # "刚才说的检测那个", "回到某某那个": the one of the projects talked about that the words name
     explicit = plan.referent or plan.ordinal or plan.scope_followup or recalled
     scope = state.scope
@@ -315,6 +317,16 @@ def _names_a_thing(words: list[str]) -> bool:
     """Do the words name something another project might be about — a noun, or a longer term —
     rather than only say what is done ("打算发给几户" stays on the project talked about)?"""
     return any(len(w) >= 3 or (general_tag(w) or "n").startswith("n") for w in words)
+
+
+def _named_by(ctx, words: list[str], codes: list[str]) -> list[str]:
+    """The one project whose name spells all the words, if one alone does; else the one whose name
+    spells any of them ("信访" of "信访、负责"), if one alone does."""
+    for fits in (all, any):
+        named = [c for c in codes if words and fits(w in squash(ctx.by_code[c].name) for w in words)]
+        if len(named) == 1:
+            return named
+    return []
 
 
 def _naming(ctx, plan: Plan, codes: list[str]) -> list[str]:

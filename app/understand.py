@@ -535,6 +535,8 @@ def understand(question: str, records: list[Declaration], tokenizer=None, state=
     text = _arabic_amounts(_spaced_clauses(normalize_question(question)[: thresholds().max_question_chars], v), v)
     p = Plan(text=text)
     squashed = re.sub(v.spoken_money_pattern, "多少钱", squash(text))
+    for level, pattern in v.spoken_levels.items():  # "市里自己掏多少": the 市级 share
+        squashed = re.sub(pattern, level, squashed)
     p.codes = [c for c in _patterns()["code"].findall(squashed) if any(r.code == c for r in records)]
     squashed = _read_name_words(p, squashed, v)
     p.names = _not_organisations(named_projects(squashed, records), squashed, records)
@@ -1078,6 +1080,7 @@ def _in_other_clauses(text: str, words: list[str], others: list[str]) -> bool:
 
 def _read_conversation(p: Plan, rest: str, v: Vocabulary) -> None:
     p.back_to = re.search(v.back_to_pattern, p.rest) is not None
+    p.description = re.sub(v.back_to_pattern, "", p.description)
     if p.description and not _find_any(p.description, v.recall_markers) and not p.back_to:
         # "皮肤病防治院那个项目由谁做": "那个项目" closes a description of a new project
         rest = p.asked_of_description
@@ -1287,7 +1290,7 @@ def topic_of(rest: str, filters: Filters | None = None) -> str:
     for name in ("between", "more", "less", "more_after", "less_after", "exact", "exactly", "end_from", "start_before", "end_after",
                  "end_before", "end_date", "end_in", "start_in", "ordinal", "top"):
         rest = pats[name].sub(" ", rest)
-    asking = [v.sort_pattern, v.bottom_rank_pattern, v.request_pattern, v.more_or_less_pattern, v.against_pattern]
+    asking = [v.sort_pattern, v.bottom_rank_pattern, v.request_pattern, v.more_or_less_pattern, v.against_pattern, v.back_to_pattern]
     for pattern in v.blank_patterns + v.indicator_count_patterns + asking:
         rest = re.sub(pattern, " ", rest)
     words = [w for ws in v.fields.values() for w in ws]

@@ -94,6 +94,7 @@ class Vocabulary(BaseModel):
     no_department_phrases: list[str]  # "市委市政府": the leadership in general, which names no department
     positional_pattern: str  # "前一个", "后面那个": the first or the last of the two (or more) just listed
     back_to_pattern: str  # "回到…那个": back to a project talked about earlier in the conversation
+    spoken_levels: dict[str, str]  # "市里自己掏" → 市级: a level of government said in everyday words
     pair_joiner_pattern: str  # "甲跟乙比": the word between two projects set against each other
     pair_side_trim_pattern: str  # "乙两个", "乙比": words after a side of such a pair that are not its name
     compared_with_pattern: str  # "比某某那个…": the word that sets a described project against another
@@ -158,6 +159,13 @@ class Vocabulary(BaseModel):
     @classmethod
     def _compile_list(cls, patterns: list[str]) -> list[str]:
         for p in patterns:
+            re.compile(p)
+        return patterns
+
+    @field_validator("spoken_levels")
+    @classmethod
+    def _compile_values(cls, patterns: dict[str, str]) -> dict[str, str]:
+        for p in patterns.values():
             re.compile(p)
         return patterns
 

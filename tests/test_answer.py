@@ -1855,3 +1855,25 @@ def test_back_to_a_project_named_by_its_words_earlier_in_the_conversation(answer
     answer = _conversation(answerer, ["退役军人事务局都报了什么项目", "其中军转干部的那项谁负责", "他还负责哪个项目",
                                       "这一项预算多少", "说回待分配士兵那个，由哪家单位实施"])
     assert "待分配期间" in answer.answer and "实施单位" in answer.answer, answer.answer
+
+
+def test_a_listed_project_recalled_by_a_word_of_its_name(answerer):
+    answer = _conversation(answerer, ["驻京办的项目列一下", "哪个预算最低", "说回信访的那一项，谁在负责"])
+    assert "信访维稳" in answer.answer and "流动党员" not in answer.answer, answer.answer
+
+
+def test_everyday_words_for_a_book_of_a_history_and_for_senior_high(answerer):
+    answer = ask(answerer, "把国有公司这些年的发展大事整理成书的那个，预算多少")
+    assert not answer.refused and "编纂聊城国企发展历程" in answer.answer, answer.answer
+    answer = ask(answerer, "帮高二学生里家境困难的发补助的那个项目，市里自己出多少")
+    assert not answer.refused and "高中国家助学金" in answer.answer and "市级" in answer.answer, answer.answer
+
+
+def test_which_school_carries_out_a_project(answerer):
+    answer = ask(answerer, "特教那个实验室设备和空调购置项目，是哪所学校负责")
+    assert "项目实施单位" in answer.answer and "特殊教育学校" in answer.answer, answer.answer
+
+
+def test_money_returned_to_a_school_is_no_going_back_in_the_conversation(answerer):
+    answer = ask(answerer, "学校临街房租金上缴后再返回学校的那一项申报了多少")
+    assert not answer.refused and "上缴国有资产出租收入" in answer.answer, answer.answer
