@@ -52,7 +52,7 @@ class Conversation:
     ``asks`` are the last question's asks ("那计量经费呢" asks them of another project);
     ``earlier`` are the projects of the turn before the last, when they were others;
     ``last_list`` and ``talked`` outlive the turns: the last list of several projects and every
-    project the conversation has been about ("回到钱最多的那个", "再说回某某那个").
+    project the conversation has been about ("回到预算最高的那项", "再说回某某那个").
     """
 
     codes: list[str] = field(default_factory=list)

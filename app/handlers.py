@@ -204,9 +204,7 @@ def lookup(ctx, question: str, plan: Plan, state: Conversation):
         compared = projects + [ctx.by_code[c] for c in state.codes if plan.referent and c not in plan.codes
                                and c not in {r.code for r in projects}]
         if len(compared) > 1 and (answer := _compared(ctx, question, plan, compared)) is not None:
-            codes = [r.code for r in compared]
-            first = [answer.citations[0].code] if plan.op != "diff" else codes
-            return answer, Conversation(first, Filters(), codes, "", [plan.whole], "compare")
+            return answer, _compared_state(answer, plan, [r.code for r in compared])
     if len(projects) > 1 and (plan.op in ("sum", "max", "min", "avg") or plan.top_n):
         # "车辆购置费和办公设备购置费用一共多少": a total or a ranking over the projects named
         return _aggregate(ctx, question, plan, projects, Filters(codes=tuple(r.code for r in projects)),
@@ -360,7 +358,7 @@ def followup_aggregate(ctx, question: str, plan: Plan, state: Conversation):
     # "这三项合计" after a top-three list: the three listed; "其中最小的" ranges over the whole scope
     pool = state.codes if listed else (state.scope or state.codes)
     if plan.back_to and len(state.last_list) > 1:
-        pool, listed = state.last_list, False  # "回到钱最多的那个": the last list of several projects
+        pool, listed = state.last_list, False  # "回到预算最高的那项": the last list of several projects
     recent = state.recent
     if plan.listed_followup and state.earlier and (len(pool) == 1 or (plan.listed_count == len(recent) != len(pool))):
         # one project asked about, then another: "这两个" are both
@@ -399,6 +397,13 @@ def _compared(ctx, question: str, plan: Plan, projects: list[Declaration]) -> An
     if plan.op == "diff" and len(projects) != 2:
         return None
     return _difference(question, projects, None if plan.op == "diff" else plan.op)
+
+
+def _compared_state(answer: Answer, plan: Plan, codes: list[str]) -> Conversation:
+    """After a comparison "它" is the one named first (the larger, or the one asked for); after a
+    difference both; "那哪个少" next ranges over the same projects."""
+    first = [answer.citations[0].code] if plan.op != "diff" else codes
+    return Conversation(first, Filters(), codes, "", [plan.whole], "compare")
 
 
 def _about_words(ctx, content: list[str], projects: list[Declaration], count: int | None) -> list[Declaration]:
@@ -774,9 +779,7 @@ def described_lookup(ctx, question: str, plan: Plan, state: Conversation, scope:
     r = found.best.record
     if plan.against_referent and r.code != state.codes[0] and (
             compared := _compared(ctx, question, plan, [r, ctx.by_code[state.codes[0]]])) is not None:
-        codes = [r.code, state.codes[0]]
-        first = [compared.citations[0].code] if plan.op != "diff" else codes
-        return render.described_note(compared, r, _close_runner_up(found)), Conversation(first, Filters(), codes, "", [plan.whole], "compare")
+        return render.described_note(compared, r, _close_runner_up(found)), _compared_state(compared, plan, [r.code, state.codes[0]])
     # "那博物馆分馆那个呢" after a value of another project: the same value, of this one
     answer = answer_project(ctx, question, plan, r, state.asks if carried else None)
     if not answer.refused:

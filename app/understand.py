@@ -132,7 +132,7 @@ class Plan:
     within_organisation: bool = False  # "同一个局的某某呢": a project of the referent's organisation
     other_one: bool = False  # "另外一个项目": the organisation's other project
     compares: bool = False  # "哪个资助的人数多": among the projects just talked about
-    back_to: bool = False  # "回到钱最多的那个", "回到某某那个": back to what the conversation had before
+    back_to: bool = False  # "回到预算最高的那项", "回到某某那个": back to what the conversation had before
     item_rank: str | None = None  # "预算明细里哪样最高": "max" or "min" over the project's own items
     against_referent: bool = False  # "某某那个比它多多少": a project described, set against the one talked about
     listed_count: int | None = None  # "这两个": the number of projects pointed back to
@@ -324,7 +324,7 @@ def _compared_pair(q: str, names: list[NameMatch], records: list[Declaration], v
     if len({m.record.code for m in names}) > 1 or not re.search(
             "|".join([v.difference_pattern, v.more_or_less_pattern, *v.comparison_patterns.values()]), q):
         return None
-    clause = re.split(f"[，,。？?；;]|{v.difference_pattern}|哪(?:个|一个|项)", q, maxsplit=1)[0]
+    clause = re.split(f"[，,。？?；;]|{v.difference_pattern}|{v.which_one_pattern}", q, maxsplit=1)[0]
     taken = [m.span for m in names]
     joints = [j for j in re.finditer(v.pair_joiner_pattern, clause) if j.start() >= 2 and len(clause) - j.end() >= 2
               and not any(a <= j.start() < b for a, b in taken)]
@@ -1134,7 +1134,7 @@ def decide_intent(p: Plan, state=None) -> str:
     if has_state and p.same_organisation and len(state.codes) == 1 and not p.names:
         return "followup_same_organisation"
     if has_state and p.back_to and p.op in ("max", "min") and len(state.last_list) > 1 and not p.has_filters:
-        return "followup_aggregate"  # "回到钱最多的那个": ranked again over the last list
+        return "followup_aggregate"  # "回到预算最高的那项": ranked again over the last list
     if has_state and _follows_up(p, state):
         return "followup_aggregate" if p.op in _AGGREGATE_OPS or p.top_n or p.sort else "followup_lookup"
     if p.drafting:

@@ -1721,7 +1721,7 @@ def test_a_described_project_against_the_one_talked_about_by_a_value(answerer):
     answer, state = answerer.ask("学前的那个和它相比，哪个补助人数多", state)
     assert "22000" in answer.answer and "3000" in answer.answer, answer.answer
     assert "学前政府助学金" in answer.answer.split("\n")[1], answer.answer
-    follow, _ = answerer.ask("那它的联系人叫什么", state)
+    follow, _ = answerer.ask("那它由谁联系", state)
     assert "学前政府助学金" in follow.answer and "高中国家助学金" not in follow.answer, follow.answer
 
 
@@ -1797,7 +1797,7 @@ def test_everyday_word_for_articles(answerer):
 
 def test_a_recalled_project_is_the_one_talked_about_before(answerer):
     state = None
-    for question in ("仲裁经费一号申请了多少钱", "污水处理运营费 2 的预算呢"):
+    for question in ("仲裁经费一号申请多少", "污水处理运营费 2 的预算呢"):
         _, state = answerer.ask(question, state)
     answer, _ = answerer.ask("刚才仲裁那个，电话是多少", state)
     assert "仲裁经费 1" in answer.answer and "污水处理" not in answer.answer, answer.answer
