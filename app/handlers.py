@@ -95,6 +95,9 @@ def _answer_one_project(ctx, question: str, plan: Plan, r: Declaration, asks: li
         words = [_as_printed(ctx, w, r) for w in _resegmented(ctx, _ask_content(ctx, ask, plan), r)]
         if not words and contents and ask.rest.lstrip().startswith("每"):
             words = contents[-1]  # "建几支团队，每支给多少": per one of what the part before counted
+        elif set(words) <= set(vocabulary().money_asking_words) and contents and ask.money and (
+                _costs_the_piece_before(ctx, r, ask, contents[-1])):
+            words = contents[-1]  # "专家讲座办几次、预算多少": the money of the piece the part before named
         contents.append(words)
     if len(asks) > 1:
         asks, contents = _whole_and_pieces(plan, r, asks, contents)
@@ -106,6 +109,15 @@ def _answer_one_project(ctx, question: str, plan: Plan, r: Declaration, asks: li
     if not any(s.found for s in selections):
         return render.project_card(question, r)
     return render.project_answer(question, r, [s for s in selections if not s.empty])
+
+
+def _costs_the_piece_before(ctx, r: Declaration, ask: Ask, before: list[str]) -> bool:
+    """Does the part before name a piece of the project (words its name does not explain) whose
+    money the form states in a clause of its own?"""
+    if not before or all(w in squash(r.name) for w in before) or re.search(vocabulary().whole_money_pattern, ask.rest):
+        return False  # "…几次、总共多少钱": the whole project's money
+    s = select(r, ask, before, ctx.finder.coverage)
+    return bool(s.passages) and re.search(vocabulary().item_money_pattern, s.passages[0][1]) is not None
 
 
 def _selected_in_turn(ctx, r: Declaration, asks: list[Ask], contents: list[list[str]]) -> list:
@@ -879,7 +891,13 @@ def described_or_search(ctx, question: str, plan: Plan, state: Conversation):
             answer = answer_project(ctx, question, plan, r)
             if not answer.refused and answer.kind != "project":
                 return render.described_note(answer, r, None), Conversation([r.code])
-    return search(ctx, question, plan, state), state
+    answer = search(ctx, question, plan, state)
+    if answer.refused or not answer.citations:
+        return answer, state
+    # "那两个…分别是什么" answered by search: "各自多少钱" next means the projects listed; a project
+    # talked about before stays the one "它" means
+    listed = list(dict.fromkeys(c.code for c in answer.citations))
+    return answer, Conversation(state.codes or listed, state.filters, listed, state.topic, state.asks, "list")
 
 
 def search(ctx, question: str, plan: Plan, state: Conversation | None = None) -> Answer:

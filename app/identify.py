@@ -22,7 +22,8 @@ def _claimed_name(text: str) -> re.Match | None:
     """"某某大桥新建工程的电话", "帮我查下某局的某某补贴项目…": a phrase that reads as a project's name
     (not "给…的那个项目"), after any words that only ask to look it up."""
     v = vocabulary()
-    return re.match(v.claimed_name_pattern, re.sub(v.request_pattern, "", squash(text)))
+    text = re.sub(v.existence_opening_pattern, "", re.sub(v.request_pattern, "", squash(text)))
+    return re.match(v.claimed_name_pattern, text)
 
 
 def claims_name(text: str) -> bool:

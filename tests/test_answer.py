@@ -1877,3 +1877,20 @@ def test_which_school_carries_out_a_project(answerer):
 def test_money_returned_to_a_school_is_no_going_back_in_the_conversation(answerer):
     answer = ask(answerer, "学校临街房租金上缴后再返回学校的那一项申报了多少")
     assert not answer.refused and "上缴国有资产出租收入" in answer.answer, answer.answer
+
+
+def test_the_money_of_the_piece_the_part_before_named(answerer):
+    answer = ask(answerer, "引进国外智力专项资金里，外国专家系列专题讲座计划办几次，需要多少钱")
+    assert "2次" in answer.answer and "300000" in answer.answer.replace(",", ""), answer.answer
+    whole = ask(answerer, "渔业品牌建设经费，品牌推介活动搞几次，一共多少钱")
+    assert "500,000" in whole.answer, whole.answer
+
+
+def test_projects_listed_by_search_are_what_each_of_them_means_next(answerer):
+    answer = _conversation(answerer, ["博物馆那两个日常维修维护运行的项目是哪两个", "它们分别多少钱"])
+    assert "300,000" in answer.answer and "1,737,500" in answer.answer, answer.answer
+
+
+def test_there_is_one_that_opens_a_description_not_a_name(answerer):
+    answer = ask(answerer, "有个用福彩的钱给养老机构新增床位发补贴的，是哪个项目")
+    assert not answer.refused and "养老服务业专项补助资金（福彩）" in answer.answer, answer.answer
