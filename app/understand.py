@@ -318,13 +318,13 @@ def named_projects(question: str, records: list[Declaration]) -> list[NameMatch]
 
 
 def _compared_pair(q: str, names: list[NameMatch], records: list[Declaration], v: Vocabulary) -> list[NameMatch] | None:
-    """"甲那个跟乙比，哪个钱多", "A和B两个经费差多少": two projects set against each other, one of them (or
-    both) spelled short. The pair is the clause before the comparison, cut at its joiner; a side no
+    """"甲那个跟乙比，哪个钱多", "A和B两个经费差多少", "A和B各报了多少": two projects set against each
+    other or asked of each, one of them (or both) spelled short. The pair is the clause before the comparison, cut at its joiner; a side no
     name was found in is the project whose name spells most of it, clearly ahead of any other."""
     if len({m.record.code for m in names}) > 1 or not re.search(
-            "|".join([v.difference_pattern, v.more_or_less_pattern, *v.comparison_patterns.values()]), q):
+            "|".join([v.difference_pattern, v.more_or_less_pattern, v.pair_each_pattern, *v.comparison_patterns.values()]), q):
         return None
-    clause = re.split(f"[，,。？?；;]|{v.difference_pattern}|{v.which_one_pattern}", q, maxsplit=1)[0]
+    clause = re.split(f"[，,。？?；;]|{v.difference_pattern}|{v.which_one_pattern}|{v.pair_each_pattern}", q, maxsplit=1)[0]
     taken = [m.span for m in names]
     joints = [j for j in re.finditer(v.pair_joiner_pattern, clause) if j.start() >= 2 and len(clause) - j.end() >= 2
               and not any(a <= j.start() < b for a, b in taken)]

@@ -99,6 +99,7 @@ class Vocabulary(BaseModel):
     existence_opening_pattern: str  # "民政局有个用…给…发补贴的": "there is one that…" opens a description, not a name
     whole_money_pattern: str  # "总共多少钱": a money part about the whole project, not the piece named before
     which_one_pattern: str  # "哪个": where a comparison's question starts, after the pair compared
+    pair_each_pattern: str  # "A和B各报了多少": a pair asked of each, found the way a compared pair is
     pair_joiner_pattern: str  # "甲跟乙比": the word between two projects set against each other
     pair_side_trim_pattern: str  # "乙两个", "乙比": words after a side of such a pair that are not its name
     compared_with_pattern: str  # "比某某那个…": the word that sets a described project against another
@@ -196,7 +197,7 @@ class Vocabulary(BaseModel):
                      "top_pattern", "money_pattern",
                      "same_organisation_pattern", "within_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator", "carried_money_pattern",
                      "listed_count_pattern", "count_item_pattern", "history_year_before", "history_year_after",
-                     "difference_pattern", "more_or_less_pattern", "against_pattern", "group_department_pattern", "group_section_pattern", "positional_pattern", "back_to_pattern", "existence_opening_pattern", "whole_money_pattern", "which_one_pattern", "item_rank_pattern", "basis_named_pattern", "project_period_pattern", "step_start_pattern", "item_money_pattern", "item_number_prefix_pattern", "pair_joiner_pattern", "pair_side_trim_pattern", "compared_with_pattern", "group_count_pattern", "spoken_money_pattern", "spoken_yuan_pattern", "request_pattern", "rank_pattern", "inside_this_one_pattern", "counted_projects_pattern", "bare_how_much_pattern", "year_describing_pattern", "until_year_pattern", "sort_pattern", "sentence_opener_pattern", "name_joiner_pattern", "describing_clause_pattern", "pair_marker_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
+                     "difference_pattern", "more_or_less_pattern", "against_pattern", "group_department_pattern", "group_section_pattern", "positional_pattern", "back_to_pattern", "existence_opening_pattern", "whole_money_pattern", "which_one_pattern", "pair_each_pattern", "item_rank_pattern", "basis_named_pattern", "project_period_pattern", "step_start_pattern", "item_money_pattern", "item_number_prefix_pattern", "pair_joiner_pattern", "pair_side_trim_pattern", "compared_with_pattern", "group_count_pattern", "spoken_money_pattern", "spoken_yuan_pattern", "request_pattern", "rank_pattern", "inside_this_one_pattern", "counted_projects_pattern", "bare_how_much_pattern", "year_describing_pattern", "until_year_pattern", "sort_pattern", "sentence_opener_pattern", "name_joiner_pattern", "describing_clause_pattern", "pair_marker_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
                      "same_contact_pattern")
     @classmethod
     def _compile_one(cls, pattern: str) -> str:

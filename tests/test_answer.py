@@ -1894,3 +1894,13 @@ def test_projects_listed_by_search_are_what_each_of_them_means_next(answerer):
 def test_there_is_one_that_opens_a_description_not_a_name(answerer):
     answer = ask(answerer, "有个用福彩的钱给养老机构新增床位发补贴的，是哪个项目")
     assert not answer.refused and "养老服务业专项补助资金（福彩）" in answer.answer, answer.answer
+
+
+def test_a_pair_asked_of_each_with_a_short_name(answerer, by_name):
+    answer = ask(answerer, "泰山产业领军人才市级配套跟引进国外智力专项资金，分别申报多少")
+    for name in ("聊城市 2020 年泰山产业领军人才市级配套资金", "聊城市引进国外智力专项资金"):
+        assert format_amount(by_name[name].amount_yuan) in answer.answer, answer.answer
+
+
+def test_the_final_accounts_are_refused(answerer):
+    assert ask(answerer, "东昌湖维护费决算下来花了多少").refused
