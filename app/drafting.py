@@ -263,8 +263,10 @@ def _nearest_meaning(index, text: str) -> float:
     return float(hits[0].score) if hits else 0.0
 
 
-def precedent_probability(features: dict[str, float]) -> float:
-    m = drafting_data()["precedent"]["model"]
+def precedent_probability(features: dict[str, float], model: dict | None = None) -> float:
+    """The model's probability that the nearest past form is a close precedent (the stored model, or
+    one being fitted)."""
+    m = model or drafting_data()["precedent"]["model"]
     z = m["bias"] + sum(w * (features[f] - mean) / scale
                         for f, w, mean, scale in zip(m["features"], m["weights"], m["mean"], m["scale"]))
     return 1 / (1 + math.exp(-z))

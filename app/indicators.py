@@ -16,6 +16,7 @@ from app.abbreviation import bare
 from app.understand import Ask
 from app.vocabulary import everyday_words, thresholds, vocabulary
 from corpus import Declaration, Indicator, format_amount
+from corpus.parse import cost_in_yuan
 from corpus.text import squash
 
 # Fields whose words are unambiguous; "多少钱" may also ask for a cost indicator.
@@ -198,7 +199,7 @@ def _scheduled_step(r: Declaration, ask: Ask) -> tuple[str, str] | None:
     if not scored or not scored[0][0] or (len(scored) > 1 and scored[0][0] == scored[1][0]):
         return None
     step = scored[0][1]
-    amount = f"，{step.amount_yuan:.2f}".rstrip("0").rstrip(".") + " 元" if step.amount_yuan else ""
+    amount = f"，{_yuan_as_listed(step.amount_yuan)}" if step.amount_yuan else ""
     return "schedule", f"{step.content}：{step.start_date} 开始{amount}"
 
 
@@ -481,7 +482,12 @@ def _sentences(r: Declaration):
     for item in r.schedule:
         # a line carrying the whole amount splits nothing: it is the project, not a part of it
         if item.amount_yuan is not None and item.amount_yuan != r.amount_yuan:
-            yield "schedule", f"{item.content}：{item.amount_yuan:.2f}".rstrip("0").rstrip(".") + " 元"
+            yield "schedule", f"{item.content}：{_yuan_as_listed(item.amount_yuan)}"
+
+
+def _yuan_as_listed(yuan: float) -> str:
+    """A plan line's amount as the form lists it: "20000 元", "1500.5 元"."""
+    return f"{yuan:.2f}".rstrip("0").rstrip(".") + " 元"
 
 
 def _under_headings(sentences: list[str]) -> list[str]:
@@ -636,9 +642,9 @@ def money_items(r: Declaration, where: str) -> list[tuple[str, float, str]]:
     items = []
     for clause in re.split(r"[，,；;。\n]|\s(?=\d+\s*[、.．])", r.basis or ""):
         sums = list(re.finditer(v.item_money_pattern, clause))
-        label = re.sub(v.item_number_prefix_pattern, "", clause[: sums[0].start()] if sums else "").strip(" ：:")
-        if len(sums) == 1 and len(squash(label)) >= 2:
-            m = sums[0]
-            yuan = float(m.group("num")) * (1e4 if m.group("unit").startswith("万") else 1)
-            items.append((label, yuan, re.sub(v.item_number_prefix_pattern, "", clause).strip()))
+        if len(sums) != 1:
+            continue
+        label = re.sub(v.item_number_prefix_pattern, "", clause[: sums[0].start()]).strip(" ：:")
+        if len(squash(label)) >= 2:
+            items.append((label, cost_in_yuan(sums[0].group(0)), re.sub(v.item_number_prefix_pattern, "", clause).strip()))
     return items

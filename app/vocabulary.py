@@ -167,13 +167,6 @@ class Vocabulary(BaseModel):
             re.compile(p)
         return patterns
 
-    @field_validator("spoken_levels")
-    @classmethod
-    def _compile_values(cls, patterns: dict[str, str]) -> dict[str, str]:
-        for p in patterns.values():
-            re.compile(p)
-        return patterns
-
     @field_validator("text_field_words")
     @classmethod
     def _text_fields(cls, words: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -218,7 +211,7 @@ class Vocabulary(BaseModel):
                 raise ValueError(f"{info.field_name} 必须有名为 {group} 的分组")
         return pattern
 
-    @field_validator("amount_patterns", "date_patterns", "comparison_patterns")
+    @field_validator("amount_patterns", "date_patterns", "comparison_patterns", "spoken_levels")
     @classmethod
     def _compile_named(cls, patterns: dict[str, str]) -> dict[str, str]:
         for p in patterns.values():

@@ -16,7 +16,7 @@ from importlib import resources
 
 import numpy as np
 
-from app.drafting import Draft, precedent_features
+from app.drafting import Draft, precedent_features, precedent_probability
 from eval.suggest import load_drafts
 
 FIT_SPLITS = ("dev", "heldout") + tuple(f"heldout-{n}" for n in range(2, 17))  # spent: their final runs are done
@@ -55,8 +55,7 @@ def _model(rows: list[dict]) -> dict:
 
 
 def probability(model: dict, row: dict) -> float:
-    z = sum(w * (row[f] - m) / s for f, w, m, s in zip(model["features"], model["weights"], model["mean"], model["scale"]))
-    return float(1 / (1 + np.exp(-(z + model["bias"]))))
+    return precedent_probability(row, model)
 
 
 def fit(rows: list[dict]) -> dict:
