@@ -10,7 +10,7 @@ from app import render
 from app.abbreviation import abbreviates
 from app.answer_model import Answer, Citation, Conversation, cite
 from app.identify import claims_name, is_filler
-from app.indicators import money_items, named_indicators, rows_naming, select
+from app.indicators import money_items, named_indicators, rows_naming, select, subpart
 from app.understand import Ask, Plan, content_words, match_names, read_ask, topic_of
 from app.vocabulary import thresholds, vocabulary
 from corpus import Declaration, format_amount
@@ -183,7 +183,12 @@ def _names_a_piece(ask: Ask, words: list[str], r: Declaration, several: bool, na
 def _ask_content(ctx, ask: Ask, plan: Plan) -> list[str]:
     # "做实验室装修的，空调采购多少": a clause ending in 的 describes the project; the part asked follows
     described = re.match(vocabulary().describing_clause_pattern, ask.rest)
-    return content_words(topic_of(described.group("asked") if described else ask.rest, plan.filters), ctx.tokenizer)
+    topic = topic_of(described.group("asked") if described else ask.rest, plan.filters)
+    words = content_words(topic, ctx.tokenizer)
+    # "工作补助那一项多少", "工作补助和工作经费各多少": a part named in generic words only is named
+    # by them together
+    part = squash(subpart(ask.rest) or (topic if ask.part else ""))
+    return words or ([part] if re.fullmatch(r"[\u4e00-\u9fff]{2,8}", part) else [])
 
 
 def _about(ctx, question: str, plan: Plan, projects: list[Declaration], asks: list[Ask] | None = None,
@@ -637,13 +642,15 @@ def _aggregate(ctx, question: str, plan: Plan, chosen: list[Declaration], filter
         other_answer, other_state = _aggregate(ctx, question, other, chosen, filters, scope, topic)
         answer = _append(answer, other_answer)
         shown = [*shown, *(r for r in chosen if r.code in other_state.codes)]
+    if plan.also_list and op in ("max", "min"):
+        answer = _append(render.listing(question, f"{scope}共 {len(chosen)} 个项目，金额{total}：", chosen, "amount_yuan"), answer)
     if plan.also_count and op in ("max", "min"):
         # the count and total range over every project of the scope: each is cited
         answer.citations += [Citation(r.code, r.name, "amount_yuan") for r in chosen if r not in shown]
     if len(shown) == 1 and (extra := _extra_fields(plan)):
         # "预算最低的是谁在做": the extreme project's own fields too
         answer = _append(answer, answer_project(ctx, question, plan, shown[0], [Ask(rest="", text="", fields=extra)]))
-    elif len(shown) == 1 and op != "count" and not plan.also_count and (measured := [a for a in plan.asks if a.measure_units or a.indicator_level2]):
+    elif len(shown) == 1 and op != "count" and not (plan.also_count or plan.also_list) and (measured := [a for a in plan.asks if a.measure_units or a.indicator_level2]):
         # "里面最便宜的那个涉及多少人": a number on the form of the project found
         answer = _append(answer, answer_project(ctx, question, plan, shown[0], measured))
     state = Conversation([r.code for r in shown], filters, [r.code for r in chosen], topic, [], op)

@@ -116,7 +116,7 @@ def select(r: Declaration, ask: Ask, asked: list[str], coverage) -> Selection:
     rate = passage and _shows_rate(squash(passage[1]), ask) and not any(
         _shows_rate(squash(i.name + i.value_annual), ask) for i in indicators)
     # "经费里全民健身那项给了多少": the sentence names the part whole, no row does
-    part = squash(_subpart(ask.rest))
+    part = squash(subpart(ask.rest))
     named_part = passage and part and part in squash(passage[1]) and not any(part in squash(i.name) for i in indicators)
     # "几台考试电脑": the sentence names all the row names and more ("购置考试电脑 30 台" beside "电脑及家具数量")
     # (words the project's own name explains tell nothing apart)
@@ -337,11 +337,14 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     if ask.apart:  # after a description, one item of a name that lists several ("…设备及空调购置") is a part
         outside += [w for w in asked if w not in outside and _one_listed_item(w, r.name)]
     # "…经费里老年体育那块": a part the name itself mentions ("（含全民健身、老年体育）")
-    part = _subpart(ask.rest)
-    if part and _pairs(squash(part)) <= _pairs(described_by) and not _one_listed_item(part, r.name):
+    part = subpart(ask.rest)
+    if part and _pairs(squash(part)) <= _pairs(described_by) and not _one_listed_item(part, r.name) and not any(
+            squash(part) == squash(step.content) for step in r.schedule):  # "工作经费那一项": a line of the plan
         part = ""  # "某某补贴那块，大豆的多少": "那块" points at the project itself, not a part of it
     if part:
         asked = _naming_the_part(asked, outside, part, r.name)
+        if not any(w in part for w in asked) and any(squash(part) in squash(s) for _, s in _sentences(r)):
+            asked = [squash(part)]  # "布展费用那块": words cut wrongly ("里布") miss a part the form spells whole
     elif not ask.part:  # one of several parts is named in the project's own words ("围墙和道路硬化各多少")
         asked = outside if outside or not (ask.measure_units or _rates(ask)) else asked
     if not asked and not (ask.measure_units or _per_head_money(ask)):
@@ -355,6 +358,10 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     # "每平米", "每人每月" say the measure, which `rate` scores; they would otherwise outweigh the
     # word that tells the clauses apart ("低保户" among several per-square-metre rates)
     naming = [w for w in asked if not w.startswith("每")] or asked
+    # "工作补助安排了多少": the item's total, not the clause giving its rate per person
+    # ("学费标准多少": the clause giving it per student)
+    rate_word = any(w in ask.rest for w in vocabulary().rate_asking_words)
+    unit_fit = 0.5 if rate_word else -0.5 if ask.money and not _rates(ask) else 0
 
     def named(clause: str) -> float:
         text = squash(clause)
@@ -365,7 +372,8 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
         year = 0.5 if str(r.year) in years else -1 if years else 0
         total = 1 if asks_total and _totals(text) else 0
         rate = 1 if _shows_rate(text, ask) else 0  # "每人每年多少": the clause stating it per person, per year
-        return whole + len(partial & _pairs(text)) + year + total + rate + 0.5 * sum(w in text for w in own_words)
+        per_unit = unit_fit if re.search(vocabulary().per_unit_pattern, text) else 0
+        return whole + len(partial & _pairs(text)) + year + total + rate + per_unit + 0.5 * sum(w in text for w in own_words)
 
     best = None
     for name, sentence in _sentences(r):
@@ -445,7 +453,7 @@ def _shares_a_listed_item(part: str, name: str) -> bool:
     return len(items) > 1 and sum(len(_pairs(squash(part)) & _pairs(i)) >= 3 for i in items) == 1
 
 
-def _subpart(rest: str) -> str:
+def subpart(rest: str) -> str:
     """The words naming a part of the project: "老年体育" in "里老年体育那块安排了多少"."""
     v = vocabulary()
     for marker in v.subpart_markers:

@@ -138,6 +138,7 @@ class Plan:
     listed_count: int | None = None  # "这两个": the number of projects pointed back to
     own_scope: bool = False  # the filters leave out the projects the conversation is about
     also_count: bool = False  # "一共几个？其中哪个最大": the count is asked too
+    also_list: bool = False  # "有哪几个？哪个最多": the whole list is asked too
     both_ends: bool = False  # "最大和最小的分别是哪个": both ends of the ranking
     sort: str | None = None  # "按金额从高到低排一下": "desc" or "asc"
     same_contact: bool = False  # "这位联系人还管哪些项目"
@@ -944,6 +945,10 @@ def _distribute(clause: str, v: Vocabulary) -> list[str]:
         if len(paired) > 1 or not m:  # (a name already taken out leaves its side empty: as before)
             head, tail = clause[: pair.start(1)], clause[pair.end(1) : m.start() if m else len(clause)] + tail
             items = paired
+    rates = "|".join(map(re.escape, sorted([*v.rate_markers, *v.rate_asking_words], key=len, reverse=True)))
+    if items and (shared := re.search(rf"(?:的?(?:{rates}))+$", items[-1])) and shared.start() > 0:
+        # "学费和住宿费每生每学期各多少", "…的标准各多少": the rate said after the last item is asked of every item
+        items[-1], tail = items[-1][: shared.start()], shared.group(0) + tail
     value_words = sorted(v.longterm_words + v.annual_words + v.both_words, key=len, reverse=True)
 
     def only_value_words(item: str) -> bool:
@@ -1002,6 +1007,8 @@ def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
         # "共有几项，里头哪个最贵", "总额多少？里头哪个最高": both are answered
         p.also_count = p.op == "count" or (p.op == "sum" and _in_other_clauses(rest, v.operations["sum"], v.operations[ranked]))
         p.op = ranked  # "预算总额最高的科室": a ranking of totals
+    if p.op in ("max", "min") and _in_other_clauses(rest, v.operations["list"], v.operations[p.op]):
+        p.also_list, p.also_count = True, False  # "有哪几个项目？哪个钱最多": the list, then the one ranked
     # "前两年" is a time, not a top-N
     top = _find_any(re.sub(r"(前[一二两三四五六七八九十\d]+)(?=[年月天日周期次季])", " ", rest), list(v.top_words))
     if top and p.op in ("max", "min", "list", None) and re.search(r"最|前\s*[一二两三四五六七八九十\d]", rest):
@@ -1066,7 +1073,7 @@ def _read_item_rank(p: Plan, rest: str, v: Vocabulary, state) -> None:
     for ask in [p.whole, *p.asks]:
         ask.money = True  # "那某某那块呢" next asks the money of another item
     if one:
-        p.op, p.also_count = None, False
+        p.op, p.also_count, p.also_list = None, False, False
         p.referent = p.referent or not (p.names or p.codes or p.description)
 
 

@@ -63,6 +63,8 @@ class Vocabulary(BaseModel):
     drafting_markers: list[str]
     quantity_words: list[str]
     totalizers: list[str]
+    rate_asking_words: list[str]  # "补助标准多少": asks a rate though no 每 is said
+    per_unit_pattern: str  # "1.5 万元/人", "每人 200 元": a clause stating a value per unit
     rate_markers: dict[str, list[str]]
     measure_words: dict[str, list[str]]
     money_words: list[str]
@@ -177,7 +179,7 @@ class Vocabulary(BaseModel):
         return words
 
     @field_validator("department_group_words", "goal_value_words", "government_levels", "no_department_phrases",
-                     "money_asking_words")
+                     "money_asking_words", "rate_asking_words")
     @classmethod
     def _words_present(cls, words: list[str]) -> list[str]:
         if not words or not all(w.strip() for w in words):
@@ -191,7 +193,7 @@ class Vocabulary(BaseModel):
                      "same_organisation_pattern", "within_organisation_pattern", "superlative_referent_pattern", "other_one_pattern", "item_separator", "carried_money_pattern",
                      "listed_count_pattern", "count_item_pattern", "history_year_before", "history_year_after",
                      "difference_pattern", "more_or_less_pattern", "against_pattern", "group_department_pattern", "group_section_pattern", "positional_pattern", "back_to_pattern", "existence_opening_pattern", "whole_money_pattern", "which_one_pattern", "pair_each_pattern", "item_rank_pattern", "basis_named_pattern", "project_period_pattern", "step_start_pattern", "item_money_pattern", "item_number_prefix_pattern", "pair_joiner_pattern", "pair_side_trim_pattern", "compared_with_pattern", "group_count_pattern", "spoken_money_pattern", "spoken_yuan_pattern", "request_pattern", "rank_pattern", "inside_this_one_pattern", "counted_projects_pattern", "bare_how_much_pattern", "year_describing_pattern", "until_year_pattern", "sort_pattern", "sentence_opener_pattern", "name_joiner_pattern", "describing_clause_pattern", "pair_marker_pattern", "spaced_question_pattern", "chinese_amount_pattern", "inclusive_mark_pattern", "inside_project_pattern", "item_start_pattern",
-                     "same_contact_pattern")
+                     "same_contact_pattern", "per_unit_pattern")
     @classmethod
     def _compile_one(cls, pattern: str) -> str:
         re.compile(pattern)

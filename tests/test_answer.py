@@ -1904,3 +1904,35 @@ def test_a_pair_asked_of_each_with_a_short_name(answerer, by_name):
 
 def test_the_final_accounts_are_refused(answerer):
     assert ask(answerer, "东昌湖维护费决算下来花了多少").refused
+
+
+def test_a_piece_named_in_generic_words_is_the_plan_line_of_that_name(answerer):
+    one = ask(answerer, "政协党建活动经费中工作经费那一项给了多少")
+    assert "工作经费：132000 元" in one.answer, one.answer
+    both = ask(answerer, "政协党建活动经费，工作补助跟房租各安排多少")
+    assert "工作补助：108000 元" in both.answer and "10000 元" in both.answer, both.answer
+
+
+def test_an_item_total_beats_its_rate_per_person_unless_a_rate_is_asked(answerer):
+    total = ask(answerer, "政协党建活动经费里的工作补助这块一共多少钱")
+    assert "108000" in total.answer and "/人" not in total.answer, total.answer
+    rate = ask(answerer, "政协党建活动经费，工作补助每人给多少")
+    assert "1.5 万元" in rate.answer, rate.answer
+
+
+def test_a_part_the_form_spells_whole_is_found_though_its_words_are_cut_wrongly(answerer):
+    answer = ask(answerer, "老照片博物馆经费当中布展这部分要多少钱")
+    assert "布展费用 4 万元" in answer.answer, answer.answer
+
+
+def test_a_rate_said_after_the_last_item_is_asked_of_every_item(answerer):
+    for question in ("水城中学专户教学经费，学费跟住宿费每人每学期分别多少", "水城中学的专户管理经费里学费和住宿费的标准各是多少"):
+        answer = ask(answerer, question)
+        assert "每生每学期 800 元" in answer.answer and "每生每学期 70 元" in answer.answer, answer.answer
+
+
+def test_the_list_asked_beside_the_largest_is_given_too(answerer, by_name):
+    answer = ask(answerer, "司法局都有哪些项目？其中预算最高的是哪个")
+    judicial = [r for r in by_name.values() if r.department == "聊城市司法局"]
+    assert len(judicial) == 6 and all(r.code in answer.answer for r in judicial), answer.answer
+    assert "金额最大的项目是" in answer.answer and answer.answer.count("11100120213482") == 2, answer.answer
