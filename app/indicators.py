@@ -338,6 +338,9 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
         outside += [w for w in asked if w not in outside and _one_listed_item(w, r.name)]
     # "…经费里老年体育那块": a part the name itself mentions ("（含全民健身、老年体育）")
     part = subpart(ask.rest)
+    described = re.match(vocabulary().describing_clause_pattern, ask.rest)
+    if part and described and part not in described.group("asked") and any(w in described.group("asked") for w in asked):
+        part = ""  # "学杂费和住宿费那块，学费标准多少": the part sets the scene, the clause after it names the thing
     if part and _pairs(squash(part)) <= _pairs(described_by) and not _one_listed_item(part, r.name) and not any(
             squash(part) == squash(step.content) for step in r.schedule):  # "工作经费那一项": a line of the plan
         part = ""  # "某某补贴那块，大豆的多少": "那块" points at the project itself, not a part of it

@@ -945,8 +945,9 @@ def _distribute(clause: str, v: Vocabulary) -> list[str]:
         if len(paired) > 1 or not m:  # (a name already taken out leaves its side empty: as before)
             head, tail = clause[: pair.start(1)], clause[pair.end(1) : m.start() if m else len(clause)] + tail
             items = paired
-    rates = "|".join(map(re.escape, sorted([*v.rate_markers, *v.rate_asking_words], key=len, reverse=True)))
-    if items and (shared := re.search(rf"(?:的?(?:{rates}))+$", items[-1])) and shared.start() > 0:
+    rates = "|".join(map(re.escape, sorted(v.rate_markers, key=len, reverse=True)))
+    rate_words = "|".join(map(re.escape, v.rate_asking_words))  # "资助标准" is an item; "住宿费的标准" asks its rate
+    if items and (shared := re.search(rf"(?:{rates}|的(?:{rate_words}))+$", items[-1])) and shared.start() > 0:
         # "学费和住宿费每生每学期各多少", "…的标准各多少": the rate said after the last item is asked of every item
         items[-1], tail = items[-1][: shared.start()], shared.group(0) + tail
     value_words = sorted(v.longterm_words + v.annual_words + v.both_words, key=len, reverse=True)

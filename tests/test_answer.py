@@ -1936,3 +1936,15 @@ def test_the_list_asked_beside_the_largest_is_given_too(answerer, by_name):
     judicial = [r for r in by_name.values() if r.department == "聊城市司法局"]
     assert len(judicial) == 6 and all(r.code in answer.answer for r in judicial), answer.answer
     assert "金额最大的项目是" in answer.answer and answer.answer.count("11100120213482") == 2, answer.answer
+
+
+def test_a_part_before_a_comma_sets_the_scene_for_the_thing_named_after_it(answerer):
+    answer = ask(answerer, "水城中学专户管理教学经费里学杂费那部分，住宿费每生每学期多少")
+    assert "每生每学期 70 元" in answer.answer and "800" not in answer.answer, answer.answer
+    scene = ask(answerer, "体育局的全民健身经费里老年体育那块，安排了多少")
+    assert "老年体育活动经费 30 万元" in scene.answer, scene.answer
+
+
+def test_an_item_named_with_standard_is_not_split_into_a_rate(answerer):
+    answer = ask(answerer, "高中国家助学金受助高中生数和助学金标准各多少")
+    assert "3000" in answer.answer and "2000元/生/年" in answer.answer, answer.answer
