@@ -550,3 +550,8 @@ def test_each_rate_goes_to_the_row_naming_what_it_is_for(index):
     assert by_age, rows
     for name, value in by_age.items():
         assert ("90-99" in name) == ("100元" in value), rows
+
+
+def test_counts_of_exam_sittings_visits_and_kinds_are_quantities():
+    values = {q.value() for q in extract_quantities("组织考试 4800 科次，接待企业 35 家次，展示新品种 120 种以上")}
+    assert {"4800科次", "35家次"} <= values and any(v.startswith("120种") for v in values), values
