@@ -63,7 +63,7 @@ class Vocabulary(BaseModel):
     drafting_markers: list[str]
     quantity_words: list[str]
     totalizers: list[str]
-    rate_asking_words: list[str]  # "补助标准多少": asks a rate though no 每 is said
+    rate_asking_words: list[str]  # "…的标准": asks a rate though no 每 is said
     per_unit_pattern: str  # "1.5 万元/人", "每人 200 元": a clause stating a value per unit
     rate_markers: dict[str, list[str]]
     measure_words: dict[str, list[str]]

@@ -1939,7 +1939,7 @@ def test_the_list_asked_beside_the_largest_is_given_too(answerer, by_name):
 
 
 def test_a_part_before_a_comma_sets_the_scene_for_the_thing_named_after_it(answerer):
-    answer = ask(answerer, "水城中学专户管理教学经费里学杂费那部分，住宿费每生每学期多少")
+    answer = ask(answerer, "水城中学专户管理教学经费里学杂费那部分，住宿费每个学生一学期收几块钱")
     assert "每生每学期 70 元" in answer.answer and "800" not in answer.answer, answer.answer
     scene = ask(answerer, "体育局的全民健身经费里老年体育那块，安排了多少")
     assert "老年体育活动经费 30 万元" in scene.answer, scene.answer
