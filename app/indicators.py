@@ -336,18 +336,8 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     own_words = own_words if len(own_words) == 1 else []  # the whole name asked picks no part of it
     if ask.apart:  # after a description, one item of a name that lists several ("…设备及空调购置") is a part
         outside += [w for w in asked if w not in outside and _one_listed_item(w, r.name)]
-    # "…经费里老年体育那块": a part the name itself mentions ("（含全民健身、老年体育）")
-    part = subpart(ask.rest)
-    described = re.match(vocabulary().describing_clause_pattern, ask.rest)
-    if part and described and part not in described.group("asked") and any(w in described.group("asked") for w in asked):
-        part = ""  # "学杂费和住宿费那块，学费标准多少": the part sets the scene, the clause after it names the thing
-    if part and _pairs(squash(part)) <= _pairs(described_by) and not _one_listed_item(part, r.name) and not any(
-            squash(part) == squash(step.content) for step in r.schedule):  # "工作经费那一项": a line of the plan
-        part = ""  # "某某补贴那块，大豆的多少": "那块" points at the project itself, not a part of it
-    if part:
-        asked = _naming_the_part(asked, outside, part, r.name)
-        if not any(w in part for w in asked) and any(squash(part) in squash(s) for _, s in _sentences(r)):
-            asked = [squash(part)]  # "布展费用那块": words cut wrongly ("里布") miss a part the form spells whole
+    if part := _named_part(r, ask, asked, described_by):
+        asked = _naming_the_part(asked, outside, part, r)
     elif not ask.part:  # one of several parts is named in the project's own words ("围墙和道路硬化各多少")
         asked = outside if outside or not (ask.measure_units or _rates(ask)) else asked
     if not asked and not (ask.measure_units or _per_head_money(ask)):
@@ -361,10 +351,7 @@ def _stated(r: Declaration, ask: Ask, asked: list[str]) -> tuple[str, str] | Non
     # "每平米", "每人每月" say the measure, which `rate` scores; they would otherwise outweigh the
     # word that tells the clauses apart ("低保户" among several per-square-metre rates)
     naming = [w for w in asked if not w.startswith("每")] or asked
-    # "工作补助安排了多少": the item's total, not the clause giving its rate per person
-    # ("学费标准多少": the clause giving it per student)
-    rate_word = any(w in ask.rest for w in vocabulary().rate_asking_words)
-    unit_fit = 0.5 if rate_word else -0.5 if ask.money and not _rates(ask) else 0
+    unit_fit = _per_unit_fit(ask)
 
     def named(clause: str) -> float:
         text = squash(clause)
@@ -441,12 +428,35 @@ def _with_list_head(clauses: list[str], i: int) -> str:
     return before[0] + clauses[i] if len(before) > 1 else clauses[i]
 
 
-def _naming_the_part(asked: list[str], outside: list[str], part: str, name: str) -> list[str]:
+def _per_unit_fit(ask: Ask) -> float:
+    """How a clause stating a value per unit fits: "工作补助安排了多少" asks the item's total, not its
+    rate per person; "学费标准多少" asks the rate though no 每 is said."""
+    if any(w in ask.rest for w in vocabulary().rate_asking_words):
+        return 0.5
+    return -0.5 if ask.money and not _rates(ask) else 0.0
+
+
+def _named_part(r: Declaration, ask: Ask, asked: list[str], described_by: str) -> str:
+    """"…经费里老年体育那块": the part of the project the question names, or ""."""
+    part = subpart(ask.rest)
+    described = re.match(vocabulary().describing_clause_pattern, ask.rest)
+    if part and described and part not in described.group("asked") and any(w in described.group("asked") for w in asked):
+        return ""  # "学杂费和住宿费那块，学费标准多少": the part sets the scene, the clause after it names the thing
+    if part and _pairs(squash(part)) <= _pairs(described_by) and not _one_listed_item(part, r.name) and not any(
+            squash(part) == squash(step.content) for step in r.schedule):  # "工作经费那一项": a line of the plan
+        return ""  # "某某补贴那块，大豆的多少": "那块" points at the project itself, not a part of it
+    return part  # a part the name itself mentions ("（含全民健身、老年体育）") is a part too
+
+
+def _naming_the_part(asked: list[str], outside: list[str], part: str, r: Declaration) -> list[str]:
     """"里面棉花的补贴": the part's words the project's name does not explain tell the clause,
     unless the part is one of the things the name lists."""
     inside = [w for w in asked if w in part]
-    telling = [] if _shares_a_listed_item(part, name) else [w for w in inside if w in outside]
-    return telling or inside or asked
+    telling = [] if _shares_a_listed_item(part, r.name) else [w for w in inside if w in outside]
+    chosen = telling or inside or asked
+    if not any(w in part for w in chosen) and any(squash(part) in squash(s) for _, s in _sentences(r)):
+        return [squash(part)]  # "布展费用那块": words cut wrongly ("里布") miss a part the form spells whole
+    return chosen
 
 
 def _shares_a_listed_item(part: str, name: str) -> bool:

@@ -998,18 +998,23 @@ def _describes(desc: str, v: Vocabulary) -> bool:
     return len(desc) >= 2 and not _find_any(desc, pointing) and desc not in v.generic_words
 
 
-def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
-    for op, words in v.operations.items():
-        if _find_any(rest, words):
-            p.op = op
-            break
-    p.totals = p.op == "sum"
+def _read_ranking_beside(p: Plan, rest: str, v: Vocabulary) -> None:
+    """A ranking asked beside a count, a total or a list: each is answered."""
     if p.op in ("sum", "count") and (ranked := next((o for o in ("max", "min") if _find_any(rest, v.operations[o])), None)):
         # "共有几项，里头哪个最贵", "总额多少？里头哪个最高": both are answered
         p.also_count = p.op == "count" or (p.op == "sum" and _in_other_clauses(rest, v.operations["sum"], v.operations[ranked]))
         p.op = ranked  # "预算总额最高的科室": a ranking of totals
     if p.op in ("max", "min") and _in_other_clauses(rest, v.operations["list"], v.operations[p.op]):
         p.also_list, p.also_count = True, False  # "有哪几个项目？哪个钱最多": the list, then the one ranked
+
+
+def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
+    for op, words in v.operations.items():
+        if _find_any(rest, words):
+            p.op = op
+            break
+    p.totals = p.op == "sum"
+    _read_ranking_beside(p, rest, v)
     # "前两年" is a time, not a top-N
     top = _find_any(re.sub(r"(前[一二两三四五六七八九十\d]+)(?=[年月天日周期次季])", " ", rest), list(v.top_words))
     if top and p.op in ("max", "min", "list", None) and re.search(r"最|前\s*[一二两三四五六七八九十\d]", rest):
