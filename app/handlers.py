@@ -185,7 +185,7 @@ def _ask_content(ctx, ask: Ask, plan: Plan) -> list[str]:
     described = re.match(vocabulary().describing_clause_pattern, ask.rest)
     topic = topic_of(described.group("asked") if described else ask.rest, plan.filters)
     words = content_words(topic, ctx.tokenizer)
-    # "工作补助那一项多少", "工作补助和工作经费各多少": a part named in generic words only is named
+    # "某某补助那一项多少", "补助和经费各多少": a part named in generic words only is named
     # by them together
     part = squash(subpart(ask.rest) or (topic if ask.part else ""))
     return words or ([part] if re.fullmatch(r"[\u4e00-\u9fff]{2,8}", part) else [])

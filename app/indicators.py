@@ -429,8 +429,8 @@ def _with_list_head(clauses: list[str], i: int) -> str:
 
 
 def _per_unit_fit(ask: Ask) -> float:
-    """How a clause stating a value per unit fits: "工作补助安排了多少" asks the item's total, not its
-    rate per person; "学费标准多少" asks the rate though no 每 is said."""
+    """How a clause stating a value per unit fits: "某某补助安排了多少" asks the item's total, not its
+    rate per person; "收费标准多少" asks the rate though no 每 is said."""
     if any(w in ask.rest for w in vocabulary().rate_asking_words):
         return 0.5
     return -0.5 if ask.money and not _rates(ask) else 0.0
@@ -441,9 +441,9 @@ def _named_part(r: Declaration, ask: Ask, asked: list[str], described_by: str) -
     part = subpart(ask.rest)
     described = re.match(vocabulary().describing_clause_pattern, ask.rest)
     if part and described and part not in described.group("asked") and any(w in described.group("asked") for w in asked):
-        return ""  # "学杂费和住宿费那块，学费标准多少": the part sets the scene, the clause after it names the thing
+        return ""  # "甲费和乙费那块，甲费标准多少": the part sets the scene, the clause after it names the thing
     if part and _pairs(squash(part)) <= _pairs(described_by) and not _one_listed_item(part, r.name) and not any(
-            squash(part) == squash(step.content) for step in r.schedule):  # "工作经费那一项": a line of the plan
+            squash(part) == squash(step.content) for step in r.schedule):  # "某某经费那一项": a line of the plan
         return ""  # "某某补贴那块，大豆的多少": "那块" points at the project itself, not a part of it
     return part  # a part the name itself mentions ("（含全民健身、老年体育）") is a part too
 
@@ -455,7 +455,7 @@ def _naming_the_part(asked: list[str], outside: list[str], part: str, r: Declara
     telling = [] if _shares_a_listed_item(part, r.name) else [w for w in inside if w in outside]
     chosen = telling or inside or asked
     if not any(w in part for w in chosen) and any(squash(part) in squash(s) for _, s in _sentences(r)):
-        return [squash(part)]  # "布展费用那块": words cut wrongly ("里布") miss a part the form spells whole
+        return [squash(part)]  # "里X费用那块": words cut wrongly (里 glued to X) miss a part the form spells whole
     return chosen
 
 

@@ -138,7 +138,7 @@ class Plan:
     listed_count: int | None = None  # "这两个": the number of projects pointed back to
     own_scope: bool = False  # the filters leave out the projects the conversation is about
     also_count: bool = False  # "一共几个？其中哪个最大": the count is asked too
-    also_list: bool = False  # "有哪几个？哪个最多": the whole list is asked too
+    also_list: bool = False  # "都有哪些？哪个最贵": the whole list is asked too
     both_ends: bool = False  # "最大和最小的分别是哪个": both ends of the ranking
     sort: str | None = None  # "按金额从高到低排一下": "desc" or "asc"
     same_contact: bool = False  # "这位联系人还管哪些项目"
@@ -948,7 +948,7 @@ def _distribute(clause: str, v: Vocabulary) -> list[str]:
     rates = "|".join(map(re.escape, sorted(v.rate_markers, key=len, reverse=True)))
     rate_words = "|".join(map(re.escape, v.rate_asking_words))  # "资助标准" is an item; "住宿费的标准" asks its rate
     if items and (shared := re.search(rf"(?:{rates}|的(?:{rate_words}))+$", items[-1])) and shared.start() > 0:
-        # "学费和住宿费每生每学期各多少", "…的标准各多少": the rate said after the last item is asked of every item
+        # "报名费和考务费每人每科各多少", "…的标准各多少": the rate said after the last item is asked of every item
         items[-1], tail = items[-1][: shared.start()], shared.group(0) + tail
     value_words = sorted(v.longterm_words + v.annual_words + v.both_words, key=len, reverse=True)
 
@@ -1005,7 +1005,7 @@ def _read_ranking_beside(p: Plan, rest: str, v: Vocabulary) -> None:
         p.also_count = p.op == "count" or (p.op == "sum" and _in_other_clauses(rest, v.operations["sum"], v.operations[ranked]))
         p.op = ranked  # "预算总额最高的科室": a ranking of totals
     if p.op in ("max", "min") and _in_other_clauses(rest, v.operations["list"], v.operations[p.op]):
-        p.also_list, p.also_count = True, False  # "有哪几个项目？哪个钱最多": the list, then the one ranked
+        p.also_list, p.also_count = True, False  # "都有哪些项目，其中哪个最贵": the list, then the one ranked
 
 
 def _read_operation(p: Plan, rest: str, v: Vocabulary) -> None:
