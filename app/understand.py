@@ -354,8 +354,7 @@ def _spelled_most(side: str, span: tuple[int, int], records: list[Declaration]) 
 def _not_organisations(names: list[NameMatch], q: str, records: list[Declaration]) -> list[NameMatch]:
     """"某某销售管理中心名下的…": a project name ("某某销售") spelled as the start of an organisation the
     question names whole is the organisation, not the project."""
-    _departments(records)
-    organisations = _ORGANISATIONS["names"]
+    organisations = _organisation_names(records)
 
     def inside_organisation(m: NameMatch) -> bool:
         spelled = q[m.span[0] : m.span[1]]
@@ -508,6 +507,12 @@ def _departments(records: list[Declaration]) -> dict[str, str]:
         _ORGANISATIONS.update(records=records, departments=_department_names(records),
                               names={squash(bare(n)) for r in records for n in (r.unit, r.department)})
     return _ORGANISATIONS["departments"]
+
+
+def _organisation_names(records: list[Declaration]) -> set[str]:
+    """Every 实施单位 and 主管部门, bare and squashed (built with the department spellings)."""
+    _departments(records)
+    return _ORGANISATIONS["names"]
 
 
 def _department_names(records: list[Declaration]) -> dict[str, str]:

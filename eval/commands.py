@@ -126,6 +126,8 @@ def _calibrate(index, args) -> None:
         write_thresholds(fitted)
         print("已写入 app/data/thresholds.json", file=sys.stderr)
     print(f"结果已写入 {write_results('calibration', fitted)}", file=sys.stderr)
+
+
 def _precedent(index, args) -> None:
     """Fit when a draft has a close precedent on the spent drafts splits; --write stores the model."""
     from eval.precedent import FIT_SPLITS, fit, observe, precedent_table, write_model

@@ -16,11 +16,11 @@ from importlib import resources
 
 import numpy as np
 
+from app.drafting import PRECEDENT_FEATURES as FEATURES
 from app.drafting import Draft, precedent_features, precedent_probability
 from eval.suggest import load_drafts
 
 FIT_SPLITS = ("dev", "heldout") + tuple(f"heldout-{n}" for n in range(2, 17))  # spent: their final runs are done
-FEATURES = ("closeness", "title_meaning", "text_meaning")
 FALSE_CLOSE_COST = 3.0
 PROBABILITIES = tuple(round(0.05 * n, 2) for n in range(6, 19))  # 0.30 … 0.90
 
