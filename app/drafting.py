@@ -14,6 +14,7 @@ import functools
 import io
 import json
 import math
+import os
 import re
 import statistics
 import threading
@@ -89,7 +90,7 @@ class DraftingDataError(ValueError):
 
 _STRING_LISTS = ("generic_terms", "measure_words", "count_units", "person_units", "served_places", "strip_prefix",
                  "strip_suffix", "cut_after", "action_verbs", "object_stop_verbs", "beneficiaries", "per_unit_words", "skip_after_number",
-                 "object_conjunctions", "price_words")
+                 "object_conjunctions", "price_words", "nameless_cost_words", "paying_verbs", "unstrippable_endings")
 
 
 def _validate_rows(rows, where: str) -> None:
@@ -115,13 +116,24 @@ def _validate_targets(targets) -> None:
     for key, needed in (("rate", {"name", "num"}), ("within", {"name", "num"}), ("deadline", {"num"}),
                         ("monthly", {"num"}), ("decline", {"name", "num"}), ("bounded_time", set()),
                         ("share", {"name", "num"}), ("growth", {"name", "compare", "verb", "num", "unit"}), ("pulled", {"verb", "name", "num", "unit"}),
-                        ("zero", {"name", "unit"}), ("effect_lead_pattern", set()), ("zero_lead_pattern", set())):
+                        ("zero", {"name", "unit"}), ("effect_lead_pattern", set()), ("zero_lead_pattern", set()),
+                        ("return_period", {"name", "num"}), ("hours_at_least", {"name", "num", "unit"}),
+                        ("round_the_clock", {"name", "num"})):
         try:
             groups = re.compile(targets.get(key) or "").groupindex
         except re.error as exc:
             raise DraftingDataError(f"drafting.json: targets.{key} is not a valid pattern: {exc}") from None
         if not needed <= set(groups):
             raise DraftingDataError(f"drafting.json: targets.{key} needs the groups {', '.join(sorted(needed))}")
+    if not isinstance(targets.get("scheduled_verbs"), list) or not all(isinstance(w, str) and w for w in targets["scheduled_verbs"]):
+        raise DraftingDataError("drafting.json: targets.scheduled_verbs must be a list of non-empty strings")
+    if "VERBS" not in (targets.get("scheduled_month") or ""):
+        raise DraftingDataError("drafting.json: targets.scheduled_month must hold VERBS, where the scheduled verbs go")
+    try:
+        if not {"num", "before"} <= set(re.compile(_scheduled_month(targets)).groupindex):
+            raise DraftingDataError("drafting.json: targets.scheduled_month needs the groups before, num")
+    except re.error as exc:
+        raise DraftingDataError(f"drafting.json: targets.scheduled_month is not a valid pattern: {exc}") from None
     level2s = (set(targets.get("rate_level2", {}).values()) | set(targets.get("effect_level2", {}).values())
                | {targets.get("default_rate_level2"), targets.get("decline_level2"), targets.get("default_effect_level2")})
     if not level2s <= set(L.LEVEL2_TO_LEVEL1):
@@ -155,7 +167,8 @@ def validate_drafting_data(data: dict) -> dict:
     _validate_targets(data.get("targets"))
     for key, group in (("per_unit_pattern", "unit"), ("unit_price_pattern", "item"), ("per_after_pattern", "unit"),
                        ("sum_of_previous_pattern", None), ("treated_thing_pattern", "thing"),
-                       ("unit_before_name_pattern", None), ("sentence_opening_pattern", "words"), ("daily_words_pattern", None)):
+                       ("unit_before_name_pattern", None), ("sentence_opening_pattern", "words"), ("daily_words_pattern", None),
+                       ("subject_pattern", None), ("background_pattern", None)):
         try:
             groups = re.compile(data.get(key) or "").groupindex
             if not data.get(key) or (group and group not in groups):
@@ -312,7 +325,9 @@ class Quantity:
 
 
 _CLAUSE_BREAK = "，,。；;：:、（）()\n"
-_NOUN_HEADS = set("站厂班室所点队库馆场")
+_QUOTES = re.compile(r"[“”‘’\"《》「」]")  # "《地名志》编纂出版": the title's marks are not part of the item
+_COST_WORDS = ("费", "费用", "经费", "款", "补助", "补贴", "奖补", "奖励", "报酬", "租金")
+_NOUN_HEADS = set("站厂班室所点队库馆场设中器")
 # 每生每学期 → /生/学期; 每平方米 → /平方米, not /平
 _PER = re.compile(r"每(学期|季度|人次|人份|人天|剂次|画幅|批次|辆次|台次|车次|架次|户次|课时|平方公里|平方米|平米|立方米|公里|千瓦时|[\u4e00-\u9fff])")
 
@@ -326,7 +341,7 @@ def _strip(text: str, data: dict) -> str:
             if text.startswith(w) and not any(text.startswith(v) for v in data["action_verbs"]):
                 text, changed = text[len(w):].strip(), True
         for w in data["strip_suffix"]:
-            if text.endswith(w):
+            if text.endswith(w) and not text.endswith(tuple(data["unstrippable_endings"])):  # "公共" is not "公" + 共
                 text, changed = text[: -len(w)].strip(), True
     return text
 
@@ -338,9 +353,11 @@ def _before_phrase(text: str, data: dict) -> str:
             head, tail = text.rsplit(mark, 1)
             # "…等检验检测设备": the kind after the mark; "…分析仪等": nothing after it, the thing before
             text = tail if tail.strip() else head
-    text = _strip(re.sub(r"\s+", "", text), data)
+    # "市卫生健康委为辖区 12 所学校": the bureau doing it is not what is counted
+    text = _strip(re.sub(data["subject_pattern"], "", re.sub(r"\s+", "", text)), data)
     # a verb that ends the phrase is part of the thing counted ("婚前医学检查 15000 对")
-    verbs = [(text.find(v), v) for v in data["action_verbs"] if v in text and text.find(v) + len(v) < len(text)]
+    verbs = [(text.find(v), v) for v in data["action_verbs"] if v in text and text.find(v) + len(v) < len(text)
+             and not (text.find(v) + len(v) == len(text) - 1 and text[-1] in _NOUN_HEADS)]  # "互联网服务器": a noun
     if verbs:
         text = text[min(verbs)[0]:]
     if len(text) > 14:  # "组织…继续教育和会计专业技术资格考试": the last thing named is what is counted
@@ -365,7 +382,7 @@ def _after_phrase(text: str, data: dict) -> str:
     for mark in ("以上", "以下"):
         if mark in text:
             text = text.rsplit(mark, 1)[1]
-    text = re.sub(r"[\d.,\s]", "", text)
+    text = re.sub(r"[\d.,\s]", "", text).rstrip("和及与、")  # "90 万户房屋和 3.4 万处设施": the houses
     for who in data["beneficiaries"]:  # "受灾群众基本生活" counts 受灾群众
         if who in text:
             text = text[: text.index(who) + len(who)]
@@ -376,7 +393,9 @@ def _after_phrase(text: str, data: dict) -> str:
 def extract_quantities(description: str) -> list[Quantity]:
     """Numbers with units the description states: counts (15 公里, 3,000 名), amounts (200 万元), unit costs (每生每天 4 元)."""
     data = drafting_data()
-    units = ["亿元", "万元", "元", *data["count_units"]]
+    # "90 万户", "12 万台件": any count may be written in 10,000s
+    counts = sorted({*data["count_units"], *("万" + u for u in data["count_units"] if not u.startswith("万"))}, key=len, reverse=True)
+    units = ["亿元", "万元", "元", *counts]
     # never start inside a number: "1,000.5 万人" is one number, not "000.5"
     # "30 余家" counts 家; "85 万农村人口" counts people in 10,000s
     pattern = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?:余|多)?\s*("
@@ -399,6 +418,10 @@ def extract_quantities(description: str) -> list[Quantity]:
                      start=m.start(), context=_opening(description[sentence_start:m.start()]))
         if re.search(r"不超过|不高于|以内|最高", before[-6:] + after[:3]):
             q.bound = "≤"
+        elif not q.money and re.search(r"(?:不少于|不低于|不小于)\s*$", before):
+            q.bound = "≥"  # "深翻深度不少于 30 厘米"
+        if q.money and re.search(f"(?:{data['targets']['pulled']})$", re.sub(r"\s+", "", description[clause_start:m.end()])):
+            continue  # "为群众挽回经济损失 300 万元" is what the work brings, which the targets give, not a cost
         if q.money and _unit_price(q, before, [f for f in found if not f.money and f.object]):
             found.append(q)
             continue
@@ -411,13 +434,18 @@ def extract_quantities(description: str) -> list[Quantity]:
                 rest = rest.rsplit("、", 1)[-1]
             if not per and (written := re.match(data["per_after_pattern"], after)):
                 per = "每" + written.group("unit")  # "运营服务费 0.98 元/吨": per tonne, written after the money
+                last_end = m.end() + written.end()  # "按 380 元/人天计 22.8 万元": the sum after it starts at 计
             if per:
                 q.per = per
                 # "运维按每座泵站每年 8 万元": per 泵站, what comes after 按; "每台均价": the price of one, no item
                 head, _, after = rest.rpartition("按")
                 rest = re.sub(r"每[年月天日]|均价|单价|平均|大约|约", "", after)
                 q.object = _strip(re.sub(r"\s+", "", rest.replace("标准", "")), data)
+                if q.object in data["nameless_cost_words"]:
+                    q.object = ""  # "每期经费 0.9 万元": 经费 names no thing; the 期 counted before do
                 head = re.sub(r"^(?:其中|另外|另|并|对|为)|\s+", "", head)  # "日常养护" keeps its 日
+                if 2 <= len(head) <= 16 and head.endswith(_COST_WORDS):
+                    q.object = head  # "巡检费按每个终端…", "档案扫描及材料邮寄费用按每件…": the cost named outright
                 counted = [f for f in found if not f.money and f.object]
                 if q.object and (whole := next((c.object for c in reversed(counted)
                                                 if c.object.endswith(q.object) or c.object.startswith(q.object)), "")):
@@ -434,6 +462,8 @@ def extract_quantities(description: str) -> list[Quantity]:
                 q.object = _lump_sum_item(description, before, clause_start, m.start(), found, data)
             found.append(q)
             continue
+        if re.search(data["background_pattern"], description[clause_start:m.start()]):
+            continue  # "现有车辆已使用 9 年、行驶里程超过 28 万公里": why the work is needed, not what it will do
         _name_count(q, before, after, description[sentence_start:m.start()], found, data)
         found.append(q)
     return found
@@ -442,19 +472,25 @@ def extract_quantities(description: str) -> list[Quantity]:
 def _per_unit_object(q: Quantity, sentence: str, counted: list[Quantity]) -> str:
     """What a rate with nothing named before it is per: what its own ``sentence`` counted in that
     unit ("680 户…按每户每月 40 元"); else, per 个/户 and the like, the thing counted last ("对 1320
-    个村卫生室…，每个每年 5000 元"); else the last thing counted in that unit ("补植苗木 200 株，每株 300 元")."""
+    个村卫生室…，每个每年 5000 元"); else what the clause before acts on ("为 300 名志愿者配置反光背心，
+    每套 260 元": the vests, not the people); else the last thing counted in that unit
+    ("补植苗木 200 株，每株 300 元")."""
     per_unit = _PER.findall(q.per)[0]
     in_sentence = next((c.object for c in reversed(counted) if _same_unit(c.unit, per_unit) and c.number_text in sentence), "")
     if in_sentence:
         return in_sentence
     if counted and re.match(r"每[个所家座处户]", q.per):
         return counted[-1].object
+    clauses = [c for c in re.split(r"[，,]", sentence) if c.strip()]
+    verbs = "|".join(drafting_data()["action_verbs"])
+    if len(clauses) >= 2 and (acted := re.search(f"(?:{verbs})([\u4e00-\u9fff]{{2,12}})$", clauses[-2].strip())):
+        return acted.group(1)
     return next((c.object for c in reversed(counted) if c.unit.lstrip("万") == per_unit), "")
 
 
 def _same_unit(counted_unit: str, per_unit: str) -> bool:
     """"680 户 … 每户", "68 名 … 每人": the rate is per one of what was counted."""
-    unit = counted_unit.lstrip("万")
+    unit, per_unit = counted_unit.lstrip("万"), per_unit.removesuffix("天")  # "按 380 元/人天": per person and day
     people = [u for u in drafting_data()["person_units"] if "户" not in u]  # a household is not a person
     return unit == per_unit or (unit in people and per_unit in people)
 
@@ -467,6 +503,8 @@ def _start_after(text: str, at: int, breaks: str) -> int:
 def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list[Quantity], data: dict) -> None:
     """What a count counts, and the row name it would get (``sentence``: its sentence up to it)."""
     after_object = _after_phrase(after, data)
+    if after_object in ("于", "在", "按", "对", "为", "由"):
+        after_object = ""  # "分 2 批于 5 月…": a preposition, nothing named after the number
     measure = q.measure = data["unit_measures"].get(q.unit, data["default_measure"])
     if after_object:
         whole = _before_phrase(before, data) if len(after_object) <= 2 else ""
@@ -475,7 +513,15 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
         q.name = q.object + (measure[1:] if q.object.endswith(measure[:1]) and len(measure) > 1 else measure)
         return
     q.object = _before_phrase(before, data)
+    if q.unit in ("批", "轮", "期", "次") and q.object.endswith("分"):
+        q.object = q.object[:-1]  # "比赛分 2 批": the batches of the matches
     previous = next((f for f in reversed(found) if not f.money and f.object and f.number_text in sentence), None)
+    listed = [f.object for f in found if not f.money and f.unit == q.unit and f.object and f.number_text in sentence]
+    shared = os.path.commonprefix([o[::-1] for o in listed])[::-1] if len(listed) >= 2 else ""
+    if len(shared) >= 2 and re.fullmatch(r"\s*(?:共|共计|合计|总计)\s*", before):
+        # "互联网服务器 3 台、数据库服务器 4 台，共 7 台": the servers in all
+        q.object, q.name = shared, shared + "总数"
+        return
     if not q.object and previous is not None and (
             re.fullmatch(r"\s*(?:共|共计|合计|总计)\s*", before) or re.fullmatch(r"\s*(?:全年|年)?\s*(?:约|大约|计)?\s*", before)):
         # "足球场 2 块共 1.4 万平方米": the area of the thing just counted;
@@ -540,11 +586,18 @@ def extract_targets(description: str) -> list[Target]:
             continue
         name = name if name.endswith(("时间", "时限", "时长")) else f"{name}{verb}时间"
         found.append(Target(name, f"≤{m.group('num')}{m.group('unit')}", "时效指标", m.group("num")))
-    found += _deadlines(text, t["deadline"], data)
+    found += _deadlines(text, t, data)
+    for m in re.finditer(t["return_period"], text):  # "防洪标准达到 50 年一遇"
+        found.append(Target(_strip(m.group("name"), data), f"{m.group('num')}年一遇", "质量指标", m.group("num")))
+    for m in re.finditer(t["hours_at_least"], text):  # "每周开放时间不少于 56 小时"
+        found.append(Target(_strip(m.group("name"), data), f"≥{m.group('num')}{m.group('unit')}", "数量指标", m.group("num")))
+    for m in re.finditer(t["round_the_clock"], text):  # "易涝点 24 小时值守"
+        found.append(Target(f"{m.group('name')}时长", f"{m.group('num')}小时/天", "质量指标", m.group("num")))
     for m in re.finditer(t["monthly"], text):  # "补贴于每月 10 日前发放": a day of every month (or quarter)
         subject = _strip(re.split(r"[，,。；;、]", text[: m.start()])[-1].rstrip("于在"), data)
         period = m.group("period")
-        found.append(Target(f"{subject or '每' + period + '发放'}时间", f"每{period}{m.group('num')}日前", "时效指标", m.group("num")))
+        done = re.match(r"[\u4e00-\u9fff]{2,6}", text[m.end():])  # "每季度末月 20 日前上缴租金": what is done by then
+        found.append(Target(f"{subject or (done.group(0) if done else '每' + period + '发放')}时间", f"每{period}{m.group('num')}日前", "时效指标", m.group("num")))
     return found + _effects(text, t, data)
 
 
@@ -579,23 +632,35 @@ def _effects(text: str, t: dict, data: dict) -> list[Target]:
     return found
 
 
-def _deadlines(text: str, pattern: str, data: dict) -> list[Target]:
+def _deadlines(text: str, t: dict, data: dict) -> list[Target]:
     """"审计报告于6月底前出具", "分别于6月底前和12月底前拨付到位", "11月底前完成全部赛事": one row per
-    clause, named by what is done (the subject before, or the action after), with every date it gives."""
+    clause, named by what is done (the subject before, or the action after), with every date it gives;
+    months without 前 are a schedule when something is done in them ("分 2 批于 5 月和 10 月举办",
+    "于 3 月按时开学"), and the row says the months, not a deadline."""
     found = []
+    scheduled = _scheduled_month(t)
     for clause in re.split(r"[，,。；;]", text):
-        dates = list(re.finditer(pattern, clause))
-        if not dates or not any(m.groupdict().get("before", "前") for m in dates):
-            continue  # "分 2 批于 6 月和 11 月完成" names months, not a deadline
-        subject = _strip(re.sub(r"(?:分别|均|须|要|应|将)?(?:于|在)?$", "", clause[: dates[0].start()]), data)
-        action = re.sub(r"^(?:分[两二三四几]次|分批|全部|均|前)", "", clause[dates[-1].end():])
+        dates = list(re.finditer(t["deadline"], clause))
+        if not any(m.groupdict().get("before", "前") for m in dates):
+            dates = list(re.finditer(scheduled, clause))  # "每年 3 月" alone names a month, nothing done by it
+        if not dates:
+            continue
+        subject = clause[: dates[0].start()]
+        if re.search(r"\d\s*月", subject):  # "笔试于 4 月、面试于 7 月举行": the last one listed
+            subject = subject.rsplit("、", 1)[-1]
+        subject = _strip(re.sub(r"(?:分[\d两二三四几]+[批次期轮])?(?:分别|均|须|要|应|将)?(?:于|在)?$", "", subject), data)
+        action = re.sub(r"^(?:分[两二三四几]次|分批|全部|均|前|按时|如期|准时)+", "", clause[dates[-1].end():])
         action = re.match(r"[\u4e00-\u9fff]{0,6}", action).group(0)
         name = (subject + action[:2]) if len(subject) >= 2 else (action or "完成")
         # "分别于 8 月 31 日、11 月 30 日前": the 前 written once covers both dates
-        value = "、".join(f"{m.group('num')}月{(m.group('day') + '日') if m.groupdict().get('day') else (m.group('part') or '')}"
+        value = "、".join(f"{m.group('num')}月{(m.group('day') + '日') if m.groupdict().get('day') else (m.groupdict().get('part') or '')}"
                          + ("前" if m.groupdict().get("before") or "before" not in m.groupdict() else "") for m in dates)
         found.append(Target(f"{name}时间", value, "时效指标", dates[0].group("num")))
     return found
+
+
+def _scheduled_month(t: dict) -> str:
+    return t["scheduled_month"].replace("VERBS", "|".join(map(re.escape, t["scheduled_verbs"])))
 
 
 def _fill_targets(indicators: list["SuggestedIndicator"], targets: list[Target]) -> None:
@@ -647,9 +712,15 @@ def _unit_price(q: "Quantity", before: str, counted: list["Quantity"]) -> bool:
 
 
 def _item_cost(before: str, data: dict) -> str:
-    """The cost item a sum of money is for ("会议培训费"), when the words before it name one."""
-    item = _strip(re.sub(r"\s+", "", before).rsplit("其中", 1)[-1], data)
-    return item if re.search(r"(?:费|款|金)$", item) and 2 <= len(item) <= 10 and "资金" not in item else ""
+    """The cost item a sum of money is for ("会议培训费", "标准发放运输补贴" → "运输补贴"), when the
+    words before it name one."""
+    item = _strip(_QUOTES.sub("", re.sub(r"\s+", "", before)).rsplit("其中", 1)[-1], data)
+    item = re.sub("^(?:" + "|".join(data["paying_verbs"]) + ")+", "", item)
+    named = item.endswith((*_COST_WORDS, "金")) and item not in data["nameless_cost_words"]
+    # "人才创业扶持资金 150 万元" names a part; "项目资金" is the whole, "资金" alone nothing
+    whole = (re.fullmatch(data["sum_of_previous_pattern"], item) or re.fullmatch(data["sum_of_previous_pattern"] + "资金", item)
+             or item.endswith(("项目资金", "专项资金", "财政资金", "项目经费", "专项经费")))
+    return item if named and 2 <= len(item) <= 20 and not whole else ""
 
 
 def _lump_sum_item(description: str, before: str, clause_start: int, at: int, found: list[Quantity], data: dict) -> str:
@@ -670,6 +741,11 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
         item = _clause_item(description[clause_start:at], data)
     if not item and found and found[-1].per and re.fullmatch(r"\s*(?:共|共计|合计|共需|计)\s*", before):
         item = (found[-1].object or "") + "费用合计"  # "每个补助 5 万元共 40 万元": the sum of that rate
+    part_start = _start_after(description, at, "；;：:。\n")
+    opening = re.split(r"[，,]", _QUOTES.sub("", description[part_start:at]))[0].strip()
+    if not item and part_start < clause_start and 2 <= len(opening) <= 20 and not re.search(r"\d|^每", opening):
+        # "桥梁安全检测，造价约 8000 万元，按 0.6% 的费率计 48 万元": the part is named by its opening words
+        item = opening if opening.endswith(_COST_WORDS) else _strip(opening, data) + "费用"
     return item
 
 
@@ -695,12 +771,12 @@ def _summed_item(recent: list[Quantity], previous_start: int, clause_start: int)
 def _clause_item(head: str, data: dict) -> str:
     """"运维按每座每年 8 万元测算需 96 万元", "监测点 39 万元": a part of the money named by the
     words that open its clause; not the project's own money (项目资金)."""
-    head = re.sub(r"^(?:另外|另|其中)?(?:安排|列支)?", "", re.sub(r"\s+", "", head))  # "另安排信息核查手续费"
-    m = re.match(r"([\u4e00-\u9fff]{2,16}?)(?:按|测算|需|共需|共|约|合计|计|为|\d|$)", head)
+    head = re.sub(r"^(?:另外|另|其中)?(?:安排|列支)?", "", _QUOTES.sub("", re.sub(r"\s+", "", head)))  # "另安排信息核查手续费"
+    m = re.match(r"([\u4e00-\u9fff]{2,20}?)(?:按|测算|需|共需|共|约|合计|计|为|\d|$)", head)
     item = _strip(m.group(1), data) if m else ""
     if not m and (acted := re.search("(?:" + "|".join(data["action_verbs"]) + r")([\u4e00-\u9fff]{2,16})$", head)):
         item = acted.group(1)  # "聘请第三方开展评定验收和宣传推广 12 万元": what is done, after its verb
-    if not 2 <= len(item) <= 16 or item.startswith("每") or item.endswith(("资金", "项目", "总额", "总计", "合计")):
+    if not 2 <= len(item) <= 20 or item.startswith("每") or item.endswith(("资金", "项目", "总额", "总计", "合计")):
         return ""  # "每人每天 4 元计算需…" is a rate, not an item
     return item if item.endswith(("费", "款", "金", "成本", "费用", "补助", "补贴", "奖补", "经费")) else item + "费用"
 
@@ -924,22 +1000,13 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
         i.value, i.hint = f"{TO_FILL}：按本项目填写（%）", ""  # "成本节约率" is a share, never a sum of money
     costs = [i for i in costs if not i.name.endswith("率")]
     per_unit_rows = [i for i in costs if _per_unit(i.name) or any(_per_unit(v) for v in i.source_values)]
-    for q in (q for q in quantities if q.money and q.per):
-        per_chars = _PER.findall(q.per)
-        fits = [i for i in per_unit_rows if i.hint != _FROM_DRAFT
-                and any(ch in i.name + "".join(i.source_values) for ch in per_chars)]
-        if fits:
-            # "80-89 周岁…每人 30 元；90-99 周岁…每人 100 元": each rate to the row naming what it is for
-            told = squash(q.object + q.counted + q.context)
-            best = max(fits, key=lambda i: (_overlap(squash(i.name), told), -fits.index(i)))
-            best.value, best.hint = q.value(), _FROM_DRAFT
-        else:
-            name = q.object if q.object and len(q.object) >= 2 else (f"{beneficiary}补助" if subsidy else "单位成本")
-            if subsidy and q.object and not name.endswith(("补助", "补贴", "费", "成本")):
-                name += "补助"  # "村卫生室" → "村卫生室补助标准"
-            name = _distinct(name if name.endswith("标准") else name + "标准", q, indicators)
-            indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", name,
-                                                 q.value(), 0, [], origin="framework", hint=_FROM_DRAFT))
+    for q in _rates_into_rows([q for q in quantities if q.money and q.per], per_unit_rows):
+        name = q.object if q.object and len(q.object) >= 2 else (f"{beneficiary}补助" if subsidy else "单位成本")
+        if subsidy and q.object and not name.endswith(("补助", "补贴", "费", "成本")):
+            name += "补助"  # "村卫生室" → "村卫生室补助标准"
+        name = _distinct(name if name.endswith("标准") else name + "标准", q, indicators)
+        indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", name,
+                                             q.value(), 0, [], origin="framework", hint=_FROM_DRAFT))
     for q in (q for q in quantities if q.money and not q.per and q.object and (amount is None or q.yuan < amount)):
         indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", _distinct(q.object, q, indicators), f"≤{q.number_text}{q.unit}", 0, [],
                                              origin="framework", hint=_FROM_DRAFT))
@@ -969,6 +1036,45 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
         label = {"户": "户均成本", "人次": "每人次成本"}.get(per, "人均成本")
         indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", label, f"≤{round(amount / count, 2):g}元/{per}", 0, [],
                                              origin="framework", hint=f"项目金额 ÷ {q.value()}"))
+
+
+def _rates_into_rows(rates: list[Quantity], rows: list[SuggestedIndicator]) -> list[Quantity]:
+    """Fill per-unit rows with the draft's rates; return the rates no row takes. A rate goes first to
+    the row naming what it is for ("80-89 周岁…每人 30 元；90-99 周岁…每人 100 元", "健康查体按 600
+    元/人" to 体检费, not to 慰问金), best matches first; a rate naming no row takes the first row left
+    of its unit."""
+    def fits(q: Quantity) -> list[SuggestedIndicator]:
+        per_chars = _PER.findall(q.per)
+        return [i for i in rows if i.hint != _FROM_DRAFT and any(ch in i.name + "".join(i.source_values) for ch in per_chars)]
+
+    def told(q: Quantity) -> str:
+        return squash(q.object + q.counted + q.context)
+
+    def named(text: str) -> str:  # "体检费" and "住房缴费" share only a word every cost has
+        return re.sub("|".join((*_COST_WORDS, "标准", "元")), "", squash(text))
+
+    def units(q: Quantity, row: SuggestedIndicator) -> int:  # "每人每月" fits a row of 元/人/月 better than one of 元/人
+        return sum(ch in row.name + "".join(row.source_values) for ch in _PER.findall(q.per))
+
+    scored = [(_overlap(named(i.name), named(told(q))), units(q, i), -n, -rows.index(i), n, i)
+              for n, q in enumerate(rates) for i in fits(q)]
+    # a shared word of two characters first, then the per-units, then the longer shared word
+    pairs = sorted(scored, key=lambda p: (p[0] >= 2, p[1], p[0], p[2], p[3]), reverse=True)
+    placed: set[int] = set()
+    for overlap, _, _, _, n, row in pairs:
+        if overlap >= 1 and n not in placed and row.hint != _FROM_DRAFT:
+            row.value, row.hint = rates[n].value(), _FROM_DRAFT
+            placed.add(n)
+    left = []
+    for n, q in enumerate(rates):
+        if n in placed:
+            continue
+        if candidates := fits(q):
+            best = max(candidates, key=lambda i: (_overlap(squash(i.name), told(q)), -candidates.index(i)))
+            best.value, best.hint = q.value(), _FROM_DRAFT
+        else:
+            left.append(q)
+    return left
 
 
 def _distinct(name: str, q: Quantity, indicators: list[SuggestedIndicator]) -> str:

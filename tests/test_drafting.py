@@ -16,6 +16,8 @@ from app.drafting import (
     DraftError,
     DraftIndicator,
     DraftingDataError,
+    SuggestedIndicator,
+    _rates_into_rows,
     check_indicators,
     corpus_report,
     drafting_data,
@@ -502,12 +504,16 @@ def test_a_long_cost_clause_is_named_by_what_is_done():
     assert found["8"].object == "满意度调查和年度绩效自评报告编制费用", found["8"].object
 
 
-def test_a_raised_rate_is_a_rise_and_months_without_a_deadline_are_not_one():
+def test_a_raised_rate_is_a_rise_and_months_without_a_deadline_are_a_schedule_not_a_deadline():
     targets = {t.name: t.value for t in extract_targets(
-        "村民步行 10 分钟可达卫生室的比例提高 5 个百分点；月度报表上报率提升 2%；设备分 3 批于 4 月和 9 月到货")}
+        "村民步行 10 分钟可达卫生室的比例提高 5 个百分点；月度报表上报率提升 2%；设备分 3 批于 4 月和 9 月到货；"
+        "秋季班于 10 月按时开班；每年 3 月为植树月")}
     assert targets.get("可达卫生室的比例提高幅度") == "≥5个百分点", targets
     assert targets.get("月度报表上报率提高幅度") == "≥2%", targets
-    assert not any(t.endswith("时间") for t in targets), targets
+    # the months something is done in, with no 前 the description never wrote; a month alone is no target
+    assert targets.get("设备到货时间") == "4月、9月", targets
+    assert targets.get("秋季班开班时间") == "10月", targets
+    assert not any("3月" in v for v in targets.values()), targets
 
 
 def test_two_rates_of_one_kind_stay_two_rows_and_a_rate_before_an_an_names_its_work():
@@ -555,3 +561,57 @@ def test_each_rate_goes_to_the_row_naming_what_it_is_for(index):
 def test_counts_of_exam_sittings_visits_and_kinds_are_quantities():
     values = {q.value() for q in extract_quantities("组织考试 4800 科次，接待企业 35 家次，展示新品种 120 种以上")}
     assert {"4800科次", "35家次"} <= values and any(v.startswith("120种") for v in values), values
+
+
+def test_sums_after_rates_and_costs_named_outright_are_named_by_their_item():
+    found = {q.number_text: q for q in extract_quantities(
+        "举办业务骨干培训班3期共150人，每期4天，按380元/人天计22.8万元；"
+        "对120个在用终端开展巡检，巡检费按每个终端每年80元计算，为0.96万元；"
+        "开展“清河行动”专项督查25万元；《地名志》编纂出版38万元；其中按每吨600元标准支付回收补贴18万元；"
+        "另安排人才创业扶持资金150万元。")}
+    assert found["380"].value() == "380元/人天" and "培训班" in found["22.8"].object, found["22.8"]
+    assert found["80"].object == "巡检费" and found["0.96"].object == "巡检费", (found["80"], found["0.96"])
+    assert found["25"].object == "开展清河行动专项督查费用" and found["38"].object == "地名志编纂出版费用"
+    assert found["18"].object == "回收补贴" and found["150"].object == "人才创业扶持资金", (found["18"], found["150"])
+    (total,) = [q for q in extract_quantities("补助资金 50 万元") if q.money]
+    assert not total.object  # the sum of the whole names no part of it
+
+
+def test_a_rate_after_a_clause_acting_on_a_thing_is_per_that_thing():
+    found = {q.number_text: q for q in extract_quantities("为参加演练的300名志愿者配置反光背心和头盔，每套260元，小计7.8万元。")}
+    assert found["300"].name == "志愿者人数", found["300"]
+    assert found["260"].object == "反光背心和头盔" and found["7.8"].object == "反光背心和头盔费用", found["260"]
+
+
+def test_counts_in_ten_thousands_kinds_depths_totals_and_background_numbers():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "检定计量器具12万台件；编制洪涝、干旱等5类灾害应急预案；深翻深度不少于30厘米；"
+        "核查约90万户房屋和3.4万处公共服务设施；租用互联网服务器3台、数据库服务器4台，共7台；"
+        "市卫生健康委为辖区12所学校配发急救箱；现有车辆已使用9年、行驶里程超过28万公里。")}
+    assert found["12万台件"].name == "检定计量器具数量" and found["5类"].object == "灾害应急预案", found
+    assert found["30厘米"].value() == "≥30厘米" and found["90万户"].object.endswith("房屋"), found["90万户"]
+    assert found["3.4万处"].object == "公共服务设施" and found["7台"].name == "服务器总数", found["7台"]
+    assert found["3台"].object.endswith("互联网服务器") and found["12所"].name == "学校数量", found["12所"]
+    assert "28万公里" not in found  # why the work is needed, not what it will do
+
+
+def test_effects_standards_hours_and_quarterly_days_are_targets():
+    text = ("病虫害防控效果达到88%以上，防灾知识知晓率由60%提高到85%，为群众挽回经济损失不少于300万元；"
+            "防洪标准达到50年一遇；图书馆每周开放时间不少于56小时，易涝点实行24小时值守；每季度末月20日前上缴租金。")
+    targets = {t.name: (t.value, t.level2) for t in extract_targets(text)}
+    assert targets["病虫害防控效果"] == ("≥88%", "质量指标") and targets["防灾知识知晓率"][0] == "≥85%", targets
+    assert targets["挽回经济损失"] == ("≥300万元", "经济效益指标") and targets["防洪标准"][0] == "50年一遇", targets
+    assert targets["图书馆每周开放时间"][0] == "≥56小时" and targets["值守时长"][0] == "24小时/天", targets
+    assert targets["上缴租金时间"][0] == "每季度末月20日前", targets
+    # money the work saves is an effect, not a cost
+    assert not any(q.money for q in extract_quantities(text))
+
+
+def test_each_rate_fills_the_row_that_names_it_before_any_row_by_order():
+    rows = [SuggestedIndicator("产出指标", "成本指标", name, "", 1, ["x"], [value])
+            for name, value in (("体检费", "500元/人"), ("困难家庭慰问金", "4500元/人/年"))]
+    rates = [q for q in extract_quantities(
+        "住房补贴按每人每年3万元；健康查体按600元/人；困难家庭慰问金按每人每年5000元。") if q.per]
+    left = _rates_into_rows(rates, rows)
+    assert [r.value for r in rows] == ["600元/人", "5000元/人/年"], [(r.name, r.value) for r in rows]
+    assert [q.number_text for q in left] == ["3"]
