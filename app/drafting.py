@@ -118,7 +118,7 @@ def _validate_targets(targets) -> None:
                         ("share", {"name", "num"}), ("growth", {"name", "compare", "verb", "num", "unit"}), ("pulled", {"verb", "name", "num", "unit"}),
                         ("zero", {"name", "unit"}), ("effect_lead_pattern", set()), ("zero_lead_pattern", set()),
                         ("return_period", {"name", "num"}), ("hours_at_least", {"name", "num", "unit"}),
-                        ("round_the_clock", {"name", "num"})):
+                        ("round_the_clock", {"name", "num"}), ("range", {"name", "low", "high", "unit"})):
         try:
             groups = re.compile(targets.get(key) or "").groupindex
         except re.error as exc:
@@ -351,6 +351,8 @@ def _before_phrase(text: str, data: dict) -> str:
     for mark in data["cut_after"]:
         if mark in text:
             head, tail = text.rsplit(mark, 1)
+            if mark == "等" and head[-1:] in "一二三四特优甲乙丙":
+                continue  # "一等奖" is a grade, not "…等" closing a list
             # "…等检验检测设备": the kind after the mark; "…分析仪等": nothing after it, the thing before
             text = tail if tail.strip() else head
     # "市卫生健康委为辖区 12 所学校": the bureau doing it is not what is counted
@@ -369,8 +371,9 @@ def _before_phrase(text: str, data: dict) -> str:
 
 def _after_phrase(text: str, data: dict) -> str:
     """'学校的 8,000 名…' → '学校'; '农村公路共' → '农村公路'; a verb right after means nothing is named there."""
-    if text.lstrip().startswith(tuple(data["object_conjunctions"])):
-        return ""  # "1 套并接入停车场 40 处": the next clause begins, nothing is named after the number
+    if text.lstrip().startswith((*data["object_conjunctions"], "每")):
+        # "1 套并接入停车场 40 处": the next clause begins; "班长 4 名每人…": a rate, nothing named after the number
+        return ""
     digit = re.search(r"\d", text)
     end = digit.start() if digit and not re.match(r"\s*\d+\s*周?岁", text) else len(text)
     for stop in (*data["object_stop_verbs"], *data["action_verbs"]):
@@ -439,7 +442,8 @@ def extract_quantities(description: str) -> list[Quantity]:
                 q.per = per
                 # "运维按每座泵站每年 8 万元": per 泵站, what comes after 按; "每台均价": the price of one, no item
                 head, _, after = rest.rpartition("按")
-                rest = re.sub(r"每[年月天日]|均价|单价|平均|大约|约", "", after)
+                # "每件（套）": the bracket names the unit again, not a thing
+                rest = re.sub(r"每[年月天日]|均价|单价|平均|大约|约|[（(][^）)]{0,4}[）)]", "", after)
                 q.object = _strip(re.sub(r"\s+", "", rest.replace("标准", "")), data)
                 if q.object in data["nameless_cost_words"]:
                     q.object = ""  # "每期经费 0.9 万元": 经费 names no thing; the 期 counted before do
@@ -569,11 +573,14 @@ def extract_targets(description: str) -> list[Target]:
     found: list[Target] = []
     for m in re.finditer(t["rate"], text):
         name = _strip(_after_a_number(m.group("name")), data)  # "3 个月内…的比例"
-        level2 = next((v for k, v in t["rate_level2"].items() if k in name), t["default_rate_level2"])
         bound = "≥" if m.group("above") or re.search(r"达到|不低于|提高|提升", m.group(0)) else ""
         bound = "" if float(m.group("num")) >= 100 else bound  # "达到 100%" is the ceiling, not "≥100%"
         bound = "≤" if m.group("below") else bound  # "发生率控制在 5% 以下"
-        found.append(Target(name, f"{bound}{m.group('num')}%", level2, m.group("num")))
+        # "完整率、准确率和及时率均为 100%": the rates listed before the one the pattern found
+        listed = re.search(r"((?:[\u4e00-\u9fff]{2,12}?(?:率|满意度)、)+)$", text[: m.start("name")])
+        for each in _rates_named_together(_strip(listed.group(1), data) + name if listed else name):
+            level2 = next((v for k, v in t["rate_level2"].items() if k in each), t["default_rate_level2"])
+            found.append(Target(each, f"{bound}{m.group('num')}%", level2, m.group("num")))
     for m in re.finditer(t["share"], text):  # "市级承担 20%": the share of the cost the city bears
         found.append(Target(f"{m.group('name')}资金承担比例", f"{m.group('num')}%", "成本指标", m.group("num")))
     for m in re.finditer(t["decline"], text):  # "犬伤事件同比下降 10%"
@@ -591,6 +598,9 @@ def extract_targets(description: str) -> list[Target]:
         found.append(Target(_strip(m.group("name"), data), f"{m.group('num')}年一遇", "质量指标", m.group("num")))
     for m in re.finditer(t["hours_at_least"], text):  # "每周开放时间不少于 56 小时"
         found.append(Target(_strip(m.group("name"), data), f"≥{m.group('num')}{m.group('unit')}", "数量指标", m.group("num")))
+    for m in re.finditer(t["range"], text):  # "室温控制在 16 至 24℃": a band, both ends kept
+        unit = m.group("unit")
+        found.append(Target(_strip(m.group("name"), data), f"{m.group('low')}{unit}-{m.group('high')}{unit}", "质量指标", m.group("low")))
     for m in re.finditer(t["round_the_clock"], text):  # "易涝点 24 小时值守"
         found.append(Target(f"{m.group('name')}时长", f"{m.group('num')}小时/天", "质量指标", m.group("num")))
     for m in re.finditer(t["monthly"], text):  # "补贴于每月 10 日前发放": a day of every month (or quarter)
@@ -599,6 +609,17 @@ def extract_targets(description: str) -> list[Target]:
         done = re.match(r"[\u4e00-\u9fff]{2,6}", text[m.end():])  # "每季度末月 20 日前上缴租金": what is done by then
         found.append(Target(f"{subject or (done.group(0) if done else '每' + period + '发放')}时间", f"每{period}{m.group('num')}日前", "时效指标", m.group("num")))
     return found + _effects(text, t, data)
+
+
+def _rates_named_together(name: str) -> list[str]:
+    """"台账登记完整率和准确率均达到 97%": two rates, each named in full ("台账登记准确率"); "师生和家长满意度"
+    is one rate of two groups."""
+    parts = re.split(r"和|与|、|及(?!时)", name)  # 及时率 is one word
+    rate_word = re.compile(r"(?:率|满意度|比例)$")
+    if len(parts) < 2 or not all(rate_word.search(p) for p in parts) or any(len(p) < 2 for p in parts):
+        return [name]
+    stem = parts[0][: len(parts[0]) - len(parts[-1])] if len(parts[0]) > len(parts[-1]) else ""
+    return [parts[0]] + [stem + p for p in parts[1:]]
 
 
 def _after_a_number(name: str) -> str:
@@ -679,7 +700,7 @@ def _fill_targets(indicators: list["SuggestedIndicator"], targets: list[Target])
 
 def _head_of_rate(name: str) -> str:
     """"废弃物无害化处理（资源化利用）率" → what it is a rate of; generic words ("合格", "及时") do not match."""
-    return re.sub(r"(合格|及时|完成|按期|达标|正常|验收|覆盖|受益)?率$|时间$|时限$", "", name)
+    return re.sub(r"(合格|及时|完成|按期|达标|正常|验收|覆盖|受益|准确)?率$|时间$|时限$", "", name)
 
 
 def _per_phrase(before: str) -> tuple[str, str]:
@@ -1091,8 +1112,12 @@ def _distinct(name: str, q: Quantity, indicators: list[SuggestedIndicator]) -> s
 
 def _opening(sentence: str) -> str:
     """"其中，采用分散式一体化设备处理的村庄 35 个": the words that open the sentence, up to 的 or a number."""
-    m = re.match(drafting_data()["sentence_opening_pattern"], sentence)
-    return m.group("words") if m else ""
+    data = drafting_data()
+    if m := re.match(data["sentence_opening_pattern"], sentence):
+        return m.group("words")
+    # "阅览室购置书架…": what the sentence works on, before its first verb
+    acted = re.match(r"(?:其中)?[，,\s]*([\u4e00-\u9fff]{2,8}?)(?:" + "|".join(data["action_verbs"]) + ")", sentence)
+    return acted.group(1) if acted else ""
 
 
 def _framework_rows(text: str, beneficiary: str) -> tuple[list[SuggestedIndicator], list[SuggestedIndicator], bool]:

@@ -615,3 +615,25 @@ def test_each_rate_fills_the_row_that_names_it_before_any_row_by_order():
     left = _rates_into_rows(rates, rows)
     assert [r.value for r in rows] == ["600元/人", "5000元/人/年"], [(r.name, r.value) for r in rows]
     assert [q.number_text for q in left] == ["3"]
+
+
+def test_rates_named_together_ranges_and_counts_before_a_rate():
+    targets = {t.name: (t.value, t.level2) for t in extract_targets(
+        "要求台账登记完整率、准确率和及时率均为100%，档案室温度控制在16至24℃、相对湿度控制在40%至60%，"
+        "教师和家长满意度均达到92%以上。")}
+    assert targets["台账登记完整率"][0] == targets["台账登记准确率"][0] == "100%", targets
+    assert targets["台账登记及时率"] == ("100%", "时效指标") and targets["台账登记准确率"][1] == "质量指标", targets
+    assert targets["档案室温度"][0] == "16℃-24℃" and targets["相对湿度"][0] == "40%-60%", targets
+    assert targets["教师和家长满意度"][0] == "≥92%", targets
+    found = {q.number_text: q for q in extract_quantities(
+        "表彰优秀网格员30名，其中一等奖6名每人奖励0.5万元；征集老物件40件（套），平均每件（套）0.2万元，小计8万元。")}
+    assert found["6"].object == "一等奖", found["6"]  # not the rate that follows it
+    assert found["0.2"].object == "征集老物件" and found["8"].object == "征集老物件费用", found["0.2"]
+
+
+def test_two_costs_of_one_name_in_two_parts_stay_two_rows(index):
+    draft = Draft(name="2022年社区图书室改造", amount_yuan=300000, description=(
+        "阅览室购置书架及阅览桌椅，费用12万元，装修费用5万元；电子阅览区配置电脑10台，每台0.6万元，小计6万元，"
+        "装修费用7万元。项目资金30万元。"))
+    costs = {i.name: i.value for i in suggest(index, draft).indicators if i.level2 == "成本指标"}
+    assert {"≤5万元", "≤7万元"} <= set(costs.values()), costs
