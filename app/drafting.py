@@ -19,7 +19,7 @@ import re
 import statistics
 import threading
 import weakref
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -90,7 +90,8 @@ class DraftingDataError(ValueError):
 
 _STRING_LISTS = ("generic_terms", "measure_words", "count_units", "person_units", "served_places", "strip_prefix",
                  "strip_suffix", "cut_after", "action_verbs", "object_stop_verbs", "beneficiaries", "per_unit_words", "skip_after_number",
-                 "object_conjunctions", "price_words", "nameless_cost_words", "paying_verbs", "unstrippable_endings")
+                 "object_conjunctions", "price_words", "nameless_cost_words", "paying_verbs", "unstrippable_endings",
+                 "not_kind_triggers")
 
 
 def _validate_rows(rows, where: str) -> None:
@@ -202,6 +203,11 @@ class _Profile:
                 df[t] += 1
         # a word no form uses weighs most: it is what makes the draft new
         self.idf = defaultdict(lambda: math.log((n + 1) / 0.5), {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()})
+        # the name the library's forms give the row holding a project's whole cost ("成本控制" in Liaocheng's)
+        totals = Counter(i.name for r in index.records for i in r.indicators
+                         if i.level2 == "成本指标" and not _per_unit(i.name) and not _per_unit(i.value_annual)
+                         and re.search(r"成本|费用", i.name) and not re.search(r"标准|单价|率", i.name))
+        self.total_cost_name = totals.most_common(1)[0][0] if totals else DEFAULT_TOTAL_COST_NAME
 
     def similarity(self, draft_terms: list[str], code: str) -> float:
         total = sum(self.idf[t] for t in draft_terms)
@@ -810,6 +816,7 @@ def _beneficiary(text: str) -> str:
 # ---------------------------------------------------------------- suggestions
 
 ORIGINS = ("similar", "corpus", "framework")
+DEFAULT_TOTAL_COST_NAME = "项目总成本"  # for a library whose forms name no whole-cost row
 TO_FILL = "待填"
 _FROM_DRAFT = "数值取自草稿描述"
 
@@ -985,7 +992,7 @@ def _unit_of(values: list[str]) -> str:
 
 
 def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quantity], amount: float | None,
-                     beneficiary: str, subsidy: bool) -> None:
+                     beneficiary: str, subsidy: bool, total_cost_name: str = "") -> None:
     """The description's numbers go into the rows they belong to; money never split evenly across rows."""
     filled: set[int] = set()
     for q in (q for q in quantities if not q.money):
@@ -1031,7 +1038,7 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
     for q in (q for q in quantities if q.money and not q.per and q.object and (amount is None or q.yuan < amount)):
         indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", _distinct(q.object, q, indicators), f"≤{q.number_text}{q.unit}", 0, [],
                                              origin="framework", hint=_FROM_DRAFT))
-    # the whole amount goes to a row that names money ("项目总成本"), not to "配备人员"
+    # the whole amount goes to a row that names money ("成本控制"), not to "配备人员"
     total_rows = sorted((i for i in costs if i not in per_unit_rows), key=lambda i: not re.search(r"成本|费|资金|金额|预算|投入|投资", i.name))
     for n, i in enumerate(total_rows):
         if amount is None:
@@ -1046,7 +1053,7 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
             i.value = f"{TO_FILL}：按本项目单位成本填写" + (f"（{unit.group(0).replace(' ', '')}）" if unit else "")
             i.hint = ""
     if amount and not total_rows:
-        indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", "项目总成本", f"≤{_wan(amount)}", 0, [],
+        indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", total_cost_name or DEFAULT_TOTAL_COST_NAME, f"≤{_wan(amount)}", 0, [],
                                              origin="framework", hint="不超过项目金额"))
     has_unit_cost = any(q.money and q.per for q in quantities) or any(i.hint == _FROM_DRAFT for i in per_unit_rows)
     people = [q for q in quantities if not q.money and q.unit in drafting_data()["person_units"] and q.number > 0]
@@ -1130,6 +1137,8 @@ def _framework_rows(text: str, beneficiary: str) -> tuple[list[SuggestedIndicato
                                   row["value"].replace("{beneficiary}", beneficiary), 0, [], origin="framework",
                                   hint=f"指标框架：{kind}")
 
+    # "支部建设", "队伍建设" build no works: only what is left says which kinds of work the draft does
+    text = re.sub("|".join(map(re.escape, data["not_kind_triggers"])), "", text)
     kinds = [k for k in data["kinds"] if any(t in text for t in k["triggers"])]
     kind_rows = [make(row, k["kind"]) for k in kinds for row in k["rows"]]
     common = [make(row, "通用") for row in data["common_rows"]]
@@ -1207,7 +1216,8 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
         value, hint = _reference_value(c["level2"], c["name"], c["values"])
         indicators.append(SuggestedIndicator(c["level1"], c["level2"], c["name"], value, len(c["sources"]), c["sources"],
                                              c["values"], origin=origin, hint=hint))
-    _fill_from_draft(indicators, extract_quantities(draft.description), draft.amount_yuan, beneficiary, subsidy)
+    _fill_from_draft(indicators, extract_quantities(draft.description), draft.amount_yuan, beneficiary, subsidy,
+                     _profile(index).total_cost_name)
     _add_unless_present(indicators, kind_rows, only_missing=precedent == "close", per_level2=per_level2)
     _add_unless_present(indicators, common_rows, only_missing=True, per_level2=per_level2)
     _fill_targets(indicators, extract_targets(draft.description))

@@ -20,8 +20,8 @@ from app.drafting import PRECEDENT_FEATURES as FEATURES
 from app.drafting import Draft, precedent_features, precedent_probability
 from eval.suggest import load_drafts
 
-FIT_SPLITS = ("dev", "heldout") + tuple(f"heldout-{n}" for n in range(2, 17))  # spent: their final runs are done
-FALSE_CLOSE_COST = 3.0
+FIT_SPLITS = ("dev", "heldout") + tuple(f"heldout-{n}" for n in range(2, 21))  # spent: their final runs are done
+FALSE_CLOSE_COST = 5.0
 PROBABILITIES = tuple(round(0.05 * n, 2) for n in range(6, 19))  # 0.30 … 0.90
 
 

@@ -267,7 +267,8 @@ def test_the_descriptions_numbers_fill_the_rows(index):
     result = suggest(index, NEW_KINDS[0])
     values = {i.name: i.value for i in result.indicators}
     assert "8处" in values.values() and "1.5公里" in values.values()
-    assert values["项目总成本"] == "≤600万元"
+    # the whole cost goes to the row the library's forms use for it, "成本控制" in Liaocheng's
+    assert values["成本控制"] == "≤600万元", values
     result = suggest(index, NEW_KINDS[2])
     values = [i.value for i in result.indicators]
     assert "35所" in values and "1.2万人" in values and "300元/生/学期" in values
@@ -637,3 +638,11 @@ def test_two_costs_of_one_name_in_two_parts_stay_two_rows(index):
         "装修费用7万元。项目资金30万元。"))
     costs = {i.name: i.value for i in suggest(index, draft).indicators if i.level2 == "成本指标"}
     assert {"≤5万元", "≤7万元"} <= set(costs.values()), costs
+
+
+def test_building_a_party_branch_is_no_construction_work(index):
+    draft = Draft(name="2022年机关党支部建设及党员教育", amount_yuan=200000, description=(
+        "开展党支部建设和党员教育，举办党员培训班2期共120人，每期3万元，小计6万元；"
+        "组织主题党日活动12次，每次0.5万元，小计6万元；订阅学习资料8万元。项目资金20万元。"))
+    names = {i.name for i in suggest(index, draft).indicators}
+    assert not any(n.startswith("工程") for n in names), names
