@@ -119,7 +119,8 @@ def _validate_targets(targets) -> None:
                         ("share", {"name", "num"}), ("growth", {"name", "compare", "verb", "num", "unit"}), ("pulled", {"verb", "name", "num", "unit"}),
                         ("zero", {"name", "unit"}), ("effect_lead_pattern", set()), ("zero_lead_pattern", set()),
                         ("return_period", {"name", "num"}), ("hours_at_least", {"name", "num", "unit"}),
-                        ("round_the_clock", {"name", "num"}), ("range", {"name", "low", "high", "unit"})):
+                        ("round_the_clock", {"name", "num"}), ("range", {"name", "low", "high", "unit"}),
+                        ("money_at_least", {"name", "num", "unit"})):
         try:
             groups = re.compile(targets.get(key) or "").groupindex
         except re.error as exc:
@@ -169,7 +170,8 @@ def validate_drafting_data(data: dict) -> dict:
     for key, group in (("per_unit_pattern", "unit"), ("unit_price_pattern", "item"), ("per_after_pattern", "unit"),
                        ("sum_of_previous_pattern", None), ("treated_thing_pattern", "thing"),
                        ("unit_before_name_pattern", None), ("sentence_opening_pattern", "words"), ("daily_words_pattern", None),
-                       ("subject_pattern", None), ("background_pattern", None)):
+                       ("subject_pattern", None), ("background_pattern", None), ("money_first_pattern", None),
+                       ("money_for_pattern", "item")):
         try:
             groups = re.compile(data.get(key) or "").groupindex
             if not data.get(key) or (group and group not in groups):
@@ -415,7 +417,9 @@ def extract_quantities(description: str) -> list[Quantity]:
         tail = description[m.end():m.end() + 3]
         if any(tail.startswith(w) for w in data["skip_after_number"]) and m.group(2) in ("个", "次"):
             continue
-        if m.group(2) == "天" and re.match(r"\s*(?:以内|之内|内)", tail):
+        if m.group(2) == "周" and tail.startswith("岁"):
+            continue  # "3 周岁" is an age
+        if m.group(2) in ("天", "周") and re.match(r"\s*(?:以内|之内|内)", tail):
             continue  # "10 天内完成" is a time limit, which the targets give
         clause_start = _start_after(description, m.start(), _CLAUSE_BREAK)
         before = description[max(clause_start, last_end):m.start()]
@@ -429,8 +433,9 @@ def extract_quantities(description: str) -> list[Quantity]:
             q.bound = "≤"
         elif not q.money and re.search(r"(?:不少于|不低于|不小于)\s*$", before):
             q.bound = "≥"  # "深翻深度不少于 30 厘米"
-        if q.money and re.search(f"(?:{data['targets']['pulled']})$", re.sub(r"\s+", "", description[clause_start:m.end()])):
-            continue  # "为群众挽回经济损失 300 万元" is what the work brings, which the targets give, not a cost
+        said = re.sub(r"\s+", "", description[clause_start:m.end()])
+        if q.money and any(re.search(f"(?:{data['targets'][key]})$", said) for key in ("pulled", "money_at_least")):
+            continue  # "挽回经济损失 300 万元", "放贷规模不低于 5 亿元": what the work brings or does, not a cost
         if q.money and _unit_price(q, before, [f for f in found if not f.money and f.object]):
             found.append(q)
             continue
@@ -470,13 +475,36 @@ def extract_quantities(description: str) -> list[Quantity]:
                 q.counted = next((c.object for c in reversed(counted) if c.start >= sentence_start), "")
             else:
                 q.object = _lump_sum_item(description, before, clause_start, m.start(), found, data)
+                if not q.object and re.fullmatch(data["money_first_pattern"], before):
+                    q.object = _item_after(description[m.end():], data)  # "另安排 3 万元用于毕业生回访": the item follows
             found.append(q)
             continue
         if re.search(data["background_pattern"], description[clause_start:m.start()]):
             continue  # "现有车辆已使用 9 年、行驶里程超过 28 万公里": why the work is needed, not what it will do
         _name_count(q, before, after, description[sentence_start:m.start()], found, data)
         found.append(q)
+    _name_respective_amounts(description, found)
     return found
+
+
+def _name_respective_amounts(description: str, found: list[Quantity]) -> None:
+    """"培训本科生 60 人、专科生 40 人，费用分别为 72 万元和 36 万元": each amount is for the thing
+    listed in the same place before 分别, when as many things were listed as amounts follow."""
+    for marker in re.finditer(r"分别(?:为|是)?", description):
+        sentence_start = _start_after(description, marker.start(), "。；;\n")
+        amounts, at = [], marker.end()
+        for q in (q for q in found if q.start >= marker.end() and q.money and not q.per):
+            if not re.fullmatch(r"[\s、和及与]*", description[at:q.start]):
+                break
+            amounts.append(q)
+            at = q.start + len(q.number_text) + len(q.unit)
+        listed = [q for q in found if sentence_start <= q.start < marker.start() and q.object
+                  and not (q.money and not q.per)]
+        if len(amounts) < 2 or len(listed) < len(amounts):
+            continue
+        for amount, thing in zip(amounts, listed[-len(amounts):]):
+            item = re.sub(r"^(?:" + _PER.pattern + r")+", "", thing.object)
+            amount.object = item if item.endswith(_COST_WORDS) else item + "费用"
 
 
 def _per_unit_object(q: Quantity, sentence: str, counted: list[Quantity]) -> str:
@@ -581,7 +609,7 @@ def extract_targets(description: str) -> list[Target]:
         name = _strip(_after_a_number(m.group("name")), data)  # "3 个月内…的比例"
         bound = "≥" if m.group("above") or re.search(r"达到|不低于|提高|提升", m.group(0)) else ""
         bound = "" if float(m.group("num")) >= 100 else bound  # "达到 100%" is the ceiling, not "≥100%"
-        bound = "≤" if m.group("below") else bound  # "发生率控制在 5% 以下"
+        bound = "≤" if m.group("below") or re.search(r"不超过|不高于|(?<!不)低于", m.group(0)) else bound  # "发生率控制在 5% 以下"
         # "完整率、准确率和及时率均为 100%": the rates listed before the one the pattern found
         listed = re.search(r"((?:[\u4e00-\u9fff]{2,12}?(?:率|满意度)、)+)$", text[: m.start("name")])
         for each in _rates_named_together(_strip(listed.group(1), data) + name if listed else name):
@@ -650,6 +678,10 @@ def _effects(text: str, t: dict, data: dict) -> list[Target]:
             # "再就业率提升 3%" raises a rate: by how much, not a growth rate of a rate
             label = name + ("提高幅度" if name.endswith(("率", "比例", "度")) else "增长率" if unit == "%" else "增加")
             found.append(Target(label, f"≥{m.group('num')}{unit}", level2(name, unit), m.group("num")))
+    for m in re.finditer(t["money_at_least"], text):  # "累计放贷规模不低于 5 亿元": how much the work moves
+        name = _strip(re.split(t["effect_lead_pattern"], m.group("name"))[-1], data)
+        if not re.search(t["pulled"], m.group(0)):
+            found.append(Target(name, f"≥{m.group('num')}{m.group('unit')}", "数量指标", m.group("num")))
     for m in re.finditer(t["pulled"], text):  # "拉动消费不少于 1000 万元", "促成签约项目 10 个以上"
         name = m.group("verb") + m.group("name")
         found.append(Target(name, f"≥{m.group('num')}{m.group('unit')}", level2(name, m.group("unit")), m.group("num")))
@@ -776,6 +808,21 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
     return item
 
 
+def _item_after(after: str, data: dict) -> str:
+    """"…万元用于教材印制", "…万元委托第三方评估": the item a sum is for, named after it."""
+    if not re.match(data["money_for_pattern"], after):
+        return ""
+    item = re.sub(r"^\s*(?:专项|主要)?用于", "", _QUOTES.sub("", re.split(r"[，,。；;]", after)[0]))
+    if len(tail := item.rsplit("等", 1)[-1]) >= 2:
+        item = tail  # "用于春耕、秋种等宣传展板印制": the printing
+    if re.search(r"\d", item):  # "组织 15 个部门开展业务培训 2 期": what is done, without its counts
+        first_count = re.search(r"\d", item).start()
+        acts = [a for a in re.finditer("|".join(data["action_verbs"]), item) if a.start() > first_count]
+        item = re.sub(r"\d[\d.]*[\u4e00-\u9fff]?", "", item[acts[0].start():] if acts else item)
+    item = _strip(item, data)[:20]
+    return item if item.endswith(_COST_WORDS) else item + "费用" if len(item) >= 2 else ""
+
+
 def _summed_item(recent: list[Quantity], previous_start: int, clause_start: int) -> str:
     """What a sum right after prices and counts is for: "每套 4.5 万元，小计 270 万元" the sets priced,
     "驻场维护 12 个月，每月 2 万元，小计 24 万元" the upkeep counted; "每次租车 0.15 万元、误餐 0.1 万元，
@@ -799,6 +846,7 @@ def _clause_item(head: str, data: dict) -> str:
     """"运维按每座每年 8 万元测算需 96 万元", "监测点 39 万元": a part of the money named by the
     words that open its clause; not the project's own money (项目资金)."""
     head = re.sub(r"^(?:另外|另|其中)?(?:安排|列支)?", "", _QUOTES.sub("", re.sub(r"\s+", "", head)))  # "另安排信息核查手续费"
+    head = head.rsplit("用于", 1)[-1]  # "结余资金用于围墙修缮 12 万元": the repair, not the money
     m = re.match(r"([\u4e00-\u9fff]{2,20}?)(?:按|测算|需|共需|共|约|合计|计|为|\d|$)", head)
     item = _strip(m.group(1), data) if m else ""
     if not m and (acted := re.search("(?:" + "|".join(data["action_verbs"]) + r")([\u4e00-\u9fff]{2,16})$", head)):

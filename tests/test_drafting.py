@@ -646,3 +646,25 @@ def test_building_a_party_branch_is_no_construction_work(index):
         "组织主题党日活动12次，每次0.5万元，小计6万元；订阅学习资料8万元。项目资金20万元。"))
     names = {i.name for i in suggest(index, draft).indicators}
     assert not any(n.startswith("工程") for n in names), names
+
+
+def test_amounts_written_before_their_item_and_respective_amounts_are_named():
+    found = {q.number_text: q for q in extract_quantities(
+        "安排26万元委托专业机构运营公共服务平台；另安排3万元用于毕业生回访；以5.5万元开发校本课程和学生手册；"
+        "安排8万元组织市直15个部门开展业务培训2期；安排4万元用于春耕、秋种等宣传展板和手册印制。"
+        "印制宣传册5000册、更新宣传栏40块，费用分别为2.5万元和1.6万元。")}
+    assert found["26"].object == "委托专业机构运营公共服务平台费用" and found["3"].object == "毕业生回访费用", found["26"]
+    assert found["5.5"].object == "开发校本课程和学生手册费用" and found["8"].object == "开展业务培训费用", found["8"]
+    assert found["4"].object == "宣传展板和手册印制费用", found["4"]
+    assert (found["2.5"].object, found["1.6"].object) == ("印制宣传册费用", "更新宣传栏费用"), (found["2.5"], found["1.6"])
+
+
+def test_transactions_weeks_scales_levels_and_error_margins_are_read():
+    text = ("全年办理过桥贷款业务120笔、累计放贷规模不低于6亿元；完成教学活动38周，服务3周岁以下幼儿；"
+            "居民健康素养水平达到26%以上，主要指标数据误差不超过0.8%，审核合格率不低于95%。")
+    values = {q.value() for q in extract_quantities(text)}
+    assert {"120笔", "38周"} <= values and not any("6" in v and "亿" in v for v in values), values
+    assert not any(v.startswith("3周") for v in values), values  # an age, not weeks
+    targets = {t.name: t.value for t in extract_targets(text)}
+    assert targets["累计放贷规模"] == "≥6亿元" and targets["居民健康素养水平"] == "≥26%", targets
+    assert targets["主要指标数据误差"] == "≤0.8%" and targets["审核合格率"] == "≥95%", targets
