@@ -120,7 +120,8 @@ def _validate_targets(targets) -> None:
                         ("zero", {"name", "unit"}), ("effect_lead_pattern", set()), ("zero_lead_pattern", set()),
                         ("return_period", {"name", "num"}), ("hours_at_least", {"name", "num", "unit"}),
                         ("round_the_clock", {"name", "num"}), ("range", {"name", "low", "high", "unit"}),
-                        ("money_at_least", {"name", "num", "unit"})):
+                        ("money_at_least", {"name", "num", "unit"}), ("measure_at_least", {"name", "num", "unit"}),
+                        ("share_of_base", {"base", "num", "what"})):
         try:
             groups = re.compile(targets.get(key) or "").groupindex
         except re.error as exc:
@@ -171,7 +172,7 @@ def validate_drafting_data(data: dict) -> dict:
                        ("sum_of_previous_pattern", None), ("treated_thing_pattern", "thing"),
                        ("unit_before_name_pattern", None), ("sentence_opening_pattern", "words"), ("daily_words_pattern", None),
                        ("subject_pattern", None), ("background_pattern", None), ("money_first_pattern", None),
-                       ("money_for_pattern", "item")):
+                       ("money_for_pattern", "item"), ("respective_marker", None)):
         try:
             groups = re.compile(data.get(key) or "").groupindex
             if not data.get(key) or (group and group not in groups):
@@ -488,23 +489,56 @@ def extract_quantities(description: str) -> list[Quantity]:
 
 
 def _name_respective_amounts(description: str, found: list[Quantity]) -> None:
-    """"培训本科生 60 人、专科生 40 人，费用分别为 72 万元和 36 万元": each amount is for the thing
-    listed in the same place before 分别, when as many things were listed as amounts follow."""
-    for marker in re.finditer(r"分别(?:为|是)?", description):
-        sentence_start = _start_after(description, marker.start(), "。；;\n")
-        amounts, at = [], marker.end()
-        for q in (q for q in found if q.start >= marker.end() and q.money and not q.per):
-            if not re.fullmatch(r"[\s、和及与]*", description[at:q.start]):
-                break
-            amounts.append(q)
-            at = q.start + len(q.number_text) + len(q.unit)
-        listed = [q for q in found if sentence_start <= q.start < marker.start() and q.object
-                  and not (q.money and not q.per)]
-        if len(amounts) < 2 or len(listed) < len(amounts):
+    """"培训本科生 60 人、专科生 40 人，费用分别为 72 万元和 36 万元", "宣传和评估费用分别为 6 万元和
+    9 万元", "甲类和乙类项目分别为 70 个、40 个": each number after 分别 is for the thing listed in the
+    same place before it — the things counted just before, or the parts of the phrase naming them."""
+    for marker in re.finditer(drafting_data()["respective_marker"], description):
+        group = _respective_group(description, marker.end(), found)
+        if len(group) < 2:
             continue
-        for amount, thing in zip(amounts, listed[-len(amounts):]):
-            item = re.sub(r"^(?:" + _PER.pattern + r")+", "", thing.object)
-            amount.object = item if item.endswith(_COST_WORDS) else item + "费用"
+        sentence_start = _start_after(description, marker.start(), "。；;\n")
+        listed = [q.object for q in found if sentence_start <= q.start < marker.start() and q.object
+                  and q not in group and not (q.money and not q.per) and (q.money != group[0].money or q.per)]
+        phrase = re.split(r"[，,。；;：:]", description[:marker.start()])[-1]
+        names = listed[-len(group):] if len(listed) >= len(group) and len(set(listed[-len(group):])) == len(group) else []
+        names = names or _listed_parts(phrase, len(group))
+        if not names:
+            continue
+        cost = next((w for w in ("奖补", "补助", "补贴", "经费", "费用") if phrase.endswith(w)), "费用")
+        for q, name in zip(group, names):
+            name = re.sub(r"^(?:" + _PER.pattern + r")+", "", name)
+            if q.money and not q.per:
+                q.object = name if name.endswith(_COST_WORDS) else name + cost
+            else:
+                q.object = name
+                if not q.money:
+                    q.name = _with_measure(name, q.measure or drafting_data()["default_measure"])
+
+
+def _respective_group(description: str, at: int, found: list[Quantity]) -> list[Quantity]:
+    """The numbers of one kind right after 分别, joined only by 、和及与."""
+    group: list[Quantity] = []
+    for q in (q for q in found if q.start >= at):
+        if not re.fullmatch(r"[\s、和及与]*", description[at:q.start]):
+            break
+        if group and group[0].per and q.money and not q.per:
+            q.per = group[0].per  # "每人分别奖励 0.2 万元和 0.1 万元": the 每人 covers both
+        if group and (q.money != group[0].money or bool(q.per) != bool(group[0].per) or q.unit.lstrip("万") != group[0].unit.lstrip("万")):
+            break
+        group.append(q)
+        at = q.start + len(q.number_text) + len(q.unit)
+        if q.per:  # "0.2 万元/人": the per-unit written after the money is part of it
+            at += len(m.group(0)) if (m := re.match(r"\s*/\s*[\u4e00-\u9fff]+", description[at:])) else 0
+    return group
+
+
+def _listed_parts(phrase: str, n: int) -> list[str]:
+    """"档案加工和系统运维费用" → the 2 things it lists, each with the cost word they share."""
+    phrase = re.sub(r"(?:的)?(?:费用|经费|奖补|补助|补贴|标准|每人|每户)*$", "", _QUOTES.sub("", phrase))
+    parts = [p.strip("的") for p in re.split(r"和|与|、|及(?!时)", phrase) if p.strip("的")]
+    if len(parts) != n or any(len(p) < 2 for p in parts):
+        return []
+    return parts
 
 
 def _per_unit_object(q: Quantity, sentence: str, counted: list[Quantity]) -> str:
@@ -635,6 +669,12 @@ def extract_targets(description: str) -> list[Target]:
     for m in re.finditer(t["range"], text):  # "室温控制在 16 至 24℃": a band, both ends kept
         unit = m.group("unit")
         found.append(Target(_strip(m.group("name"), data), f"{m.group('low')}{unit}-{m.group('high')}{unit}", "质量指标", m.group("low")))
+    for m in re.finditer(t["measure_at_least"], text):  # "无线网络带宽不低于 50Mbps", "设备使用年限不少于 8 年"
+        unit = m.group("unit")
+        found.append(Target(_strip(m.group("name"), data), f"≥{m.group('num')}{unit}",
+                            "可持续影响指标" if unit == "年" else "质量指标", m.group("num")))
+    for m in re.finditer(t["share_of_base"], text):  # "按上年投入的 30% 给予奖补": the share the rate is set at
+        found.append(Target(f"{m.group('what') or '补助'}比例", f"{m.group('num')}%", "成本指标", m.group("num")))
     for m in re.finditer(t["round_the_clock"], text):  # "易涝点 24 小时值守"
         found.append(Target(f"{m.group('name')}时长", f"{m.group('num')}小时/天", "质量指标", m.group("num")))
     for m in re.finditer(t["monthly"], text):  # "补贴于每月 10 日前发放": a day of every month (or quarter)
@@ -726,14 +766,26 @@ def _fill_targets(indicators: list["SuggestedIndicator"], targets: list[Target])
     """A promised rate or time limit fills the row that measures the same thing (sharing a word of two
     characters or more, in the same 二级), or becomes a row of its own."""
     for target in targets:
+        # a row of the very name, whatever 二级 the past form filed it under, or two rows of one name result
+        if named := next((i for i in indicators if squash(i.name) == squash(target.name) and i.hint != _FROM_DRAFT), None):
+            named.value, named.hint = target.value, _FROM_DRAFT
+            continue
         same = [i for i in indicators if i.level2 == target.level2 and i.hint != _FROM_DRAFT
-                and ("%" in i.value) == target.value.endswith("%") and _overlap(_head_of_rate(i.name), target.name) >= 2]
+                and ("%" in i.value) == target.value.endswith("%") and _overlap(_head_of_rate(i.name), target.name) >= 2
+                and (target.level2 == "时效指标" or _same_measure(i.value, target.value))]
         if same:
             row = max(same, key=lambda i: _overlap(_head_of_rate(i.name), target.name))
             row.value, row.hint = target.value, _FROM_DRAFT
         else:
             indicators.append(SuggestedIndicator(L.LEVEL2_TO_LEVEL1[target.level2], target.level2, target.name,
                                                  target.value, 0, [], origin="framework", hint=_FROM_DRAFT))
+
+
+def _same_measure(value: str, target: str) -> bool:
+    """"12个月" is not filled with "≥6年": a row measured in one unit keeps it (a 待填 row has none yet;
+    a date row takes the draft's deadline whatever the past form wrote)."""
+    units = [m.group(1) for v in (value, target) if (m := re.search(r"\d\s*([^\d\s.%≥≤<>、，,（(]+)", v))]
+    return len(units) < 2 or units[0] == units[1]
 
 
 def _head_of_rate(name: str) -> str:

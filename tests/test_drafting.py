@@ -17,6 +17,7 @@ from app.drafting import (
     DraftIndicator,
     DraftingDataError,
     SuggestedIndicator,
+    _fill_targets,
     _rates_into_rows,
     check_indicators,
     corpus_report,
@@ -649,22 +650,49 @@ def test_building_a_party_branch_is_no_construction_work(index):
 
 
 def test_amounts_written_before_their_item_and_respective_amounts_are_named():
-    found = {q.number_text: q for q in extract_quantities(
-        "安排26万元委托专业机构运营公共服务平台；另安排3万元用于毕业生回访；以5.5万元开发校本课程和学生手册；"
-        "安排8万元组织市直15个部门开展业务培训2期；安排4万元用于春耕、秋种等宣传展板和手册印制。"
-        "印制宣传册5000册、更新宣传栏40块，费用分别为2.5万元和1.6万元。")}
-    assert found["26"].object == "委托专业机构运营公共服务平台费用" and found["3"].object == "毕业生回访费用", found["26"]
-    assert found["5.5"].object == "开发校本课程和学生手册费用" and found["8"].object == "开展业务培训费用", found["8"]
-    assert found["4"].object == "宣传展板和手册印制费用", found["4"]
-    assert (found["2.5"].object, found["1.6"].object) == ("印制宣传册费用", "更新宣传栏费用"), (found["2.5"], found["1.6"])
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "安排26万元委托会计师事务所开展专项审计；另安排3万元用于志愿者意外保险；以5.5万元编印科普读本和挂图；"
+        "安排8万元组织全市12个街道开展垃圾分类督导3轮；安排4万元用于植树节、环境日等主题宣传物料制作。"
+        "制作展板300块、购置图书2000册，费用分别为2.5万元和1.6万元。")}
+    assert found["26万元"].object == "委托会计师事务所开展专项审计费用" and found["3万元"].object == "志愿者意外保险费用", found["26万元"]
+    assert found["5.5万元"].object == "编印科普读本和挂图费用" and found["8万元"].object == "开展垃圾分类督导费用", found["8万元"]
+    assert found["4万元"].object == "主题宣传物料制作费用", found["4万元"]
+    assert (found["2.5万元"].object, found["1.6万元"].object) == ("制作展板费用", "购置图书费用"), (found["2.5万元"], found["1.6万元"])
 
 
 def test_transactions_weeks_scales_levels_and_error_margins_are_read():
-    text = ("全年办理过桥贷款业务120笔、累计放贷规模不低于6亿元；完成教学活动38周，服务3周岁以下幼儿；"
-            "居民健康素养水平达到26%以上，主要指标数据误差不超过0.8%，审核合格率不低于95%。")
+    text = ("全年受理小额担保业务150笔、担保总额不低于4亿元；开设托育课程36周，服务3周岁以下婴幼儿；"
+            "全市居民环保意识水平达到75%以上，水质检测数据误差不超过1.5%，审核合格率不低于95%。")
     values = {q.value() for q in extract_quantities(text)}
-    assert {"120笔", "38周"} <= values and not any("6" in v and "亿" in v for v in values), values
+    assert {"150笔", "36周"} <= values and not any("亿" in v for v in values), values
     assert not any(v.startswith("3周") for v in values), values  # an age, not weeks
     targets = {t.name: t.value for t in extract_targets(text)}
-    assert targets["累计放贷规模"] == "≥6亿元" and targets["居民健康素养水平"] == "≥26%", targets
-    assert targets["主要指标数据误差"] == "≤0.8%" and targets["审核合格率"] == "≥95%", targets
+    assert targets["担保总额"] == "≥4亿元" and targets["居民环保意识水平"] == "≥75%", targets
+    assert targets["水质检测数据误差"] == "≤1.5%" and targets["审核合格率"] == "≥95%", targets
+
+
+def test_respective_numbers_go_to_the_things_listed_before_them():
+    found = {q.number_text: q for q in extract_quantities(
+        "病历电子化扫描和系统运维费用分别为5万元和7.5万元；农田灌溉和路灯亮化项目分别为60个、50个，"
+        "奖补分别为120万元和90万元；获评市级和县级优秀的教练员分别为30人和20人，"
+        "每人分别奖励0.2万元和0.1万元。拟购置道路洗扫车1台，预计8万元。")}
+    assert (found["5"].object, found["7.5"].object) == ("病历电子化扫描费用", "系统运维费用"), found["5"]
+    assert (found["60"].name, found["50"].name) == ("农田灌溉数量", "路灯亮化项目数量"), found["60"]
+    assert (found["120"].object, found["90"].object) == ("农田灌溉奖补", "路灯亮化项目奖补"), found["120"]
+    assert found["0.1"].value() == "0.1万元/人" and found["0.1"].object.startswith("县级优秀"), found["0.1"]
+    assert found["8"].object == "购置道路洗扫车费用", found["8"]
+
+
+def test_bandwidths_service_years_and_shares_of_a_base_are_targets():
+    targets = {t.name: (t.value, t.level2) for t in extract_targets(
+        "公共区域无线网络带宽不低于50Mbps，设备使用年限不少于8年；县级按村集体自筹投入的30%给予奖补。")}
+    assert targets["公共区域无线网络带宽"] == ("≥50Mbps", "质量指标") and targets["设备使用年限"] == ("≥8年", "可持续影响指标")
+    assert targets["奖补比例"] == ("30%", "成本指标"), targets
+
+
+def test_a_promised_rate_fills_the_past_row_of_its_name_in_whatever_level2():
+    rows = [SuggestedIndicator("产出指标", "数量指标", "巡查任务完成率", "≥90%", 1, ["x"], ["90%"]),
+            SuggestedIndicator("效益指标", "可持续影响指标", "服务持续提供月数", "12个月", 0, [])]
+    _fill_targets(rows, extract_targets("要求巡查任务完成率达到97%，签约医生在村服务不少于6年。"))
+    assert [(r.name, r.value) for r in rows[:2]] == [("巡查任务完成率", "≥97%"), ("服务持续提供月数", "12个月")], rows
+    assert any(r.value == "≥6年" for r in rows[2:]), rows  # years never fill a row counted in months
