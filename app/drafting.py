@@ -91,7 +91,7 @@ class DraftingDataError(ValueError):
 _STRING_LISTS = ("generic_terms", "measure_words", "count_units", "person_units", "served_places", "strip_prefix",
                  "strip_suffix", "cut_after", "action_verbs", "object_stop_verbs", "beneficiaries", "per_unit_words", "skip_after_number",
                  "object_conjunctions", "price_words", "nameless_cost_words", "paying_verbs", "unstrippable_endings",
-                 "not_kind_triggers")
+                 "not_kind_triggers", "cost_words")
 
 
 def _validate_rows(rows, where: str) -> None:
@@ -335,10 +335,14 @@ class Quantity:
 
 _CLAUSE_BREAK = "，,。；;：:、（）()\n"
 _QUOTES = re.compile(r"[“”‘’\"《》「」]")  # "《地名志》编纂出版": the title's marks are not part of the item
-_COST_WORDS = ("费", "费用", "经费", "款", "补助", "补贴", "奖补", "奖励", "报酬", "租金")
 _NOUN_HEADS = set("站厂班室所点队库馆场设中器")
 # 每生每学期 → /生/学期; 每平方米 → /平方米, not /平
 _PER = re.compile(r"每(学期|季度|人次|人份|人天|剂次|画幅|批次|辆次|台次|车次|架次|户次|课时|平方公里|平方米|平米|立方米|公里|千瓦时|[\u4e00-\u9fff])")
+
+
+def _cost_words() -> tuple[str, ...]:
+    """Words that end the name of a cost item ("培训费", "运营补助", "劳务报酬")."""
+    return tuple(drafting_data()["cost_words"])
 
 
 def _strip(text: str, data: dict) -> str:
@@ -460,7 +464,7 @@ def extract_quantities(description: str) -> list[Quantity]:
                 if q.object in data["nameless_cost_words"]:
                     q.object = ""  # "每期经费 0.9 万元": 经费 names no thing; the 期 counted before do
                 head = re.sub(r"^(?:其中|另外|另|并|对|为)|\s+", "", head)  # "日常养护" keeps its 日
-                if 2 <= len(head) <= 16 and head.endswith(_COST_WORDS):
+                if 2 <= len(head) <= 16 and head.endswith(_cost_words()):
                     q.object = head  # "巡检费按每个终端…", "档案扫描及材料邮寄费用按每件…": the cost named outright
                 counted = [f for f in found if not f.money and f.object]
                 if q.object and (whole := next((c.object for c in reversed(counted)
@@ -504,11 +508,11 @@ def _name_respective_amounts(description: str, found: list[Quantity]) -> None:
         names = names or _listed_parts(phrase, len(group))
         if not names:
             continue
-        cost = next((w for w in ("奖补", "补助", "补贴", "经费", "费用") if phrase.endswith(w)), "费用")
+        cost = next((w for w in sorted(_cost_words(), key=len, reverse=True) if phrase.endswith(w)), "费用")
         for q, name in zip(group, names):
             name = re.sub(r"^(?:" + _PER.pattern + r")+", "", name)
             if q.money and not q.per:
-                q.object = name if name.endswith(_COST_WORDS) else name + cost
+                q.object = name if name.endswith(_cost_words()) else name + cost
             else:
                 q.object = name
                 if not q.money:
@@ -534,7 +538,8 @@ def _respective_group(description: str, at: int, found: list[Quantity]) -> list[
 
 def _listed_parts(phrase: str, n: int) -> list[str]:
     """"档案加工和系统运维费用" → the 2 things it lists, each with the cost word they share."""
-    phrase = re.sub(r"(?:的)?(?:费用|经费|奖补|补助|补贴|标准|每人|每户)*$", "", _QUOTES.sub("", phrase))
+    endings = "|".join(sorted((*_cost_words(), "标准", "每人", "每户"), key=len, reverse=True))
+    phrase = re.sub(f"(?:的)?(?:{endings})*$", "", _QUOTES.sub("", phrase))
     parts = [p.strip("的") for p in re.split(r"和|与|、|及(?!时)", phrase) if p.strip("的")]
     if len(parts) != n or any(len(p) < 2 for p in parts):
         return []
@@ -827,7 +832,7 @@ def _item_cost(before: str, data: dict) -> str:
     words before it name one."""
     item = _strip(_QUOTES.sub("", re.sub(r"\s+", "", before)).rsplit("其中", 1)[-1], data)
     item = re.sub("^(?:" + "|".join(data["paying_verbs"]) + ")+", "", item)
-    named = item.endswith((*_COST_WORDS, "金")) and item not in data["nameless_cost_words"]
+    named = item.endswith((*_cost_words(), "金")) and item not in data["nameless_cost_words"]
     # "人才创业扶持资金 150 万元" names a part; "项目资金" is the whole, "资金" alone nothing
     whole = (re.fullmatch(data["sum_of_previous_pattern"], item) or re.fullmatch(data["sum_of_previous_pattern"] + "资金", item)
              or item.endswith(("项目资金", "专项资金", "财政资金", "项目经费", "专项经费")))
@@ -856,7 +861,7 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
     opening = re.split(r"[，,]", _QUOTES.sub("", description[part_start:at]))[0].strip()
     if not item and part_start < clause_start and 2 <= len(opening) <= 20 and not re.search(r"\d|^每", opening):
         # "桥梁安全检测，造价约 8000 万元，按 0.6% 的费率计 48 万元": the part is named by its opening words
-        item = opening if opening.endswith(_COST_WORDS) else _strip(opening, data) + "费用"
+        item = opening if opening.endswith(_cost_words()) else _strip(opening, data) + "费用"
     return item
 
 
@@ -872,7 +877,7 @@ def _item_after(after: str, data: dict) -> str:
         acts = [a for a in re.finditer("|".join(data["action_verbs"]), item) if a.start() > first_count]
         item = re.sub(r"\d[\d.]*[\u4e00-\u9fff]?", "", item[acts[0].start():] if acts else item)
     item = _strip(item, data)[:20]
-    return item if item.endswith(_COST_WORDS) else item + "费用" if len(item) >= 2 else ""
+    return item if item.endswith(_cost_words()) else item + "费用" if len(item) >= 2 else ""
 
 
 def _summed_item(recent: list[Quantity], previous_start: int, clause_start: int) -> str:
@@ -1179,7 +1184,7 @@ def _rates_into_rows(rates: list[Quantity], rows: list[SuggestedIndicator]) -> l
         return squash(q.object + q.counted + q.context)
 
     def named(text: str) -> str:  # "体检费" and "住房缴费" share only a word every cost has
-        return re.sub("|".join((*_COST_WORDS, "标准", "元")), "", squash(text))
+        return re.sub("|".join((*_cost_words(), "标准", "元")), "", squash(text))
 
     def units(q: Quantity, row: SuggestedIndicator) -> int:  # "每人每月" fits a row of 元/人/月 better than one of 元/人
         return sum(ch in row.name + "".join(row.source_values) for ch in _PER.findall(q.per))
