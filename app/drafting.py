@@ -317,6 +317,7 @@ class Quantity:
     start: int = -1  # where the number stands in the description
     counted: str = ""  # for a rate: what its sentence counted ("引进博士 70 人，每人…"), to tell like rates apart
     context: str = ""  # the words opening its sentence ("采用分散式一体化设备处理"), the last resort to tell rows apart
+    low: str = ""  # a count given as a range ("每批 60 至 90 人"): its lower end, as written
 
     @property
     def money(self) -> bool:
@@ -330,6 +331,8 @@ class Quantity:
         if self.per:
             per = "".join(f"/{unit}" for unit in _PER.findall(self.per))
             return f"{self.bound}{self.number_text}{self.unit}{per}"
+        if self.low:
+            return f"{self.low}-{self.number_text}{self.unit}"
         return f"{self.bound}{self.number_text}{self.unit}"
 
 
@@ -434,6 +437,9 @@ def extract_quantities(description: str) -> list[Quantity]:
         sentence_start = _start_after(description, m.start(), "。；;\n")
         q = Quantity(float(m.group(1).replace(",", "")), m.group(1), "万人" if m.group(2) == "万" else m.group(2),
                      start=m.start(), context=_opening(description[sentence_start:m.start()]))
+        if not q.money and (low := re.search(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:至|到|～|~|-)\s*$", description[clause_start:m.start()])):
+            q.low = low.group(1)  # "每批 60 至 90 人": both ends
+            before = before[: len(before) - len(low.group(0))] if before.endswith(low.group(0)) else before
         if re.search(r"不超过|不高于|以内|最高", before[-6:] + after[:3]):
             q.bound = "≤"
         elif not q.money and re.search(r"(?:不少于|不低于|不小于)\s*$", before):
@@ -604,6 +610,9 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
         # "足球场 2 块共 1.4 万平方米": the area of the thing just counted;
         # "集中训练 7 天，约 650 人": the people of that training; "日均 120 吨，全年约 4.38 万吨": of that waste
         q.object = re.sub(data["daily_words_pattern"], "", previous.object)
+        if q.object.startswith("每") and previous.unit == q.unit:
+            q.object, q.name = "", "总" + measure  # "每批 60 至 90 人、共 240 人": the people in all
+            return
         whole_year = re.search(r"全年|年", before)
         q.name = ("全年" if whole_year else "") + _with_measure(q.object, measure)
         return

@@ -696,3 +696,9 @@ def test_a_promised_rate_fills_the_past_row_of_its_name_in_whatever_level2():
     _fill_targets(rows, extract_targets("要求巡查任务完成率达到97%，签约医生在村服务不少于6年。"))
     assert [(r.name, r.value) for r in rows[:2]] == [("巡查任务完成率", "≥97%"), ("服务持续提供月数", "12个月")], rows
     assert any(r.value == "≥6年" for r in rows[2:]), rows  # years never fill a row counted in months
+
+
+def test_a_count_given_as_a_range_keeps_both_ends_and_its_total():
+    found = {q.value(): q for q in extract_quantities("组织学员分3批赴外地观摩培训，每批60至90人、共240人；每期50~80人次。")}
+    assert {"60-90人", "240人", "50-80人次"} <= set(found), set(found)
+    assert found["60-90人"].name == "每批人数" and found["240人"].name == "总人数", (found["60-90人"], found["240人"])
