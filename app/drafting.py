@@ -37,7 +37,7 @@ SATISFACTION_LEVEL2 = "服务对象满意度指标"
 VAGUE_VALUES = ("提升", "提高", "完善", "逐步提高", "增强", "有效", "明显", "促进", "保障", "良好", "改善", "加强",
                 "持续", "推进", "推动", "健全", "优化", "满足", "增加", "减少", "降低", "较大", "显著")
 PLACEHOLDERS = {"无", "——", "—", "-", "/", "指标1", "指标", "空", "待定"}
-_DATE = re.compile(r"\d{4}\s*[年.\-/]|\d{1,2}\s*月|\d{1,2}\s*日|月底|年底|季度|工作日|小时|分钟|天|周|之前|前完成")
+_DATE = re.compile(r"\d{4}\s*[年.\-/]|\d{1,2}\s*月|\d{1,2}\s*日|月底|年底|季度|工作日|小时|分钟|秒|天|周|之前|前完成")
 _RATE = re.compile(r"%|％|率")
 _NUMBER = re.compile(r"\d")
 
@@ -121,7 +121,7 @@ def _validate_targets(targets) -> None:
                         ("return_period", {"name", "num"}), ("hours_at_least", {"name", "num", "unit"}),
                         ("round_the_clock", {"name", "num"}), ("range", {"name", "low", "high", "unit"}),
                         ("money_at_least", {"name", "num", "unit"}), ("measure_at_least", {"name", "num", "unit"}),
-                        ("share_of_base", {"base", "num", "what"})):
+                        ("share_of_base", {"base", "num", "what"}), ("milestone", {"date", "what", "num"})):
         try:
             groups = re.compile(targets.get(key) or "").groupindex
         except re.error as exc:
@@ -559,14 +559,20 @@ def _per_unit_object(q: Quantity, sentence: str, counted: list[Quantity]) -> str
     每套 260 元": the vests, not the people); else the last thing counted in that unit
     ("补植苗木 200 株，每株 300 元")."""
     per_unit = _PER.findall(q.per)[0]
+    clauses = [c for c in re.split(r"[，,；;：:]", sentence) if c.strip()]
+    verbs = "|".join(drafting_data()["action_verbs"])
+    # "更新变频水泵，每座 2.5 万元", "委托第三方开展入户检测，每家…": the work the clause just
+    # before does, when that clause opens with doing it and counts nothing itself
+    if len(clauses) >= 2 and not re.search(r"\d", clauses[-2]) and (acted := re.match(
+            f"(?:并|另|再|同时|还)?(?:委托[\u4e00-\u9fff]{{2,10}}?(?:开展|进行|实施)|{verbs})([\u4e00-\u9fff、]{{2,20}})$",
+            _QUOTES.sub("", clauses[-2].strip()))):
+        return acted.group(1)
     in_sentence = next((c.object for c in reversed(counted) if _same_unit(c.unit, per_unit) and c.number_text in sentence), "")
     if in_sentence:
         return in_sentence
     if counted and re.match(r"每[个所家座处户]", q.per):
         return counted[-1].object
-    clauses = [c for c in re.split(r"[，,]", sentence) if c.strip()]
-    verbs = "|".join(drafting_data()["action_verbs"])
-    if len(clauses) >= 2 and (acted := re.search(f"(?:{verbs})([\u4e00-\u9fff]{{2,12}})$", clauses[-2].strip())):
+    if len(clauses) >= 2 and (acted := re.search(f"(?:{verbs})([\u4e00-\u9fff]{{2,16}})$", clauses[-2].strip())):
         return acted.group(1)
     return next((c.object for c in reversed(counted) if c.unit.lstrip("万") == per_unit), "")
 
@@ -753,6 +759,11 @@ def _deadlines(text: str, t: dict, data: dict) -> list[Target]:
     found = []
     scheduled = _scheduled_month(t)
     for clause in re.split(r"[，,。；;]", text):
+        if milestone := re.search(t["milestone"], clause):  # "10 月底前完成全年培训任务的 75%": progress by a date
+            what = re.sub(r"^全年", "", milestone.group("what")) or "任务"
+            date = re.sub(r"\s+", "", milestone.group("date"))
+            found.append(Target(f"{what}完成进度", f"{date}完成{milestone.group('num')}%", "时效指标", milestone.group("num")))
+            continue
         dates = list(re.finditer(t["deadline"], clause))
         if not any(m.groupdict().get("before", "前") for m in dates):
             dates = list(re.finditer(scheduled, clause))  # "每年 3 月" alone names a month, nothing done by it

@@ -702,3 +702,20 @@ def test_a_count_given_as_a_range_keeps_both_ends_and_its_total():
     found = {q.value(): q for q in extract_quantities("组织学员分3批赴外地观摩培训，每批60至90人、共240人；每期50~80人次。")}
     assert {"60-90人", "240人", "50-80人次"} <= set(found), set(found)
     assert found["60-90人"].name == "每批人数" and found["240人"].name == "总人数", (found["60-90人"], found["240人"])
+
+
+def test_rates_after_a_clause_doing_a_piece_of_work_are_for_that_work():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "改造老旧加压站36座：更新变频水泵，每座2.5万元，小计90万元；加装视频监控、门禁和余氯在线监测设备，每座0.8万元，"
+        "小计28.8万元；委托第三方逐户开展入户安全检查，每家0.02万元，小计8万元。")}
+    assert found["2.5万元"].object == "变频水泵" and found["90万元"].object == "变频水泵费用", found["2.5万元"]
+    assert found["0.8万元"].object == "视频监控、门禁和余氯在线监测设备", found["0.8万元"]
+    assert found["0.02万元"].object == "入户安全检查" and found["8万元"].object == "入户安全检查费用", found["0.02万元"]
+
+
+def test_seconds_are_a_time_limit_and_progress_by_a_date_is_a_target():
+    rows = [DraftIndicator(level1="产出指标", level2="时效指标", name="预警信息推送时间", value="≤20秒")]
+    assert not [f for f in check_indicators(rows, None) if f.rule == "timeliness_without_date_or_rate"]
+    targets = {t.name: t.value for t in extract_targets("10月底前完成全年培训任务的75%，12月20日前全部结束。")}
+    assert targets.get("培训任务完成进度") == "10月底前完成75%", targets
+    assert not any(v.startswith("10月") and "完成" not in v for v in targets.values()), targets
