@@ -337,6 +337,7 @@ class Quantity:
 
 
 _CLAUSE_BREAK = "，,。；;：:、（）()\n"
+_LIST_JOINS = re.compile(r"和|与|、|及(?!时)")  # what joins listed things; 及时率 is one word
 _QUOTES = re.compile(r"[“”‘’\"《》「」]")  # "《地名志》编纂出版": the title's marks are not part of the item
 _NOUN_HEADS = set("站厂班室所点队库馆场设中器")
 # 每生每学期 → /生/学期; 每平方米 → /平方米, not /平
@@ -546,7 +547,7 @@ def _listed_parts(phrase: str, n: int) -> list[str]:
     """"档案加工和系统运维费用" → the 2 things it lists, each with the cost word they share."""
     endings = "|".join(sorted((*_cost_words(), "标准", "每人", "每户"), key=len, reverse=True))
     phrase = re.sub(f"(?:的)?(?:{endings})*$", "", _QUOTES.sub("", phrase))
-    parts = [p.strip("的") for p in re.split(r"和|与|、|及(?!时)", phrase) if p.strip("的")]
+    parts = [p.strip("的") for p in _LIST_JOINS.split(phrase) if p.strip("的")]
     if len(parts) != n or any(len(p) < 2 for p in parts):
         return []
     return parts
@@ -605,14 +606,15 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
     if q.unit in ("批", "轮", "期", "次") and q.object.endswith("分"):
         q.object = q.object[:-1]  # "比赛分 2 批": the batches of the matches
     previous = next((f for f in reversed(found) if not f.money and f.object and f.number_text in sentence), None)
-    listed = [f.object for f in found if not f.money and f.unit == q.unit and f.object and f.number_text in sentence]
-    shared = os.path.commonprefix([o[::-1] for o in listed])[::-1] if len(listed) >= 2 else ""
-    if len(shared) >= 2 and re.fullmatch(r"\s*(?:共|共计|合计|总计)\s*", before):
-        # "互联网服务器 3 台、数据库服务器 4 台，共 7 台": the servers in all
-        q.object, q.name = shared, shared + "总数"
-        return
-    if not q.object and previous is not None and (
-            re.fullmatch(r"\s*(?:共|共计|合计|总计)\s*", before) or re.fullmatch(r"\s*(?:全年|年)?\s*(?:约|大约|计)?\s*", before)):
+    totalled = re.fullmatch(r"\s*(?:共|共计|合计|总计)\s*", before)
+    if totalled:
+        listed = [f.object for f in found if not f.money and f.unit == q.unit and f.object and f.number_text in sentence]
+        shared = os.path.commonprefix([o[::-1] for o in listed])[::-1] if len(listed) >= 2 else ""
+        if len(shared) >= 2:
+            # "互联网服务器 3 台、数据库服务器 4 台，共 7 台": the servers in all
+            q.object, q.name = shared, shared + "总数"
+            return
+    if not q.object and previous is not None and (totalled or re.fullmatch(r"\s*(?:全年|年)?\s*(?:约|大约|计)?\s*", before)):
         # "足球场 2 块共 1.4 万平方米": the area of the thing just counted;
         # "集中训练 7 天，约 650 人": the people of that training; "日均 120 吨，全年约 4.38 万吨": of that waste
         q.object = re.sub(data["daily_words_pattern"], "", previous.object)
@@ -708,7 +710,7 @@ def extract_targets(description: str) -> list[Target]:
 def _rates_named_together(name: str) -> list[str]:
     """"台账登记完整率和准确率均达到 97%": two rates, each named in full ("台账登记准确率"); "师生和家长满意度"
     is one rate of two groups."""
-    parts = re.split(r"和|与|、|及(?!时)", name)  # 及时率 is one word
+    parts = _LIST_JOINS.split(name)
     rate_word = re.compile(r"(?:率|满意度|比例)$")
     if len(parts) < 2 or not all(rate_word.search(p) for p in parts) or any(len(p) < 2 for p in parts):
         return [name]
