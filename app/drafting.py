@@ -90,8 +90,8 @@ class DraftingDataError(ValueError):
 
 _STRING_LISTS = ("generic_terms", "measure_words", "count_units", "person_units", "served_places", "strip_prefix",
                  "strip_suffix", "cut_after", "action_verbs", "object_stop_verbs", "beneficiaries", "per_unit_words", "skip_after_number",
-                 "object_conjunctions", "price_words", "nameless_cost_words", "paying_verbs", "unstrippable_endings",
-                 "not_kind_triggers", "cost_words")
+                 "object_conjunctions", "price_words", "nameless_cost_words", "paying_verbs", "unstrippable_endings", "unstrippable_openings",
+                 "not_kind_triggers", "cost_words", "unstrippable_openings")
 
 
 def _validate_rows(rows, where: str) -> None:
@@ -121,7 +121,8 @@ def _validate_targets(targets) -> None:
                         ("return_period", {"name", "num"}), ("hours_at_least", {"name", "num", "unit"}),
                         ("round_the_clock", {"name", "num"}), ("range", {"name", "low", "high", "unit"}),
                         ("money_at_least", {"name", "num", "unit"}), ("measure_at_least", {"name", "num", "unit"}),
-                        ("share_of_base", {"base", "num", "what"}), ("milestone", {"date", "what", "num"})):
+                        ("share_of_base", {"base", "num", "what"}), ("milestone", {"date", "what", "num"}),
+                        ("spent_share", {"name", "bound", "num"}), ("respective_rates", {"names", "verb", "nums"})):
         try:
             groups = re.compile(targets.get(key) or "").groupindex
         except re.error as exc:
@@ -172,7 +173,8 @@ def validate_drafting_data(data: dict) -> dict:
                        ("sum_of_previous_pattern", None), ("treated_thing_pattern", "thing"),
                        ("unit_before_name_pattern", None), ("sentence_opening_pattern", "words"), ("daily_words_pattern", None),
                        ("subject_pattern", None), ("background_pattern", None), ("money_first_pattern", None),
-                       ("money_for_pattern", "item"), ("respective_marker", None)):
+                       ("money_for_pattern", "item"), ("respective_marker", None),
+                       ("list_intro_pattern", None), ("spending_uses_pattern", None)):
         try:
             groups = re.compile(data.get(key) or "").groupindex
             if not data.get(key) or (group and group not in groups):
@@ -355,7 +357,8 @@ def _strip(text: str, data: dict) -> str:
         changed = False
         for w in data["strip_prefix"]:
             # "对接省级平台" starts with a verb, not with the preposition 对
-            if text.startswith(w) and not any(text.startswith(v) for v in data["action_verbs"]):
+            # "对象认定" and "各类设备" open with a word, not with 对 or 各
+            if text.startswith(w) and not text.startswith((*data["action_verbs"], *data["unstrippable_openings"])):
                 text, changed = text[len(w):].strip(), True
         for w in data["strip_suffix"]:
             if text.endswith(w) and not text.endswith(tuple(data["unstrippable_endings"])):  # "公共" is not "公" + 共
@@ -464,7 +467,7 @@ def extract_quantities(description: str) -> list[Quantity]:
             if per:
                 q.per = per
                 # "运维按每座泵站每年 8 万元": per 泵站, what comes after 按; "每台均价": the price of one, no item
-                head, _, after = rest.rpartition("按")
+                head, _, after = re.sub("按照", "按", rest).rpartition("按")  # "按照" is 按, not 按 + 照
                 # "每件（套）": the bracket names the unit again, not a thing
                 rest = re.sub(r"每[年月天日]|均价|单价|平均|大约|约|[（(][^）)]{0,4}[）)]", "", after)
                 q.object = _strip(re.sub(r"\s+", "", rest.replace("标准", "")), data)
@@ -512,7 +515,7 @@ def _name_respective_amounts(description: str, found: list[Quantity]) -> None:
                   and q not in group and not (q.money and not q.per) and (q.money != group[0].money or q.per)]
         phrase = re.split(r"[，,。；;：:]", description[:marker.start()])[-1]
         names = listed[-len(group):] if len(listed) >= len(group) and len(set(listed[-len(group):])) == len(group) else []
-        names = names or _listed_parts(phrase, len(group))
+        names = names or _listed_parts(phrase, len(group)) or _counted_parts(description, sentence_start, marker.start(), group, found)
         if not names:
             continue
         cost = next((w for w in sorted(_cost_words(), key=len, reverse=True) if phrase.endswith(w)), "费用")
@@ -524,6 +527,38 @@ def _name_respective_amounts(description: str, found: list[Quantity]) -> None:
                 q.object = name
                 if not q.money:
                     q.name = _with_measure(name, q.measure or drafting_data()["default_measure"])
+
+
+def _counted_parts(description: str, sentence_start: int, at: int, group: list[Quantity], found: list[Quantity]) -> list[str]:
+    """"涉及国道修复、桥梁加固和危桥改造 3 个项目，分别为 a、b 和 c 万元": the things a count just
+    before lists, as many as the numbers after 分别; a sum after the list ("合计 N 万元") is for
+    what the clause opens with (the payments it lists)."""
+    counts = [q for q in found if not q.money and sentence_start <= q.start < at and q.number == len(group)]
+    if not counts:
+        return []
+    count = counts[-1]
+    clause_start = _start_after(description, count.start, "，,。；;：:\n")
+    head, _, listing = _split_intro(description[clause_start:count.start])
+    parts = _listed_parts(listing, len(group))
+    if parts and len(head) >= 2 and parts[-1] in count.object and not count.object.endswith(parts[-1]):
+        # "…和危桥改造 3 个项目": the projects of the payment the clause opens with, not the last ones listed
+        count.object = head + count.object[count.object.index(parts[-1]) + len(parts[-1]):]
+        count.name = _with_measure(count.object, count.measure or drafting_data()["default_measure"])
+    if parts and group[0].money and len(head) >= 2:
+        last = group[-1]
+        end = last.start + len(last.number_text) + len(last.unit)
+        total = next((q for q in found if q.start > end and q.money and not q.per), None)
+        if total and re.fullmatch(r"[\s，,]*(?:合计|共计|总计|共)\s*", description[end:total.start]):
+            total.object = head if head.endswith(_cost_words()) else head + "费用"
+    return parts
+
+
+def _split_intro(clause: str) -> tuple[str, str, str]:
+    """"应付工程款涉及 A、B 和 C" → ("应付工程款", "涉及", "A、B 和 C"); no intro word: ("", "", clause)."""
+    intro = re.search(drafting_data()["list_intro_pattern"], clause)
+    if not intro:
+        return "", "", clause
+    return _strip(clause[:intro.start()], drafting_data()), intro.group(0), clause[intro.end():]
 
 
 def _respective_group(description: str, at: int, found: list[Quantity]) -> list[Quantity]:
@@ -697,6 +732,21 @@ def extract_targets(description: str) -> list[Target]:
                             "可持续影响指标" if unit == "年" else "质量指标", m.group("num")))
     for m in re.finditer(t["share_of_base"], text):  # "按上年投入的 30% 给予奖补": the share the rate is set at
         found.append(Target(f"{m.group('what') or '补助'}比例", f"{m.group('num')}%", "成本指标", m.group("num")))
+    for m in re.finditer(t["spent_share"], text):  # "其中耗材不低于 20%": the share one part takes
+        name = _strip(m.group("name"), data)
+        if len(name) < 2 or re.search(r"(?:率|满意度|比例|占比|比重)$", name):
+            continue  # a rate the rate pattern reads
+        bound = {"不低于": "≥", "不少于": "≥", "不超过": "≤", "不高于": "≤"}.get(m.group("bound"), "")
+        spending = re.search(r"用于|支出|经费|资金|费用", re.split(r"[。；;]", text[: m.start()])[-1])
+        found.append(Target(f"{name}占比", f"{bound}{m.group('num')}%", "成本指标" if spending else t["default_rate_level2"], m.group("num")))
+    for m in re.finditer(t["respective_rates"], text):  # "一等功、二等功家庭分别增发 50%、30%": a rate for each
+        nums = re.findall(r"\d+(?:\.\d+)?", m.group("nums"))
+        names = re.split(r"[对为向给]", m.group("names"))[-1]
+        parts = [_strip(p, data) for p in _LIST_JOINS.split(names)]
+        if len(parts) == len(nums) and all(len(p) >= 2 for p in parts):
+            for part, num in zip(parts, nums):
+                verb = "" if m.group("verb") == "按" else m.group("verb")
+                found.append(Target(f"{part}{verb}比例", f"{num}%", "成本指标", num))
     for m in re.finditer(t["round_the_clock"], text):  # "易涝点 24 小时值守"
         found.append(Target(f"{m.group('name')}时长", f"{m.group('num')}小时/天", "质量指标", m.group("num")))
     for m in re.finditer(t["monthly"], text):  # "补贴于每月 10 日前发放": a day of every month (or quarter)
@@ -775,13 +825,15 @@ def _deadlines(text: str, t: dict, data: dict) -> list[Target]:
         if re.search(r"\d\s*月", subject):  # "笔试于 4 月、面试于 7 月举行": the last one listed
             subject = subject.rsplit("、", 1)[-1]
         subject = _strip(re.sub(r"(?:分[\d两二三四几]+[批次期轮])?(?:分别|均|须|要|应|将)?(?:于|在)?$", "", subject), data)
-        action = re.sub(r"^(?:分[两二三四几]次|分批|全部|均|前|按时|如期|准时)+", "", clause[dates[-1].end():])
+        action = re.sub(r"^(?:分[两二三四几]次|一次性|分批|全部|均|各|前|按时|如期|准时)+", "", clause[dates[-1].end():])
+        # "3 月底和 9 月底前各拨付 50%": how much by each date is part of the schedule
+        portion = re.match(r"(?:前)?(各[\u4e00-\u9fff]{0,4}?\d+(?:\.\d+)?%)", clause[dates[-1].end():])
         action = re.match(r"[\u4e00-\u9fff]{0,6}", action).group(0)
         name = (subject + action[:2]) if len(subject) >= 2 else (action or "完成")
         # "分别于 8 月 31 日、11 月 30 日前": the 前 written once covers both dates
         value = "、".join(f"{m.group('num')}月{(m.group('day') + '日') if m.groupdict().get('day') else (m.groupdict().get('part') or '')}"
                          + ("前" if m.groupdict().get("before") or "before" not in m.groupdict() else "") for m in dates)
-        found.append(Target(f"{name}时间", value, "时效指标", dates[0].group("num")))
+        found.append(Target(f"{name}时间", value + (portion.group(1) if portion else ""), "时效指标", dates[0].group("num")))
     return found
 
 
@@ -802,6 +854,8 @@ def _fill_targets(indicators: list["SuggestedIndicator"], targets: list[Target])
                 and (target.level2 == "时效指标" or _same_measure(i.value, target.value))]
         if same:
             row = max(same, key=lambda i: _overlap(_head_of_rate(i.name), target.name))
+            if row.hint.startswith("指标框架"):
+                row.name = target.name  # a template's name says less than the draft's own ("拨付完成率", not "项目完成及时率")
             row.value, row.hint = target.value, _FROM_DRAFT
         else:
             indicators.append(SuggestedIndicator(L.LEVEL2_TO_LEVEL1[target.level2], target.level2, target.name,
@@ -1266,6 +1320,8 @@ def _framework_rows(text: str, beneficiary: str) -> tuple[list[SuggestedIndicato
 
     # "支部建设", "队伍建设" build no works: only what is left says which kinds of work the draft does
     text = re.sub("|".join(map(re.escape, data["not_kind_triggers"])), "", text)
+    # "主要用于水电、教材、设备维修等支出": what a lump of funding pays for, not work the project does
+    text = re.sub(data["spending_uses_pattern"], "", text)
     kinds = [k for k in data["kinds"] if any(t in text for t in k["triggers"])]
     kind_rows = [make(row, k["kind"]) for k in kinds for row in k["rows"]]
     common = [make(row, "通用") for row in data["common_rows"]]

@@ -719,3 +719,39 @@ def test_seconds_are_a_time_limit_and_progress_by_a_date_is_a_target():
     targets = {t.name: t.value for t in extract_targets("10月底前完成全年培训任务的75%，12月20日前全部结束。")}
     assert targets.get("培训任务完成进度") == "10月底前完成75%", targets
     assert not any(v.startswith("10月") and "完成" not in v for v in targets.values()), targets
+
+
+def test_amounts_after_a_count_that_lists_its_parts_go_to_each_part_and_their_sum_to_the_whole():
+    found = {q.number_text: q for q in extract_quantities(
+        "尾款支付涉及东湖泵站改造、西环路面修补和北关闸门更换3个工程，分别为60万元、25万元和15万元，合计100万元。")}
+    parts = (found["60"].object, found["25"].object, found["15"].object)
+    assert parts == ("东湖泵站改造费用", "西环路面修补费用", "北关闸门更换费用"), parts
+    assert found["100"].object == "尾款支付费用", found["100"]
+    assert found["3"].name == "尾款支付工程数量", found["3"]
+
+
+def test_shares_schedules_in_portions_and_respective_rates_are_targets():
+    targets = {t.name: t for t in extract_targets(
+        "经费主要用于课程开发和教具购置，其中实训耗材不低于25%；6月底和12月底前各拨付40%；"
+        "对评为优秀、良好的站点分别奖励15%、8%；救助对象身份核实准确率达到99%，各类台账完整率达到95%。")}
+    assert targets["实训耗材占比"].value == "≥25%" and targets["实训耗材占比"].level2 == "成本指标", targets
+    assert any(t.value == "6月底、12月底前各拨付40%" for t in targets.values()), targets
+    assert targets["优秀奖励比例"].value == "15%" and targets["良好奖励比例"].value == "8%", targets
+    assert "救助对象身份核实准确率" in targets and "各类台账完整率" in targets, targets  # 对象 and 各类 are words
+    (rate,) = [q for q in extract_quantities("按照职业培训补贴每人每期1500元的标准发放") if q.money]
+    assert rate.object == "职业培训补贴", rate  # 按照 is one word: no "照职业培训补贴"
+
+
+def test_what_a_lump_of_funding_pays_for_names_no_kind_of_work(index):
+    draft = Draft(name="2022年市直幼儿园生均公用经费", amount_yuan=675000, description=(
+        "市直幼儿园在园幼儿500人，按每生每年1350元拨付公用经费，主要用于水电、教具、园舍维修和教师培训等支出。"
+        "要求经费按时拨付率达到100%，家长满意度90%以上。项目资金67.5万元。"))
+    hints = {i.hint for i in suggest(index, draft).indicators}
+    assert not any(h.startswith("指标框架：") and ("维修" in h or "培训" in h) for h in hints), hints
+
+
+def test_a_promised_rate_renames_the_template_row_it_fills(index):
+    draft = Draft(name="2022年老年助餐点运营补助", amount_yuan=475000, description=(
+        "为社区助餐点25个提供运营补助，每个1.9万元。要求助餐老人满意度达到93%以上。项目资金47.5万元。"))
+    satisfaction = [i for i in suggest(index, draft).indicators if i.level2 == "服务对象满意度指标"]
+    assert any(i.name == "助餐老人满意度" and i.value == "≥93%" for i in satisfaction), satisfaction
