@@ -747,8 +747,10 @@ def extract_targets(description: str) -> list[Target]:
             for part, num in zip(parts, nums):
                 verb = "" if m.group("verb") == "按" else m.group("verb")
                 found.append(Target(f"{part}{verb}比例", f"{num}%", "成本指标", num))
-    for m in re.finditer(t["round_the_clock"], text):  # "易涝点 24 小时值守"
-        found.append(Target(f"{m.group('name')}时长", f"{m.group('num')}小时/天", "质量指标", m.group("num")))
+    for m in re.finditer(t["round_the_clock"], text):  # "易涝点 24 小时值守"; "7×24 小时服务": every day of the week too
+        week = re.search(r"(7)\s*[×*xX]\s*$", text[: m.start()])
+        value = f"7×{m.group('num')}小时" if week else f"{m.group('num')}小时/天"
+        found.append(Target(f"{m.group('name')}时长", value, "质量指标", week.group(1) if week else m.group("num")))
     for m in re.finditer(t["monthly"], text):  # "补贴于每月 10 日前发放": a day of every month (or quarter)
         subject = _strip(re.split(r"[，,。；;、]", text[: m.start()])[-1].rstrip("于在"), data)
         period = m.group("period")
@@ -980,11 +982,14 @@ def _clause_item(head: str, data: dict) -> str:
     words that open its clause; not the project's own money (项目资金)."""
     head = re.sub(r"^(?:另外|另|其中)?(?:安排|列支)?", "", _QUOTES.sub("", re.sub(r"\s+", "", head)))  # "另安排信息核查手续费"
     head = head.rsplit("用于", 1)[-1]  # "结余资金用于围墙修缮 12 万元": the repair, not the money
-    m = re.match(r"([\u4e00-\u9fff]{2,20}?)(?:按|测算|需|共需|共|约|合计|计|为|\d|$)", head)
+    opening = r"([\u4e00-\u9fff]{2,%d}?)(?:按|测算|需|共需|共|约|合计|计|为|\d|$)"
+    m = re.match(opening % 20, head)
     item = _strip(m.group(1), data) if m else ""
     if not m and (acted := re.search("(?:" + "|".join(data["action_verbs"]) + r")([\u4e00-\u9fff]{2,16})$", head)):
         item = acted.group(1)  # "聘请第三方开展评定验收和宣传推广 12 万元": what is done, after its verb
-    if not 2 <= len(item) <= 20 or item.startswith("每") or item.endswith(("资金", "项目", "总额", "总计", "合计")):
+    elif not m and (m := re.match(opening % 24, head)):
+        item = _strip(m.group(1), data)  # "成果入库及与…平台对接 16 万元": a long item with no verb to cut at
+    if not 2 <= len(item) <= 24 or item.startswith("每") or item.endswith(("资金", "项目", "总额", "总计", "合计")):
         return ""  # "每人每天 4 元计算需…" is a rate, not an item
     return item if item.endswith(("费", "款", "金", "成本", "费用", "补助", "补贴", "奖补", "经费")) else item + "费用"
 

@@ -755,3 +755,10 @@ def test_a_promised_rate_renames_the_template_row_it_fills(index):
         "为社区助餐点25个提供运营补助，每个1.9万元。要求助餐老人满意度达到93%以上。项目资金47.5万元。"))
     satisfaction = [i for i in suggest(index, draft).indicators if i.level2 == "服务对象满意度指标"]
     assert any(i.name == "助餐老人满意度" and i.value == "≥93%" for i in satisfaction), satisfaction
+
+
+def test_long_lump_sum_items_illuminance_and_whole_week_service_are_read():
+    (lump,) = [q for q in extract_quantities("普查成果录入市级文物管理平台及专家复核论证11.5万元。") if q.money]
+    assert lump.object == "普查成果录入市级文物管理平台及专家复核论证费用", lump  # no verb to cut at
+    targets = {t.name: t.value for t in extract_targets("咨询热线按7×24小时在线，阅览桌面照度不低于500勒克斯。")}
+    assert targets.get("在线时长") == "7×24小时" and targets.get("阅览桌面照度") == "≥500勒克斯", targets
