@@ -91,7 +91,7 @@ class DraftingDataError(ValueError):
 _STRING_LISTS = ("generic_terms", "measure_words", "count_units", "person_units", "served_places", "strip_prefix",
                  "strip_suffix", "cut_after", "action_verbs", "object_stop_verbs", "beneficiaries", "per_unit_words", "skip_after_number",
                  "object_conjunctions", "price_words", "nameless_cost_words", "paying_verbs", "unstrippable_endings", "unstrippable_openings",
-                 "not_kind_triggers", "cost_words", "unstrippable_openings")
+                 "not_kind_triggers", "cost_words")
 
 
 def _validate_rows(rows, where: str) -> None:
