@@ -122,7 +122,9 @@ def _validate_targets(targets) -> None:
                         ("round_the_clock", {"name", "num"}), ("range", {"name", "low", "high", "unit"}),
                         ("money_at_least", {"name", "num", "unit"}), ("measure_at_least", {"name", "num", "unit"}),
                         ("share_of_base", {"base", "num", "what"}), ("milestone", {"date", "what", "num"}),
-                        ("spent_share", {"name", "bound", "num"}), ("respective_rates", {"names", "verb", "nums"})):
+                        ("spent_share", {"name", "bound", "num"}), ("respective_rates", {"names", "verb", "nums"}),
+                        ("below_market", {"name", "base", "num"}),
+                        ("conditioned_rate", {"name", "cond", "limit", "unit", "rate", "num", "above"})):
         try:
             groups = re.compile(targets.get(key) or "").groupindex
         except re.error as exc:
@@ -460,6 +462,11 @@ def extract_quantities(description: str) -> list[Quantity]:
                 # "每只收容、防疫及饲养费用 300 元": the 每 stands before a list cut at its 、
                 list_start = _start_after(description, m.start(), "，,。；;：:\n")
                 per, rest = _per_phrase(description[max(list_start, last_start):m.start()])
+                listed = [f for f in found if f.start >= list_start]
+                if not per and re.match(r"\s*每", description[list_start:m.start()]) and listed \
+                        and not any(f.money for f in listed) and "、" in description[listed[-1].start:m.start()]:
+                    # "每期印制 300 册、费用 0.5 万元": the 每 opening the clause covers each part listed after it
+                    per, rest = _per_phrase(description[list_start:m.start()])
                 rest = rest.rsplit("、", 1)[-1]
             if not per and (written := re.match(data["per_after_pattern"], after)):
                 per = "每" + written.group("unit")  # "运营服务费 0.98 元/吨": per tonne, written after the money
@@ -696,7 +703,15 @@ def extract_targets(description: str) -> list[Target]:
     text = re.sub(r"\s+", "", description)
     text = re.sub(t["bounded_time"], r"\1\2以内", text)  # "响应时间不超过 30 分钟" is a time limit too
     found: list[Target] = []
+    # "室温不低于 18℃ 的达标率 98% 以上": the condition is part of the rate's name, and the rate is read once
+    conditioned = list(re.finditer(t["conditioned_rate"], text))
+    for m in conditioned:
+        name = _strip(m.group("name"), data) + f"{m.group('cond')}{m.group('limit')}{m.group('unit')}{m.group('rate')}"
+        bound = "≥" if m.group("above") or float(m.group("num")) < 100 and re.search(r"达到|不低于", m.group(0)[-12:]) else ""
+        found.append(Target(name, f"{bound}{m.group('num')}%", t["default_rate_level2"], m.group("num")))
     for m in re.finditer(t["rate"], text):
+        if any(c.start() <= m.start() < c.end() for c in conditioned):
+            continue
         name = _strip(_after_a_number(m.group("name")), data)  # "3 个月内…的比例"
         bound = "≥" if m.group("above") or re.search(r"达到|不低于|提高|提升", m.group(0)) else ""
         bound = "" if float(m.group("num")) >= 100 else bound  # "达到 100%" is the ceiling, not "≥100%"
@@ -739,6 +754,8 @@ def extract_targets(description: str) -> list[Target]:
         bound = {"不低于": "≥", "不少于": "≥", "不超过": "≤", "不高于": "≤"}.get(m.group("bound"), "")
         spending = re.search(r"用于|支出|经费|资金|费用", re.split(r"[。；;]", text[: m.start()])[-1])
         found.append(Target(f"{name}占比", f"{bound}{m.group('num')}%", "成本指标" if spending else t["default_rate_level2"], m.group("num")))
+    for m in re.finditer(t["below_market"], text):  # "托管服务价格低于市场价 10% 以上": what users save
+        found.append(Target(f"{_strip(m.group('name'), data)}低于{m.group('base')}幅度", f"≥{m.group('num')}%", "经济效益指标", m.group("num")))
     for m in re.finditer(t["respective_rates"], text):  # "一等功、二等功家庭分别增发 50%、30%": a rate for each
         nums = re.findall(r"\d+(?:\.\d+)?", m.group("nums"))
         names = re.split(r"[对为向给]", m.group("names"))[-1]

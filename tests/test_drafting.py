@@ -762,3 +762,23 @@ def test_long_lump_sum_items_illuminance_and_whole_week_service_are_read():
     assert lump.object == "普查成果录入市级文物管理平台及专家复核论证费用", lump  # no verb to cut at
     targets = {t.name: t.value for t in extract_targets("咨询热线按7×24小时在线，阅览桌面照度不低于500勒克斯。")}
     assert targets.get("在线时长") == "7×24小时" and targets.get("阅览桌面照度") == "≥500勒克斯", targets
+
+
+def test_a_per_unit_opening_a_clause_covers_the_cost_listed_after_a_count():
+    found = {q.number_text: q for q in extract_quantities(
+        "印发工作简报36期，每期印制200份、费用0.3万元，小计10.8万元；年内将典型案例汇编成册1本。")}
+    assert found["0.3"].value() == "0.3万元/期" and found["0.3"].object == "印发工作简报", found["0.3"]
+    assert found["10.8"].object == "印发工作简报费用", found["10.8"]
+    assert found["1"].object == "典型案例汇编成册", found["1"]  # 年内 and 将 say when, not what
+    # a rate and its subtotal in one list stay a rate and a subtotal
+    found = {q.number_text: q for q in extract_quantities("聘用保洁人员40名，每人每年4.3万元、小计172万元。")}
+    assert found["4.3"].value() == "4.3万元/人/年" and not found["172"].per, found["172"]
+
+
+def test_a_price_below_market_and_a_rate_with_a_condition_in_its_name_are_targets():
+    targets = {t.name: t for t in extract_targets(
+        "代耕代种服务价格低于市场价8%以上；教室冬季温度不低于16℃的达标率95%以上。")}
+    assert targets["代耕代种服务价格低于市场价幅度"].value == "≥8%", targets
+    assert targets["代耕代种服务价格低于市场价幅度"].level2 == "经济效益指标"
+    assert targets["教室冬季温度不低于16℃达标率"].value == "≥95%", targets
+    assert not any(name == "达标率" for name in targets), targets  # the rate is read once, with its condition
