@@ -115,7 +115,7 @@ def _validate_targets(targets) -> None:
     if not isinstance(targets, dict):
         raise DraftingDataError("drafting.json: targets (rate, within, deadline patterns) are required")
     for key, needed in (("rate", {"name", "num"}), ("within", {"name", "num"}), ("deadline", {"num"}),
-                        ("monthly", {"num"}), ("decline", {"name", "num"}), ("bounded_time", set()),
+                        ("monthly", {"num"}), ("decline", {"name", "num", "unit"}), ("bounded_time", set()),
                         ("share", {"name", "num"}), ("growth", {"name", "compare", "verb", "num", "unit"}), ("pulled", {"verb", "name", "num", "unit"}),
                         ("zero", {"name", "unit"}), ("effect_lead_pattern", set()), ("zero_lead_pattern", set()),
                         ("return_period", {"name", "num"}), ("hours_at_least", {"name", "num", "unit"}),
@@ -484,7 +484,7 @@ def extract_quantities(description: str) -> list[Quantity]:
                 if 2 <= len(head) <= 16 and head.endswith(_cost_words()):
                     q.object = head  # "巡检费按每个终端…", "档案扫描及材料邮寄费用按每件…": the cost named outright
                 counted = [f for f in found if not f.money and f.object]
-                if q.object and (whole := next((c.object for c in reversed(counted)
+                if q.object and q.object not in _cost_words() and (whole := next((c.object for c in reversed(counted)
                                                 if c.object.endswith(q.object) or c.object.startswith(q.object)), "")):
                     # "信号灯 60 个路口，每个路口 2.1 万元": per 路口 of those 信号灯; "40 个路口交通信号灯，每个路口…"
                     q.object = whole
@@ -724,8 +724,8 @@ def extract_targets(description: str) -> list[Target]:
     for m in re.finditer(t["share"], text):  # "市级承担 20%": the share of the cost the city bears
         found.append(Target(f"{m.group('name')}资金承担比例", f"{m.group('num')}%", "成本指标", m.group("num")))
     for m in re.finditer(t["decline"], text):  # "犬伤事件同比下降 10%"
-        name = _strip(m.group("name"), data)
-        found.append(Target(f"{name}下降幅度", f"≥{m.group('num')}%", t["decline_level2"], m.group("num")))
+        name = _strip(_after_a_number(m.group("name")), data)  # "15 岁以上人群吸烟率下降…"
+        found.append(Target(f"{name}下降幅度", f"≥{m.group('num')}{m.group('unit')}", t["decline_level2"], m.group("num")))
     for m in re.finditer(t["within"], text):
         name = _strip(re.split(r"确保|保证|使|让", m.group("name") or "")[-1], data)
         verb = m.group("verb") if m.group("verb") and m.group("verb") not in ("，", "。") else ""

@@ -782,3 +782,16 @@ def test_a_price_below_market_and_a_rate_with_a_condition_in_its_name_are_target
     assert targets["代耕代种服务价格低于市场价幅度"].level2 == "经济效益指标"
     assert targets["教室冬季温度不低于16℃达标率"].value == "≥95%", targets
     assert not any(name == "达标率" for name in targets), targets  # the rate is read once, with its condition
+
+
+def test_volumes_weights_class_hours_percentage_points_and_round_the_clock_response():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "扶持建设气调库12座，补助总库容3万立方米；建设预冷设备15套，每套补助4万元，小计60万元；"
+        "每期授课32学时；新增蔬菜产量300万公斤；果蔬损耗率下降4个百分点。")}
+    assert found["3万立方米"].name.endswith("容积") and found["32学时"].name.endswith("学时数"), found
+    assert "300万公斤" in found and "4个" not in found, found  # percentage points are no count
+    assert found["4万元"].object == "补助", found["4万元"]  # a cost word, not the 补助总库容 counted before
+    targets = {t.name: t.value for t in extract_targets(
+        "果蔬损耗率下降4个百分点；12岁以上儿童近视率下降1个百分点；平台24小时呼叫响应。")}
+    assert targets.get("果蔬损耗率下降幅度") == "≥4个百分点" and targets.get("儿童近视率下降幅度") == "≥1个百分点", targets
+    assert targets.get("呼叫响应时长") == "24小时/天", targets
