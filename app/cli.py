@@ -225,7 +225,7 @@ def _export_atomic(path: Path, write) -> None:
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    from app.drafting import ORIGIN_ZH, PRECEDENT_ZH, about_lines, suggest, table_rows, to_csv, to_xlsx
+    from app.drafting import ORIGIN_ZH, about_lines, suggest, table_rows, to_csv, to_xlsx
 
     xlsx, csv_path = _check_output(args.xlsx, "--xlsx"), _check_output(args.csv, "--csv")
     if xlsx and csv_path and xlsx.resolve() == csv_path.resolve():
@@ -247,7 +247,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
         return 0
-    print(PRECEDENT_ZH[result.precedent] + "。")
+    print(result.precedent_note() + "。")
     print("\n相似的往年项目：" if result.precedent != "none" else "\n最接近的往年项目（都不相近，没有采用它们的指标）：")
     for s in result.similar:
         print(f"  {s['name']}｜{s['code']}｜{s['why']}")

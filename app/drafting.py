@@ -157,8 +157,9 @@ def validate_drafting_data(data: dict) -> dict:
         raise DraftingDataError("drafting.json must hold one JSON object")
     data = dict(data)
     p = data.get("precedent")
-    if not isinstance(p, dict) or not all(isinstance(p.get(k), (int, float)) and 0 < p[k] <= 1 for k in ("partial", "row_match")):
-        raise DraftingDataError("drafting.json: precedent.partial and .row_match must be numbers in (0, 1]")
+    if not isinstance(p, dict) or not all(isinstance(p.get(k), (int, float)) and 0 < p[k] <= 1
+                                          for k in ("partial", "row_match", "agreed_probability")):
+        raise DraftingDataError("drafting.json: precedent.partial, .row_match and .agreed_probability must be numbers in (0, 1]")
     _validate_precedent_model(p.get("model"))
     for key in _STRING_LISTS:
         if not isinstance(data.get(key), list) or not all(isinstance(w, str) and w for w in data[key]):
@@ -1057,10 +1058,18 @@ class Suggestion:
     indicators: list[SuggestedIndicator]
     checks: list[Finding]
     precedent: str = "close"
+    followed: dict | None = None  # a partial precedent every ranking puts first, whose table the rows follow
+
+    def precedent_note(self) -> str:
+        if self.followed:
+            return (f"只有部分相近的往年项目；其中“{self.followed['name']}”（{self.followed['code']}）在用词、语义和检索中都排第一，"
+                    "以下指标参照它的指标表，数值按本项目描述填写")
+        return PRECEDENT_ZH[self.precedent]
 
     def to_json(self) -> dict:
         return {
             "precedent": self.precedent,
+            "followed": self.followed["code"] if self.followed else None,
             "similar": [{"code": s["code"], "name": s["name"], "score": s["score"]} for s in self.similar],
             "indicators": [i.to_json() for i in self.indicators],
             "checks": [c.to_json() for c in self.checks],
@@ -1372,8 +1381,10 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
     query = f"{draft.name} {draft.description}".strip()
     hits = index.search(query, k=max(k_similar, 12))
     closeness = draft_closeness(index, draft)
-    precedent = precedent_of(precedent_features(index, draft, closeness))
+    features = precedent_features(index, draft, closeness)
+    precedent = precedent_of(features)
     related = {code for code, s in closeness.items() if s >= data["precedent"]["partial"]}
+    followed = _agreed_nearest(index, query, closeness, hits, precedent_probability(features)) if precedent == "partial" else None
     similar = []
     for h in hits[:k_similar]:
         r = index.by_code[h.code]
@@ -1390,11 +1401,13 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
 
     beneficiary = _beneficiary(query)
     kind_rows, common_rows, subsidy = _framework_rows(query, beneficiary)
-    if precedent == "close":
+    if precedent == "close" or followed:
         # the close projects' own tables, as a reviewer would copy them; projects sharing none of
         # the draft's words contribute nothing even when the ranking lists them
         top_score = hits[0].score if hits else 1.0
         weighted = [(h.score / top_score, index.by_code[h.code]) for h in hits if h.code in related]
+        if followed:
+            weighted = [(1.0, index.by_code[followed])]  # only the one form every ranking agrees on
         clusters = _cluster([(w, r, ind) for w, r in weighted[:k_similar] for ind in r.indicators if ind.level2])
         wider = _cluster([(w, r, ind) for w, r in weighted for ind in r.indicators if ind.level2])
         chosen: list[dict] = []
@@ -1429,7 +1442,21 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
     indicators = _ensure_framework(indicators)
     indicators = _make_checkable(indicators, draft.amount_yuan)
     return Suggestion(similar=similar, indicators=indicators, checks=check_indicators(draft.indicators, draft.amount_yuan),
-                      precedent=precedent)
+                      precedent=precedent,
+                      followed={"code": followed, "name": index.by_code[followed].name} if followed else None)
+
+
+def _agreed_nearest(index, query: str, closeness: dict[str, float], hits, probability: float) -> str | None:
+    """The past form a partial precedent follows: the one that the draft's word share, its meaning
+    and the hybrid search all rank first, when the model still gives it some chance of being close.
+    A draft that rewords a past project shares fewer of its words, but every ranking still finds
+    that project first; a draft of a new kind of work rarely has one form first everywhere
+    (`jixiao eval --suites precedent` tabulates the threshold on the spent drafts sets)."""
+    if not hits or not closeness or probability < drafting_data()["precedent"]["agreed_probability"]:
+        return None
+    by_words = max(closeness, key=closeness.get)
+    by_meaning = index.search(query, k=1, mode="dense")
+    return by_words if by_meaning and hits[0].code == by_words == by_meaning[0].code else None
 
 
 def _ensure_framework(indicators: list[SuggestedIndicator]) -> list[SuggestedIndicator]:
@@ -1663,7 +1690,7 @@ def to_xlsx(rows: list[list[str]], path, about: list[str] | None = None) -> None
 
 def about_lines(suggestion: Suggestion) -> list[str]:
     """What the export's second sheet says: the precedent and the past projects consulted."""
-    lines = [f"往年先例：{suggestion.precedent}（{PRECEDENT_ZH[suggestion.precedent]}）"]
+    lines = [f"往年先例：{suggestion.precedent}（{suggestion.precedent_note()}）"]
     lines += [f"相似项目：{s['name']}（{s['code']}）：{s['why']}" for s in suggestion.similar]
     return lines
 
@@ -1677,7 +1704,7 @@ def suggest_for_question(answerer, question: str):
     topic = re.sub("|".join(map(re.escape, ("三级指标", "绩效指标", "指标", "一般", "设哪些", "怎么设", "怎么写", "怎么定", "参考", "？", "?"))), " ", question)
     suggestion = suggest(answerer.index, Draft(description=topic.strip() or question))
     names = {r.code: r.name for r in answerer.records}
-    lines = [PRECEDENT_ZH[suggestion.precedent] + "。"]
+    lines = [suggestion.precedent_note() + "。"]
     if suggestion.precedent != "none":
         lines.append("参考相似的往年项目：" + "；".join(f"{s['name']}（{s['code']}）" for s in suggestion.similar[:3]))
     lines += ["建议的绩效指标（请按本项目实际调整，“待填”的请补上本项目的数值）：",

@@ -25,7 +25,6 @@ import pandas as pd  # noqa: E402
 from app.answer import FIELD_LABELS, Answer, Answerer, Conversation  # noqa: E402
 from app.drafting import (  # noqa: E402
     EXPORT_COLUMNS,
-    PRECEDENT_ZH,
     DraftError,
     DraftIndicator,
     check_indicators,
@@ -423,7 +422,7 @@ def build_app(answerer: Answerer, notice: str | None = None, library_home: Path 
                 except (DraftError, AmountError) as exc:
                     return f"⚠️ {esc(exc)}", gr.update(), ""
                 result = suggest(live.index, draft)
-                lines = [f"**{PRECEDENT_ZH[result.precedent]}**", "",
+                lines = [f"**{result.precedent_note()}**", "",
                          "**相似的往年项目**" if result.precedent != "none" else "**最接近的往年项目**（都不相近，没有采用它们的指标）"] + [
                     f"- {esc(s['name'])}（{esc(s['code'])}）：{esc(s['why'])}" for s in result.similar
                 ]

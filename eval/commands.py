@@ -130,12 +130,18 @@ def _calibrate(index, args) -> None:
 
 def _precedent(index, args) -> None:
     """Fit when a draft has a close precedent on the spent drafts splits; --write stores the model."""
-    from eval.precedent import FIT_SPLITS, fit, observe, precedent_table, write_model
+    from app.drafting import drafting_data
+    from eval.precedent import FIT_SPLITS, agreed_markdown, agreed_table, fit, observe, observe_agreement, precedent_table, write_model
 
     fitted = fit(observe(index))
     print(f"\n起草：判断“有相近先例”的模型（{fitted['n']} 份草稿，其中 {fitted['n_close']} 份预期 close；"
           f"拟合用 {', '.join(FIT_SPLITS)}；概率阈值按逐批留出的预测选定）")
     print(precedent_table(fitted))
+    p = drafting_data()["precedent"]
+    fitted["agreed"] = agreed_table(observe_agreement(index))
+    print("\n判为“部分先例”、三种排序都把同一张表排第一的草稿：概率不低于下限时参照那张表"
+          "（app/data/drafting.json 的 precedent.agreed_probability）")
+    print(agreed_markdown(fitted["agreed"], p["agreed_probability"]))
     if args.write:
         write_model(fitted)
         print("已写入 app/data/drafting.json", file=sys.stderr)

@@ -17,7 +17,7 @@ from importlib import resources
 import numpy as np
 
 from app.drafting import PRECEDENT_FEATURES as FEATURES
-from app.drafting import Draft, precedent_features, precedent_probability
+from app.drafting import Draft, draft_closeness, precedent_features, precedent_of, precedent_probability
 from eval.suggest import load_drafts
 
 FIT_SPLITS = ("dev", "heldout") + tuple(f"heldout-{n}" for n in range(2, 21))  # spent: their final runs are done
@@ -89,3 +89,54 @@ def write_model(fitted: dict) -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     data["precedent"]["model"] = {k: fitted[k] for k in ("features", "mean", "scale", "weights", "bias", "close_probability")}
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")  # type: ignore[union-attr]
+
+
+AGREED_SPLITS = FIT_SPLITS + tuple(f"heldout-{n}" for n in range(21, 26))
+AGREED_PROBABILITIES = (0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.40)
+
+
+def observe_agreement(index, splits=AGREED_SPLITS) -> list[dict]:
+    """Per draft judged "partial": its probability, whether the word share, the meaning and the hybrid
+    search rank the same form first, and whether the draft's writer counted that form as its source
+    (a close draft) or as unrelated (a no-precedent draft)."""
+    rows = []
+    for split in splits:
+        for entry in load_drafts(split):
+            d = entry["draft"]
+            draft = Draft(name=d.get("name", ""), description=d["description"], amount_yuan=d.get("amount_yuan"))
+            closeness = draft_closeness(index, draft)
+            features = precedent_features(index, draft, closeness)
+            if precedent_of(features) != "partial":
+                continue
+            query = f"{draft.name} {draft.description}".strip()
+            by_words = max(closeness, key=closeness.get)
+            hits, by_meaning = index.search(query, k=1), index.search(query, k=1, mode="dense")
+            expect = entry["expect"]
+            rows.append({"split": split, "id": entry["id"], "label": entry["precedent"],
+                         "agreed": bool(hits and by_meaning) and hits[0].code == by_words == by_meaning[0].code,
+                         "probability": precedent_probability(features),
+                         "source": by_words in expect.get("similar_codes", []),
+                         "unrelated": by_words not in set(expect.get("related_codes", [])) | set(expect.get("similar_codes", []))})
+    return rows
+
+
+def agreed_table(rows: list[dict]) -> list[dict]:
+    """Per probability floor: close drafts that would follow their own source form (or another),
+    and no-precedent drafts that would follow a form their writer did not count as related."""
+    table = []
+    for probability in AGREED_PROBABILITIES:
+        chosen = [r for r in rows if r["agreed"] and r["probability"] >= probability]
+        table.append({"probability": probability,
+                      "close_follow_source": sum(r["label"] == "close" and r["source"] for r in chosen),
+                      "close_follow_other": sum(r["label"] == "close" and not r["source"] for r in chosen),
+                      "no_precedent_follow_unrelated": sum(r["label"] != "close" and r["unrelated"] for r in chosen)})
+    return table
+
+
+def agreed_markdown(table: list[dict], chosen: float) -> str:
+    lines = ["| 概率下限 | 有先例、参照其来源表 | 有先例、参照别的表 | 无先例、参照无关表 |", "|---|---|---|---|"]
+    for row in table:
+        mark = " ←" if row["probability"] == chosen else ""
+        lines.append(f"| {row['probability']:.2f}{mark} | {row['close_follow_source']} | {row['close_follow_other']} | "
+                     f"{row['no_precedent_follow_unrelated']} |")
+    return "\n".join(lines)

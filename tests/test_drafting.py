@@ -17,6 +17,8 @@ from app.drafting import (
     DraftIndicator,
     DraftingDataError,
     SuggestedIndicator,
+    Suggestion,
+    _agreed_nearest,
     _fill_targets,
     _rates_into_rows,
     check_indicators,
@@ -143,7 +145,7 @@ def test_cli_suggest_json_contract_and_exports(home, tmp_path, capsys, monkeypat
     xlsx, csv_path = tmp_path / "s.xlsx", tmp_path / "s.csv"
     assert cli(["suggest", "--file", str(draft), "--json", "--xlsx", str(xlsx), "--csv", str(csv_path)]) == 0
     data = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert set(data) == {"precedent", "similar", "indicators", "checks"}
+    assert set(data) == {"precedent", "followed", "similar", "indicators", "checks"}
     assert data["precedent"] in ("close", "partial", "none")
     assert set(data["similar"][0]) == {"code", "name", "score"}
     assert set(data["indicators"][0]) == {"level1", "level2", "name", "value", "support", "sources", "origin"}
@@ -315,6 +317,8 @@ def test_drafting_data_is_validated():
         validate_drafting_data(dict(good, precedent=dict(good["precedent"], model=dict(model, weights=[1.0]))))
     with pytest.raises(DraftingDataError, match="close_probability"):
         validate_drafting_data(dict(good, precedent=dict(good["precedent"], model=dict(model, close_probability=1.2))))
+    with pytest.raises(DraftingDataError, match="agreed_probability"):
+        validate_drafting_data(dict(good, precedent={k: v for k, v in good["precedent"].items() if k != "agreed_probability"}))
     bad_kind = dict(good["kinds"][0], rows=[{"level2": "服务对象满意度指标", "name": "群众满意度", "value": "满意"}])
     with pytest.raises(DraftingDataError, match="reject"):
         validate_drafting_data(dict(good, kinds=[bad_kind]))
@@ -750,11 +754,13 @@ def test_what_a_lump_of_funding_pays_for_names_no_kind_of_work(index):
     assert not any(h.startswith("指标框架：") and ("维修" in h or "培训" in h) for h in hints), hints
 
 
-def test_a_promised_rate_renames_the_template_row_it_fills(index):
-    draft = Draft(name="2022年老年助餐点运营补助", amount_yuan=475000, description=(
-        "为社区助餐点25个提供运营补助，每个1.9万元。要求助餐老人满意度达到93%以上。项目资金47.5万元。"))
-    satisfaction = [i for i in suggest(index, draft).indicators if i.level2 == "服务对象满意度指标"]
-    assert any(i.name == "助餐老人满意度" and i.value == "≥93%" for i in satisfaction), satisfaction
+def test_a_promised_rate_renames_the_template_row_it_fills():
+    rows = [SuggestedIndicator("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%", 0, [], origin="framework",
+                               hint="指标框架：通用"),
+            SuggestedIndicator("产出指标", "质量指标", "配餐验收合格率", "≥95%", 1, ["x"], ["≥95%"])]
+    _fill_targets(rows, extract_targets("要求助餐老人满意度达到93%以上，配餐抽检合格率达到98%。"))
+    assert (rows[0].name, rows[0].value) == ("助餐老人满意度", "≥93%"), rows[0]  # the draft's words, not the template's
+    assert (rows[1].name, rows[1].value) == ("配餐验收合格率", "≥98%"), rows[1]  # a past form's row keeps its name
 
 
 def test_long_lump_sum_items_illuminance_and_whole_week_service_are_read():
@@ -795,3 +801,34 @@ def test_volumes_weights_class_hours_percentage_points_and_round_the_clock_respo
         "果蔬损耗率下降4个百分点；12岁以上儿童近视率下降1个百分点；平台24小时呼叫响应。")}
     assert targets.get("果蔬损耗率下降幅度") == "≥4个百分点" and targets.get("儿童近视率下降幅度") == "≥1个百分点", targets
     assert targets.get("呼叫响应时长") == "24小时/天", targets
+
+
+
+class _Hit:
+    def __init__(self, code):
+        self.code = code
+
+
+class _RankedIndex:
+    """Only what the agreement test needs: the hybrid and the meaning rankings' first form."""
+
+    def __init__(self, hybrid, meaning):
+        self.first = {"hybrid": hybrid, "dense": meaning}
+
+    def search(self, query, k=5, mode="hybrid"):
+        return [_Hit(self.first[mode])]
+
+
+def test_a_partial_precedent_follows_a_form_only_when_every_ranking_puts_it_first():
+    closeness = {"A": 0.31, "B": 0.22, "C": 0.05}
+    floor = drafting_data()["precedent"]["agreed_probability"]
+    hits = [_Hit("A")]
+    assert _agreed_nearest(_RankedIndex("A", "A"), "草稿", closeness, hits, floor) == "A"
+    assert _agreed_nearest(_RankedIndex("A", "B"), "草稿", closeness, hits, floor) is None  # meaning disagrees
+    assert _agreed_nearest(_RankedIndex("B", "B"), "草稿", closeness, [_Hit("B")], floor) is None  # words disagree
+    assert _agreed_nearest(_RankedIndex("A", "A"), "草稿", closeness, hits, floor / 2) is None  # too unlikely
+    followed = Suggestion(similar=[], indicators=[], checks=[], precedent="partial", followed={"code": "A", "name": "甲项目"})
+    assert followed.to_json()["followed"] == "A" and followed.to_json()["precedent"] == "partial"
+    assert "甲项目" in followed.precedent_note() and "参照它的指标表" in followed.precedent_note()
+    plain = Suggestion(similar=[], indicators=[], checks=[], precedent="partial")
+    assert plain.to_json()["followed"] is None and "用词相符" in plain.precedent_note()

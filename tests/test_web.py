@@ -71,7 +71,7 @@ def test_search_endpoint(client):
 
 def test_suggest_endpoint(client):
     data = client.predict({"description": "采购检验检测仪器设备", "amount_yuan": 300000}, api_name="/suggest")
-    assert set(data) == {"precedent", "similar", "indicators", "checks"}
+    assert set(data) == {"precedent", "followed", "similar", "indicators", "checks"}
     assert {i["level1"] for i in data["indicators"]} == {"产出指标", "效益指标", "满意度指标"}
     assert {i["origin"] for i in data["indicators"]} <= {"similar", "corpus", "framework"}
     bad = client.predict({"name": "没有概况"}, api_name="/suggest")
