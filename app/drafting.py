@@ -374,8 +374,8 @@ def _before_phrase(text: str, data: dict) -> str:
     for mark in data["cut_after"]:
         if mark in text:
             head, tail = text.rsplit(mark, 1)
-            if mark == "等" and head[-1:] in "一二三四特优甲乙丙":
-                continue  # "一等奖" is a grade, not "…等" closing a list
+            if mark == "等" and (head[-1:] in "一二三四特优甲乙丙" or tail.startswith(("级", "次"))):
+                continue  # "一等奖" is a grade and "等级评定" a word, not "…等" closing a list
             # "…等检验检测设备": the kind after the mark; "…分析仪等": nothing after it, the thing before
             text = tail if tail.strip() else head
     # "市卫生健康委为辖区 12 所学校": the bureau doing it is not what is counted
@@ -848,7 +848,8 @@ def _deadlines(text: str, t: dict, data: dict) -> list[Target]:
         action = re.sub(r"^(?:分[两二三四几]次|一次性|分批|全部|均|各|前|按时|如期|准时)+", "", clause[dates[-1].end():])
         # "3 月底和 9 月底前各拨付 50%": how much by each date is part of the schedule
         portion = re.match(r"(?:前)?(各[\u4e00-\u9fff]{0,4}?\d+(?:\.\d+)?%)", clause[dates[-1].end():])
-        action = re.match(r"[\u4e00-\u9fff]{0,6}", action).group(0)
+        # "完成建设和补助拨付": a second action that ends the clause is part of what is done by then
+        action = re.match(r"[\u4e00-\u9fff]{2,6}?[和及并][\u4e00-\u9fff]{1,4}$|[\u4e00-\u9fff]{0,6}", action).group(0)
         name = (subject + action[:2]) if len(subject) >= 2 else (action or "完成")
         # "分别于 8 月 31 日、11 月 30 日前": the 前 written once covers both dates
         value = "、".join(f"{m.group('num')}月{(m.group('day') + '日') if m.groupdict().get('day') else (m.groupdict().get('part') or '')}"
@@ -1215,7 +1216,8 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
             if not (i.value.startswith(TO_FILL) or _is_count(i.value)):
                 continue
             unit = _unit_of(i.source_values).lstrip("万")  # "30万" says 10,000s, no unit: any count fits
-            if unit and unit != q.unit.lstrip("万"):
+            # a row of the very name counts the same thing whatever counter the past form used (个 for 处)
+            if unit and unit != q.unit.lstrip("万") and squash(i.name) not in (squash(q.name), squash(q.object)):
                 continue
             # the row must count what the draft counts: its head noun (the end of the name) in the draft's words
             head = _head(squash(i.name))

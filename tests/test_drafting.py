@@ -19,6 +19,7 @@ from app.drafting import (
     SuggestedIndicator,
     Suggestion,
     _agreed_nearest,
+    _fill_from_draft,
     _fill_targets,
     _rates_into_rows,
     check_indicators,
@@ -832,3 +833,14 @@ def test_a_partial_precedent_follows_a_form_only_when_every_ranking_puts_it_firs
     assert "甲项目" in followed.precedent_note() and "参照它的指标表" in followed.precedent_note()
     plain = Suggestion(similar=[], indicators=[], checks=[], precedent="partial")
     assert plain.to_json()["followed"] is None and "用词相符" in plain.precedent_note()
+
+
+def test_a_past_row_of_the_same_name_takes_the_count_and_whole_words_stay_whole():
+    rows = [SuggestedIndicator("产出指标", "数量指标", "新建社区书屋", "待填：请按本项目填写（相似项目为 ≥ 10 个）", 1, ["x"], ["≥ 10 个"])]
+    _fill_from_draft(rows, extract_quantities("新建社区书屋14处，每处补助3万元。"), 420000, "居民", False)
+    assert rows[0].value == "14处", rows  # 处 for 个: the same thing counted
+    found = {q.number_text: q for q in extract_quantities(
+        "对已运营的25处日间照料中心发放运营补助；委托第三方开展等级评定，费用6万元。")}
+    assert found["25"].object == "日间照料中心" and found["6"].object.startswith("开展等级评定"), found
+    targets = {t.name: t.value for t in extract_targets("11月20日前完成改造和补助兑付，9月15日前完工并投入使用。")}
+    assert targets.get("完成改造和补助兑付时间") == "11月20日前" and targets.get("完工并投入使用时间") == "9月15日前", targets
