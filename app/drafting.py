@@ -429,7 +429,7 @@ def extract_quantities(description: str) -> list[Quantity]:
     found: list[Quantity] = []
     last_end = last_start = 0
     for m in pattern.finditer(description):
-        tail = description[m.end():m.end() + 3]
+        tail = description[m.end():m.end() + 4]
         if any(tail.startswith(w) for w in data["skip_after_number"]) and m.group(2) in ("个", "次"):
             continue
         if m.group(2) == "周" and tail.startswith("岁"):
@@ -500,6 +500,8 @@ def extract_quantities(description: str) -> list[Quantity]:
                 q.object = _lump_sum_item(description, before, clause_start, m.start(), found, data)
                 if not q.object and re.fullmatch(data["money_first_pattern"], before):
                     q.object = _item_after(description[m.end():], data)  # "另安排 3 万元用于毕业生回访": the item follows
+                if found and found[-1].per and found[-1].start >= sentence_start:
+                    q.counted = found[-1].counted  # "…每人保费 a 元，小计 N 万元": a subtotal is told apart like its rate
             found.append(q)
             continue
         if re.search(data["background_pattern"], description[clause_start:m.start()]):

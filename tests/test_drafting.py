@@ -844,3 +844,12 @@ def test_a_past_row_of_the_same_name_takes_the_count_and_whole_words_stay_whole(
     assert found["25"].object == "日间照料中心" and found["6"].object.startswith("开展等级评定"), found
     targets = {t.name: t.value for t in extract_targets("11月20日前完成改造和补助兑付，9月15日前完工并投入使用。")}
     assert targets.get("完成改造和补助兑付时间") == "11月20日前" and targets.get("完工并投入使用时间") == "9月15日前", targets
+
+
+def test_working_day_limits_are_no_counts_and_like_subtotals_stay_apart():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "材料齐全的申请10个工作日内办结；窗口全年服务248个工作日。")}
+    assert "10个" not in found and "248个" in found, found  # a time limit, and a count of working days
+    found = {q.number_text: q for q in extract_quantities(
+        "为低保老人参保3000人，每人每年保费60元，小计18万元；为失能老人参保500人，每人每年保费90元，小计4.5万元。")}
+    assert (found["18"].counted, found["4.5"].counted) == ("低保老人参保", "失能老人参保"), found  # like their rates
