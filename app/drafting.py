@@ -677,8 +677,11 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
     # "征集文物 20 件" reads as a row name; a bare noun ("农村公路 120 公里") needs its measure word;
     # nothing named at all ("预计 600 人") is left for the caller, who knows who benefits
     acts = any(q.object.startswith(v) for v in data["action_verbs"])
+    paid = next((w for w in ("费用", "经费", "费") if q.object.endswith(w)), "")  # 奖补, 补贴 name what is given
     if not q.object:
         q.name = ""
+    elif paid and len(q.object) > len(paid) + 1:
+        q.name = q.object[: -len(paid)] + measure  # "垫付抢救费用 300 人次" counts the times it is paid, not the money
     elif len(q.object) <= 2 or not (acts or q.object.endswith(measure) or q.object.endswith(tuple(data["measure_words"]))):
         q.name = q.object + measure
     else:

@@ -853,3 +853,11 @@ def test_working_day_limits_are_no_counts_and_like_subtotals_stay_apart():
     found = {q.number_text: q for q in extract_quantities(
         "为低保老人参保3000人，每人每年保费60元，小计18万元；为失能老人参保500人，每人每年保费90元，小计4.5万元。")}
     assert (found["18"].counted, found["4.5"].counted) == ("低保老人参保", "失能老人参保"), found  # like their rates
+
+
+def test_a_count_of_paid_items_is_named_by_its_measure_and_pairs_are_counted():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "为困难群众垫付医疗费用150人次，每人次平均0.8万元，小计120万元；制作门牌2000副，每副12元。")}
+    assert found["150人次"].name == "困难群众垫付医疗人次", found["150人次"]  # the times it is paid, not "…费用"
+    assert found["120万元"].object.endswith("垫付医疗费用"), found["120万元"]  # the money keeps the cost word
+    assert "2000副" in found and found["12元"].value() == "12元/副", found
