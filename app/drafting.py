@@ -91,7 +91,7 @@ class DraftingDataError(ValueError):
 _STRING_LISTS = ("generic_terms", "measure_words", "count_units", "person_units", "served_places", "strip_prefix",
                  "strip_suffix", "cut_after", "action_verbs", "object_stop_verbs", "beneficiaries", "per_unit_words", "skip_after_number",
                  "object_conjunctions", "price_words", "nameless_cost_words", "paying_verbs", "unstrippable_endings", "unstrippable_openings",
-                 "not_kind_triggers", "cost_words")
+                 "not_kind_triggers", "cost_words", "paid_count_endings")
 
 
 def _validate_rows(rows, where: str) -> None:
@@ -677,7 +677,8 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
     # "征集文物 20 件" reads as a row name; a bare noun ("农村公路 120 公里") needs its measure word;
     # nothing named at all ("预计 600 人") is left for the caller, who knows who benefits
     acts = any(q.object.startswith(v) for v in data["action_verbs"])
-    paid = next((w for w in ("费用", "经费", "费") if q.object.endswith(w)), "")  # 奖补, 补贴 name what is given
+    # 奖补, 补贴 name what is given; 费用 names only the money paid for it
+    paid = next((w for w in sorted(data["paid_count_endings"], key=len, reverse=True) if q.object.endswith(w)), "")
     if not q.object:
         q.name = ""
     elif paid and len(q.object) > len(paid) + 1:
