@@ -274,20 +274,31 @@ def _validate_precedent_model(model) -> None:
         raise DraftingDataError("drafting.json: precedent.model needs a bias and a close_probability in (0, 1)")
 
 
-def precedent_features(index, draft: Draft, closeness: dict[str, float] | None = None) -> dict[str, float]:
+def precedent_features(index, draft: Draft, closeness: dict[str, float] | None = None,
+                        by_meaning: list | None = None) -> dict[str, float]:
     """What tells how close the nearest past form is: the best share of the draft's own words a form
     uses, and how near in meaning the nearest form is to the title and to the whole draft (a
-    description in other words than the forms' may still mean the same work)."""
+    description in other words than the forms' may still mean the same work). ``by_meaning``: the
+    whole draft's dense search, when the caller has it already."""
     closeness = closeness if closeness is not None else draft_closeness(index, draft)
     whole = f"{draft.name} {draft.description}".strip()
+    by_meaning = by_meaning if by_meaning is not None else index.search(whole, k=1, mode="dense")
     return {"closeness": max(closeness.values(), default=0.0),
-            "title_meaning": _nearest_meaning(index, draft.name.strip() or whole),
-            "text_meaning": _nearest_meaning(index, whole)}
+            "title_meaning": _nearest_meaning(index.search(draft.name.strip() or whole, k=1, mode="dense")),
+            "text_meaning": _nearest_meaning(by_meaning)}
 
 
-def _nearest_meaning(index, text: str) -> float:
-    hits = index.search(text, k=1, mode="dense")
+def _nearest_meaning(hits: list) -> float:
     return float(hits[0].score) if hits else 0.0
+
+
+def nearest_agreed(closeness: dict[str, float], hits: list, by_meaning: list) -> str | None:
+    """The past form the draft's word share, its meaning (``by_meaning``) and the hybrid search
+    (``hits``) all rank first, or None."""
+    if not closeness or not hits or not by_meaning:
+        return None
+    by_words = max(closeness, key=closeness.get)
+    return by_words if hits[0].code == by_words == by_meaning[0].code else None
 
 
 def precedent_probability(features: dict[str, float], model: dict | None = None) -> float:
@@ -548,7 +559,7 @@ def _counted_parts(description: str, sentence_start: int, at: int, group: list[Q
         return []
     count = counts[-1]
     clause_start = _start_after(description, count.start, "，,。；;：:\n")
-    head, _, listing = _split_intro(description[clause_start:count.start])
+    head, listing = _split_intro(description[clause_start:count.start])
     parts = _listed_parts(listing, len(group))
     if parts and len(head) >= 2 and parts[-1] in count.object and not count.object.endswith(parts[-1]):
         # "…和危桥改造 3 个项目": the projects of the payment the clause opens with, not the last ones listed
@@ -563,12 +574,12 @@ def _counted_parts(description: str, sentence_start: int, at: int, group: list[Q
     return parts
 
 
-def _split_intro(clause: str) -> tuple[str, str, str]:
-    """"应付工程款涉及 A、B 和 C" → ("应付工程款", "涉及", "A、B 和 C"); no intro word: ("", "", clause)."""
+def _split_intro(clause: str) -> tuple[str, str]:
+    """"应付工程款涉及 A、B 和 C" → ("应付工程款", "A、B 和 C"); no intro word: ("", clause)."""
     intro = re.search(drafting_data()["list_intro_pattern"], clause)
     if not intro:
-        return "", "", clause
-    return _strip(clause[:intro.start()], drafting_data()), intro.group(0), clause[intro.end():]
+        return "", clause
+    return _strip(clause[:intro.start()], drafting_data()), clause[intro.end():]
 
 
 def _respective_group(description: str, at: int, found: list[Quantity]) -> list[Quantity]:
@@ -881,7 +892,7 @@ def _fill_targets(indicators: list["SuggestedIndicator"], targets: list[Target])
                 and (target.level2 == "时效指标" or _same_measure(i.value, target.value))]
         if same:
             row = max(same, key=lambda i: _overlap(_head_of_rate(i.name), target.name))
-            if row.hint.startswith("指标框架"):
+            if row.hint.startswith(_FRAMEWORK_HINT):
                 row.name = target.name  # a template's name says less than the draft's own ("拨付完成率", not "项目完成及时率")
             row.value, row.hint = target.value, _FROM_DRAFT
         else:
@@ -1030,6 +1041,7 @@ ORIGINS = ("similar", "corpus", "framework")
 DEFAULT_TOTAL_COST_NAME = "项目总成本"  # for a library whose forms name no whole-cost row
 TO_FILL = "待填"
 _FROM_DRAFT = "数值取自草稿描述"
+_FRAMEWORK_HINT = "指标框架"  # a template row's hint starts so ("指标框架：维修养护")
 
 
 @dataclass
@@ -1355,7 +1367,7 @@ def _framework_rows(text: str, beneficiary: str) -> tuple[list[SuggestedIndicato
         name = row["name"].replace("{beneficiary}", beneficiary)
         return SuggestedIndicator(L.LEVEL2_TO_LEVEL1[row["level2"]], row["level2"], name,
                                   row["value"].replace("{beneficiary}", beneficiary), 0, [], origin="framework",
-                                  hint=f"指标框架：{kind}")
+                                  hint=f"{_FRAMEWORK_HINT}：{kind}")
 
     # "支部建设", "队伍建设" build no works: only what is left says which kinds of work the draft does
     text = re.sub("|".join(map(re.escape, data["not_kind_triggers"])), "", text)
@@ -1389,10 +1401,12 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
     query = f"{draft.name} {draft.description}".strip()
     hits = index.search(query, k=max(k_similar, 12))
     closeness = draft_closeness(index, draft)
-    features = precedent_features(index, draft, closeness)
+    by_meaning = index.search(query, k=1, mode="dense")
+    features = precedent_features(index, draft, closeness, by_meaning)
     precedent = precedent_of(features)
     related = {code for code, s in closeness.items() if s >= data["precedent"]["partial"]}
-    followed = _agreed_nearest(index, query, closeness, hits, precedent_probability(features)) if precedent == "partial" else None
+    followed = (_agreed_nearest(index, query, closeness, hits, precedent_probability(features), by_meaning)
+                if precedent == "partial" else None)
     similar = []
     for h in hits[:k_similar]:
         r = index.by_code[h.code]
@@ -1454,17 +1468,16 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
                       followed={"code": followed, "name": index.by_code[followed].name} if followed else None)
 
 
-def _agreed_nearest(index, query: str, closeness: dict[str, float], hits, probability: float) -> str | None:
-    """The past form a partial precedent follows: the one that the draft's word share, its meaning
-    and the hybrid search all rank first, when the model still gives it some chance of being close.
-    A draft that rewords a past project shares fewer of its words, but every ranking still finds
-    that project first; a draft of a new kind of work rarely has one form first everywhere
-    (`jixiao eval --suites precedent` tabulates the threshold on the spent drafts sets)."""
-    if not hits or not closeness or probability < drafting_data()["precedent"]["agreed_probability"]:
+def _agreed_nearest(index, query: str, closeness: dict[str, float], hits, probability: float,
+                    by_meaning: list | None = None) -> str | None:
+    """The past form a partial precedent follows: the one every ranking puts first
+    (`nearest_agreed`), when the model still gives it some chance of being close. A draft that
+    rewords a past project shares fewer of its words, but every ranking still finds that project
+    first; a draft of a new kind of work rarely has one form first everywhere (`jixiao eval
+    --suites precedent` tabulates the threshold on the spent drafts sets)."""
+    if probability < drafting_data()["precedent"]["agreed_probability"]:
         return None
-    by_words = max(closeness, key=closeness.get)
-    by_meaning = index.search(query, k=1, mode="dense")
-    return by_words if by_meaning and hits[0].code == by_words == by_meaning[0].code else None
+    return nearest_agreed(closeness, hits, by_meaning if by_meaning is not None else index.search(query, k=1, mode="dense"))
 
 
 def _ensure_framework(indicators: list[SuggestedIndicator]) -> list[SuggestedIndicator]:

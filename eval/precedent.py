@@ -17,7 +17,7 @@ from importlib import resources
 import numpy as np
 
 from app.drafting import PRECEDENT_FEATURES as FEATURES
-from app.drafting import Draft, draft_closeness, precedent_features, precedent_of, precedent_probability
+from app.drafting import Draft, draft_closeness, nearest_agreed, precedent_features, precedent_of, precedent_probability
 from eval.suggest import load_drafts
 
 FIT_SPLITS = ("dev", "heldout") + tuple(f"heldout-{n}" for n in range(2, 21))  # spent: their final runs are done
@@ -104,16 +104,15 @@ def observe_agreement(index, splits=AGREED_SPLITS) -> list[dict]:
         for entry in load_drafts(split):
             d = entry["draft"]
             draft = Draft(name=d.get("name", ""), description=d["description"], amount_yuan=d.get("amount_yuan"))
-            closeness = draft_closeness(index, draft)
-            features = precedent_features(index, draft, closeness)
+            query = f"{draft.name} {draft.description}".strip()
+            closeness, by_meaning = draft_closeness(index, draft), index.search(query, k=1, mode="dense")
+            features = precedent_features(index, draft, closeness, by_meaning)
             if precedent_of(features) != "partial":
                 continue
-            query = f"{draft.name} {draft.description}".strip()
             by_words = max(closeness, key=closeness.get)
-            hits, by_meaning = index.search(query, k=1), index.search(query, k=1, mode="dense")
             expect = entry["expect"]
             rows.append({"split": split, "id": entry["id"], "label": entry["precedent"],
-                         "agreed": bool(hits and by_meaning) and hits[0].code == by_words == by_meaning[0].code,
+                         "agreed": nearest_agreed(closeness, index.search(query, k=1), by_meaning) is not None,
                          "probability": precedent_probability(features),
                          "source": by_words in expect.get("similar_codes", []),
                          "unrelated": by_words not in set(expect.get("related_codes", [])) | set(expect.get("similar_codes", []))})
