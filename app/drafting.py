@@ -1523,12 +1523,16 @@ def _make_checkable(indicators: list[SuggestedIndicator], amount: float | None) 
                 rules[f.row].add(f.rule)
         if not rules:
             break
-        measurable_level2 = {i.level2 for n, i in enumerate(indicators, 1) if n not in rules and _measurable(i)}
+        measurable = [i for n, i in enumerate(indicators, 1) if n not in rules and _measurable(i)]
+        measurable_level2 = {i.level2 for i in measurable}
+        measurable_level1 = {i.level1 for i in measurable}
         keep = []
         for n, i in enumerate(indicators, 1):
             if n in rules:
                 if rules[n] == {"not_measurable"} and i.level2 in measurable_level2:
                     continue  # a directional phrase next to a measurable row of the same 二级 adds only work
+                if rules[n] == {"not_measurable"} and i.origin == "corpus" and i.level1 in measurable_level1:
+                    continue  # another project's row shared our words but no target to measure: nothing to reuse
                 value = _rewrite(i, rules[n], amount)
                 if value is None:
                     continue

@@ -21,6 +21,7 @@ from app.drafting import (
     _agreed_nearest,
     _fill_from_draft,
     _fill_targets,
+    _make_checkable,
     _rates_into_rows,
     check_indicators,
     corpus_report,
@@ -861,3 +862,17 @@ def test_a_count_of_paid_items_is_named_by_its_measure_and_pairs_are_counted():
     assert found["150人次"].name == "困难群众垫付医疗人次", found["150人次"]  # the times it is paid, not "…费用"
     assert found["120万元"].object.endswith("垫付医疗费用"), found["120万元"]  # the money keeps the cost word
     assert "2000副" in found and found["12元"].value() == "12元/副", found
+
+
+def test_a_mined_row_with_only_a_direction_is_dropped_but_a_similar_projects_is_kept_to_fill():
+    rows = [SuggestedIndicator("效益指标", "社会效益指标", "群众出行安全", "提高", 1, ["x"], origin="corpus"),
+            SuggestedIndicator("效益指标", "社会效益指标", "群众就医负担", "减少", 1, ["y"], origin="similar"),
+            SuggestedIndicator("效益指标", "可持续影响指标", "设施使用年限", "≥10年", 0, [], origin="framework"),
+            SuggestedIndicator("产出指标", "数量指标", "修缮村道里程", "12公里", 0, [], origin="framework")]
+    kept = {i.name: i.value for i in _make_checkable(rows, None)}
+    assert "群众出行安全" not in kept, kept
+    assert kept["群众就医负担"].startswith("待填") and "减少" in kept["群众就医负担"], kept
+    # alone in its 一级, a mined row stays as a reminder of what to measure
+    alone = [SuggestedIndicator("效益指标", "社会效益指标", "群众出行安全", "提高", 1, ["x"], origin="corpus"),
+             SuggestedIndicator("产出指标", "数量指标", "修缮村道里程", "12公里", 0, [], origin="framework")]
+    assert [i.name for i in _make_checkable(alone, None)] == ["群众出行安全", "修缮村道里程"]
