@@ -1077,7 +1077,7 @@ class Suggestion:
     indicators: list[SuggestedIndicator]
     checks: list[Finding]
     precedent: str = "close"
-    followed: dict | None = None  # a partial precedent every ranking puts first, whose table the rows follow
+    followed: dict | None = None  # the past form every ranking puts first, whose table the rows follow
 
     def precedent_note(self) -> str:
         if self.followed:
@@ -1406,7 +1406,9 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
     precedent = precedent_of(features)
     related = {code for code, s in closeness.items() if s >= data["precedent"]["partial"]}
     followed = (_agreed_nearest(index, query, closeness, hits, precedent_probability(features), by_meaning)
-                if precedent == "partial" else None)
+                if precedent != "close" else None)
+    if followed:
+        precedent = "partial"  # few shared words, but one form first by words, meaning and search alike
     similar = []
     for h in hits[:k_similar]:
         r = index.by_code[h.code]
@@ -1470,7 +1472,7 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
 
 def _agreed_nearest(index, query: str, closeness: dict[str, float], hits, probability: float,
                     by_meaning: list | None = None) -> str | None:
-    """The past form a partial precedent follows: the one every ranking puts first
+    """The past form a draft not judged close follows: the one every ranking puts first
     (`nearest_agreed`), when the model still gives it some chance of being close. A draft that
     rewords a past project shares fewer of its words, but every ranking still finds that project
     first; a draft of a new kind of work rarely has one form first everywhere (`jixiao eval

@@ -91,12 +91,12 @@ def write_model(fitted: dict) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")  # type: ignore[union-attr]
 
 
-AGREED_SPLITS = FIT_SPLITS + tuple(f"heldout-{n}" for n in range(21, 26))
+AGREED_SPLITS = FIT_SPLITS + tuple(f"heldout-{n}" for n in range(21, 28))
 AGREED_PROBABILITIES = (0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.40)
 
 
 def observe_agreement(index, splits=AGREED_SPLITS) -> list[dict]:
-    """Per draft judged "partial": its probability, whether the word share, the meaning and the hybrid
+    """Per draft not judged "close": its probability, whether the word share, the meaning and the hybrid
     search rank the same form first, and whether the draft's writer counted that form as its source
     (a close draft) or as unrelated (a no-precedent draft)."""
     rows = []
@@ -107,7 +107,7 @@ def observe_agreement(index, splits=AGREED_SPLITS) -> list[dict]:
             query = f"{draft.name} {draft.description}".strip()
             closeness, by_meaning = draft_closeness(index, draft), index.search(query, k=1, mode="dense")
             features = precedent_features(index, draft, closeness, by_meaning)
-            if precedent_of(features) != "partial":
+            if precedent_of(features) == "close":
                 continue
             by_words = max(closeness, key=closeness.get)
             expect = entry["expect"]

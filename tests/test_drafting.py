@@ -876,3 +876,20 @@ def test_a_mined_row_with_only_a_direction_is_dropped_but_a_similar_projects_is_
     alone = [SuggestedIndicator("效益指标", "社会效益指标", "群众出行安全", "提高", 1, ["x"], origin="corpus"),
              SuggestedIndicator("产出指标", "数量指标", "修缮村道里程", "12公里", 0, [], origin="framework")]
     assert [i.name for i in _make_checkable(alone, None)] == ["群众出行安全", "修缮村道里程"]
+
+
+def test_a_draft_with_few_shared_words_follows_the_form_every_ranking_puts_first_as_a_partial_precedent(
+        index, monkeypatch):
+    import app.drafting as drafting
+
+    monkeypatch.setattr(drafting, "precedent_of", lambda features: "none")
+    floor = drafting_data()["precedent"]["agreed_probability"]
+    monkeypatch.setattr(drafting, "precedent_probability", lambda features: floor + 0.01)
+    result = suggest(index, KNOWN_KINDS[1])
+    assert result.precedent == "partial" and result.followed, (result.precedent, result.followed)
+    sources = {code for i in result.indicators if i.origin == "similar" for code in i.sources}
+    assert sources == {result.followed["code"]}, sources
+    monkeypatch.setattr(drafting, "precedent_probability", lambda features: floor / 2)
+    unlikely = suggest(index, KNOWN_KINDS[1])
+    assert unlikely.precedent == "none" and unlikely.followed is None
+    assert not any(i.origin == "similar" for i in unlikely.indicators)
