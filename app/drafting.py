@@ -292,13 +292,13 @@ def _nearest_meaning(hits: list) -> float:
     return float(hits[0].score) if hits else 0.0
 
 
-def nearest_agreed(closeness: dict[str, float], hits: list, by_meaning: list) -> str | None:
-    """The past form the draft's word share, its meaning (``by_meaning``) and the hybrid search
-    (``hits``) all rank first, or None."""
-    if not closeness or not hits or not by_meaning:
+def nearest_agreed(hits: list, by_meaning: list) -> str | None:
+    """The past form the hybrid search (``hits``) and the draft's meaning (``by_meaning``) both rank
+    first, or None. The word share is left out on purpose: a draft that rewords a past project shares
+    fewer of its words, so another form can lead by words while search and meaning still agree."""
+    if not hits or not by_meaning:
         return None
-    by_words = max(closeness, key=closeness.get)
-    return by_words if hits[0].code == by_words == by_meaning[0].code else None
+    return hits[0].code if hits[0].code == by_meaning[0].code else None
 
 
 def precedent_probability(features: dict[str, float], model: dict | None = None) -> float:
@@ -1077,11 +1077,11 @@ class Suggestion:
     indicators: list[SuggestedIndicator]
     checks: list[Finding]
     precedent: str = "close"
-    followed: dict | None = None  # the past form every ranking puts first, whose table the rows follow
+    followed: dict | None = None  # the past form search and meaning both put first, whose table the rows follow
 
     def precedent_note(self) -> str:
         if self.followed:
-            return (f"只有部分相近的往年项目；其中“{self.followed['name']}”（{self.followed['code']}）在用词、语义和检索中都排第一，"
+            return (f"只有部分相近的往年项目；其中“{self.followed['name']}”（{self.followed['code']}）在检索和语义上都排第一，"
                     "以下指标参照它的指标表，数值按本项目描述填写")
         return PRECEDENT_ZH[self.precedent]
 
@@ -1405,10 +1405,10 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
     features = precedent_features(index, draft, closeness, by_meaning)
     precedent = precedent_of(features)
     related = {code for code, s in closeness.items() if s >= data["precedent"]["partial"]}
-    followed = (_agreed_nearest(index, query, closeness, hits, precedent_probability(features), by_meaning)
+    followed = (_agreed_nearest(index, query, hits, precedent_probability(features), by_meaning)
                 if precedent != "close" else None)
     if followed:
-        precedent = "partial"  # few shared words, but one form first by words, meaning and search alike
+        precedent = "partial"  # few shared words, but one form first by meaning and search alike
     similar = []
     for h in hits[:k_similar]:
         r = index.by_code[h.code]
@@ -1431,7 +1431,7 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
         top_score = hits[0].score if hits else 1.0
         weighted = [(h.score / top_score, index.by_code[h.code]) for h in hits if h.code in related]
         if followed:
-            weighted = [(1.0, index.by_code[followed])]  # only the one form every ranking agrees on
+            weighted = [(1.0, index.by_code[followed])]  # only the one form search and meaning agree on
         clusters = _cluster([(w, r, ind) for w, r in weighted[:k_similar] for ind in r.indicators if ind.level2])
         wider = _cluster([(w, r, ind) for w, r in weighted for ind in r.indicators if ind.level2])
         chosen: list[dict] = []
@@ -1470,16 +1470,14 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
                       followed={"code": followed, "name": index.by_code[followed].name} if followed else None)
 
 
-def _agreed_nearest(index, query: str, closeness: dict[str, float], hits, probability: float,
-                    by_meaning: list | None = None) -> str | None:
-    """The past form a draft not judged close follows: the one every ranking puts first
-    (`nearest_agreed`), when the model still gives it some chance of being close. A draft that
-    rewords a past project shares fewer of its words, but every ranking still finds that project
-    first; a draft of a new kind of work rarely has one form first everywhere (`jixiao eval
-    --suites precedent` tabulates the threshold on the spent drafts sets)."""
+def _agreed_nearest(index, query: str, hits, probability: float, by_meaning: list | None = None) -> str | None:
+    """The past form a draft not judged close follows: the one search and meaning both put first
+    (`nearest_agreed`), when the model still gives it some chance of being close. A draft of a new
+    kind of work rarely has one form first in both (`jixiao eval --suites precedent` tabulates the
+    floor on the spent drafts sets)."""
     if probability < drafting_data()["precedent"]["agreed_probability"]:
         return None
-    return nearest_agreed(closeness, hits, by_meaning if by_meaning is not None else index.search(query, k=1, mode="dense"))
+    return nearest_agreed(hits, by_meaning if by_meaning is not None else index.search(query, k=1, mode="dense"))
 
 
 def _ensure_framework(indicators: list[SuggestedIndicator]) -> list[SuggestedIndicator]:

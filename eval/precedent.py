@@ -92,13 +92,13 @@ def write_model(fitted: dict) -> None:
 
 
 AGREED_SPLITS = FIT_SPLITS + tuple(f"heldout-{n}" for n in range(21, 28))
-AGREED_PROBABILITIES = (0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.40)
+AGREED_PROBABILITIES = (0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.50)
 
 
 def observe_agreement(index, splits=AGREED_SPLITS) -> list[dict]:
-    """Per draft not judged "close": its probability, whether the word share, the meaning and the hybrid
-    search rank the same form first, and whether the draft's writer counted that form as its source
-    (a close draft) or as unrelated (a no-precedent draft)."""
+    """Per draft not judged "close": its probability, the form the hybrid search and the meaning both
+    rank first (if any), and whether the draft's writer counted that form as its source (a close draft)
+    or as unrelated (a no-precedent draft)."""
     rows = []
     for split in splits:
         for entry in load_drafts(split):
@@ -109,13 +109,12 @@ def observe_agreement(index, splits=AGREED_SPLITS) -> list[dict]:
             features = precedent_features(index, draft, closeness, by_meaning)
             if precedent_of(features) == "close":
                 continue
-            by_words = max(closeness, key=closeness.get)
+            agreed = nearest_agreed(index.search(query, k=1), by_meaning)
             expect = entry["expect"]
-            rows.append({"split": split, "id": entry["id"], "label": entry["precedent"],
-                         "agreed": nearest_agreed(closeness, index.search(query, k=1), by_meaning) is not None,
+            rows.append({"split": split, "id": entry["id"], "label": entry["precedent"], "agreed": agreed is not None,
                          "probability": precedent_probability(features),
-                         "source": by_words in expect.get("similar_codes", []),
-                         "unrelated": by_words not in set(expect.get("related_codes", [])) | set(expect.get("similar_codes", []))})
+                         "source": agreed in expect.get("similar_codes", []),
+                         "unrelated": agreed not in set(expect.get("related_codes", [])) | set(expect.get("similar_codes", []))})
     return rows
 
 

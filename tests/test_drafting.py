@@ -821,14 +821,13 @@ class _RankedIndex:
         return [_Hit(self.first[mode])]
 
 
-def test_a_partial_precedent_follows_a_form_only_when_every_ranking_puts_it_first():
-    closeness = {"A": 0.31, "B": 0.22, "C": 0.05}
+def test_a_draft_follows_a_form_only_when_search_and_meaning_both_put_it_first():
     floor = drafting_data()["precedent"]["agreed_probability"]
     hits = [_Hit("A")]
-    assert _agreed_nearest(_RankedIndex("A", "A"), "草稿", closeness, hits, floor) == "A"
-    assert _agreed_nearest(_RankedIndex("A", "B"), "草稿", closeness, hits, floor) is None  # meaning disagrees
-    assert _agreed_nearest(_RankedIndex("B", "B"), "草稿", closeness, [_Hit("B")], floor) is None  # words disagree
-    assert _agreed_nearest(_RankedIndex("A", "A"), "草稿", closeness, hits, floor / 2) is None  # too unlikely
+    assert _agreed_nearest(_RankedIndex("A", "A"), "草稿", hits, floor) == "A"
+    assert _agreed_nearest(_RankedIndex("A", "B"), "草稿", hits, floor) is None  # meaning disagrees
+    assert _agreed_nearest(_RankedIndex("B", "B"), "草稿", [_Hit("B")], floor) == "B"  # whatever leads by words
+    assert _agreed_nearest(_RankedIndex("A", "A"), "草稿", hits, floor / 2) is None  # too unlikely
     followed = Suggestion(similar=[], indicators=[], checks=[], precedent="partial", followed={"code": "A", "name": "甲项目"})
     assert followed.to_json()["followed"] == "A" and followed.to_json()["precedent"] == "partial"
     assert "甲项目" in followed.precedent_note() and "参照它的指标表" in followed.precedent_note()
