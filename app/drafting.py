@@ -1081,8 +1081,9 @@ class Suggestion:
 
     def precedent_note(self) -> str:
         if self.followed:
-            return (f"只有部分相近的往年项目；其中“{self.followed['name']}”（{self.followed['code']}）在检索和语义上都排第一，"
-                    "以下指标参照它的指标表，数值按本项目描述填写")
+            return ("有相近的往年项目" if self.precedent == "close" else "只有部分相近的往年项目") + (
+                f"；其中“{self.followed['name']}”（{self.followed['code']}）在检索和语义上都排第一，"
+                "以下指标参照它的指标表，数值按本项目描述填写")
         return PRECEDENT_ZH[self.precedent]
 
     def to_json(self) -> dict:
@@ -1405,9 +1406,11 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
     features = precedent_features(index, draft, closeness, by_meaning)
     precedent = precedent_of(features)
     related = {code for code, s in closeness.items() if s >= data["precedent"]["partial"]}
+    # a close precedent by meaning whose forms all share too few words would otherwise copy no rows
+    close_by_words = precedent == "close" and any(h.code in related for h in hits[:k_similar])
     followed = (_agreed_nearest(index, query, hits, precedent_probability(features), by_meaning)
-                if precedent != "close" else None)
-    if followed:
+                if not close_by_words else None)
+    if followed and precedent == "none":
         precedent = "partial"  # few shared words, but one form first by meaning and search alike
     similar = []
     for h in hits[:k_similar]:

@@ -892,3 +892,16 @@ def test_a_draft_with_few_shared_words_follows_the_form_every_ranking_puts_first
     unlikely = suggest(index, KNOWN_KINDS[1])
     assert unlikely.precedent == "none" and unlikely.followed is None
     assert not any(i.origin == "similar" for i in unlikely.indicators)
+
+
+def test_a_close_precedent_whose_forms_share_too_few_words_follows_the_form_search_and_meaning_put_first(
+        index, monkeypatch):
+    import app.drafting as drafting
+
+    monkeypatch.setattr(drafting, "precedent_of", lambda features: "close")
+    monkeypatch.setattr(drafting, "precedent_probability", lambda features: 0.9)
+    monkeypatch.setattr(drafting, "draft_closeness", lambda index, draft: {code: 0.0 for code in index.by_code})
+    result = suggest(index, KNOWN_KINDS[1])
+    assert result.precedent == "close" and result.followed, (result.precedent, result.followed)
+    assert {code for i in result.indicators if i.origin == "similar" for code in i.sources} == {result.followed["code"]}
+    assert result.precedent_note().startswith("有相近的往年项目；") and result.followed["name"] in result.precedent_note()
