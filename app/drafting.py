@@ -176,6 +176,7 @@ def validate_drafting_data(data: dict) -> dict:
                        ("sum_of_previous_pattern", None), ("treated_thing_pattern", "thing"),
                        ("unit_before_name_pattern", None), ("sentence_opening_pattern", "words"), ("daily_words_pattern", None),
                        ("subject_pattern", None), ("background_pattern", None), ("money_first_pattern", None),
+                       ("work_done_pattern", "thing"), ("count_opening_pattern", None),
                        ("money_for_pattern", "item"), ("respective_marker", None),
                        ("list_intro_pattern", None), ("spending_uses_pattern", None)):
         try:
@@ -684,6 +685,12 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
     if len(q.object) <= 2 and treated and len(thing := _strip(treated.group("thing"), data)) >= 3:
         # "对新评定的乡村旅游重点村给予奖补，计划评定 8 个": the villages, not "评定"
         q.object, q.name = thing, _with_measure(thing, measure)
+        return
+    done = re.search(data["work_done_pattern"], re.split(r"[，,]", sentence)[-2]) if re.search(r"[，,]", sentence) else None
+    if not q.object and done and re.fullmatch(data["count_opening_pattern"], before):
+        # "增加洒水降尘作业，全年 1500 车次": the times that work is done, named in the clause before
+        q.object = _strip(done.group("thing"), data)
+        q.name = _with_measure(q.object, measure)
         return
     # "征集文物 20 件" reads as a row name; a bare noun ("农村公路 120 公里") needs its measure word;
     # nothing named at all ("预计 600 人") is left for the caller, who knows who benefits

@@ -905,3 +905,10 @@ def test_a_close_precedent_whose_forms_share_too_few_words_follows_the_form_sear
     assert result.precedent == "close" and result.followed, (result.precedent, result.followed)
     assert {code for i in result.indicators if i.origin == "similar" for code in i.sources} == {result.followed["code"]}
     assert result.precedent_note().startswith("有相近的往年项目；") and result.followed["name"] in result.precedent_note()
+
+
+def test_a_count_opened_only_by_a_time_word_counts_the_work_named_in_the_clause_before():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "汛期对易积水路段增加排涝巡查，全年600车次，每车次0.05万元，小计30万元；组织开展桥梁安全检测，共8次。")}
+    assert found["600车次"].object == "排涝巡查" and found["0.05万元"].object == "排涝巡查", found
+    assert found["30万元"].object == "排涝巡查费用" and found["8次"].name == "桥梁安全检测次数", found
