@@ -37,7 +37,7 @@ SATISFACTION_LEVEL2 = "服务对象满意度指标"
 VAGUE_VALUES = ("提升", "提高", "完善", "逐步提高", "增强", "有效", "明显", "促进", "保障", "良好", "改善", "加强",
                 "持续", "推进", "推动", "健全", "优化", "满足", "增加", "减少", "降低", "较大", "显著")
 PLACEHOLDERS = {"无", "——", "—", "-", "/", "指标1", "指标", "空", "待定"}
-_DATE = re.compile(r"\d{4}\s*[年.\-/]|\d{1,2}\s*月|\d{1,2}\s*日|月底|年底|季度|工作日|小时|分钟|秒|天|周|之前|前完成")
+_DATE = re.compile(r"\d{4}\s*[年.\-/]|\d{1,2}\s*月|\d{1,2}\s*日|月底|年底|季度|工作日|小时|分钟|秒|天|周|之前|前完成|\d{1,2}\s*[点时]\s*前")
 _RATE = re.compile(r"%|％|率")
 _NUMBER = re.compile(r"\d")
 
@@ -115,7 +115,7 @@ def _validate_targets(targets) -> None:
     if not isinstance(targets, dict):
         raise DraftingDataError("drafting.json: targets (rate, within, deadline patterns) are required")
     for key, needed in (("rate", {"name", "num"}), ("within", {"name", "num"}), ("deadline", {"num"}),
-                        ("monthly", {"num"}), ("decline", {"name", "num", "unit"}), ("bounded_time", set()),
+                        ("monthly", {"num"}), ("daily", {"part", "num", "unit"}), ("decline", {"name", "num", "unit"}), ("bounded_time", set()),
                         ("share", {"name", "num"}), ("growth", {"name", "compare", "verb", "num", "unit"}), ("pulled", {"verb", "name", "num", "unit"}),
                         ("zero", {"name", "unit"}), ("effect_lead_pattern", set()), ("zero_lead_pattern", set()),
                         ("return_period", {"name", "num"}), ("hours_at_least", {"name", "num", "unit"}),
@@ -798,6 +798,16 @@ def extract_targets(description: str) -> list[Target]:
         period = m.group("period")
         done = re.match(r"[\u4e00-\u9fff]{2,6}", text[m.end():])  # "每季度末月 20 日前上缴租金": what is done by then
         found.append(Target(f"{subject or (done.group(0) if done else '每' + period + '发放')}时间", f"每{period}{m.group('num')}日前", "时效指标", m.group("num")))
+    for m in re.finditer(t["daily"], text):  # "每日早 7 点前完成首轮清扫": an hour of every day
+        done = re.match(r"[\u4e00-\u9fff]{2,10}", text[m.end():])
+        subject = _strip(re.split(r"[，,。；;、]", text[: m.start()])[-1].rstrip("于在"), data)
+        what = re.sub(r"^完成", "", done.group(0)) + "完成" if done and done.group(0).startswith("完成") else (
+            done.group(0) if done else subject)
+        if subject and subject != what and len(subject) <= 6:
+            what = subject + what  # "垃圾每天 18 时前清运完毕": the 垃圾's
+        if what:
+            found.append(Target(f"{what}时间", f"每日{m.group('part') or ''}{m.group('num')}{m.group('unit')}前", "时效指标",
+                                m.group("num")))
     return found + _effects(text, t, data)
 
 

@@ -912,3 +912,10 @@ def test_a_count_opened_only_by_a_time_word_counts_the_work_named_in_the_clause_
         "汛期对易积水路段增加排涝巡查，全年600车次，每车次0.05万元，小计30万元；组织开展桥梁安全检测，共8次。")}
     assert found["600车次"].object == "排涝巡查" and found["0.05万元"].object == "排涝巡查", found
     assert found["30万元"].object == "排涝巡查费用" and found["8次"].name == "桥梁安全检测次数", found
+
+
+def test_an_hour_of_every_day_is_a_time_limit_the_checks_accept():
+    targets = {t.name: t.value for t in extract_targets("每天上午9点前完成站点巡检，污水每日20时前清运完毕。")}
+    assert targets == {"站点巡检完成时间": "每日上午9点前", "污水清运完毕时间": "每日20时前"}, targets
+    rows = [DraftIndicator(level1="产出指标", level2="时效指标", name=name, value=value) for name, value in targets.items()]
+    assert not [f for f in check_indicators(rows, None) if f.row], check_indicators(rows, None)
