@@ -115,12 +115,12 @@ def _validate_targets(targets) -> None:
     if not isinstance(targets, dict):
         raise DraftingDataError("drafting.json: targets (rate, within, deadline patterns) are required")
     for key, needed in (("rate", {"name", "num"}), ("within", {"name", "num"}), ("deadline", {"num"}),
-                        ("monthly", {"num"}), ("daily", {"part", "num", "unit"}), ("decline", {"name", "num", "unit"}), ("bounded_time", set()),
+                        ("monthly", {"num"}), ("time_limit_condition", set()), ("daily", {"part", "num", "unit"}), ("decline", {"name", "num", "unit"}), ("bounded_time", set()),
                         ("share", {"name", "num"}), ("growth", {"name", "compare", "verb", "num", "unit"}), ("pulled", {"verb", "name", "num", "unit"}),
                         ("zero", {"name", "unit"}), ("effect_lead_pattern", set()), ("zero_lead_pattern", set()),
                         ("return_period", {"name", "num"}), ("hours_at_least", {"name", "num", "unit"}),
                         ("round_the_clock", {"name", "num"}), ("range", {"name", "low", "high", "unit"}),
-                        ("money_at_least", {"name", "num", "unit"}), ("measure_at_least", {"name", "num", "unit"}),
+                        ("money_at_least", {"name", "num", "unit"}), ("money_volume", {"name", "num", "unit"}), ("measure_at_least", {"name", "num", "unit"}),
                         ("share_of_base", {"base", "num", "what"}), ("milestone", {"date", "what", "num"}),
                         ("spent_share", {"name", "bound", "num"}), ("respective_rates", {"names", "verb", "nums"}),
                         ("below_market", {"name", "base", "num"}),
@@ -464,7 +464,7 @@ def extract_quantities(description: str) -> list[Quantity]:
         elif not q.money and re.search(r"(?:不少于|不低于|不小于)\s*$", before):
             q.bound = "≥"  # "深翻深度不少于 30 厘米"
         said = re.sub(r"\s+", "", description[clause_start:m.end()])
-        if q.money and any(re.search(f"(?:{data['targets'][key]})$", said) for key in ("pulled", "money_at_least")):
+        if q.money and any(re.search(f"(?:{data['targets'][key]})$", said) for key in ("pulled", "money_at_least", "money_volume")):
             continue  # "挽回经济损失 300 万元", "放贷规模不低于 5 亿元": what the work brings or does, not a cost
         if q.money and _unit_price(q, before, [f for f in found if not f.money and f.object]):
             found.append(q)
@@ -752,11 +752,12 @@ def extract_targets(description: str) -> list[Target]:
         name = _strip(_after_a_number(m.group("name")), data)  # "15 岁以上人群吸烟率下降…"
         found.append(Target(f"{name}下降幅度", f"≥{m.group('num')}{m.group('unit')}", t["decline_level2"], m.group("num")))
     for m in re.finditer(t["within"], text):
-        name = _strip(re.split(r"确保|保证|使|让", m.group("name") or "")[-1], data)
+        # "预算评审原则上 20 个工作日内完成": the hedge is not part of the row's name
+        name = _strip(re.sub(t["time_limit_condition"], "", re.split(r"确保|保证|使(?!用)|让", m.group("name") or "")[-1]), data)
         verb = m.group("verb") if m.group("verb") and m.group("verb") not in ("，", "。") else ""
         if len(name) < 2 and not verb:
             continue
-        name = name if name.endswith(("时间", "时限", "时长")) else f"{name}{verb}时间"
+        name = name if name.endswith(("时间", "时限", "时长", "期限")) else f"{name}{verb}时间"
         found.append(Target(name, f"≤{m.group('num')}{m.group('unit')}", "时效指标", m.group("num")))
     found += _deadlines(text, t, data)
     for m in re.finditer(t["return_period"], text):  # "防洪标准达到 50 年一遇"
@@ -848,6 +849,9 @@ def _effects(text: str, t: dict, data: dict) -> list[Target]:
         name = _strip(re.split(t["effect_lead_pattern"], m.group("name"))[-1], data)
         if not re.search(t["pulled"], m.group(0)):
             found.append(Target(name, f"≥{m.group('num')}{m.group('unit')}", "数量指标", m.group("num")))
+    for m in re.finditer(t["money_volume"], text):  # "送审金额约 30 亿元": how much money the work handles, not its cost
+        name = _strip(re.split(r"[，,。；;、：:]", m.group("name"))[-1], data)
+        found.append(Target(name, f"{m.group('num')}{m.group('unit')}", "数量指标", m.group("num")))
     for m in re.finditer(t["pulled"], text):  # "拉动消费不少于 1000 万元", "促成签约项目 10 个以上"
         name = m.group("verb") + m.group("name")
         found.append(Target(name, f"≥{m.group('num')}{m.group('unit')}", level2(name, m.group("unit")), m.group("num")))

@@ -919,3 +919,12 @@ def test_an_hour_of_every_day_is_a_time_limit_the_checks_accept():
     assert targets == {"站点巡检完成时间": "每日上午9点前", "污水清运完毕时间": "每日20时前"}, targets
     rows = [DraftIndicator(level1="产出指标", level2="时效指标", name=name, value=value) for name, value in targets.items()]
     assert not [f for f in check_indicators(rows, None) if f.row], check_indicators(rows, None)
+
+
+def test_money_the_work_handles_is_a_quantity_and_a_hedge_is_not_part_of_a_time_limit():
+    text = "受托审核工程结算，审定金额约12亿元，每个项目0.3万元，小计45万元；贷款贴息周转期原则上30天内，单次借用期限一般不超过7天。"
+    targets = {t.name: (t.value, t.level2) for t in extract_targets(text)}
+    assert targets["审定金额"] == ("12亿元", "数量指标"), targets
+    assert targets["贷款贴息周转期时间"][0] == "≤30天", targets
+    assert targets["单次借用期限"] == ("≤7天", "时效指标"), targets
+    assert not [q for q in extract_quantities(text) if q.money and q.number_text == "12"]  # not a cost
