@@ -176,7 +176,7 @@ def validate_drafting_data(data: dict) -> dict:
                        ("sum_of_previous_pattern", None), ("treated_thing_pattern", "thing"),
                        ("unit_before_name_pattern", None), ("sentence_opening_pattern", "words"), ("daily_words_pattern", None),
                        ("subject_pattern", None), ("background_pattern", None), ("money_first_pattern", None),
-                       ("work_done_pattern", "thing"), ("count_opening_pattern", None),
+                       ("work_done_pattern", "thing"), ("count_opening_pattern", None), ("light_verb_pattern", "work"),
                        ("money_for_pattern", "item"), ("respective_marker", None),
                        ("list_intro_pattern", None), ("spending_uses_pattern", None)):
         try:
@@ -692,6 +692,11 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
         q.object = _strip(done.group("thing"), data)
         q.name = _with_measure(q.object, measure)
         return
+    if light := re.fullmatch(data["light_verb_pattern"], q.object):
+        # "对…项目预算开展评审 150 个": the 评审 is what is counted, of the thing the sentence treats
+        q.object = light.group("work")
+        if len(q.object) <= 2 and treated:
+            q.object = re.split(r"等|、", _strip(treated.group("thing"), data))[-1] + q.object
     # "征集文物 20 件" reads as a row name; a bare noun ("农村公路 120 公里") needs its measure word;
     # nothing named at all ("预计 600 人") is left for the caller, who knows who benefits
     acts = any(q.object.startswith(v) for v in data["action_verbs"])

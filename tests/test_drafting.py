@@ -928,3 +928,10 @@ def test_money_the_work_handles_is_a_quantity_and_a_hedge_is_not_part_of_a_time_
     assert targets["贷款贴息周转期时间"][0] == "≤30天", targets
     assert targets["单次借用期限"] == ("≤7天", "时效指标"), targets
     assert not [q for q in extract_quantities(text) if q.money and q.number_text == "12"]  # not a cost
+
+
+def test_a_count_after_a_light_verb_names_the_work_not_the_verb():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "组织开展消防安全培训12期，每期0.5万元；对学校、医院等公共建筑开展检测80个。")}
+    assert found["12期"].name == "消防安全培训期数" and found["0.5万元"].object == "消防安全培训", found
+    assert found["80个"].name == "公共建筑检测数量", found["80个"]
