@@ -518,9 +518,10 @@ def extract_quantities(description: str) -> list[Quantity]:
                     q.object = _per_unit_object(q, description[sentence_start:m.start()], counted)
                 q.counted = next((c.object for c in reversed(counted) if c.start >= sentence_start), "")
             else:
-                q.object = _lump_sum_item(description, before, clause_start, m.start(), found, data)
-                if not q.object and re.fullmatch(data["money_first_pattern"], before):
-                    q.object = _item_after(description[m.end():], data)  # "另安排 3 万元用于毕业生回访": the item follows
+                # "另安排 3 万元用于毕业生回访": the item follows; "开展…活动，投入 30 万元": the clause before names it
+                first = re.fullmatch(data["money_first_pattern"], before)
+                q.object = ((_item_after(description[m.end():], data) if first else "")
+                            or _lump_sum_item(description, before, clause_start, m.start(), found, data))
                 if found and found[-1].per and found[-1].start >= sentence_start:
                     q.counted = found[-1].counted  # "…每人保费 a 元，小计 N 万元": a subtotal is told apart like its rate
             found.append(q)
@@ -1025,7 +1026,7 @@ def _item_after(after: str, data: dict) -> str:
         first_count = re.search(r"\d", item).start()
         acts = [a for a in re.finditer("|".join(data["action_verbs"]), item) if a.start() > first_count]
         item = re.sub(r"\d[\d.]*[\u4e00-\u9fff]?", "", item[acts[0].start():] if acts else item)
-    item = _strip(item, data)[:20]
+    item = _strip(re.sub(r"[（(][^）)]{0,6}[）)]", "", item), data)[:20]  # "35 台（套）": the bracket repeats the unit
     return item if item.endswith(_cost_words()) else item + "费用" if len(item) >= 2 else ""
 
 

@@ -937,3 +937,10 @@ def test_a_count_after_a_light_verb_names_the_work_not_the_verb():
         "组织开展消防安全培训12期，每期0.5万元；对学校、医院等公共建筑开展检测80个。")}
     assert found["12期"].name == "消防安全培训期数" and found["0.5万元"].object == "消防安全培训", found
     assert found["80个"].name == "公共建筑检测数量", found["80个"]
+
+
+def test_a_sum_invested_after_a_clause_is_for_that_clause_and_one_before_an_item_is_for_the_item():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "举办“我爱读书”等青少年阅读分享活动，投入12万元；另投入6万元购置流动书车配套书架20个（套）。")}
+    assert found["12万元"].object == "青少年阅读分享活动费用", found["12万元"]
+    assert found["6万元"].object == "购置流动书车配套书架费用", found["6万元"]
