@@ -944,3 +944,12 @@ def test_a_sum_invested_after_a_clause_is_for_that_clause_and_one_before_an_item
         "举办“我爱读书”等青少年阅读分享活动，投入12万元；另投入6万元购置流动书车配套书架20个（套）。")}
     assert found["12万元"].object == "青少年阅读分享活动费用", found["12万元"]
     assert found["6万元"].object == "购置流动书车配套书架费用", found["6万元"]
+
+
+def test_a_count_before_an_adverb_counts_what_precedes_it_and_a_sense_of_safety_is_a_rate():
+    found = {q.number_text + q.unit: q for q in extract_quantities("为高龄老人3000人免费提供上门体检，为残疾人800人统一配发辅具。")}
+    assert found["3000人"].name == "高龄老人人数" and found["800人"].name == "残疾人人数", found
+    targets = {t.name: (t.value, t.level2) for t in extract_targets("辖区居民幸福感达到92%以上。")}
+    assert targets["居民幸福感"] == ("≥92%", "社会效益指标"), targets
+    rows = [DraftIndicator(level1="效益指标", level2="社会效益指标", name="辖区居民幸福感", value="≥92%")]
+    assert not [f for f in check_indicators(rows, None) if f.row]
