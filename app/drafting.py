@@ -276,39 +276,30 @@ def _validate_precedent_model(model) -> None:
 
 
 def precedent_features(index, draft: Draft, closeness: dict[str, float] | None = None,
-                        by_meaning: list | None = None, by_title: list | None = None) -> dict[str, float]:
+                        by_meaning: list | None = None) -> dict[str, float]:
     """What tells how close the nearest past form is: the best share of the draft's own words a form
     uses, and how near in meaning the nearest form is to the title and to the whole draft (a
-    description in other words than the forms' may still mean the same work). ``by_meaning`` and
-    ``by_title``: the whole draft's and the title's dense searches, when the caller has them already."""
+    description in other words than the forms' may still mean the same work). ``by_meaning``: the
+    whole draft's dense search, when the caller has it already."""
     closeness = closeness if closeness is not None else draft_closeness(index, draft)
     whole = f"{draft.name} {draft.description}".strip()
     by_meaning = by_meaning if by_meaning is not None else index.search(whole, k=1, mode="dense")
-    by_title = by_title if by_title is not None else title_search(index, draft)
     return {"closeness": max(closeness.values(), default=0.0),
-            "title_meaning": _nearest_meaning(by_title),
+            "title_meaning": _nearest_meaning(index.search(draft.name.strip() or whole, k=1, mode="dense")),
             "text_meaning": _nearest_meaning(by_meaning)}
-
-
-def title_search(index, draft: Draft) -> list:
-    """The past form nearest in meaning to the draft's title (its whole text when it has none)."""
-    return index.search(draft.name.strip() or f"{draft.name} {draft.description}".strip(), k=1, mode="dense")
 
 
 def _nearest_meaning(hits: list) -> float:
     return float(hits[0].score) if hits else 0.0
 
 
-def nearest_agreed(hits: list, by_title: list, by_meaning: list) -> str | None:
-    """The past form the hybrid search over the whole draft (``hits``) and the meaning of its title
-    (``by_title``) both rank first, provided the whole draft's meaning (``by_meaning``) has it among
-    its first two; else None. The title says what kind of work it is: a draft that rewords a past
-    project in its description still names the same work, while its word share and its whole text's
-    meaning drift to forms that merely share its wording."""
-    if not hits or not by_title or not by_meaning:
+def nearest_agreed(hits: list, by_meaning: list) -> str | None:
+    """The past form the hybrid search (``hits``) and the draft's meaning (``by_meaning``) both rank
+    first, or None. The word share is left out on purpose: a draft that rewords a past project shares
+    fewer of its words, so another form can lead by words while search and meaning still agree."""
+    if not hits or not by_meaning:
         return None
-    code = hits[0].code
-    return code if code == by_title[0].code and code in [h.code for h in by_meaning[:2]] else None
+    return hits[0].code if hits[0].code == by_meaning[0].code else None
 
 
 def precedent_probability(features: dict[str, float], model: dict | None = None) -> float:
@@ -1113,12 +1104,12 @@ class Suggestion:
     indicators: list[SuggestedIndicator]
     checks: list[Finding]
     precedent: str = "close"
-    followed: dict | None = None  # the past form search and the title's meaning both put first, whose table the rows follow
+    followed: dict | None = None  # the past form search and meaning both put first, whose table the rows follow
 
     def precedent_note(self) -> str:
         if self.followed:
             return ("有相近的往年项目" if self.precedent == "close" else "只有部分相近的往年项目") + (
-                f"；其中“{self.followed['name']}”（{self.followed['code']}）在检索中排第一、与本项目名称的含义也最接近，"
+                f"；其中“{self.followed['name']}”（{self.followed['code']}）在检索和语义上都排第一，"
                 "以下指标参照它的指标表，数值按本项目描述填写")
         return PRECEDENT_ZH[self.precedent]
 
@@ -1438,16 +1429,16 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
     query = f"{draft.name} {draft.description}".strip()
     hits = index.search(query, k=max(k_similar, 12))
     closeness = draft_closeness(index, draft)
-    by_meaning, by_title = index.search(query, k=2, mode="dense"), title_search(index, draft)
-    features = precedent_features(index, draft, closeness, by_meaning, by_title)
+    by_meaning = index.search(query, k=1, mode="dense")
+    features = precedent_features(index, draft, closeness, by_meaning)
     precedent = precedent_of(features)
     related = {code for code, s in closeness.items() if s >= data["precedent"]["partial"]}
     # a close precedent by meaning whose forms all share too few words would otherwise copy no rows
     close_by_words = precedent == "close" and any(h.code in related for h in hits[:k_similar])
-    followed = (_agreed_nearest(index, draft, hits, precedent_probability(features), by_title, by_meaning)
+    followed = (_agreed_nearest(index, query, hits, precedent_probability(features), by_meaning)
                 if not close_by_words else None)
     if followed and precedent == "none":
-        precedent = "partial"  # few shared words, but one form first by search and by the title's meaning
+        precedent = "partial"  # few shared words, but one form first by meaning and search alike
     similar = []
     for h in hits[:k_similar]:
         r = index.by_code[h.code]
@@ -1470,7 +1461,7 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
         top_score = hits[0].score if hits else 1.0
         weighted = [(h.score / top_score, index.by_code[h.code]) for h in hits if h.code in related]
         if followed:
-            weighted = [(1.0, index.by_code[followed])]  # only the one form search and the title's meaning agree on
+            weighted = [(1.0, index.by_code[followed])]  # only the one form search and meaning agree on
         clusters = _cluster([(w, r, ind) for w, r in weighted[:k_similar] for ind in r.indicators if ind.level2])
         wider = _cluster([(w, r, ind) for w, r in weighted for ind in r.indicators if ind.level2])
         chosen: list[dict] = []
@@ -1509,17 +1500,14 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
                       followed={"code": followed, "name": index.by_code[followed].name} if followed else None)
 
 
-def _agreed_nearest(index, draft: Draft, hits, probability: float, by_title: list | None = None,
-                    by_meaning: list | None = None) -> str | None:
-    """The past form a draft not judged close follows: the one search and the title's meaning both put
-    first (`nearest_agreed`), when the model still gives it some chance of being close. A draft of a
-    new kind of work rarely has one form first in both (`jixiao eval --suites precedent` tabulates the
+def _agreed_nearest(index, query: str, hits, probability: float, by_meaning: list | None = None) -> str | None:
+    """The past form a draft not judged close follows: the one search and meaning both put first
+    (`nearest_agreed`), when the model still gives it some chance of being close. A draft of a new
+    kind of work rarely has one form first in both (`jixiao eval --suites precedent` tabulates the
     floor on the spent drafts sets)."""
     if probability < drafting_data()["precedent"]["agreed_probability"]:
         return None
-    whole = f"{draft.name} {draft.description}".strip()
-    return nearest_agreed(hits, by_title if by_title is not None else title_search(index, draft),
-                          by_meaning if by_meaning is not None else index.search(whole, k=2, mode="dense"))
+    return nearest_agreed(hits, by_meaning if by_meaning is not None else index.search(query, k=1, mode="dense"))
 
 
 def _ensure_framework(indicators: list[SuggestedIndicator]) -> list[SuggestedIndicator]:

@@ -139,7 +139,7 @@ def _precedent(index, args) -> None:
     print(precedent_table(fitted))
     p = drafting_data()["precedent"]
     fitted["agreed"] = agreed_table(observe_agreement(index))
-    print("\n未判为“相近先例”、检索与名称语义都把同一张表排第一的草稿：概率不低于下限时参照那张表"
+    print("\n未判为“相近先例”、检索与语义都把同一张表排第一的草稿：概率不低于下限时参照那张表"
           "（app/data/drafting.json 的 precedent.agreed_probability）")
     print(agreed_markdown(fitted["agreed"], p["agreed_probability"]))
     if args.write:

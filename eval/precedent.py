@@ -17,8 +17,7 @@ from importlib import resources
 import numpy as np
 
 from app.drafting import PRECEDENT_FEATURES as FEATURES
-from app.drafting import (Draft, draft_closeness, nearest_agreed, precedent_features, precedent_of, precedent_probability,
-                          title_search)
+from app.drafting import Draft, draft_closeness, nearest_agreed, precedent_features, precedent_of, precedent_probability
 from eval.suggest import load_drafts
 
 FIT_SPLITS = ("dev", "heldout") + tuple(f"heldout-{n}" for n in range(2, 21))  # spent: their final runs are done
@@ -97,8 +96,8 @@ AGREED_PROBABILITIES = (0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.50)
 
 
 def observe_agreement(index, splits=AGREED_SPLITS) -> list[dict]:
-    """Per draft not judged "close": its probability, the form the hybrid search and the title's meaning
-    both rank first (if any), and whether the draft's writer counted that form as its source (a close draft)
+    """Per draft not judged "close": its probability, the form the hybrid search and the meaning both
+    rank first (if any), and whether the draft's writer counted that form as its source (a close draft)
     or as unrelated (a no-precedent draft)."""
     rows = []
     for split in splits:
@@ -106,12 +105,11 @@ def observe_agreement(index, splits=AGREED_SPLITS) -> list[dict]:
             d = entry["draft"]
             draft = Draft(name=d.get("name", ""), description=d["description"], amount_yuan=d.get("amount_yuan"))
             query = f"{draft.name} {draft.description}".strip()
-            closeness, by_title = draft_closeness(index, draft), title_search(index, draft)
-            by_meaning = index.search(query, k=2, mode="dense")
-            features = precedent_features(index, draft, closeness, by_meaning, by_title)
+            closeness, by_meaning = draft_closeness(index, draft), index.search(query, k=1, mode="dense")
+            features = precedent_features(index, draft, closeness, by_meaning)
             if precedent_of(features) == "close":
                 continue
-            agreed = nearest_agreed(index.search(query, k=1), by_title, by_meaning)
+            agreed = nearest_agreed(index.search(query, k=1), by_meaning)
             expect = entry["expect"]
             rows.append({"split": split, "id": entry["id"], "label": entry["precedent"], "agreed": agreed is not None,
                          "probability": precedent_probability(features),

@@ -812,24 +812,22 @@ class _Hit:
 
 
 class _RankedIndex:
-    """Only what the agreement test needs: the title's and the whole draft's meaning rankings."""
+    """Only what the agreement test needs: the hybrid and the meaning rankings' first form."""
 
-    def __init__(self, title, meaning):
-        self.ranked = {"甲草稿": [_Hit(title)], "甲草稿 描述": [_Hit(c) for c in meaning]}
+    def __init__(self, hybrid, meaning):
+        self.first = {"hybrid": hybrid, "dense": meaning}
 
     def search(self, query, k=5, mode="hybrid"):
-        assert mode == "dense"
-        return self.ranked[query][:k]
+        return [_Hit(self.first[mode])]
 
 
-def test_a_draft_follows_the_form_search_and_its_title_put_first_when_its_meaning_does_not_disagree():
+def test_a_draft_follows_a_form_only_when_search_and_meaning_both_put_it_first():
     floor = drafting_data()["precedent"]["agreed_probability"]
-    draft = Draft(name="甲草稿", description="描述")
     hits = [_Hit("A")]
-    assert _agreed_nearest(_RankedIndex("A", "BA"), draft, hits, floor) == "A"
-    assert _agreed_nearest(_RankedIndex("B", "AB"), draft, hits, floor) is None  # the title means another form
-    assert _agreed_nearest(_RankedIndex("A", "BCA"), draft, hits, floor) is None  # the whole text means others
-    assert _agreed_nearest(_RankedIndex("A", "A"), draft, hits, floor / 2) is None  # too unlikely
+    assert _agreed_nearest(_RankedIndex("A", "A"), "草稿", hits, floor) == "A"
+    assert _agreed_nearest(_RankedIndex("A", "B"), "草稿", hits, floor) is None  # meaning disagrees
+    assert _agreed_nearest(_RankedIndex("B", "B"), "草稿", [_Hit("B")], floor) == "B"  # whatever leads by words
+    assert _agreed_nearest(_RankedIndex("A", "A"), "草稿", hits, floor / 2) is None  # too unlikely
     followed = Suggestion(similar=[], indicators=[], checks=[], precedent="partial", followed={"code": "A", "name": "甲项目"})
     assert followed.to_json()["followed"] == "A" and followed.to_json()["precedent"] == "partial"
     assert "甲项目" in followed.precedent_note() and "参照它的指标表" in followed.precedent_note()
