@@ -1218,7 +1218,9 @@ def _row_matches(tokenizer, name: str, draft_terms: set[str], text: str) -> bool
     named = [t for t in hit if t not in data["action_verbs"] and t not in served]
     # what the row is about comes first: "生活垃圾资源化利用" is about household waste, whatever else it shares
     subject = next((t for t in terms if t not in data["action_verbs"]), None)
-    return bool(named) and subject in hit and len(hit) / len(terms) >= data["precedent"]["row_match"]
+    # one short shared word ("宣传", "拨付") is how any two forms overlap, not what makes a row fit
+    specific = len(named) >= 2 or any(len(t) >= 3 for t in named)
+    return specific and subject in hit and len(hit) / len(terms) >= data["precedent"]["row_match"]
 
 
 def _head(name: str) -> str:

@@ -951,3 +951,13 @@ def test_a_count_before_an_adverb_counts_what_precedes_it_and_a_sense_of_safety_
     assert targets["居民幸福感"] == ("≥92%", "社会效益指标"), targets
     rows = [DraftIndicator(level1="效益指标", level2="社会效益指标", name="辖区居民幸福感", value="≥92%")]
     assert not [f for f in check_indicators(rows, None) if f.row]
+
+
+def test_a_past_row_sharing_one_short_word_with_the_draft_is_not_mined(index):
+    from app.drafting import _row_matches
+
+    text = "开展禁毒宣传进校园活动40场，资金按进度拨付。"
+    terms = set(index.tokenizer(text))
+    assert not _row_matches(index.tokenizer, "宣传工作完成及时率", terms, text)
+    assert not _row_matches(index.tokenizer, "资金拨付及时率", terms, text)
+    assert _row_matches(index.tokenizer, "禁毒宣传活动场次", terms, text)
