@@ -977,7 +977,7 @@ def _item_cost(before: str, data: dict) -> str:
     # "人才创业扶持资金 150 万元" names a part; "项目资金" is the whole, "资金" alone nothing
     whole = (re.fullmatch(data["sum_of_previous_pattern"], item) or re.fullmatch(data["sum_of_previous_pattern"] + "资金", item)
              or item.endswith(("项目资金", "专项资金", "财政资金", "项目经费", "专项经费")))
-    return item if named and 2 <= len(item) <= 20 and not whole else ""
+    return item if named and 2 <= len(item) <= 24 and not whole else ""
 
 
 def _lump_sum_item(description: str, before: str, clause_start: int, at: int, found: list[Quantity], data: dict) -> str:

@@ -961,3 +961,10 @@ def test_a_past_row_sharing_one_short_word_with_the_draft_is_not_mined(index):
     assert not _row_matches(index.tokenizer, "宣传工作完成及时率", terms, text)
     assert not _row_matches(index.tokenizer, "资金拨付及时率", terms, text)
     assert _row_matches(index.tokenizer, "禁毒宣传活动场次", terms, text)
+
+
+def test_a_long_named_cost_item_and_zero_incidents_of_an_event_are_read():
+    found = {q.number_text + q.unit: q for q in extract_quantities("社区矫正对象电子定位监管及系统对接维护费用6万元。")}
+    assert found["6万元"].object == "社区矫正对象电子定位监管及系统对接维护费用", found["6万元"]
+    targets = {t.name: t.value for t in extract_targets("确保在押人员脱管事件为0。")}
+    assert targets == {"在押人员脱管事件": "0"}, targets
