@@ -91,7 +91,7 @@ class DraftingDataError(ValueError):
 _STRING_LISTS = ("generic_terms", "measure_words", "count_units", "person_units", "served_places", "strip_prefix",
                  "strip_suffix", "cut_after", "action_verbs", "object_stop_verbs", "beneficiaries", "per_unit_words", "skip_after_number",
                  "object_conjunctions", "price_words", "nameless_cost_words", "paying_verbs", "unstrippable_endings", "unstrippable_openings",
-                 "not_kind_triggers", "cost_words", "paid_count_endings")
+                 "not_kind_triggers", "cost_words", "paid_count_endings", "bare_cost_words")
 
 
 def _validate_rows(rows, where: str) -> None:
@@ -115,7 +115,8 @@ def _validate_targets(targets) -> None:
     if not isinstance(targets, dict):
         raise DraftingDataError("drafting.json: targets (rate, within, deadline patterns) are required")
     for key, needed in (("rate", {"name", "num"}), ("within", {"name", "num"}), ("deadline", {"num"}),
-                        ("monthly", {"num"}), ("time_limit_condition", set()), ("daily", {"part", "num", "unit"}), ("decline", {"name", "num", "unit"}), ("bounded_time", set()),
+                        ("monthly", {"num"}), ("time_limit_condition", set()), ("decline_first", {"name", "about", "num", "unit"}),
+                        ("lasting", {"name", "verb", "num"}), ("growth_rate", {"name", "word", "num"}), ("daily", {"part", "num", "unit"}), ("decline", {"name", "num", "unit"}), ("bounded_time", set()),
                         ("share", {"name", "num"}), ("growth", {"name", "compare", "verb", "num", "unit"}), ("pulled", {"verb", "name", "num", "unit"}),
                         ("zero", {"name", "unit"}), ("effect_lead_pattern", set()), ("zero_lead_pattern", set()),
                         ("return_period", {"name", "num"}), ("hours_at_least", {"name", "num", "unit"}),
@@ -358,7 +359,7 @@ _LIST_JOINS = re.compile(r"和|与|、|及(?!时)")  # what joins listed things;
 _QUOTES = re.compile(r"[“”‘’\"《》「」]")  # "《地名志》编纂出版": the title's marks are not part of the item
 _NOUN_HEADS = set("站厂班室所点队库馆场设中器")
 # 每生每学期 → /生/学期; 每平方米 → /平方米, not /平
-_PER = re.compile(r"每(学期|季度|人次|人份|人天|剂次|画幅|批次|辆次|台次|车次|架次|户次|课时|平方公里|平方米|平米|立方米|公里|千瓦时|[\u4e00-\u9fff])")
+_PER = re.compile(r"每(学期|季度|人次|人份|人天|剂次|画幅|批次|辆次|台次|车次|架次|户次|课时|平方公里|平方米|平米|立方米|公里|千瓦时|千瓦|兆瓦|标箱|[\u4e00-\u9fff])")
 
 
 def _cost_words() -> tuple[str, ...]:
@@ -683,7 +684,7 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
         q.name = ("全年" if whole_year else "") + _with_measure(q.object, measure)
         return
     treated = re.search(data["treated_thing_pattern"], sentence)
-    if len(q.object) <= 2 and treated and len(thing := _strip(treated.group("thing"), data)) >= 3:
+    if len(q.object) <= 2 and treated and len(thing := _strip(treated.group("thing"), data)) >= 3 and "按" not in thing:
         # "对新评定的乡村旅游重点村给予奖补，计划评定 8 个": the villages, not "评定"
         q.object, q.name = thing, _with_measure(thing, measure)
         return
@@ -757,6 +758,13 @@ def extract_targets(description: str) -> list[Target]:
     for m in re.finditer(t["decline"], text):  # "犬伤事件同比下降 10%"
         name = _strip(_after_a_number(m.group("name")), data)  # "15 岁以上人群吸烟率下降…"
         found.append(Target(f"{name}下降幅度", f"≥{m.group('num')}{m.group('unit')}", t["decline_level2"], m.group("num")))
+    for m in re.finditer(t["decline_first"], text):  # "降低综合物流成本约 15%": the verb before what falls
+        name = _strip(m.group("name"), data)
+        found.append(Target(f"{name}下降幅度", f"{'' if m.group('about') else '≥'}{m.group('num')}{m.group('unit')}",
+                            t["decline_level2"], m.group("num")))
+    for m in re.finditer(t["lasting"], text):  # "系统持续使用 5 年以上": how long what is built keeps working
+        name = _strip(m.group("name"), data)
+        found.append(Target(f"{name}{m.group('verb')}年限", f"≥{m.group('num')}年", "可持续影响指标", m.group("num")))
     for m in re.finditer(t["within"], text):
         # "预算评审原则上 20 个工作日内完成": the hedge is not part of the row's name
         name = _strip(re.sub(t["time_limit_condition"], "", re.split(r"确保|保证|使(?!用)|让", m.group("name") or "")[-1]), data)
@@ -855,6 +863,10 @@ def _effects(text: str, t: dict, data: dict) -> list[Target]:
         name = _strip(re.split(t["effect_lead_pattern"], m.group("name"))[-1], data)
         if not re.search(t["pulled"], m.group(0)):
             found.append(Target(name, f"≥{m.group('num')}{m.group('unit')}", "数量指标", m.group("num")))
+    for m in re.finditer(t["growth_rate"], text):  # "人均可支配收入增幅不低于 6%"
+        name = _strip(re.split(t["effect_lead_pattern"], m.group("name"))[-1], data)
+        if len(name) >= 2:
+            found.append(Target(f"{name}{m.group('word')}", f"≥{m.group('num')}%", level2(name, "%"), m.group("num")))
     for m in re.finditer(t["money_volume"], text):  # "送审金额约 30 亿元": how much money the work handles, not its cost
         name = _strip(re.split(r"[，,。；;、：:]", m.group("name"))[-1], data)
         found.append(Target(name, f"{m.group('num')}{m.group('unit')}", "数量指标", m.group("num")))
@@ -1000,6 +1012,8 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
         item = (found[-1].object or "") + "费用合计"  # "每个补助 5 万元共 40 万元": the sum of that rate
     part_start = _start_after(description, at, "；;：:。\n")
     opening = re.split(r"[，,]", _QUOTES.sub("", description[part_start:at]))[0].strip()
+    if item in data["bare_cost_words"] and part_start < clause_start and 2 <= len(opening) <= 24 and not re.search(r"\d", opening):
+        return _strip(opening, data) + item  # "…系统升级项目，新增模块 1 个，余款 26 万元": that project's 余款
     if not item and part_start < clause_start and 2 <= len(opening) <= 20 and not re.search(r"\d|^每", opening):
         # "桥梁安全检测，造价约 8000 万元，按 0.6% 的费率计 48 万元": the part is named by its opening words
         item = opening if opening.endswith(_cost_words()) else _strip(opening, data) + "费用"

@@ -968,3 +968,21 @@ def test_a_long_named_cost_item_and_zero_incidents_of_an_event_are_read():
     assert found["6万元"].object == "社区矫正对象电子定位监管及系统对接维护费用", found["6万元"]
     targets = {t.name: t.value for t in extract_targets("确保在押人员脱管事件为0。")}
     assert targets == {"在押人员脱管事件": "0"}, targets
+
+
+def test_growth_rates_declines_written_verb_first_and_years_of_use_are_targets():
+    targets = {t.name: (t.value, t.level2) for t in extract_targets(
+        "带动农户人均经营性收入增幅不低于8%，降低企业用电成本约12%，设备正常运行10年以上，现有车辆已正常使用9年以上。")}
+    assert targets["农户人均经营性收入增幅"] == ("≥8%", "经济效益指标"), targets
+    assert targets["企业用电成本下降幅度"][0] == "12%", targets
+    assert targets["设备正常运行年限"] == ("≥10年", "可持续影响指标"), targets
+    assert not any("车辆" in name for name in targets), targets  # how old the vehicles are is background
+
+
+def test_power_capacity_containers_and_train_runs_are_counts_and_a_bare_balance_takes_its_projects_name():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "建设储能电站，装机1200千瓦，每千瓦0.1万元，小计120万元；全年开行中欧班列40列，每列3万元，小计120万元；"
+        "港口集疏运体系提升项目，完成调度系统改造1套，尾款18万元。")}
+    assert found["1200千瓦"].name == "装机容量" and found["0.1万元"].per == "每千瓦", found
+    assert found["40列"].unit == "列" and found["3万元"].per == "每列", found
+    assert found["18万元"].object == "港口集疏运体系提升项目尾款", found["18万元"]
