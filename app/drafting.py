@@ -115,13 +115,15 @@ def _validate_targets(targets) -> None:
     if not isinstance(targets, dict):
         raise DraftingDataError("drafting.json: targets (rate, within, deadline patterns) are required")
     for key, needed in (("rate", {"name", "num"}), ("within", {"name", "num"}), ("deadline", {"num"}),
-                        ("monthly", {"num"}), ("time_limit_condition", set()), ("decline_first", {"name", "about", "num", "unit"}),
-                        ("lasting", {"name", "verb", "num"}), ("growth_rate", {"name", "word", "num"}), ("daily", {"part", "num", "unit"}), ("decline", {"name", "num", "unit"}), ("bounded_time", set()),
+                        ("monthly", {"num"}), ("daily", {"part", "num", "unit"}), ("time_limit_condition", set()),
+                        ("decline", {"name", "num", "unit"}), ("decline_first", {"name", "about", "num", "unit"}),
+                        ("growth_rate", {"name", "word", "num"}), ("lasting", {"name", "verb", "num"}), ("bounded_time", set()),
                         ("share", {"name", "num"}), ("growth", {"name", "compare", "verb", "num", "unit"}), ("pulled", {"verb", "name", "num", "unit"}),
                         ("zero", {"name", "unit"}), ("effect_lead_pattern", set()), ("zero_lead_pattern", set()),
                         ("return_period", {"name", "num"}), ("hours_at_least", {"name", "num", "unit"}),
                         ("round_the_clock", {"name", "num"}), ("range", {"name", "low", "high", "unit"}),
-                        ("money_at_least", {"name", "num", "unit"}), ("money_volume", {"name", "num", "unit"}), ("measure_at_least", {"name", "num", "unit"}),
+                        ("money_at_least", {"name", "num", "unit"}), ("money_volume", {"name", "num", "unit"}),
+                        ("measure_at_least", {"name", "num", "unit"}),
                         ("share_of_base", {"base", "num", "what"}), ("milestone", {"date", "what", "num"}),
                         ("spent_share", {"name", "bound", "num"}), ("respective_rates", {"names", "verb", "nums"}),
                         ("below_market", {"name", "base", "num"}),
