@@ -114,10 +114,11 @@ def _validate_rows(rows, where: str) -> None:
 def _validate_targets(targets) -> None:
     if not isinstance(targets, dict):
         raise DraftingDataError("drafting.json: targets (rate, within, deadline patterns) are required")
-    for key, needed in (("rate", {"name", "num"}), ("within", {"name", "num"}), ("deadline", {"num"}),
+    for key, needed in (("rate", {"name", "num", "pct"}), ("within", {"name", "num"}), ("deadline", {"num"}),
                         ("monthly", {"num"}), ("daily", {"part", "num", "unit"}), ("time_limit_condition", set()),
                         ("decline", {"name", "num", "unit"}), ("decline_first", {"name", "about", "num", "unit"}),
                         ("growth_rate", {"name", "word", "num"}), ("lasting", {"name", "verb", "num"}), ("bounded_time", set()),
+                        ("coefficient", {"name", "num"}), ("measure_at_most", {"name", "pm", "num", "unit"}),
                         ("share", {"name", "num"}), ("growth", {"name", "compare", "verb", "num", "unit"}), ("pulled", {"verb", "name", "num", "unit"}),
                         ("zero", {"name", "unit"}), ("effect_lead_pattern", set()), ("zero_lead_pattern", set()),
                         ("return_period", {"name", "num"}), ("hours_at_least", {"name", "num", "unit"}),
@@ -147,6 +148,9 @@ def _validate_targets(targets) -> None:
                | {targets.get("default_rate_level2"), targets.get("decline_level2"), targets.get("default_effect_level2")})
     if not level2s <= set(L.LEVEL2_TO_LEVEL1):
         raise DraftingDataError(f"drafting.json: targets.rate_level2 names unknown 二级指标: {sorted(level2s - set(L.LEVEL2_TO_LEVEL1))}")
+    endings = targets.get("quality_rate_endings")
+    if not isinstance(endings, list) or not endings or not all(isinstance(w, str) and w for w in endings):
+        raise DraftingDataError("drafting.json: targets.quality_rate_endings must be a list of words (达标率, 合格率, …)")
 
 
 @functools.lru_cache(maxsize=1)
@@ -754,7 +758,9 @@ def extract_targets(description: str) -> list[Target]:
         listed = re.search(r"((?:[\u4e00-\u9fff]{2,12}?(?:率|满意度)、)+)$", text[: m.start("name")])
         for each in _rates_named_together(_strip(listed.group(1), data) + name if listed else name):
             level2 = next((v for k, v in t["rate_level2"].items() if k in each), t["default_rate_level2"])
-            found.append(Target(each, f"{bound}{m.group('num')}%", level2, m.group("num")))
+            if each.endswith(tuple(t["quality_rate_endings"])):
+                level2 = t["default_rate_level2"]  # "绿化养护质量达标率" rates the work's quality, whatever it tends
+            found.append(Target(each, f"{bound}{m.group('num')}{m.group('pct')}", level2, m.group("num")))
     for m in re.finditer(t["share"], text):  # "市级承担 20%": the share of the cost the city bears
         found.append(Target(f"{m.group('name')}资金承担比例", f"{m.group('num')}%", "成本指标", m.group("num")))
     for m in re.finditer(t["decline"], text):  # "犬伤事件同比下降 10%"
@@ -764,6 +770,11 @@ def extract_targets(description: str) -> list[Target]:
         name = _strip(m.group("name"), data)
         found.append(Target(f"{name}下降幅度", f"{'' if m.group('about') else '≥'}{m.group('num')}{m.group('unit')}",
                             t["decline_level2"], m.group("num")))
+    for m in re.finditer(t["coefficient"], text):  # "灌溉水有效利用系数提高到 0.65"
+        found.append(Target(_strip(m.group("name"), data), f"≥{m.group('num')}", t["default_rate_level2"], m.group("num")))
+    for m in re.finditer(t["measure_at_most"], text):  # "温度波动不超过 ±0.5℃": a tolerance
+        found.append(Target(_strip(m.group("name"), data), f"≤{m.group('pm') or ''}{m.group('num')}{m.group('unit')}",
+                            t["default_rate_level2"], m.group("num")))
     for m in re.finditer(t["lasting"], text):  # "系统持续使用 5 年以上": how long what is built keeps working
         name = _strip(m.group("name"), data)
         found.append(Target(f"{name}{m.group('verb')}年限", f"≥{m.group('num')}年", "可持续影响指标", m.group("num")))
@@ -907,7 +918,8 @@ def _deadlines(text: str, t: dict, data: dict) -> list[Target]:
         # "3 月底和 9 月底前各拨付 50%": how much by each date is part of the schedule
         portion = re.match(r"(?:前)?(各[\u4e00-\u9fff]{0,4}?\d+(?:\.\d+)?%)", clause[dates[-1].end():])
         # "完成建设和补助拨付": a second action that ends the clause is part of what is done by then
-        action = re.match(r"[\u4e00-\u9fff]{2,6}?[和及并][\u4e00-\u9fff]{1,4}$|[\u4e00-\u9fff]{0,6}", action).group(0)
+        # "完成主干管清淤": the whole action when it is short, so that the work is not cut ("完成主干管清")
+        action = re.match(r"[\u4e00-\u9fff]{2,6}?[和及并][\u4e00-\u9fff]{1,4}$|[\u4e00-\u9fff]{7,9}$|[\u4e00-\u9fff]{0,6}", action).group(0)
         name = (subject + action[:2]) if len(subject) >= 2 else (action or "完成")
         # "分别于 8 月 31 日、11 月 30 日前": the 前 written once covers both dates
         value = "、".join(f"{m.group('num')}月{(m.group('day') + '日') if m.groupdict().get('day') else (m.groupdict().get('part') or '')}"
@@ -923,11 +935,15 @@ def _scheduled_month(t: dict) -> str:
 def _fill_targets(indicators: list["SuggestedIndicator"], targets: list[Target]) -> None:
     """A promised rate or time limit fills the row that measures the same thing (sharing a word of two
     characters or more, in the same 二级), or becomes a row of its own."""
+    # a row of the very name, whatever 二级 the past form filed it under, or two rows of one name result;
+    # those first, so that a target matching a row only by a shared word cannot take it from its own
+    later = []
     for target in targets:
-        # a row of the very name, whatever 二级 the past form filed it under, or two rows of one name result
         if named := next((i for i in indicators if squash(i.name) == squash(target.name) and i.hint != _FROM_DRAFT), None):
             named.value, named.hint = target.value, _FROM_DRAFT
-            continue
+        else:
+            later.append(target)
+    for target in later:
         same = [i for i in indicators if i.level2 == target.level2 and i.hint != _FROM_DRAFT
                 and ("%" in i.value) == target.value.endswith("%") and _overlap(_head_of_rate(i.name), target.name) >= 2
                 and (target.level2 == "时效指标" or _same_measure(i.value, target.value))]

@@ -986,3 +986,19 @@ def test_power_capacity_containers_and_train_runs_are_counts_and_a_bare_balance_
     assert found["1200千瓦"].name == "装机容量" and found["0.1万元"].per == "每千瓦", found
     assert found["40列"].unit == "列" and found["3万元"].per == "每列", found
     assert found["18万元"].object == "港口集疏运体系提升项目尾款", found["18万元"]
+
+
+def test_per_mille_rates_coefficients_tolerances_and_deadlines_before_a_season_are_targets():
+    targets = {t.name: (t.value, t.level2) for t in extract_targets(
+        "孕产妇死亡率控制在2‰以下，农田灌溉水利用系数达到0.62，恒温室湿度波动不超过±3毫米，5月底汛期前完成河道清障，"
+        "苗木养护质量达标率不低于96%。")}
+    assert targets["孕产妇死亡率"][0] == "≤2‰" and targets["农田灌溉水利用系数"][0] == "≥0.62", targets
+    assert targets["恒温室湿度波动"][0] == "≤±3毫米", targets
+    assert targets["完成河道清障时间"] == ("5月底前", "时效指标"), targets
+    assert targets["苗木养护质量达标率"] == ("≥96%", "质量指标"), targets
+
+
+def test_a_target_fills_the_row_of_its_own_name_before_another_target_sharing_a_word_can():
+    rows = [SuggestedIndicator("效益指标", "生态效益指标", "绿化覆盖率", "≥95%", 1, ["x"], ["≥95%"], origin="corpus")]
+    _fill_targets(rows, extract_targets("绿化养护巡查覆盖率不低于90%，绿化覆盖率保持在40%以上。"))
+    assert rows[0].value == "≥40%", rows
