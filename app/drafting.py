@@ -683,8 +683,10 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
         # "足球场 2 块共 1.4 万平方米": the area of the thing just counted;
         # "集中训练 7 天，约 650 人": the people of that training; "日均 120 吨，全年约 4.38 万吨": of that waste
         q.object = re.sub(data["daily_words_pattern"], "", previous.object)
-        if q.object.startswith("每") and previous.unit == q.unit:
-            q.object, q.name = "", "总" + measure  # "每批 60 至 90 人、共 240 人": the people in all
+        # "每批 60 至 90 人、共 240 人", "每批 30 人、5 天，共 60 人": the people in all
+        if q.object.startswith("每") and any(f.unit == q.unit and f.object.startswith("每") for f in found
+                                             if not f.money and f.number_text in sentence):
+            q.object, q.name = "", "总" + measure
             return
         whole_year = re.search(r"全年|年", before)
         q.name = ("全年" if whole_year else "") + _with_measure(q.object, measure)

@@ -1002,3 +1002,8 @@ def test_a_target_fills_the_row_of_its_own_name_before_another_target_sharing_a_
     rows = [SuggestedIndicator("效益指标", "生态效益指标", "绿化覆盖率", "≥95%", 1, ["x"], ["≥95%"], origin="corpus")]
     _fill_targets(rows, extract_targets("绿化养护巡查覆盖率达到91%，绿化覆盖率保持在40%以上。"))
     assert rows[0].value == "≥40%", rows
+
+
+def test_a_total_after_a_per_batch_count_and_its_days_is_the_total():
+    found = {q.number_text + q.unit: q for q in extract_quantities("分三批组织骨干赴外地跟班学习，每批20人、7天，共60人。")}
+    assert found["20人"].name == "每批人数" and found["60人"].name == "总人数", found
