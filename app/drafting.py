@@ -824,13 +824,13 @@ def extract_targets(description: str) -> list[Target]:
         value = f"7×{m.group('num')}小时" if week else f"{m.group('num')}小时/天"
         found.append(Target(f"{m.group('name')}时长", value, "质量指标", week.group(1) if week else m.group("num")))
     for m in re.finditer(t["monthly"], text):  # "补贴于每月 10 日前发放": a day of every month (or quarter)
-        subject = _strip(re.split(r"[，,。；;、]", text[: m.start()])[-1].rstrip("于在"), data)
+        subject = _subject_before(text, m.start(), data)
         period = m.group("period")
         done = re.match(r"[\u4e00-\u9fff]{2,6}", text[m.end():])  # "每季度末月 20 日前上缴租金": what is done by then
         found.append(Target(f"{subject or (done.group(0) if done else '每' + period + '发放')}时间", f"每{period}{m.group('num')}日前", "时效指标", m.group("num")))
     for m in re.finditer(t["daily"], text):  # "每日早 7 点前完成首轮清扫": an hour of every day
         done = re.match(r"[\u4e00-\u9fff]{2,10}", text[m.end():])
-        subject = _strip(re.split(r"[，,。；;、]", text[: m.start()])[-1].rstrip("于在"), data)
+        subject = _subject_before(text, m.start(), data)
         what = re.sub(r"^完成", "", done.group(0)) + "完成" if done and done.group(0).startswith("完成") else (
             done.group(0) if done else subject)
         if subject and subject != what and len(subject) <= 6:
@@ -850,6 +850,11 @@ def _rates_named_together(name: str) -> list[str]:
         return [name]
     stem = parts[0][: len(parts[0]) - len(parts[-1])] if len(parts[0]) > len(parts[-1]) else ""
     return [parts[0]] + [stem + p for p in parts[1:]]
+
+
+def _subject_before(text: str, at: int, data: dict) -> str:
+    """"补贴于每月 10 日前…": what a recurring time limit is for, the words of its clause before it."""
+    return _strip(re.split(r"[，,。；;、]", text[:at])[-1].rstrip("于在"), data)
 
 
 def _after_a_number(name: str) -> str:
@@ -1000,6 +1005,10 @@ def _unit_price(q: "Quantity", before: str, counted: list["Quantity"]) -> bool:
     return True
 
 
+# a cost item's name may run this long ("污泥转运车辆GPS定位监控及转运联单管理费用"); longer, it is a clause, not a name
+_LONGEST_ITEM = 24
+
+
 def _item_cost(before: str, data: dict) -> str:
     """The cost item a sum of money is for ("会议培训费", "标准发放运输补贴" → "运输补贴"), when the
     words before it name one."""
@@ -1009,7 +1018,7 @@ def _item_cost(before: str, data: dict) -> str:
     # "人才创业扶持资金 150 万元" names a part; "项目资金" is the whole, "资金" alone nothing
     whole = (re.fullmatch(data["sum_of_previous_pattern"], item) or re.fullmatch(data["sum_of_previous_pattern"] + "资金", item)
              or item.endswith(("项目资金", "专项资金", "财政资金", "项目经费", "专项经费")))
-    return item if named and 2 <= len(item) <= 24 and not whole else ""
+    return item if named and 2 <= len(item) <= _LONGEST_ITEM and not whole else ""
 
 
 def _lump_sum_item(description: str, before: str, clause_start: int, at: int, found: list[Quantity], data: dict) -> str:
@@ -1032,7 +1041,8 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
         item = (found[-1].object or "") + "费用合计"  # "每个补助 5 万元共 40 万元": the sum of that rate
     part_start = _start_after(description, at, "；;：:。\n")
     opening = re.split(r"[，,]", _QUOTES.sub("", description[part_start:at]))[0].strip()
-    if item in data["bare_cost_words"] and part_start < clause_start and 2 <= len(opening) <= 24 and not re.search(r"\d", opening):
+    if item in data["bare_cost_words"] and part_start < clause_start and 2 <= len(opening) <= _LONGEST_ITEM \
+            and not re.search(r"\d", opening):
         return _strip(opening, data) + item  # "…系统升级项目，新增模块 1 个，余款 26 万元": that project's 余款
     if not item and part_start < clause_start and 2 <= len(opening) <= 20 and not re.search(r"\d|^每", opening):
         # "桥梁安全检测，造价约 8000 万元，按 0.6% 的费率计 48 万元": the part is named by its opening words
@@ -1084,9 +1094,9 @@ def _clause_item(head: str, data: dict) -> str:
     item = _strip(m.group(1), data) if m else ""
     if not m and (acted := re.search("(?:" + "|".join(data["action_verbs"]) + r")([\u4e00-\u9fff]{2,16})$", head)):
         item = acted.group(1)  # "聘请第三方开展评定验收和宣传推广 12 万元": what is done, after its verb
-    elif not m and (m := re.match(opening % 24, head)):
+    elif not m and (m := re.match(opening % _LONGEST_ITEM, head)):
         item = _strip(m.group(1), data)  # "成果入库及与…平台对接 16 万元": a long item with no verb to cut at
-    if not 2 <= len(item) <= 24 or item.startswith("每") or item.endswith(("资金", "项目", "总额", "总计", "合计")):
+    if not 2 <= len(item) <= _LONGEST_ITEM or item.startswith("每") or item.endswith(("资金", "项目", "总额", "总计", "合计")):
         return ""  # "每人每天 4 元计算需…" is a rate, not an item
     return item if item.endswith(("费", "款", "金", "成本", "费用", "补助", "补贴", "奖补", "经费")) else item + "费用"
 
@@ -1495,9 +1505,10 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
         # the close projects' own tables, as a reviewer would copy them; projects sharing none of
         # the draft's words contribute nothing even when the ranking lists them
         top_score = hits[0].score if hits else 1.0
-        weighted = [(h.score / top_score, index.by_code[h.code]) for h in hits if h.code in related]
         if followed:
             weighted = [(1.0, index.by_code[followed])]  # only the one form search and meaning agree on
+        else:
+            weighted = [(h.score / top_score, index.by_code[h.code]) for h in hits if h.code in related]
         clusters = _cluster([(w, r, ind) for w, r in weighted[:k_similar] for ind in r.indicators if ind.level2])
         wider = _cluster([(w, r, ind) for w, r in weighted for ind in r.indicators if ind.level2])
         chosen: list[dict] = []

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app.cli import _common, _open
 from eval.report import write_results
+from eval.splits import EVAL_SPLITS
 
 def _tag(index) -> str:
     """Result files of a non-default backend get its name: retrieval-test-milvus.json."""
@@ -215,7 +216,7 @@ def register(sub) -> None:
     p.add_argument("--natural", action="append", metavar="FILE",
                    help="natural 套件的问题集（可重复）；默认用内置的留出集 eval/natural-heldout.jsonl")
     p.add_argument("--write", action="store_true", help="calibrate：把拟合出的阈值写入 app/data/thresholds.json；precedent：把拟合出的模型写入 app/data/drafting.json")
-    p.add_argument("--split", choices=["dev", "test", "test2", "test3", "test4", "test5", "heldout", "heldout-2", "heldout-3", "heldout-4", "heldout-5", "heldout-6", "heldout-7", "heldout-8", "heldout-9", "heldout-10", "heldout-11", "heldout-12", "heldout-13", "heldout-14", "heldout-15", "heldout-16", "heldout-17", "heldout-18", "heldout-19", "heldout-20", "heldout-21", "heldout-22", "heldout-23", "heldout-24", "heldout-25", "heldout-26", "heldout-27", "heldout-28", "heldout-29", "heldout-30", "heldout-31", "heldout-32", "heldout-33", "heldout-34", "all"], default="test")
+    p.add_argument("--split", choices=EVAL_SPLITS, default="test")
     p.add_argument("--modes", default="bm25,dense,hybrid", help="逗号分隔：bm25,dense,hybrid")
     p.add_argument("--no-baselines", action="store_true", help="检索评测不计算基线（bm25s 全表、稠密、RRF 集成）")
     p.set_defaults(func=cmd_eval)

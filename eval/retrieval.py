@@ -21,13 +21,14 @@ import numpy as np
 
 from eval.questions import RETRIEVAL_KINDS, load_questions
 from eval.report import markdown_table, percentile
+from eval.splits import QUESTION_SPLITS
 
 METRICS = ["ndcg@10", "mrr@10", "recall@5", "recall@10"]
 # The number the acceptance is judged on, per kind: a known item has one answer, the others a set.
 PRIMARY = {"known_item": "mrr@10", "fact": "mrr@10"}
 BOOTSTRAP = 2000
 GRADED_FILE = "retrieval-heldout.jsonl"
-SPLITS = ("dev", "test", "test2", "test3", "test4", "test5", "heldout", "all")
+SPLITS = QUESTION_SPLITS
 
 
 @dataclass

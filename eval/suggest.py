@@ -12,6 +12,7 @@ from corpus import labels as L
 from corpus.text import squash
 from eval.questions import load_questions
 from eval.report import markdown_table
+from eval.splits import DRAFT_SPLITS
 
 
 def name_matches(gold: str, suggested: str) -> bool:
@@ -52,7 +53,6 @@ def suggest_table(result: dict) -> str:
 
 # ---------------------------------------------------------------- written drafts (eval/drafts-*.jsonl)
 
-DRAFT_SPLITS = ("dev", "heldout", "heldout-2", "heldout-3", "heldout-4", "heldout-5", "heldout-6", "heldout-7", "heldout-8", "heldout-9", "heldout-10", "heldout-11", "heldout-12", "heldout-13", "heldout-14", "heldout-15", "heldout-16", "heldout-17", "heldout-18", "heldout-19", "heldout-20", "heldout-21", "heldout-22", "heldout-23", "heldout-24", "heldout-25", "heldout-26", "heldout-27", "heldout-28", "heldout-29", "heldout-30", "heldout-31", "heldout-32", "heldout-33", "heldout-34")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
