@@ -165,8 +165,12 @@ def validate_drafting_data(data: dict) -> dict:
     data = dict(data)
     p = data.get("precedent")
     if not isinstance(p, dict) or not all(isinstance(p.get(k), (int, float)) and 0 < p[k] <= 1
-                                          for k in ("partial", "row_match", "agreed_probability")):
-        raise DraftingDataError("drafting.json: precedent.partial, .row_match and .agreed_probability must be numbers in (0, 1]")
+                                          for k in ("partial", "row_match", "agreed_probability", "title_agreed_probability")):
+        raise DraftingDataError("drafting.json: precedent.partial, .row_match, .agreed_probability and "
+                                ".title_agreed_probability must be numbers in (0, 1]")
+    if p["title_agreed_probability"] > p["agreed_probability"]:
+        raise DraftingDataError("drafting.json: precedent.title_agreed_probability must not exceed .agreed_probability "
+                                "(the title's agreement is asked for below that floor)")
     _validate_precedent_model(p.get("model"))
     for key in _STRING_LISTS:
         if not isinstance(data.get(key), list) or not all(isinstance(w, str) and w for w in data[key]):
@@ -283,30 +287,42 @@ def _validate_precedent_model(model) -> None:
 
 
 def precedent_features(index, draft: Draft, closeness: dict[str, float] | None = None,
-                        by_meaning: list | None = None) -> dict[str, float]:
+                        by_meaning: list | None = None, by_title: list | None = None) -> dict[str, float]:
     """What tells how close the nearest past form is: the best share of the draft's own words a form
     uses, and how near in meaning the nearest form is to the title and to the whole draft (a
-    description in other words than the forms' may still mean the same work). ``by_meaning``: the
-    whole draft's dense search, when the caller has it already."""
+    description in other words than the forms' may still mean the same work). ``by_meaning`` and
+    ``by_title``: the whole draft's and the title's dense search, when the caller has them already."""
     closeness = closeness if closeness is not None else draft_closeness(index, draft)
-    whole = f"{draft.name} {draft.description}".strip()
-    by_meaning = by_meaning if by_meaning is not None else index.search(whole, k=1, mode="dense")
+    by_meaning = by_meaning if by_meaning is not None else meaning_search(index, draft)
+    by_title = by_title if by_title is not None else title_search(index, draft)
     return {"closeness": max(closeness.values(), default=0.0),
-            "title_meaning": _nearest_meaning(index.search(draft.name.strip() or whole, k=1, mode="dense")),
+            "title_meaning": _nearest_meaning(by_title),
             "text_meaning": _nearest_meaning(by_meaning)}
+
+
+def meaning_search(index, draft: Draft) -> list:
+    """The past form nearest in meaning to the whole draft."""
+    return index.search(f"{draft.name} {draft.description}".strip(), k=1, mode="dense")
+
+
+def title_search(index, draft: Draft) -> list:
+    """The past form nearest in meaning to the draft's title (the whole draft when it has none)."""
+    return index.search(draft.name.strip() or f"{draft.name} {draft.description}".strip(), k=1, mode="dense")
 
 
 def _nearest_meaning(hits: list) -> float:
     return float(hits[0].score) if hits else 0.0
 
 
-def nearest_agreed(hits: list, by_meaning: list) -> str | None:
+def nearest_agreed(hits: list, by_meaning: list, by_title: list | None = None) -> str | None:
     """The past form the hybrid search (``hits``) and the draft's meaning (``by_meaning``) both rank
-    first, or None. The word share is left out on purpose: a draft that rewords a past project shares
-    fewer of its words, so another form can lead by words while search and meaning still agree."""
-    if not hits or not by_meaning:
+    first — and the title's meaning too, when ``by_title`` is given — or None. The word share is left
+    out on purpose: a draft that rewords a past project shares fewer of its words, so another form can
+    lead by words while search and meaning still agree."""
+    rankings = [hits, by_meaning] + ([by_title] if by_title is not None else [])
+    if not all(rankings):
         return None
-    return hits[0].code if hits[0].code == by_meaning[0].code else None
+    return hits[0].code if all(r[0].code == hits[0].code for r in rankings) else None
 
 
 def precedent_probability(features: dict[str, float], model: dict | None = None) -> float:
@@ -920,7 +936,7 @@ def _deadlines(text: str, t: dict, data: dict) -> list[Target]:
         subject = clause[: dates[0].start()]
         if re.search(r"\d\s*月", subject):  # "笔试于 4 月、面试于 7 月举行": the last one listed
             subject = subject.rsplit("、", 1)[-1]
-        subject = _strip(re.sub(r"(?:分[\d两二三四几]+[批次期轮])?(?:分别|均|须|要|应|将)?(?:于|在)?$", "", subject), data)
+        subject = _strip(re.sub(r"(?:分[\d两二三四几]+[批次期轮])?(?:分别|均|须|要|应|将|计划|预计|拟)?(?:于|在)?$", "", subject), data)
         action = re.sub(r"^(?:分[两二三四几]次|一次性|分批|全部|均|各|前|按时|如期|准时)+", "", clause[dates[-1].end():])
         # "3 月底和 9 月底前各拨付 50%": how much by each date is part of the schedule
         portion = re.match(r"(?:前)?(各[\u4e00-\u9fff]{0,4}?\d+(?:\.\d+)?%)", clause[dates[-1].end():])
@@ -1475,13 +1491,13 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
     query = f"{draft.name} {draft.description}".strip()
     hits = index.search(query, k=max(k_similar, 12))
     closeness = draft_closeness(index, draft)
-    by_meaning = index.search(query, k=1, mode="dense")
-    features = precedent_features(index, draft, closeness, by_meaning)
+    by_meaning, by_title = meaning_search(index, draft), title_search(index, draft)
+    features = precedent_features(index, draft, closeness, by_meaning, by_title)
     precedent = precedent_of(features)
     related = {code for code, s in closeness.items() if s >= data["precedent"]["partial"]}
     # a close precedent by meaning whose forms all share too few words would otherwise copy no rows
     close_by_words = precedent == "close" and any(h.code in related for h in hits[:k_similar])
-    followed = (_agreed_nearest(index, query, hits, precedent_probability(features), by_meaning)
+    followed = (_agreed_nearest(hits, precedent_probability(features), by_meaning, by_title)
                 if not close_by_words else None)
     if followed and precedent == "none":
         precedent = "partial"  # few shared words, but one form first by meaning and search alike
@@ -1547,14 +1563,18 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
                       followed={"code": followed, "name": index.by_code[followed].name} if followed else None)
 
 
-def _agreed_nearest(index, query: str, hits, probability: float, by_meaning: list | None = None) -> str | None:
+def _agreed_nearest(hits, probability: float, by_meaning: list, by_title: list) -> str | None:
     """The past form a draft not judged close follows: the one search and meaning both put first
-    (`nearest_agreed`), when the model still gives it some chance of being close. A draft of a new
-    kind of work rarely has one form first in both (`jixiao eval --suites precedent` tabulates the
-    floor on the spent drafts sets)."""
-    if probability < drafting_data()["precedent"]["agreed_probability"]:
-        return None
-    return nearest_agreed(hits, by_meaning if by_meaning is not None else index.search(query, k=1, mode="dense"))
+    (`nearest_agreed`), when the model still gives it some chance of being close; below that floor,
+    down to a lower one, when the title's meaning puts it first too. A draft of a new kind of work
+    rarely has one form first in all three (`jixiao eval --suites precedent` tabulates both floors on
+    the spent drafts sets)."""
+    p = drafting_data()["precedent"]
+    if probability >= p["agreed_probability"]:
+        return nearest_agreed(hits, by_meaning)
+    if probability >= p["title_agreed_probability"]:
+        return nearest_agreed(hits, by_meaning, by_title)
+    return None
 
 
 def _ensure_framework(indicators: list[SuggestedIndicator]) -> list[SuggestedIndicator]:

@@ -139,10 +139,15 @@ def _precedent(index, args) -> None:
           f"拟合用 {', '.join(FIT_SPLITS)}；概率阈值按逐批留出的预测选定）")
     print(precedent_table(fitted))
     p = drafting_data()["precedent"]
-    fitted["agreed"] = agreed_table(observe_agreement(index))
+    agreement = observe_agreement(index)
+    fitted["agreed"] = agreed_table(agreement)
     print("\n未判为“相近先例”、检索与语义都把同一张表排第一的草稿：概率不低于下限时参照那张表"
           "（app/data/drafting.json 的 precedent.agreed_probability）")
     print(agreed_markdown(fitted["agreed"], p["agreed_probability"]))
+    fitted["title_agreed"] = agreed_table(agreement, p["agreed_probability"])
+    print(f"\n低于 {p['agreed_probability']:.2f} 时，标题的语义也把同一张表排第一才参照：概率下限"
+          "（precedent.title_agreed_probability）")
+    print(agreed_markdown(fitted["title_agreed"], p["title_agreed_probability"]))
     if args.write:
         write_model(fitted)
         print("已写入 app/data/drafting.json", file=sys.stderr)

@@ -17,7 +17,8 @@ from importlib import resources
 import numpy as np
 
 from app.drafting import PRECEDENT_FEATURES as FEATURES
-from app.drafting import Draft, draft_closeness, nearest_agreed, precedent_features, precedent_of, precedent_probability
+from app.drafting import (Draft, draft_closeness, meaning_search, nearest_agreed, precedent_features, precedent_of,
+                           precedent_probability, title_search)
 from eval.suggest import load_drafts
 
 FIT_SPLITS = ("dev", "heldout") + tuple(f"heldout-{n}" for n in range(2, 21))  # spent: their final runs are done
@@ -91,13 +92,13 @@ def write_model(fitted: dict) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")  # type: ignore[union-attr]
 
 
-AGREED_SPLITS = FIT_SPLITS + tuple(f"heldout-{n}" for n in range(21, 33))  # spent: sets 28-32 were run as they fell
+AGREED_SPLITS = FIT_SPLITS + tuple(f"heldout-{n}" for n in range(21, 35))  # spent: sets 28-34 were run as they fell
 AGREED_PROBABILITIES = (0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.50)
 
 
 def observe_agreement(index, splits=AGREED_SPLITS) -> list[dict]:
     """Per draft not judged "close": its probability, the form the hybrid search and the meaning both
-    rank first (if any), and whether the draft's writer counted that form as its source (a close draft)
+    rank first (if any), whether the title's meaning ranks it first too, and whether the draft's writer counted that form as its source (a close draft)
     or as unrelated (a no-precedent draft)."""
     rows = []
     for split in splits:
@@ -105,25 +106,29 @@ def observe_agreement(index, splits=AGREED_SPLITS) -> list[dict]:
             d = entry["draft"]
             draft = Draft(name=d.get("name", ""), description=d["description"], amount_yuan=d.get("amount_yuan"))
             query = f"{draft.name} {draft.description}".strip()
-            closeness, by_meaning = draft_closeness(index, draft), index.search(query, k=1, mode="dense")
-            features = precedent_features(index, draft, closeness, by_meaning)
+            closeness, by_meaning, by_title = draft_closeness(index, draft), meaning_search(index, draft), title_search(index, draft)
+            features = precedent_features(index, draft, closeness, by_meaning, by_title)
             if precedent_of(features) == "close":
                 continue
-            agreed = nearest_agreed(index.search(query, k=1), by_meaning)
+            hits = index.search(query, k=1)
+            agreed = nearest_agreed(hits, by_meaning)
             expect = entry["expect"]
             rows.append({"split": split, "id": entry["id"], "label": entry["precedent"], "agreed": agreed is not None,
+                         "title_agrees": nearest_agreed(hits, by_meaning, by_title) is not None,
                          "probability": precedent_probability(features),
                          "source": agreed in expect.get("similar_codes", []),
                          "unrelated": agreed not in set(expect.get("related_codes", [])) | set(expect.get("similar_codes", []))})
     return rows
 
 
-def agreed_table(rows: list[dict]) -> list[dict]:
+def agreed_table(rows: list[dict], floor: float | None = None) -> list[dict]:
     """Per probability floor: close drafts that would follow their own source form (or another),
-    and no-precedent drafts that would follow a form their writer did not count as related."""
+    and no-precedent drafts that would follow a form their writer did not count as related. With
+    ``floor`` (the two-way floor in use), the floors below it are for the title's agreement as well."""
     table = []
-    for probability in AGREED_PROBABILITIES:
-        chosen = [r for r in rows if r["agreed"] and r["probability"] >= probability]
+    for probability in AGREED_PROBABILITIES if floor is None else [p for p in AGREED_PROBABILITIES if p <= floor]:
+        chosen = [r for r in rows if r["agreed"] and (r["probability"] >= (floor or probability)
+                                                      or r["title_agrees"] and r["probability"] >= probability)]
         table.append({"probability": probability,
                       "close_follow_source": sum(r["label"] == "close" and r["source"] for r in chosen),
                       "close_follow_other": sum(r["label"] == "close" and not r["source"] for r in chosen),

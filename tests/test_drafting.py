@@ -811,23 +811,19 @@ class _Hit:
         self.code = code
 
 
-class _RankedIndex:
-    """Only what the agreement test needs: the hybrid and the meaning rankings' first form."""
-
-    def __init__(self, hybrid, meaning):
-        self.first = {"hybrid": hybrid, "dense": meaning}
-
-    def search(self, query, k=5, mode="hybrid"):
-        return [_Hit(self.first[mode])]
-
-
 def test_a_draft_follows_a_form_only_when_search_and_meaning_both_put_it_first():
-    floor = drafting_data()["precedent"]["agreed_probability"]
-    hits = [_Hit("A")]
-    assert _agreed_nearest(_RankedIndex("A", "A"), "草稿", hits, floor) == "A"
-    assert _agreed_nearest(_RankedIndex("A", "B"), "草稿", hits, floor) is None  # meaning disagrees
-    assert _agreed_nearest(_RankedIndex("B", "B"), "草稿", [_Hit("B")], floor) == "B"  # whatever leads by words
-    assert _agreed_nearest(_RankedIndex("A", "A"), "草稿", hits, floor / 2) is None  # too unlikely
+    p = drafting_data()["precedent"]
+    floor, title_floor = p["agreed_probability"], p["title_agreed_probability"]
+    between = (floor + title_floor) / 2
+    A, B = [_Hit("A")], [_Hit("B")]
+    assert _agreed_nearest(A, floor, A, B) == "A"  # the title need not agree above the floor
+    assert _agreed_nearest(A, floor, B, A) is None  # meaning disagrees
+    assert _agreed_nearest(B, floor, B, A) == "B"  # whatever leads by words
+    assert title_floor < floor
+    assert _agreed_nearest(A, between, A, A) == "A"  # less likely: search, meaning and title all agree
+    assert _agreed_nearest(A, between, A, B) is None  # ... but the title's meaning points elsewhere
+    assert _agreed_nearest(A, title_floor / 2, A, A) is None  # too unlikely
+    assert _agreed_nearest([], floor, A, A) is None
     followed = Suggestion(similar=[], indicators=[], checks=[], precedent="partial", followed={"code": "A", "name": "甲项目"})
     assert followed.to_json()["followed"] == "A" and followed.to_json()["precedent"] == "partial"
     assert "甲项目" in followed.precedent_note() and "参照它的指标表" in followed.precedent_note()

@@ -33,3 +33,22 @@ def test_the_precedent_model_is_fitted_out_of_fold_and_separates_close_drafts():
     assert chosen["false_close"] == 0 and chosen["missed_close"] == 0
     assert all(probability(fitted, r) >= fitted["close_probability"] for r in rows if r["close"])
     assert all(probability(fitted, r) < fitted["close_probability"] for r in rows if not r["close"])
+
+
+def test_the_agreement_floors_count_each_followed_form_once():
+    from eval.precedent import agreed_table
+
+    def row(label, probability, title_agrees, source=True, unrelated=False):
+        return {"label": label, "probability": probability, "agreed": True, "title_agrees": title_agrees,
+                "source": source, "unrelated": unrelated}
+
+    rows = [row("close", 0.45, False), row("close", 0.22, True), row("close", 0.22, False),
+            row("none", 0.12, True, source=False, unrelated=True),
+            {**row("close", 0.9, True), "agreed": False}]
+    two_way = {r["probability"]: r for r in agreed_table(rows)}
+    assert two_way[0.30]["close_follow_source"] == 1 and two_way[0.20]["close_follow_source"] == 3
+    with_title = {r["probability"]: r for r in agreed_table(rows, 0.30)}
+    assert max(with_title) == 0.30 and with_title[0.30]["close_follow_source"] == 1
+    # below the two-way floor only the draft whose title agrees is added
+    assert with_title[0.20]["close_follow_source"] == 2 and with_title[0.20]["no_precedent_follow_unrelated"] == 0
+    assert with_title[0.10]["no_precedent_follow_unrelated"] == 1
