@@ -522,6 +522,10 @@ def test_a_raised_rate_is_a_rise_and_months_without_a_deadline_are_a_schedule_no
     assert targets.get("设备到货时间") == "4月、9月", targets
     assert targets.get("秋季班开班时间") == "10月", targets
     assert not any("3月" in v for v in targets.values()), targets
+    # a part of the month is part of the schedule; "计划" is not part of what is done
+    parts = {t.name: t.value for t in extract_targets("宣讲活动于 5 月中旬启动；评估报告预计于 11 月底出具")}
+    assert parts.get("宣讲活动启动时间") == "5月中旬", parts
+    assert parts.get("评估报告出具时间") == "11月底", parts
 
 
 def test_two_rates_of_one_kind_stay_two_rows_and_a_rate_before_an_an_names_its_work():
