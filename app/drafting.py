@@ -185,6 +185,7 @@ def validate_drafting_data(data: dict) -> dict:
     _validate_targets(data.get("targets"))
     for key, group in (("per_unit_pattern", "unit"), ("unit_price_pattern", "item"), ("per_after_pattern", "unit"),
                        ("sum_of_previous_pattern", None), ("treated_thing_pattern", "thing"),
+                       ("tier_pattern", None), ("given_item_pattern", "what"), ("each_pattern", "thing"),
                        ("unit_before_name_pattern", None), ("sentence_opening_pattern", "words"), ("daily_words_pattern", None),
                        ("subject_pattern", None), ("background_pattern", None), ("money_first_pattern", None),
                        ("work_done_pattern", "thing"), ("count_opening_pattern", None), ("light_verb_pattern", "work"),
@@ -492,6 +493,12 @@ def extract_quantities(description: str) -> list[Quantity]:
         if q.money and _unit_price(q, before, [f for f in found if not f.money and f.object]):
             found.append(q)
             continue
+        each_of = next((f for f in reversed(found) if not f.money and f.object and f.start >= clause_start), None)
+        if q.money and each_of and re.fullmatch(data["each_pattern"], before.strip()):
+            # "为达标的 6 个站点各拨付 2 万元": the money is per 个 of those counted
+            q.per, q.object, q.counted = "每" + each_of.unit.lstrip("万"), each_of.object, each_of.object
+            found.append(q)
+            continue
         if q.money:
             per, rest = _per_phrase(before)
             if not per:
@@ -663,7 +670,8 @@ def _same_unit(counted_unit: str, per_unit: str) -> bool:
     """"680 户 … 每户", "68 名 … 每人": the rate is per one of what was counted."""
     unit, per_unit = counted_unit.lstrip("万"), per_unit.removesuffix("天")  # "按 380 元/人天": per person and day
     people = [u for u in drafting_data()["person_units"] if "户" not in u]  # a household is not a person
-    return unit == per_unit or (unit in people and per_unit in people)
+    # "康复理疗 500 人次，次均 80 元": per 次 of those 人次
+    return unit == per_unit or (unit in people and per_unit in people) or (per_unit == "次" and unit.endswith("次"))
 
 
 def _start_after(text: str, at: int, breaks: str) -> int:
@@ -673,7 +681,7 @@ def _start_after(text: str, at: int, breaks: str) -> int:
 
 def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list[Quantity], data: dict) -> None:
     """What a count counts, and the row name it would get (``sentence``: its sentence up to it)."""
-    after_object = _after_phrase(after, data)
+    after_object = _after_phrase(re.sub(r"各[\u4e00-\u9fff]{0,6}\s*\d.*$", "", after), data)  # "3 所学校各补助 4 万元"
     if after_object in ("于", "在", "按", "对", "为", "由"):
         after_object = ""  # "分 2 批于 5 月…": a preposition, nothing named after the number
     measure = q.measure = data["unit_measures"].get(q.unit, data["default_measure"])
@@ -681,6 +689,12 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
         whole = _before_phrase(before, data) if len(after_object) <= 2 else ""
         # "新增信号灯 60 个路口": the 路口 of the 信号灯, not any 路口
         q.object = whole + after_object if len(whole) >= 4 else after_object
+        rest = after[after.find(after_object) + len(after_object):]
+        if len(after_object) <= 2 and len(whole) < 4 and (work := re.fullmatch(
+                f"\\s*(?:实施|进行)?(?:{'|'.join(data['action_verbs'])})?(?P<thing>[\u4e00-\u9fff]{{4,16}})\\s*", rest)) \
+                and len(work.group("thing")) < len(rest.strip()):
+            # "在 9 个社区实施适老化改造": the 社区 of that work, which a past row may name ("社区适老化改造")
+            q.object = work.group("thing") + after_object
         q.name = q.object + (measure[1:] if q.object.endswith(measure[:1]) and len(measure) > 1 else measure)
         return
     q.object = _before_phrase(before, data)
@@ -709,8 +723,10 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
         return
     treated = re.search(data["treated_thing_pattern"], sentence)
     if len(q.object) <= 2 and treated and len(thing := _strip(treated.group("thing"), data)) >= 3 and "按" not in thing:
-        # "对新评定的乡村旅游重点村给予奖补，计划评定 8 个": the villages, not "评定"
-        q.object, q.name = thing, _with_measure(thing, measure)
+        # "对新评定的乡村旅游重点村给予奖补，计划评定 8 个": the villages, not "评定";
+        # "对…的学员给予补贴，一级 45 人、二级 70 人": the 一级 学员, one row per grade
+        q.object = (q.object if re.fullmatch(data["tier_pattern"], q.object) else "") + thing
+        q.name = _with_measure(q.object, measure)
         return
     done = re.search(data["work_done_pattern"], re.split(r"[，,]", sentence)[-2]) if re.search(r"[，,]", sentence) else None
     if not q.object and done and re.fullmatch(data["count_opening_pattern"], before):
@@ -843,7 +859,9 @@ def extract_targets(description: str) -> list[Target]:
         subject = _subject_before(text, m.start(), data)
         period = m.group("period")
         done = re.match(r"[\u4e00-\u9fff]{2,6}", text[m.end():])  # "每季度末月 20 日前上缴租金": what is done by then
-        found.append(Target(f"{subject or (done.group(0) if done else '每' + period + '发放')}时间", f"每{period}{m.group('num')}日前", "时效指标", m.group("num")))
+        verb = done.group(0)[:2] if done and subject and not subject.endswith(done.group(0)[:2]) else ""  # "补助资金拨付时间"
+        found.append(Target(f"{subject + verb if subject else (done.group(0) if done else '每' + period + '发放')}时间",
+                            f"每{period}{m.group('num')}日前", "时效指标", m.group("num")))
     for m in re.finditer(t["daily"], text):  # "每日早 7 点前完成首轮清扫": an hour of every day
         done = re.match(r"[\u4e00-\u9fff]{2,10}", text[m.end():])
         subject = _subject_before(text, m.start(), data)
@@ -996,7 +1014,7 @@ def _per_phrase(before: str) -> tuple[str, str]:
     """What a sum of money is per ("每生每学期"; "户均" is per household) and the words left before it."""
     if per := re.search(r"((?:" + _PER.pattern + r")+)", before):
         return per.group(1), before.replace(per.group(1), "")
-    if avg := re.search(r"([户人生车])均", before):
+    if avg := re.search(r"([户人生车次])均", before):
         return "每" + avg.group(1), before.replace(avg.group(0), "")
     if single := re.search(drafting_data()["per_unit_pattern"], before):  # "单车购置价格": per vehicle
         return "每" + single.group("unit"), before.replace(single.group(0), "")
@@ -1040,6 +1058,7 @@ def _item_cost(before: str, data: dict) -> str:
 def _lump_sum_item(description: str, before: str, clause_start: int, at: int, found: list[Quantity], data: dict) -> str:
     """What a sum of money that is not per anything is for; "" when the words name nothing."""
     item = _item_cost(before, data)  # "其中会议培训费 14 万元"
+    last_resort = ""
     # "全年需 32.64 万元": the year's sum for what the clause before prices
     if not item and re.fullmatch(data["sum_of_previous_pattern"], before):
         # "设备维保 1 年，费用 4 万元": the cost of what the clause before names;
@@ -1050,20 +1069,38 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
         if item := _summed_item([f for f in found if f.start >= since], previous_start, clause_start):
             return item
         named = _before_phrase(re.sub(r"[\d.]+\s*[\u4e00-\u9fff%]?$", "", previous.strip()), data)
+        if re.search(r"\d", named):
+            # "展板制作 0.8 万元，小计…": the item without its price; "一级 20 人每人 900 元、二级 50 人每人
+            # 600 元，小计…": a list of priced grades names no one item, and the part's opening is looked for
+            last_resort = named + "费用"
+            named = re.sub(r"(?:每[\u4e00-\u9fff]{1,3})?[\d.]+\s*(?:万元|亿元|元)", "", named)
+            listed_prices = [f for f in found if f.money and previous_start <= f.start < clause_start]
+            named = "" if re.search(r"\d", named) or len(listed_prices) >= 2 else named
+            parts = list(dict.fromkeys(f.object for f in listed_prices))
+            if len(listed_prices) >= 2 and all(parts) and len("、".join(parts)) <= _LONGEST_ITEM:
+                last_resort = "、".join(parts) + "合计"  # "车辆费 0.2 万元、检测费 0.3 万元，小计…"
         item = named + ("资金" if named.endswith(("承担", "负担")) else "费用") if len(named) >= 2 else ""
+        if item and last_resort and any(f.object == item for f in found):
+            item += "合计"  # "每期教材印制 2 万元，小计 8 万元": the sum over the 期, not the one price again
     if not item:
         item = _clause_item(description[clause_start:at], data)
-    if not item and found and found[-1].per and re.fullmatch(r"\s*(?:共|共计|合计|共需|计)\s*", before):
+    priced = [f for f in found if f.per and f.start >= _start_after(description, at, "。；;\n")]
+    if not item and found and found[-1].per and re.fullmatch(r"\s*(?:共|共计|合计|共需|计)\s*", before) \
+            and not (len(priced) >= 2 and len({f.object for f in priced}) >= 2):
         item = (found[-1].object or "") + "费用合计"  # "每个补助 5 万元共 40 万元": the sum of that rate
     part_start = _start_after(description, at, "；;：:。\n")
     opening = re.split(r"[，,]", _QUOTES.sub("", description[part_start:at]))[0].strip()
     if item in data["bare_cost_words"] and part_start < clause_start and 2 <= len(opening) <= _LONGEST_ITEM \
             and not re.search(r"\d", opening):
         return _strip(opening, data) + item  # "…系统升级项目，新增模块 1 个，余款 26 万元": that project's 余款
+    if not item and part_start < clause_start and (given := re.match(data["given_item_pattern"], opening)):
+        # "对…的调解员发放补贴，一级…、二级…，小计 N 万元": what is given, and to whom
+        item = _strip(given.group("thing"), data) + given.group("what")
+        return item if item.endswith(_cost_words()) else item + "费用"
     if not item and part_start < clause_start and 2 <= len(opening) <= 20 and not re.search(r"\d|^每", opening):
         # "桥梁安全检测，造价约 8000 万元，按 0.6% 的费率计 48 万元": the part is named by its opening words
         item = opening if opening.endswith(_cost_words()) else _strip(opening, data) + "费用"
-    return item
+    return item or last_resort  # a clumsy name still keeps the sum in the table
 
 
 def _item_after(after: str, data: dict) -> str:

@@ -464,6 +464,7 @@ def test_a_subtotal_after_a_price_is_the_cost_of_what_was_priced():
     assert named["6"] == "举办食堂管理员培训费用", named
     # a subtotal of two prices listed together is not the cost of the second one alone
     assert named["5"] not in ("检测费", "检测费费用"), named
+    assert named["5"] == "送检车辆费、检测费合计", named  # both, not the second price's words and numbers
 
 
 def test_a_sum_stated_earlier_closes_what_a_later_share_is_for():
@@ -495,6 +496,8 @@ def test_growth_amounts_pulled_zero_incidents_and_ceilings_are_read_as_targets()
     assert targets["返修率"][0] == "≤3%", targets
     assert targets["就业的比例"][0] == "≥40%", targets
     assert "每季度首月10日前" in [v for v, _ in targets.values()], targets
+    quarterly = {t.name: t.value for t in extract_targets("生活补助按季度于季初 10 日前拨付；台账按季于季末 25 日前报送")}
+    assert quarterly == {"生活补助拨付时间": "每季初10日前", "台账报送时间": "每季末25日前"}, quarterly
     assert "5月15日、10月15日前" in [v for v, _ in targets.values()], targets
     # a piece of work and its cost is not a growth target
     assert not any(v[0].endswith("万元") and "形象" in k for k, v in targets.items()), targets
@@ -1007,3 +1010,24 @@ def test_a_target_fills_the_row_of_its_own_name_before_another_target_sharing_a_
 def test_a_total_after_a_per_batch_count_and_its_days_is_the_total():
     found = {q.number_text + q.unit: q for q in extract_quantities("分三批组织骨干赴外地跟班学习，每批20人、7天，共60人。")}
     assert found["20人"].name == "每批人数" and found["60人"].name == "总人数", found
+
+
+def test_grades_each_and_per_time_rates_name_their_rows():
+    found = {q.number_text: q for q in extract_quantities(
+        "对通过考核的调解员发放补贴，一级 40 人每人 0.3 万元、二级 60 人每人 0.2 万元，小计 24 万元；"
+        "对评为示范的 4 家合作社各奖励 5 万元，小计 20 万元；门诊随访 900 人次，次均 0.02 万元，小计 18 万元；"
+        "对 15 个路口实施人行道无障碍改造，每个 3 万元。")}
+    # one row per grade, the grade named; the sum after the list is for what the part gives, and to whom
+    assert found["40"].name == "一级调解员人数" and found["60"].name == "二级调解员人数", (found["40"], found["60"])
+    assert found["0.2"].object == "二级调解员" and found["0.2"].per == "每人", found["0.2"]
+    assert found["24"].object == "调解员补贴", found["24"]
+    # "各" gives the money per 家 of those counted
+    assert found["5"].per == "每家" and found["5"].object == found["4"].object == "合作社", (found["5"], found["4"])
+    assert found["20"].object.endswith("合作社费用"), found["20"]
+    # "次均" is per 次 of the 人次 counted
+    assert found["0.02"].per == "每次" and found["0.02"].object == found["900"].object, (found["0.02"], found["900"])
+    # the 路口 of the work done at them, which a past row names
+    assert found["15"].object == "人行道无障碍改造路口", found["15"]
+    # a sum after a priced item is the sum over the count, not the one price again
+    sums = {q.number_text: q.object for q in extract_quantities("巡回演出 4 场，舞台搭建 1.5 万元，小计 6 万元；")}
+    assert sums["6"] == "舞台搭建费用合计" and sums["1.5"] == "舞台搭建费用", sums
