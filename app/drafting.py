@@ -940,6 +940,8 @@ def _deadlines(text: str, t: dict, data: dict) -> list[Target]:
     "于 3 月按时开学"), and the row says the months, not a deadline."""
     found = []
     scheduled = _scheduled_month(t)
+    # "5 月中旬开工、9 月底前完工": a schedule and a deadline listed together are two rows
+    text = re.sub(f"({'|'.join(map(re.escape, t['scheduled_verbs']))})、(?=\\d)", r"\1；", text)
     for clause in re.split(r"[，,。；;]", text):
         if milestone := re.search(t["milestone"], clause):  # "10 月底前完成全年培训任务的 75%": progress by a date
             what = re.sub(r"^全年", "", milestone.group("what")) or "任务"
@@ -954,7 +956,7 @@ def _deadlines(text: str, t: dict, data: dict) -> list[Target]:
         subject = clause[: dates[0].start()]
         if re.search(r"\d\s*月", subject):  # "笔试于 4 月、面试于 7 月举行": the last one listed
             subject = subject.rsplit("、", 1)[-1]
-        subject = _strip(re.sub(r"(?:分[\d两二三四几]+[批次期轮])?(?:分别|均|须|要|应|将|计划|预计|拟)?(?:于|在)?$", "", subject), data)
+        subject = _strip(re.sub(r"(?:分[\d两二三四几]+[批次期轮])?(?:分别|均|须|要|应|将|计划|预计|拟)?(?:于|在)?(?:每年|当年)?$", "", subject), data)
         action = re.sub(r"^(?:分[两二三四几]次|一次性|分批|全部|均|各|前|按时|如期|准时)+", "", clause[dates[-1].end():])
         # "3 月底和 9 月底前各拨付 50%": how much by each date is part of the schedule
         portion = re.match(r"(?:前)?(各[\u4e00-\u9fff]{0,4}?\d+(?:\.\d+)?%)", clause[dates[-1].end():])

@@ -529,6 +529,9 @@ def test_a_raised_rate_is_a_rise_and_months_without_a_deadline_are_a_schedule_no
     parts = {t.name: t.value for t in extract_targets("宣讲活动于 5 月中旬启动；评估报告预计于 11 月底出具")}
     assert parts.get("宣讲活动启动时间") == "5月中旬", parts
     assert parts.get("评估报告出具时间") == "11月底", parts
+    # a start and a deadline listed together: two rows
+    both = {t.name: t.value for t in extract_targets("培训班于 4 月下旬开班、6 月底前结业")}
+    assert both == {"培训班开班时间": "4月下旬", "结业时间": "6月底前"}, both
 
 
 def test_two_rates_of_one_kind_stay_two_rows_and_a_rate_before_an_an_names_its_work():
