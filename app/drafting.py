@@ -1568,9 +1568,9 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
         wider = _cluster([(w, r, ind) for w, r in weighted for ind in r.indicators if ind.level2])
         chosen: list[dict] = []
         for level2 in L.LEVEL2_ORDER:
-            group = sorted((c for c in clusters if c["level2"] == level2), key=lambda c: (-len(c["sources"]), -c["weight"]))
+            group = _ranked(clusters, level2, index.tokenizer, query)
             if not group and (level2 in REQUIRED_OUTPUT_LEVEL2 or level2 == SATISFACTION_LEVEL2):
-                group = sorted((c for c in wider if c["level2"] == level2), key=lambda c: (-len(c["sources"]), -c["weight"]))[:1]
+                group = _ranked(wider, level2)[:1]
             chosen.extend(group[:per_level2])
         origin = "similar"
     else:
@@ -1582,8 +1582,7 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
         clusters = _cluster(mined)
         chosen = []
         for level2 in L.LEVEL2_ORDER:
-            chosen.extend(sorted((c for c in clusters if c["level2"] == level2),
-                                 key=lambda c: (-len(c["sources"]), -c["weight"]))[:per_level2])
+            chosen.extend(_ranked(clusters, level2)[:per_level2])
         origin = "corpus"
     indicators = []
     for c in chosen:
@@ -1600,6 +1599,18 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
     return Suggestion(similar=similar, indicators=indicators, checks=check_indicators(draft.indicators, draft.amount_yuan),
                       precedent=precedent,
                       followed={"code": followed, "name": index.by_code[followed].name} if followed else None)
+
+
+def _ranked(clusters: list[dict], level2: str, tokenizer=None, query: str = "") -> list[dict]:
+    """One 二级's past rows, those more forms share first, then the nearer forms'; with the draft's
+    ``query``, among rows still tied (one followed form's rows all are), the ones the draft's own words
+    speak of first (a form lists more rows than are kept)."""
+    draft_terms = {t for t in tokenizer(query) if len(t) >= 2} if tokenizer else set()
+
+    def spoken(c: dict) -> int:
+        return len(draft_terms & {t for t in tokenizer(c["name"]) if len(t) >= 2}) if draft_terms else 0
+
+    return sorted((c for c in clusters if c["level2"] == level2), key=lambda c: (-len(c["sources"]), -c["weight"], -spoken(c)))
 
 
 def _agreed_nearest(hits, probability: float, by_meaning: list, by_title: list) -> str | None:

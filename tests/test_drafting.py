@@ -19,6 +19,7 @@ from app.drafting import (
     SuggestedIndicator,
     Suggestion,
     _agreed_nearest,
+    _ranked,
     _fill_from_draft,
     _fill_targets,
     _make_checkable,
@@ -1034,3 +1035,15 @@ def test_grades_each_and_per_time_rates_name_their_rows():
     # a sum after a priced item is the sum over the count, not the one price again
     sums = {q.number_text: q.object for q in extract_quantities("巡回演出 4 场，舞台搭建 1.5 万元，小计 6 万元；")}
     assert sums["6"] == "舞台搭建费用合计" and sums["1.5"] == "舞台搭建费用", sums
+
+
+def test_of_one_forms_rows_the_ones_the_draft_speaks_of_come_first():
+    rows = [{"level2": "数量指标", "name": name, "sources": ["A"], "weight": 1.0}
+            for name in ("新建厂房面积", "引进人才数量", "技术攻关项目奖励")]
+    rows.append({"level2": "数量指标", "name": "园区道路长度", "sources": ["A", "B"], "weight": 1.5})
+    words = ("技术", "攻关", "项目", "奖励", "厂房", "人才", "道路", "新建", "引进")
+    tokenizer = lambda text: [w for w in words if w in text]  # a fixed vocabulary is enough here
+    ranked = [c["name"] for c in _ranked(rows, "数量指标", tokenizer, "对技术攻关项目给予奖励")]
+    # a row two forms share still leads; among one form's rows, the draft's own words decide
+    assert ranked[:2] == ["园区道路长度", "技术攻关项目奖励"], ranked
+    assert [c["name"] for c in _ranked(rows, "数量指标")][1] == "新建厂房面积"  # no draft: the form's order
