@@ -126,7 +126,7 @@ def _validate_targets(targets) -> None:
                         ("money_at_least", {"name", "num", "unit"}), ("money_volume", {"name", "num", "unit"}),
                         ("measure_at_least", {"name", "num", "unit"}),
                         ("share_of_base", {"base", "num", "what"}), ("milestone", {"date", "what", "num"}),
-                        ("spent_share", {"name", "bound", "num"}), ("respective_rates", {"names", "verb", "nums"}),
+                        ("spent_share", {"name", "bound", "num"}), ("share_named_after", {"bound", "base", "num", "name"}), ("respective_rates", {"names", "verb", "nums"}),
                         ("below_market", {"name", "base", "num"}),
                         ("conditioned_rate", {"name", "cond", "limit", "unit", "rate", "num", "above"})):
         try:
@@ -532,6 +532,9 @@ def extract_quantities(description: str) -> list[Quantity]:
                     # "信号灯 60 个路口，每个路口 2.1 万元": per 路口 of those 信号灯; "40 个路口交通信号灯，每个路口…"
                     q.object = whole
                 per_unit = _PER.findall(q.per)[0]
+                if q.object in _cost_words() and (paid := next((c for c in reversed(counted) if c.start >= sentence_start
+                                                                and _same_unit(c.unit, per_unit)), None)):
+                    q.object = paid.object + q.object  # "平台 6 家，每家奖补 50 万元": the 平台's 奖补, not any
                 if not q.object and 2 <= len(head) <= 12 and not any(
                         c.start >= sentence_start and _same_unit(c.unit, per_unit) for c in counted):
                     q.object = head  # "健康查体按 500 元/人/年": the check-ups, what comes before 按
@@ -841,6 +844,9 @@ def extract_targets(description: str) -> list[Target]:
         bound = {"不低于": "≥", "不少于": "≥", "不超过": "≤", "不高于": "≤"}.get(m.group("bound"), "")
         spending = re.search(r"用于|支出|经费|资金|费用", re.split(r"[。；;]", text[: m.start()])[-1])
         found.append(Target(f"{name}占比", f"{bound}{m.group('num')}%", "成本指标" if spending else t["default_rate_level2"], m.group("num")))
+    for m in re.finditer(t["share_named_after"], text):  # "具备不低于年用水量 10% 的应急储备": a share of a base
+        found.append(Target(f"{_strip(m.group('name'), data)}占{m.group('base')}比例", f"≥{m.group('num')}%",
+                            t["default_rate_level2"], m.group("num")))
     for m in re.finditer(t["below_market"], text):  # "托管服务价格低于市场价 10% 以上": what users save
         found.append(Target(f"{_strip(m.group('name'), data)}低于{m.group('base')}幅度", f"≥{m.group('num')}%", "经济效益指标", m.group("num")))
     for m in re.finditer(t["respective_rates"], text):  # "一等功、二等功家庭分别增发 50%、30%": a rate for each

@@ -809,7 +809,8 @@ def test_volumes_weights_class_hours_percentage_points_and_round_the_clock_respo
         "每期授课32学时；新增蔬菜产量300万公斤；果蔬损耗率下降4个百分点。")}
     assert found["3万立方米"].name.endswith("容积") and found["32学时"].name.endswith("学时数"), found
     assert "300万公斤" in found and "4个" not in found, found  # percentage points are no count
-    assert found["4万元"].object == "补助", found["4万元"]  # a cost word, not the 补助总库容 counted before
+    # a cost word, of the 套 counted in its sentence, not the 补助总库容 counted before
+    assert found["4万元"].object == "建设预冷设备补助", found["4万元"]
     targets = {t.name: t.value for t in extract_targets(
         "果蔬损耗率下降4个百分点；12岁以上儿童近视率下降1个百分点；平台24小时呼叫响应。")}
     assert targets.get("果蔬损耗率下降幅度") == "≥4个百分点" and targets.get("儿童近视率下降幅度") == "≥1个百分点", targets
@@ -1047,3 +1048,21 @@ def test_of_one_forms_rows_the_ones_the_draft_speaks_of_come_first():
     # a row two forms share still leads; among one form's rows, the draft's own words decide
     assert ranked[:2] == ["园区道路长度", "技术攻关项目奖励"], ranked
     assert [c["name"] for c in _ranked(rows, "数量指标")][1] == "新建厂房面积"  # no draft: the form's order
+
+
+def test_a_share_of_a_base_named_after_it_and_a_cost_rise_are_targets():
+    targets = {t.name: (t.value, t.level2) for t in extract_targets(
+        "水厂须具备不低于年供水量 8% 的应急储备，门诊次均费用增幅控制在 4% 以内")}
+    assert targets.get("应急储备占年供水量比例") == ("≥8%", "质量指标"), targets
+    assert targets.get("门诊次均费用增幅") == ("≤4%", "成本指标"), targets
+    # a plain growth stays one row, of the kind the growth pattern gives it
+    growth = [t for t in extract_targets("营业收入增幅达到 8%") if t.number_text == "8"]
+    assert len(growth) == 1, growth
+
+
+def test_a_payment_word_after_each_is_the_payment_to_what_was_counted():
+    found = {q.number_text: q for q in extract_quantities(
+        "新评定星级民宿 8 家，每家奖补 3 万元，小计 24 万元；对参与托管的服务站按托管户数补助，预计 120 户，每户 200 元。")}
+    assert found["3"].object == "新评定星级民宿奖补" and found["3"].per == "每家", found["3"]
+    # "对…按…补助": the 服务站 the clause treats are what its count with no name counts
+    assert found["120"].object == "服务站", found["120"]
