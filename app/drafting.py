@@ -126,7 +126,8 @@ def _validate_targets(targets) -> None:
                         ("money_at_least", {"name", "num", "unit"}), ("money_volume", {"name", "num", "unit"}),
                         ("measure_at_least", {"name", "num", "unit"}),
                         ("share_of_base", {"base", "num", "what"}), ("milestone", {"date", "what", "num"}),
-                        ("spent_share", {"name", "bound", "num"}), ("share_named_after", {"bound", "base", "num", "name"}), ("respective_rates", {"names", "verb", "nums"}),
+                        ("spent_share", {"name", "bound", "num"}), ("share_named_after", {"bound", "base", "num", "name"}),
+                        ("respective_rates", {"names", "verb", "nums"}),
                         ("below_market", {"name", "base", "num"}),
                         ("conditioned_rate", {"name", "cond", "limit", "unit", "rate", "num", "above"})):
         try:
@@ -1092,7 +1093,8 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
             item += "合计"  # "每期教材印制 2 万元，小计 8 万元": the sum over the 期, not the one price again
     if not item:
         item = _clause_item(description[clause_start:at], data)
-    priced = [f for f in found if f.per and f.start >= _start_after(description, at, "。；;\n")]
+    sentence_start = _start_after(description, at, "。；;\n")
+    priced = [f for f in found if f.per and f.start >= sentence_start]
     if not item and found and found[-1].per and re.fullmatch(r"\s*(?:共|共计|合计|共需|计)\s*", before) \
             and not (len(priced) >= 2 and len({f.object for f in priced}) >= 2):
         item = (found[-1].object or "") + "费用合计"  # "每个补助 5 万元共 40 万元": the sum of that rate
