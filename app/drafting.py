@@ -494,9 +494,8 @@ def extract_quantities(description: str) -> list[Quantity]:
         if q.money and _unit_price(q, before, [f for f in found if not f.money and f.object]):
             found.append(q)
             continue
-        each_of = next((f for f in reversed(found) if not f.money and f.object and f.start >= clause_start), None)
-        if q.money and each_of and re.fullmatch(data["each_pattern"], before.strip()):
-            # "为达标的 6 个站点各拨付 2 万元": the money is per 个 of those counted
+        if q.money and (each_of := _priced_each(description, before, clause_start, m.start(), found, data)):
+            # "对获评的 6 个站点各拨付 2 万元", "图书 6000 册，均价 50 元": per one of those counted
             q.per, q.object, q.counted = "每" + each_of.unit.lstrip("万"), each_of.object, each_of.object
             found.append(q)
             continue
@@ -557,6 +556,17 @@ def extract_quantities(description: str) -> list[Quantity]:
         found.append(q)
     _name_respective_amounts(description, found)
     return found
+
+
+def _priced_each(description: str, before: str, clause_start: int, at: int, found: list[Quantity], data: dict) -> Quantity | None:
+    """The count a sum of money is the price of one of: the one just counted in its clause when 各
+    stands before the money ("2 家企业各奖励"), or in its sentence when a bare 均价/单价 does."""
+    counts = [f for f in reversed(found) if not f.money and f.object]
+    if re.fullmatch(data["each_pattern"], before.strip()):
+        return next((f for f in counts if f.start >= clause_start), None)
+    if re.fullmatch(r"\s*(?:均价|单价|平均单价)(?:约|为)?\s*", before):
+        return next((f for f in counts if f.start >= _start_after(description, at, "。；;\n")), None)
+    return None
 
 
 def _name_respective_amounts(description: str, found: list[Quantity]) -> None:
@@ -1093,6 +1103,13 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
             item += "合计"  # "每期教材印制 2 万元，小计 8 万元": the sum over the 期, not the one price again
     if not item:
         item = _clause_item(description[clause_start:at], data)
+    if not item and re.fullmatch(r"\s*(?:共计|合计|共|计)\s*", before):
+        # "按合同价的 3% 返还质保金，共计 N 万元": the sum is for what the share is applied to do
+        previous = re.split(r"[，,。；;]", description[:clause_start].rstrip("，,。；; "))[-1]
+        share = re.fullmatch(r"\s*按[^，,]{0,12}?\d+(?:\.\d+)?\s*%(?:\s*(?:至|到|-|～|~)\s*\d+(?:\.\d+)?\s*%)?"
+                             r"(?:的)?(?:比例|标准)?\s*([\u4e00-\u9fff]{2,12})\s*", previous)
+        if share:
+            item = share.group(1) if share.group(1).endswith(_cost_words()) else _strip(share.group(1), data) + "费用"
     sentence_start = _start_after(description, at, "。；;\n")
     priced = [f for f in found if f.per and f.start >= sentence_start]
     if not item and found and found[-1].per and re.fullmatch(r"\s*(?:共|共计|合计|共需|计)\s*", before) \
@@ -1405,14 +1422,23 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
         indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", name,
                                              q.value(), 0, [], origin="framework", hint=_FROM_DRAFT))
     for q in (q for q in quantities if q.money and not q.per and q.object and (amount is None or q.yuan < amount)):
+        # a past form's row for this part of the money keeps its name and takes the draft's sum
+        if row := _cost_row_for(q.object, [i for i in costs if i not in per_unit_rows and i.hint != _FROM_DRAFT]):
+            row.value, row.hint = f"≤{q.number_text}{q.unit}", _FROM_DRAFT
+            continue
         indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", _distinct(q.object, q, indicators), f"≤{q.number_text}{q.unit}", 0, [],
                                              origin="framework", hint=_FROM_DRAFT))
-    # the whole amount goes to a row that names money ("成本控制"), not to "配备人员"
-    total_rows = sorted((i for i in costs if i not in per_unit_rows), key=lambda i: not re.search(r"成本|费|资金|金额|预算|投入|投资", i.name))
+    # the whole amount goes to a row that names money ("成本控制"), not to "配备人员"; when the draft
+    # prices its parts and the past form split its cost into parts, not to one part ("宣传资料印制成本")
+    past_costs = [i for i in costs if i not in per_unit_rows]
+    parts_priced = len(past_costs) >= 2 and any(i.hint == _FROM_DRAFT for i in indicators if i.level2 == "成本指标")
+    total_rows = sorted((i for i in costs if i not in per_unit_rows and i.hint != _FROM_DRAFT),
+                        key=lambda i: (not _names_the_whole(i.name), not re.search(r"成本|费|资金|金额|预算|投入|投资", i.name)))
+    whole_named = bool(total_rows) and (_names_the_whole(total_rows[0].name) or not parts_priced)
     for n, i in enumerate(total_rows):
         if amount is None:
             i.value, i.hint = f"{TO_FILL}：按项目金额填写（万元）", ""
-        elif n == 0:
+        elif n == 0 and whole_named:
             i.value, i.hint = f"≤{_wan(amount)}", "不超过项目金额"
         else:
             i.value, i.hint = f"{TO_FILL}：分项成本，各项合计不超过 {_wan(amount)}", ""
@@ -1421,7 +1447,7 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
             unit = re.search(r"元\s*/\s*[\u4e00-\u9fff/]+|每[\u4e00-\u9fff]+", i.name + " " + " ".join(i.source_values))
             i.value = f"{TO_FILL}：按本项目单位成本填写" + (f"（{unit.group(0).replace(' ', '')}）" if unit else "")
             i.hint = ""
-    if amount and not total_rows:
+    if amount and not whole_named:
         indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", total_cost_name or DEFAULT_TOTAL_COST_NAME, f"≤{_wan(amount)}", 0, [],
                                              origin="framework", hint="不超过项目金额"))
     has_unit_cost = any(q.money and q.per for q in quantities) or any(i.hint == _FROM_DRAFT for i in per_unit_rows)
@@ -1433,6 +1459,22 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
         label = {"户": "户均成本", "人次": "每人次成本"}.get(per, "人均成本")
         indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", label, f"≤{round(amount / count, 2):g}元/{per}", 0, [],
                                              origin="framework", hint=f"项目金额 ÷ {q.value()}"))
+
+
+def _names_the_whole(name: str) -> bool:
+    """"成本控制", "项目总成本", "预算资金": a cost row naming no part of the money."""
+    return len(re.sub(r"成本|费用|经费|资金|金额|预算|投入|投资|控制|项目|总|支出|情况|的|率", "", squash(name))) <= 1
+
+
+def _cost_row_for(item: str, rows: list[SuggestedIndicator]) -> SuggestedIndicator | None:
+    """The past cost row naming the same part of the money as a sum the draft gives ("交通住宿及餐饮
+    费用" and "交通、住宿、餐饮成本"): sharing two characters once the cost words are left out."""
+    def bare(name: str) -> str:
+        return re.sub("|".join(sorted((*_cost_words(), "成本", "支出", "控制", "标准"), key=len, reverse=True)), "", squash(name))
+
+    scored = [(_overlap(bare(i.name), bare(item)), -n, i) for n, i in enumerate(rows)]
+    best = max(scored, default=None, key=lambda t: t[:2])
+    return best[2] if best and best[0] >= 2 else None
 
 
 def _rates_into_rows(rates: list[Quantity], rows: list[SuggestedIndicator]) -> list[Quantity]:

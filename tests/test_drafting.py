@@ -1066,3 +1066,29 @@ def test_a_payment_word_after_each_is_the_payment_to_what_was_counted():
     assert found["3"].object == "新评定星级民宿奖补" and found["3"].per == "每家", found["3"]
     # "对…按…补助": the 服务站 the clause treats are what its count with no name counts
     assert found["120"].object == "服务站", found["120"]
+
+
+def test_a_sum_for_a_part_fills_the_past_row_naming_that_part_and_the_total_goes_to_cost_control():
+    rows = [SuggestedIndicator("产出指标", "成本指标", "交通、住宿、餐饮成本", "≤50万元", 1, ["x"], ["≤50万元"]),
+            SuggestedIndicator("产出指标", "成本指标", "宣传资料印制成本", "≤5万元", 1, ["x"], ["≤5万元"])]
+    _fill_from_draft(rows, extract_quantities("场地租赁 3 万元、交通住宿及餐饮 4 万元，合计 7 万元。"), 70000, "", False)
+    values = {i.name: i.value for i in rows}
+    assert values["交通、住宿、餐饮成本"] == "≤4万元", values  # the past name, the draft's sum
+    assert not any(v == "≤4万元" for n, v in values.items() if n != "交通、住宿、餐饮成本"), values  # not a second row
+    # a past row the draft gives no sum for is the one left to fill, and the whole amount has a row of its own
+    assert values["宣传资料印制成本"].startswith("待填"), values
+    assert [n for n, v in values.items() if v == "≤7万元"] == ["项目总成本"], values
+
+
+def test_steady_rates_rises_from_about_dates_before_an_event_average_prices_and_sums_after_a_share():
+    targets = {t.name: t.value for t in extract_targets(
+        "水质达标率稳定在 97% 以上；疫苗接种率由约 70% 提高到 90%；泵站须在 5 月 20 日入汛前完成检修；"
+        "展览于 10 月 1 日国庆节前开幕")}
+    assert targets.get("水质达标率") == "≥97%", targets
+    assert targets.get("疫苗接种率") == "≥90%", targets
+    assert targets.get("泵站完成时间") == "5月20日前", targets
+    assert any(v == "10月1日前" for v in targets.values()), targets
+    found = {q.number_text: q for q in extract_quantities(
+        "购置应急照明灯 300 盏，均价 120 元，计 3.6 万元；按工程结算价的 3% 返还保证金，合计 27 万元。")}
+    assert found["120"].per == "每盏" and found["120"].object == found["300"].object, found["120"]
+    assert found["27"].object == "返还保证金费用", found["27"]
