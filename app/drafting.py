@@ -495,7 +495,7 @@ def extract_quantities(description: str) -> list[Quantity]:
             found.append(q)
             continue
         if q.money and (each_of := _priced_each(description, before, clause_start, m.start(), found, data)):
-            # "对获评的 6 个站点各拨付 2 万元", "图书 6000 册，均价 50 元": per one of those counted
+            # "对获评的 6 个站点各拨付 2 万元", "路灯 40 盏，均价 900 元": per one of those counted
             q.per, q.object, q.counted = "每" + each_of.unit.lstrip("万"), each_of.object, each_of.object
             found.append(q)
             continue
@@ -534,7 +534,7 @@ def extract_quantities(description: str) -> list[Quantity]:
                 per_unit = _PER.findall(q.per)[0]
                 if q.object in _cost_words() and (paid := next((c for c in reversed(counted) if c.start >= sentence_start
                                                                 and _same_unit(c.unit, per_unit)), None)):
-                    q.object = paid.object + q.object  # "平台 6 家，每家奖补 50 万元": the 平台's 奖补, not any
+                    q.object = paid.object + q.object  # "示范园 5 个，每个奖补 20 万元": the 示范园's 奖补, not any
                 if not q.object and 2 <= len(head) <= 12 and not any(
                         c.start >= sentence_start and _same_unit(c.unit, per_unit) for c in counted):
                     q.object = head  # "健康查体按 500 元/人/年": the check-ups, what comes before 按
@@ -560,7 +560,7 @@ def extract_quantities(description: str) -> list[Quantity]:
 
 def _priced_each(description: str, before: str, clause_start: int, at: int, found: list[Quantity], data: dict) -> Quantity | None:
     """The count a sum of money is the price of one of: the one just counted in its clause when 各
-    stands before the money ("2 家企业各奖励"), or in its sentence when a bare 均价/单价 does."""
+    stands before the money ("4 所学校各补助"), or in its sentence when a bare 均价/单价 does."""
     counts = [f for f in reversed(found) if not f.money and f.object]
     if re.fullmatch(data["each_pattern"], before.strip()):
         return next((f for f in counts if f.start >= clause_start), None)
@@ -876,7 +876,7 @@ def extract_targets(description: str) -> list[Target]:
         subject = _subject_before(text, m.start(), data)
         period = m.group("period")
         done = re.match(r"[\u4e00-\u9fff]{2,6}", text[m.end():])  # "每季度末月 20 日前上缴租金": what is done by then
-        verb = done.group(0)[:2] if done and subject and not subject.endswith(done.group(0)[:2]) else ""  # "补助资金拨付时间"
+        verb = done.group(0)[:2] if done and subject and not subject.endswith(done.group(0)[:2]) else ""  # "保洁服务费结算时间"
         found.append(Target(f"{subject + verb if subject else (done.group(0) if done else '每' + period + '发放')}时间",
                             f"每{period}{m.group('num')}日前", "时效指标", m.group("num")))
     for m in re.finditer(t["daily"], text):  # "每日早 7 点前完成首轮清扫": an hour of every day
@@ -1104,7 +1104,7 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
     if not item:
         item = _clause_item(description[clause_start:at], data)
     if not item and re.fullmatch(r"\s*(?:共计|合计|共|计)\s*", before):
-        # "按合同价的 3% 返还质保金，共计 N 万元": the sum is for what the share is applied to do
+        # "按审定价的 2% 支付保证金，合计 N 万元": the sum is for what the share is applied to do
         previous = re.split(r"[，,。；;]", description[:clause_start].rstrip("，,。；; "))[-1]
         share = re.fullmatch(r"\s*按[^，,]{0,12}?\d+(?:\.\d+)?\s*%(?:\s*(?:至|到|-|～|~)\s*\d+(?:\.\d+)?\s*%)?"
                              r"(?:的)?(?:比例|标准)?\s*([\u4e00-\u9fff]{2,12})\s*", previous)
@@ -1467,8 +1467,8 @@ def _names_the_whole(name: str) -> bool:
 
 
 def _cost_row_for(item: str, rows: list[SuggestedIndicator]) -> SuggestedIndicator | None:
-    """The past cost row naming the same part of the money as a sum the draft gives ("交通住宿及餐饮
-    费用" and "交通、住宿、餐饮成本"): sharing two characters once the cost words are left out."""
+    """The past cost row naming the same part of the money as a sum the draft gives ("资料印刷费用"
+    and "培训资料印刷成本"): sharing two characters once the cost words are left out."""
     def bare(name: str) -> str:
         return re.sub("|".join(sorted((*_cost_words(), "成本", "支出", "控制", "标准"), key=len, reverse=True)), "", squash(name))
 

@@ -497,8 +497,8 @@ def test_growth_amounts_pulled_zero_incidents_and_ceilings_are_read_as_targets()
     assert targets["返修率"][0] == "≤3%", targets
     assert targets["就业的比例"][0] == "≥40%", targets
     assert "每季度首月10日前" in [v for v, _ in targets.values()], targets
-    quarterly = {t.name: t.value for t in extract_targets("生活补助按季度于季初 10 日前拨付；台账按季于季末 25 日前报送")}
-    assert quarterly == {"生活补助拨付时间": "每季初10日前", "台账报送时间": "每季末25日前"}, quarterly
+    quarterly = {t.name: t.value for t in extract_targets("保洁服务费按季度于季初 8 日前结算；台账按季于季末 25 日前报送")}
+    assert quarterly == {"保洁服务费结算时间": "每季初8日前", "台账报送时间": "每季末25日前"}, quarterly
     assert "5月15日、10月15日前" in [v for v, _ in targets.values()], targets
     # a piece of work and its cost is not a growth target
     assert not any(v[0].endswith("万元") and "形象" in k for k, v in targets.items()), targets
@@ -1020,7 +1020,7 @@ def test_a_total_after_a_per_batch_count_and_its_days_is_the_total():
 def test_grades_each_and_per_time_rates_name_their_rows():
     found = {q.number_text: q for q in extract_quantities(
         "对通过考核的调解员发放补贴，一级 40 人每人 0.3 万元、二级 60 人每人 0.2 万元，小计 24 万元；"
-        "对评为示范的 4 家合作社各奖励 5 万元，小计 20 万元；门诊随访 900 人次，次均 0.02 万元，小计 18 万元；"
+        "对评为示范的 4 家合作社各奖励 5 万元，小计 20 万元；康复训练 900 人次，次均 0.02 万元，小计 18 万元；"
         "对 15 个路口实施人行道无障碍改造，每个 3 万元。")}
     # one row per grade, the grade named; the sum after the list is for what the part gives, and to whom
     assert found["40"].name == "一级调解员人数" and found["60"].name == "二级调解员人数", (found["40"], found["60"])
@@ -1062,21 +1062,21 @@ def test_a_share_of_a_base_named_after_it_and_a_cost_rise_are_targets():
 
 def test_a_payment_word_after_each_is_the_payment_to_what_was_counted():
     found = {q.number_text: q for q in extract_quantities(
-        "新评定星级民宿 8 家，每家奖补 3 万元，小计 24 万元；对参与托管的服务站按托管户数补助，预计 120 户，每户 200 元。")}
+        "新评定星级民宿 8 家，每家奖补 3 万元，小计 24 万元；对承担巡查的护林站按巡查面积补助，预计 120 处，每处 200 元。")}
     assert found["3"].object == "新评定星级民宿奖补" and found["3"].per == "每家", found["3"]
-    # "对…按…补助": the 服务站 the clause treats are what its count with no name counts
-    assert found["120"].object == "服务站", found["120"]
+    # "对…按…补助": the 护林站 the clause treats are what its count with no name counts
+    assert found["120"].object == "护林站", found["120"]
 
 
 def test_a_sum_for_a_part_fills_the_past_row_naming_that_part_and_the_total_goes_to_cost_control():
-    rows = [SuggestedIndicator("产出指标", "成本指标", "交通、住宿、餐饮成本", "≤50万元", 1, ["x"], ["≤50万元"]),
-            SuggestedIndicator("产出指标", "成本指标", "宣传资料印制成本", "≤5万元", 1, ["x"], ["≤5万元"])]
-    _fill_from_draft(rows, extract_quantities("场地租赁 3 万元、交通住宿及餐饮 4 万元，合计 7 万元。"), 70000, "", False)
+    rows = [SuggestedIndicator("产出指标", "成本指标", "培训资料印刷成本", "≤50万元", 1, ["x"], ["≤50万元"]),
+            SuggestedIndicator("产出指标", "成本指标", "宣传展板制作成本", "≤5万元", 1, ["x"], ["≤5万元"])]
+    _fill_from_draft(rows, extract_quantities("讲师课酬 3 万元、资料印刷 4 万元，合计 7 万元。"), 70000, "", False)
     values = {i.name: i.value for i in rows}
-    assert values["交通、住宿、餐饮成本"] == "≤4万元", values  # the past name, the draft's sum
-    assert not any(v == "≤4万元" for n, v in values.items() if n != "交通、住宿、餐饮成本"), values  # not a second row
+    assert values["培训资料印刷成本"] == "≤4万元", values  # the past name, the draft's sum
+    assert not any(v == "≤4万元" for n, v in values.items() if n != "培训资料印刷成本"), values  # not a second row
     # a past row the draft gives no sum for is the one left to fill, and the whole amount has a row of its own
-    assert values["宣传资料印制成本"].startswith("待填"), values
+    assert values["宣传展板制作成本"].startswith("待填"), values
     assert [n for n, v in values.items() if v == "≤7万元"] == ["项目总成本"], values
 
 
