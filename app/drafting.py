@@ -499,6 +499,11 @@ def extract_quantities(description: str) -> list[Quantity]:
             q.per, q.object, q.counted = "每" + each_of.unit.lstrip("万"), each_of.object, each_of.object
             found.append(q)
             continue
+        if q.money and (unit_total := _sum_per_unit(description, before, m.start(), found)):
+            # "每场按租赁 4 万元、食宿 6 万元测算，合计 10 万元": what one 场 costs in all
+            q.per, q.object = unit_total.per, "单" + _PER.findall(unit_total.per)[0] + "费用"
+            found.append(q)
+            continue
         if q.money:
             per, rest = _per_phrase(before)
             if not per:
@@ -510,6 +515,11 @@ def extract_quantities(description: str) -> list[Quantity]:
                         and not any(f.money for f in listed) and "、" in description[listed[-1].start:m.start()]:
                     # "每期印制 300 册、费用 0.5 万元": the 每 opening the clause covers each part listed after it
                     per, rest = _per_phrase(description[list_start:m.start()])
+                if not per and listed and all(f.money and f.per for f in listed) \
+                        and re.match(r"\s*(?:每|单)[\u4e00-\u9fff]{1,2}?(?:费用|经费|成本)?按", description[list_start:m.start()]) \
+                        and re.fullmatch(r"[^，,。；;：:]*、[^，,。；;：:]*", description[listed[-1].start:m.start()]):
+                    # "每场按租赁 4 万元、食宿 6 万元": the 每 opening the list covers each priced part
+                    per = listed[-1].per
                 rest = rest.rsplit("、", 1)[-1]
             if not per and (written := re.match(data["per_after_pattern"], after)):
                 per = "每" + written.group("unit")  # "运营服务费 0.98 元/吨": per tonne, written after the money
@@ -556,6 +566,23 @@ def extract_quantities(description: str) -> list[Quantity]:
         found.append(q)
     _name_respective_amounts(description, found)
     return found
+
+
+def _sum_per_unit(description: str, before: str, at: int, found: list[Quantity]) -> Quantity | None:
+    """A sum right after two or more parts priced per one unit ("每场按 A 4 万元、B 6 万元测算，合计
+    10 万元") is that unit's cost in all: the last part, whose per-unit it shares; else None."""
+    if not re.fullmatch(r"\s*(?:合计|共计|小计|共)\s*", before):
+        return None
+    sentence_start = _start_after(description, at, "。；;\n")
+    priced = [f for f in found if f.money and f.start >= sentence_start]
+    if len(priced) < 2 or not all(f.per for f in priced[-2:]) or priced[-1].per != priced[-2].per:
+        return None
+    between = description[priced[-1].start:at]
+    list_start = _start_after(description, priced[-2].start, "，,。；;：:\n")
+    # the parts share one 每 that opens their list, not each its own ("A 5 名每人 2 万元、B 15 名每人 1 万元")
+    opened = re.match(r"\s*[^，,。；;、]{0,12}?(?:每|单)[\u4e00-\u9fff]{1,2}?(?:费用|经费|成本)?按", description[list_start:priced[-2].start])
+    shared = "每" not in description[priced[-2].start:priced[-1].start]
+    return priced[-1] if opened and shared and re.fullmatch(r"[^，,。；;]*[，,]\s*(?:合计|共计|小计|共)\s*", between) else None
 
 
 def _priced_each(description: str, before: str, clause_start: int, at: int, found: list[Quantity], data: dict) -> Quantity | None:
@@ -1033,6 +1060,8 @@ def _per_phrase(before: str) -> tuple[str, str]:
     """What a sum of money is per ("每生每学期"; "户均" is per household) and the words left before it."""
     if per := re.search(r"((?:" + _PER.pattern + r")+)", before):
         return per.group(1), before.replace(per.group(1), "")
+    if single := re.search(r"单(场|次|期|批|届|班)(?:费用|经费|成本)?(?=按)", before):  # "单场费用按…": per 场
+        return "每" + single.group(1), before.replace(single.group(0), "")
     if avg := re.search(r"([户人生车次])均", before):
         return "每" + avg.group(1), before.replace(avg.group(0), "")
     if single := re.search(drafting_data()["per_unit_pattern"], before):  # "单车购置价格": per vehicle
@@ -1078,6 +1107,10 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
     """What a sum of money that is not per anything is for; "" when the words name nothing."""
     item = _item_cost(before, data)  # "其中会议培训费 14 万元"
     last_resort = ""
+    counted = found[-1] if found and not found[-1].money and found[-1].start >= clause_start and found[-1].object else None
+    if not item and counted and re.fullmatch(r"\s*(?:共|共计|合计)\s*(?:需|约)?\s*", before):
+        # "培训 4 期共 12 万元": the sum for what was just counted
+        return counted.object if counted.object.endswith(_cost_words()) else counted.object + "费用"
     # "全年需 32.64 万元": the year's sum for what the clause before prices
     if not item and re.fullmatch(data["sum_of_previous_pattern"], before):
         # "设备维保 1 年，费用 4 万元": the cost of what the clause before names;

@@ -1092,3 +1092,15 @@ def test_steady_rates_rises_from_about_dates_before_an_event_average_prices_and_
         "购置应急照明灯 300 盏，均价 120 元，计 3.6 万元；按工程结算价的 3% 返还保证金，合计 27 万元。")}
     assert found["120"].per == "每盏" and found["120"].object == found["300"].object, found["120"]
     assert found["27"].object == "返还保证金费用", found["27"]
+
+
+def test_a_list_priced_per_one_unit_shares_its_per_and_its_sum_is_per_unit_too():
+    found = {q.number_text: q for q in extract_quantities(
+        "全年举办对接会 4 场，单场费用按场馆租用 2 万元、嘉宾差旅 3 万元、物料制作 0.5 万元测算，合计 5.5 万元，4 场共 22 万元。")}
+    assert [found[n].per for n in ("2", "3", "0.5")] == ["每场"] * 3, [found[n] for n in ("2", "3", "0.5")]
+    assert found["3"].object == "嘉宾差旅", found["3"]
+    assert found["5.5"].per == "每场" and found["5.5"].object == "单场费用", found["5.5"]
+    assert found["22"].object == "举办对接会费用", found["22"]
+    # prices each with its own 每 are no one unit's cost: their subtotal is a sum of the parts
+    parts = {q.number_text: q for q in extract_quantities("表彰标兵 4 名每人奖励 3 万元、能手 10 名每人奖励 1 万元，小计 22 万元")}
+    assert not parts["22"].per, parts["22"]
