@@ -378,6 +378,8 @@ class Quantity:
         return f"{self.bound}{self.number_text}{self.unit}"
 
 
+# "每场按…", "单次费用按…", "每亩补助…": a 每 opening a list of priced parts, covering each of them
+_LIST_PER_OPENING = r"\s*[^，,。；;、]{0,12}?(?:每|单)[\u4e00-\u9fff]{1,2}?(?:费用|经费|成本)?(?:按|补助|补贴|奖补|奖励)"
 _CLAUSE_BREAK = "，,。；;：:、（）()\n"
 _LIST_JOINS = re.compile(r"和|与|、|及(?!时)")  # what joins listed things; 及时率 is one word
 _QUOTES = re.compile(r"[“”‘’\"《》「」]")  # "《地名志》编纂出版": the title's marks are not part of the item
@@ -499,7 +501,7 @@ def extract_quantities(description: str) -> list[Quantity]:
             q.per, q.object, q.counted = "每" + each_of.unit.lstrip("万"), each_of.object, each_of.object
             found.append(q)
             continue
-        if q.money and (unit_total := _sum_per_unit(description, before, m.start(), found)):
+        if q.money and (unit_total := _sum_per_unit(description, before, q, found)):
             # "每场按租赁 4 万元、食宿 6 万元测算，合计 10 万元": what one 场 costs in all
             q.per, q.object = unit_total.per, "单" + _PER.findall(unit_total.per)[0] + "费用"
             found.append(q)
@@ -516,7 +518,7 @@ def extract_quantities(description: str) -> list[Quantity]:
                     # "每期印制 300 册、费用 0.5 万元": the 每 opening the clause covers each part listed after it
                     per, rest = _per_phrase(description[list_start:m.start()])
                 if not per and listed and all(f.money and f.per for f in listed) \
-                        and re.match(r"\s*(?:每|单)[\u4e00-\u9fff]{1,2}?(?:费用|经费|成本)?按", description[list_start:m.start()]) \
+                        and re.match(_LIST_PER_OPENING, description[list_start:m.start()]) \
                         and re.fullmatch(r"[^，,。；;：:]*、[^，,。；;：:]*", description[listed[-1].start:m.start()]):
                     # "每场按租赁 4 万元、食宿 6 万元": the 每 opening the list covers each priced part
                     per = listed[-1].per
@@ -568,9 +570,10 @@ def extract_quantities(description: str) -> list[Quantity]:
     return found
 
 
-def _sum_per_unit(description: str, before: str, at: int, found: list[Quantity]) -> Quantity | None:
+def _sum_per_unit(description: str, before: str, total: Quantity, found: list[Quantity]) -> Quantity | None:
     """A sum right after two or more parts priced per one unit ("每场按 A 4 万元、B 6 万元测算，合计
     10 万元") is that unit's cost in all: the last part, whose per-unit it shares; else None."""
+    at = total.start
     if not re.fullmatch(r"\s*(?:合计|共计|小计|共)\s*", before):
         return None
     sentence_start = _start_after(description, at, "。；;\n")
@@ -580,9 +583,12 @@ def _sum_per_unit(description: str, before: str, at: int, found: list[Quantity])
     between = description[priced[-1].start:at]
     list_start = _start_after(description, priced[-2].start, "，,。；;：:\n")
     # the parts share one 每 that opens their list, not each its own ("A 5 名每人 2 万元、B 15 名每人 1 万元")
-    opened = re.match(r"\s*[^，,。；;、]{0,12}?(?:每|单)[\u4e00-\u9fff]{1,2}?(?:费用|经费|成本)?按", description[list_start:priced[-2].start])
+    opened = re.match(_LIST_PER_OPENING, description[list_start:priced[-2].start])
     shared = "每" not in description[priced[-2].start:priced[-1].start]
-    return priced[-1] if opened and shared and re.fullmatch(r"[^，,。；;]*[，,]\s*(?:合计|共计|小计|共)\s*", between) else None
+    parts = [f for f in priced if f.start >= list_start and f.per == priced[-1].per]
+    # "每亩 A 600 元、B 200 元，合计 960 万元" is the sum over all the 亩, not one 亩's: the parts must add up
+    one_unit = abs(sum(f.yuan for f in parts) - total.yuan) <= 0.005 * total.yuan
+    return priced[-1] if opened and shared and one_unit and re.fullmatch(r"[^，,。；;]*[，,]\s*(?:合计|共计|小计|共)\s*", between) else None
 
 
 def _priced_each(description: str, before: str, clause_start: int, at: int, found: list[Quantity], data: dict) -> Quantity | None:
@@ -1145,6 +1151,11 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
             item = share.group(1) if share.group(1).endswith(_cost_words()) else _strip(share.group(1), data) + "费用"
     sentence_start = _start_after(description, at, "。；;\n")
     priced = [f for f in found if f.per and f.start >= sentence_start]
+    if not item and len(priced) >= 2 and priced[-1].per == priced[-2].per and re.fullmatch(r"\s*(?:共|共计|合计|共需|计)\s*", before):
+        # "示范区 1.2 万亩，每亩 A 600 元、B 200 元，合计 960 万元": the sum over the 亩 counted
+        unit = _PER.findall(priced[-1].per)[0]
+        area = next((f for f in reversed(found) if not f.money and f.object and f.start >= sentence_start and _same_unit(f.unit, unit)), None)
+        item = area.object + "费用" if area else ""
     if not item and found and found[-1].per and re.fullmatch(r"\s*(?:共|共计|合计|共需|计)\s*", before) \
             and not (len(priced) >= 2 and len({f.object for f in priced}) >= 2):
         item = (found[-1].object or "") + "费用合计"  # "每个补助 5 万元共 40 万元": the sum of that rate

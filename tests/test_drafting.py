@@ -1104,3 +1104,6 @@ def test_a_list_priced_per_one_unit_shares_its_per_and_its_sum_is_per_unit_too()
     # prices each with its own 每 are no one unit's cost: their subtotal is a sum of the parts
     parts = {q.number_text: q for q in extract_quantities("表彰标兵 4 名每人奖励 3 万元、能手 10 名每人奖励 1 万元，小计 22 万元")}
     assert not parts["22"].per, parts["22"]
+    # parts that do not add up to the sum: the sum is over everything counted in that unit, not one unit's cost
+    area = {q.number_text: q for q in extract_quantities("改造果园 0.5 万亩，每亩补助苗木 300 元、滴灌 100 元，合计 200 万元。")}
+    assert area["100"].per == "每亩" and not area["200"].per and area["200"].object == "改造果园费用", area["200"]
