@@ -751,10 +751,18 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
     totalled = re.fullmatch(r"\s*(?:共|共计|合计|总计)\s*", before)
     if totalled:
         listed = [f.object for f in found if not f.money and f.unit == q.unit and f.object and f.number_text in sentence]
+        if len(listed) < 2:
+            # "甲路 1.6 公里、乙路 2.1 公里；丙路 0.9 公里；合计 4.6 公里": the parts may lie in sentences before,
+            # when what they add up to is the total
+            same = [f for f in found if not f.money and f.unit == q.unit]
+            for n in range(len(same) - 1, 0, -1):
+                if abs(sum(f.number for f in same[n - 1:]) - q.number) < 1e-6 * max(q.number, 1):
+                    listed = [f.object for f in same[n - 1:] if f.object]
+                    break
         shared = os.path.commonprefix([o[::-1] for o in listed])[::-1] if len(listed) >= 2 else ""
         if len(shared) >= 2:
             # "互联网服务器 3 台、数据库服务器 4 台，共 7 台": the servers in all
-            q.object, q.name = shared, shared + "总数"
+            q.object, q.name = shared, shared + ("总数" if measure == data["default_measure"] else "总" + measure)
             return
     if not q.object and previous is not None and (totalled or re.fullmatch(r"\s*(?:全年|年)?\s*(?:约|大约|计)?\s*", before)):
         # "足球场 2 块共 1.4 万平方米": the area of the thing just counted;

@@ -1107,3 +1107,11 @@ def test_a_list_priced_per_one_unit_shares_its_per_and_its_sum_is_per_unit_too()
     # parts that do not add up to the sum: the sum is over everything counted in that unit, not one unit's cost
     area = {q.number_text: q for q in extract_quantities("改造果园 0.5 万亩，每亩补助苗木 300 元、滴灌 100 元，合计 200 万元。")}
     assert area["100"].per == "每亩" and not area["200"].per and area["200"].object == "改造果园费用", area["200"]
+
+
+def test_a_total_after_parts_in_earlier_sentences_is_their_total_when_they_add_up():
+    found = extract_quantities("新铺设供水管网：东区主管 2.4 公里、西区主管 1.1 公里；南区主管 0.5 公里；合计 4 公里。另设计 5 公里远期线路。")
+    total = next(q for q in found if q.number_text == "4")
+    assert total.name.endswith("主管总里程"), total  # what the parts share
+    # a number that is not the sum of the parts before it is not their total
+    assert not next(q for q in found if q.number_text == "5").name.endswith("总里程")
