@@ -1159,13 +1159,13 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
             item = share.group(1) if share.group(1).endswith(_cost_words()) else _strip(share.group(1), data) + "费用"
     sentence_start = _start_after(description, at, "。；;\n")
     priced = [f for f in found if f.per and f.start >= sentence_start]
-    if not item and len(priced) >= 2 and priced[-1].per == priced[-2].per and re.fullmatch(r"\s*(?:共|共计|合计|共需|计)\s*", before):
+    totalled = re.fullmatch(r"\s*(?:共|共计|合计|共需|计)\s*", before)
+    if not item and len(priced) >= 2 and priced[-1].per == priced[-2].per and totalled:
         # "示范区 1.2 万亩，每亩 A 600 元、B 200 元，合计 960 万元": the sum over the 亩 counted
         unit = _PER.findall(priced[-1].per)[0]
         area = next((f for f in reversed(found) if not f.money and f.object and f.start >= sentence_start and _same_unit(f.unit, unit)), None)
         item = area.object + "费用" if area else ""
-    if not item and found and found[-1].per and re.fullmatch(r"\s*(?:共|共计|合计|共需|计)\s*", before) \
-            and not (len(priced) >= 2 and len({f.object for f in priced}) >= 2):
+    if not item and found and found[-1].per and totalled and not (len(priced) >= 2 and len({f.object for f in priced}) >= 2):
         item = (found[-1].object or "") + "费用合计"  # "每个补助 5 万元共 40 万元": the sum of that rate
     part_start = _start_after(description, at, "；;：:。\n")
     opening = re.split(r"[，,]", _QUOTES.sub("", description[part_start:at]))[0].strip()
@@ -1473,18 +1473,18 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
         name = _distinct(name if name.endswith("标准") else name + "标准", q, indicators)
         indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", name,
                                              q.value(), 0, [], origin="framework", hint=_FROM_DRAFT))
+    past_costs = [i for i in costs if i not in per_unit_rows]
     for q in (q for q in quantities if q.money and not q.per and q.object and (amount is None or q.yuan < amount)):
         # a past form's row for this part of the money keeps its name and takes the draft's sum
-        if row := _cost_row_for(q.object, [i for i in costs if i not in per_unit_rows and i.hint != _FROM_DRAFT]):
+        if row := _cost_row_for(q.object, [i for i in past_costs if i.hint != _FROM_DRAFT]):
             row.value, row.hint = f"≤{q.number_text}{q.unit}", _FROM_DRAFT
             continue
         indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", _distinct(q.object, q, indicators), f"≤{q.number_text}{q.unit}", 0, [],
                                              origin="framework", hint=_FROM_DRAFT))
     # the whole amount goes to a row that names money ("成本控制"), not to "配备人员"; when the draft
     # prices its parts and the past form split its cost into parts, not to one part ("宣传资料印制成本")
-    past_costs = [i for i in costs if i not in per_unit_rows]
     parts_priced = len(past_costs) >= 2 and any(i.hint == _FROM_DRAFT for i in indicators if i.level2 == "成本指标")
-    total_rows = sorted((i for i in costs if i not in per_unit_rows and i.hint != _FROM_DRAFT),
+    total_rows = sorted((i for i in past_costs if i.hint != _FROM_DRAFT),
                         key=lambda i: (not _names_the_whole(i.name), not re.search(r"成本|费|资金|金额|预算|投入|投资", i.name)))
     whole_named = bool(total_rows) and (_names_the_whole(total_rows[0].name) or not parts_priced)
     for n, i in enumerate(total_rows):
@@ -1521,8 +1521,10 @@ def _names_the_whole(name: str) -> bool:
 def _cost_row_for(item: str, rows: list[SuggestedIndicator]) -> SuggestedIndicator | None:
     """The past cost row naming the same part of the money as a sum the draft gives ("资料印刷费用"
     and "培训资料印刷成本"): sharing two characters once the cost words are left out."""
+    cost_words = "|".join(sorted((*_cost_words(), "成本", "支出", "控制", "标准"), key=len, reverse=True))
+
     def bare(name: str) -> str:
-        return re.sub("|".join(sorted((*_cost_words(), "成本", "支出", "控制", "标准"), key=len, reverse=True)), "", squash(name))
+        return re.sub(cost_words, "", squash(name))
 
     scored = [(_overlap(bare(i.name), bare(item)), -n, i) for n, i in enumerate(rows)]
     best = max(scored, default=None, key=lambda t: t[:2])
@@ -1658,6 +1660,7 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
 
     beneficiary = _beneficiary(query)
     kind_rows, common_rows, subsidy = _framework_rows(query, beneficiary)
+    draft_terms = set(index.tokenizer(query))
     if precedent == "close" or followed:
         # the close projects' own tables, as a reviewer would copy them; projects sharing none of
         # the draft's words contribute nothing even when the ranking lists them
@@ -1670,14 +1673,13 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
         wider = _cluster([(w, r, ind) for w, r in weighted for ind in r.indicators if ind.level2])
         chosen: list[dict] = []
         for level2 in L.LEVEL2_ORDER:
-            group = _ranked(clusters, level2, index.tokenizer, query)
+            group = _ranked(clusters, level2, index.tokenizer, draft_terms)
             if not group and (level2 in REQUIRED_OUTPUT_LEVEL2 or level2 == SATISFACTION_LEVEL2):
                 group = _ranked(wider, level2)[:1]
             chosen.extend(group[:per_level2])
         origin = "similar"
     else:
         # rows of any form related to the draft whose names are the draft's own words
-        draft_terms = set(index.tokenizer(query))
         mined = [(closeness[code], index.by_code[code], ind) for code in sorted(related, key=lambda c: -closeness[c])
                  for ind in index.by_code[code].indicators
                  if ind.level2 and _row_matches(index.tokenizer, ind.name, draft_terms, query)]
@@ -1703,12 +1705,10 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
                       followed={"code": followed, "name": index.by_code[followed].name} if followed else None)
 
 
-def _ranked(clusters: list[dict], level2: str, tokenizer=None, query: str = "") -> list[dict]:
+def _ranked(clusters: list[dict], level2: str, tokenizer=None, draft_terms: set[str] = frozenset()) -> list[dict]:
     """One 二级's past rows, those more forms share first, then the nearer forms'; with the draft's
-    ``query``, among rows still tied (one followed form's rows all are), the ones the draft's own words
-    speak of first (a form lists more rows than are kept)."""
-    draft_terms = {t for t in tokenizer(query) if len(t) >= 2} if tokenizer else set()
-
+    words (``draft_terms``, tokenised once by the caller), among rows still tied (one followed form's
+    rows all are), the ones the draft's own words speak of first (a form lists more rows than are kept)."""
     def spoken(c: dict) -> int:
         return len(draft_terms & {t for t in tokenizer(c["name"]) if len(t) >= 2}) if draft_terms else 0
 

@@ -98,8 +98,8 @@ AGREED_PROBABILITIES = (0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.50)
 
 def observe_agreement(index, splits=AGREED_SPLITS) -> list[dict]:
     """Per draft not judged "close": its probability, the form the hybrid search and the meaning both
-    rank first (if any), whether the title's meaning ranks it first too, and whether the draft's writer counted that form as its source (a close draft)
-    or as unrelated (a no-precedent draft)."""
+    rank first (if any), whether the title's meaning ranks it first too, and whether the draft's
+    writer counted that form as its source (a close draft) or as unrelated (a no-precedent draft)."""
     rows = []
     for split in splits:
         for entry in load_drafts(split):

@@ -1044,7 +1044,7 @@ def test_of_one_forms_rows_the_ones_the_draft_speaks_of_come_first():
     rows.append({"level2": "数量指标", "name": "园区道路长度", "sources": ["A", "B"], "weight": 1.5})
     words = ("技术", "攻关", "项目", "奖励", "厂房", "人才", "道路", "新建", "引进")
     tokenizer = lambda text: [w for w in words if w in text]  # a fixed vocabulary is enough here
-    ranked = [c["name"] for c in _ranked(rows, "数量指标", tokenizer, "对技术攻关项目给予奖励")]
+    ranked = [c["name"] for c in _ranked(rows, "数量指标", tokenizer, set(tokenizer("对技术攻关项目给予奖励")))]
     # a row two forms share still leads; among one form's rows, the draft's own words decide
     assert ranked[:2] == ["园区道路长度", "技术攻关项目奖励"], ranked
     assert [c["name"] for c in _ranked(rows, "数量指标")][1] == "新建厂房面积"  # no draft: the form's order
