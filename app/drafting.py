@@ -172,6 +172,9 @@ def validate_drafting_data(data: dict) -> dict:
     if p["title_agreed_probability"] > p["agreed_probability"]:
         raise DraftingDataError("drafting.json: precedent.title_agreed_probability must not exceed .agreed_probability "
                                 "(the title's agreement is asked for below that floor)")
+    if not isinstance(p.get("recurring_rows"), int) or isinstance(p["recurring_rows"], bool) or p["recurring_rows"] < 2:
+        raise DraftingDataError("drafting.json: precedent.recurring_rows must be a whole number of at least 2 "
+                                "(how many of a form's rows must name a thing for it to be what the form is about)")
     _validate_precedent_model(p.get("model"))
     for key in _STRING_LISTS:
         if not isinstance(data.get(key), list) or not all(isinstance(w, str) and w for w in data[key]):
@@ -1642,6 +1645,9 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
     close_by_words = precedent == "close" and any(h.code in related for h in hits[:k_similar])
     followed = (_agreed_nearest(hits, precedent_probability(features), by_meaning, by_title)
                 if not close_by_words else None)
+    draft_terms = set(index.tokenizer(query))
+    if followed and precedent != "close" and not speaks_of_draft(index, index.by_code[followed], draft_terms, query):
+        followed = None
     if followed and precedent == "none":
         precedent = "partial"  # few shared words, but one form first by meaning and search alike
     similar = []
@@ -1660,7 +1666,6 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
 
     beneficiary = _beneficiary(query)
     kind_rows, common_rows, subsidy = _framework_rows(query, beneficiary)
-    draft_terms = set(index.tokenizer(query))
     if precedent == "close" or followed:
         # the close projects' own tables, as a reviewer would copy them; projects sharing none of
         # the draft's words contribute nothing even when the ranking lists them
@@ -1703,6 +1708,22 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
     return Suggestion(similar=similar, indicators=indicators, checks=check_indicators(draft.indicators, draft.amount_yuan),
                       precedent=precedent,
                       followed={"code": followed, "name": index.by_code[followed].name} if followed else None)
+
+
+def speaks_of_draft(index, record: Declaration, draft_terms: set[str], query: str) -> bool:
+    """Whether a past form a draft not judged close would follow is about the draft's work: one of its
+    rows is in the draft's words, or the thing its rows keep returning to is named in the draft, or
+    its rows return to nothing in particular. Search and meaning can agree on a form of the same field
+    (health, water) whose rows all name what the draft never does (a disease, a patient group): its
+    table would be another project's."""
+    data = drafting_data()
+    names = [i.name for i in record.indicators if i.level2]
+    if any(_row_matches(index.tokenizer, name, draft_terms, query) for name in names):
+        return True
+    rows_naming = Counter(t for name in names for t in set(content_terms(index.tokenizer, name))
+                          if t not in data["measure_words"] and t not in data["action_verbs"])
+    recurring = [t for t, n in rows_naming.items() if n >= data["precedent"]["recurring_rows"]]
+    return not recurring or any(t in draft_terms or t in query for t in recurring)
 
 
 def _ranked(clusters: list[dict], level2: str, tokenizer=None, draft_terms: set[str] = frozenset()) -> list[dict]:

@@ -18,7 +18,7 @@ import numpy as np
 
 from app.drafting import PRECEDENT_FEATURES as FEATURES
 from app.drafting import (Draft, draft_closeness, meaning_search, nearest_agreed, precedent_features, precedent_of,
-                           precedent_probability, title_search)
+                           precedent_probability, speaks_of_draft, title_search)
 from eval.suggest import load_drafts
 
 FIT_SPLITS = ("dev", "heldout") + tuple(f"heldout-{n}" for n in range(2, 21))  # spent: their final runs are done
@@ -92,14 +92,16 @@ def write_model(fitted: dict) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")  # type: ignore[union-attr]
 
 
-AGREED_SPLITS = FIT_SPLITS + tuple(f"heldout-{n}" for n in range(21, 35))  # spent: sets 28-34 were run as they fell
+AGREED_SPLITS = FIT_SPLITS + tuple(f"heldout-{n}" for n in range(21, 39))  # spent: sets 28-38 were run as they fell
 AGREED_PROBABILITIES = (0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.50)
 
 
 def observe_agreement(index, splits=AGREED_SPLITS) -> list[dict]:
     """Per draft not judged "close": its probability, the form the hybrid search and the meaning both
-    rank first (if any), whether the title's meaning ranks it first too, and whether the draft's
-    writer counted that form as its source (a close draft) or as unrelated (a no-precedent draft)."""
+    rank first (if any), whether the title's meaning ranks it first too, whether that form speaks of
+    the draft's work (`speaks_of_draft`: the tables count only forms that do, as the drafting does),
+    and whether the draft's writer counted it as its source (a close draft) or as unrelated (a
+    no-precedent draft)."""
     rows = []
     for split in splits:
         for entry in load_drafts(split):
@@ -113,8 +115,9 @@ def observe_agreement(index, splits=AGREED_SPLITS) -> list[dict]:
             hits = index.search(query, k=1)
             agreed = nearest_agreed(hits, by_meaning)
             expect = entry["expect"]
+            speaks = agreed is not None and speaks_of_draft(index, index.by_code[agreed], set(index.tokenizer(query)), query)
             rows.append({"split": split, "id": entry["id"], "label": entry["precedent"], "agreed": agreed is not None,
-                         "title_agrees": nearest_agreed(hits, by_meaning, by_title) is not None,
+                         "title_agrees": nearest_agreed(hits, by_meaning, by_title) is not None, "speaks": speaks,
                          "probability": precedent_probability(features),
                          "source": agreed in expect.get("similar_codes", []),
                          "unrelated": agreed not in set(expect.get("related_codes", [])) | set(expect.get("similar_codes", []))})
@@ -127,7 +130,7 @@ def agreed_table(rows: list[dict], floor: float | None = None) -> list[dict]:
     ``floor`` (the two-way floor in use), the floors below it are for the title's agreement as well."""
     table = []
     for probability in AGREED_PROBABILITIES if floor is None else [p for p in AGREED_PROBABILITIES if p <= floor]:
-        chosen = [r for r in rows if r["agreed"] and (r["probability"] >= (floor or probability)
+        chosen = [r for r in rows if r["agreed"] and r.get("speaks", True) and (r["probability"] >= (floor or probability)
                                                       or r["title_agrees"] and r["probability"] >= probability)]
         table.append({"probability": probability,
                       "close_follow_source": sum(r["label"] == "close" and r["source"] for r in chosen),

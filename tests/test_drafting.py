@@ -1115,3 +1115,25 @@ def test_a_total_after_parts_in_earlier_sentences_is_their_total_when_they_add_u
     assert total.name.endswith("主管总里程"), total  # what the parts share
     # a number that is not the sum of the parts before it is not their total
     assert not next(q for q in found if q.number_text == "5").name.endswith("总里程")
+
+
+def test_a_form_whose_rows_keep_naming_what_the_draft_never_does_is_not_followed(index):
+    from app.drafting import speaks_of_draft
+    from corpus.model import Indicator
+
+    some_form = next(iter(index.by_code.values()))
+
+    def form(*names):  # a past form with only these rows
+        return some_form.model_copy(update={"indicators": [Indicator(level1="产出指标", level2="数量指标", name=n)
+                                                           for n in names]})
+
+    disease = form("狂犬病暴露者规范处置人数", "狂犬病疫苗接种完成率", "狂犬病门诊规范化建设", "工作完成及时率")
+
+    def speaks(record, text):
+        return speaks_of_draft(index, record, set(index.tokenizer(text)), text)
+
+    # same field (health), other work: every row returns to a disease the draft never names
+    assert not speaks(disease, "对全市餐饮单位开展食品安全抽检1200批次，抽检合格率不低于98%。")
+    assert speaks(disease, "为犬只主人提供狂犬病防治宣传，全年处置暴露者2000人。")
+    # rows that return to nothing in particular say nothing against the draft
+    assert speaks(form("工作完成率", "资金拨付及时率", "服务对象满意度"), "对全市餐饮单位开展食品安全抽检1200批次。")

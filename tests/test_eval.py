@@ -52,3 +52,6 @@ def test_the_agreement_floors_count_each_followed_form_once():
     # below the two-way floor only the draft whose title agrees is added
     assert with_title[0.20]["close_follow_source"] == 2 and with_title[0.20]["no_precedent_follow_unrelated"] == 0
     assert with_title[0.10]["no_precedent_follow_unrelated"] == 1
+    # a form whose rows do not speak of the draft's work is not followed, whatever the floor
+    rows[3]["speaks"] = False
+    assert agreed_table(rows, 0.30)[0]["no_precedent_follow_unrelated"] == 0
