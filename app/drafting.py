@@ -91,7 +91,7 @@ class DraftingDataError(ValueError):
 _STRING_LISTS = ("generic_terms", "measure_words", "count_units", "person_units", "served_places", "strip_prefix",
                  "strip_suffix", "cut_after", "action_verbs", "object_stop_verbs", "beneficiaries", "per_unit_words", "skip_after_number",
                  "object_conjunctions", "price_words", "nameless_cost_words", "paying_verbs", "unstrippable_endings", "unstrippable_openings",
-                 "not_kind_triggers", "cost_words", "paid_count_endings", "bare_cost_words")
+                 "not_kind_triggers", "cost_words", "paid_count_endings", "bare_cost_words", "type_markers")
 
 
 def _validate_rows(rows, where: str) -> None:
@@ -125,19 +125,22 @@ def _validate_targets(targets) -> None:
                         ("round_the_clock", {"name", "num"}), ("range", {"name", "low", "high", "unit"}),
                         ("money_at_least", {"name", "num", "unit"}), ("money_volume", {"name", "num", "unit"}),
                         ("measure_at_least", {"name", "num", "unit"}),
-                        ("share_of_base", {"base", "num", "what"}), ("milestone", {"date", "what", "num"}),
+                        ("share_of_base", {"base", "num", "what"}), ("tier_share", {"num", "what"}), ("tier_opening", {"tier"}), ("milestone", {"date", "what", "num"}),
                         ("spent_share", {"name", "bound", "num"}), ("share_named_after", {"bound", "base", "num", "name"}),
                         ("respective_rates", {"names", "verb", "nums"}),
-                        ("below_market", {"name", "base", "num"}),
-                        ("conditioned_rate", {"name", "cond", "limit", "unit", "rate", "num", "above"})):
+                        ("below_market", {"name", "base", "num"}), ("matching_ratio", {"who", "bound", "a", "b", "verb"}),
+                        ("conditioned_rate", {"name", "cond", "limit", "unit", "rate", "num", "above"}),
+                        ("date_span", {"from_m", "from_d", "num", "day", "verb"}),
+                        ("raise_to", {"name", "from", "unit", "verb", "num"}), ("phase_span", {"phase", "num", "to"})):
         try:
             groups = re.compile(targets.get(key) or "").groupindex
         except re.error as exc:
             raise DraftingDataError(f"drafting.json: targets.{key} is not a valid pattern: {exc}") from None
         if not needed <= set(groups):
             raise DraftingDataError(f"drafting.json: targets.{key} needs the groups {', '.join(sorted(needed))}")
-    if not isinstance(targets.get("scheduled_verbs"), list) or not all(isinstance(w, str) and w for w in targets["scheduled_verbs"]):
-        raise DraftingDataError("drafting.json: targets.scheduled_verbs must be a list of non-empty strings")
+    for key in ("scheduled_verbs", "scheduled_seasons"):
+        if not isinstance(targets.get(key), list) or not all(isinstance(w, str) and w for w in targets[key]):
+            raise DraftingDataError(f"drafting.json: targets.{key} must be a list of non-empty strings")
     if "VERBS" not in (targets.get("scheduled_month") or ""):
         raise DraftingDataError("drafting.json: targets.scheduled_month must hold VERBS, where the scheduled verbs go")
     try:
@@ -194,7 +197,8 @@ def validate_drafting_data(data: dict) -> dict:
                        ("subject_pattern", None), ("background_pattern", None), ("money_first_pattern", None),
                        ("work_done_pattern", "thing"), ("count_opening_pattern", None), ("light_verb_pattern", "work"),
                        ("money_for_pattern", "item"), ("respective_marker", None),
-                       ("list_intro_pattern", None), ("spending_uses_pattern", None)):
+                       ("list_intro_pattern", None), ("spending_uses_pattern", None), ("payment_suffix_pattern", None),
+                       ("cap_pattern", None)):
         try:
             groups = re.compile(data.get(key) or "").groupindex
             if not data.get(key) or (group and group not in groups):
@@ -467,19 +471,32 @@ def extract_quantities(description: str) -> list[Quantity]:
     # never start inside a number: "1,000.5 万人" is one number, not "000.5"
     # "30 余家" counts 家; "85 万农村人口" counts people in 10,000s
     pattern = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?:余|多)?\s*("
-                         + "|".join(map(re.escape, units)) + r"|万(?=[\u4e00-\u9fff]{0,4}(?:人口|居民|群众|村民|市民|农民)))")
+                         + "|".join(map(re.escape, units)) + r"|万(?=[\u4e00-\u9fff]{0,4}(?:人口|居民|群众|村民|市民|农民))|万(?=\s*[，,。；;]))")
     found: list[Quantity] = []
     last_end = last_start = 0
+    # "巡检村庄从 40 个增加到 65 个": a target from one level to another, which the targets give
+    raised = [r.span() for r in re.finditer(data["targets"]["raise_to"], description)]
     for m in pattern.finditer(description):
+        if any(start <= m.start() < end for start, end in raised):
+            continue
         tail = description[m.end():m.end() + 4]
         if any(tail.startswith(w) for w in data["skip_after_number"]) and m.group(2) in ("个", "次"):
             continue
+        if m.group(2) == "万" and re.match(r"\s*[，,。；;]", tail) and not re.search(
+                r"(?:人口|人数|居民|群众|村民|市民|农民)[\u4e00-\u9fff]{0,3}\s*$", description[max(0, m.start() - 8):m.start()]):
+            continue  # "惠及人口约 6 万，": people, named before the number; any other bare 万 is not a count
+        if any(tail.startswith(w) for w in data["type_markers"]):
+            continue  # "4 人制巡查小组", "3 年制": a kind of thing, not how many
         if m.group(2) == "周" and tail.startswith("岁"):
             continue  # "3 周岁" is an age
         if m.group(2) in ("天", "周") and re.match(r"\s*(?:以内|之内|内)", tail):
             continue  # "10 天内完成" is a time limit, which the targets give
-        clause_start = _start_after(description, m.start(), _CLAUSE_BREAK)
-        before = description[max(clause_start, last_end):m.start()]
+        # "便携式快检箱（含试剂）6 套": an aside in brackets before a count does not end the clause
+        aside = None if m.group(2).endswith("元") else re.search(r"[（(][^（）()，,。；;]{1,10}[）)]\s*$",
+                                                                  description[last_end:m.start()])
+        said_before = m.start() - len(aside.group(0)) if aside else m.start()
+        clause_start = _start_after(description, said_before, _CLAUSE_BREAK)
+        before = description[max(clause_start, last_end):said_before]
         ends = [description.find(ch, m.end()) for ch in _CLAUSE_BREAK]
         after = description[m.end(): min([e for e in ends if e != -1] or [len(description)])]
         last_start, last_end = last_end, m.end()
@@ -507,6 +524,11 @@ def extract_quantities(description: str) -> list[Quantity]:
         if q.money and (unit_total := _sum_per_unit(description, before, q, found)):
             # "每场按租赁 4 万元、食宿 6 万元测算，合计 10 万元": what one 场 costs in all
             q.per, q.object = unit_total.per, "单" + _PER.findall(unit_total.per)[0] + "费用"
+            found.append(q)
+            continue
+        if q.money and before.strip() and re.fullmatch(data["cap_pattern"], before):
+            # "…按 8% 给予补助，单个最高 60 万元": a tier's cap, not a price per one
+            q.object = _lump_sum_item(description, before, clause_start, m.start(), found, data)
             found.append(q)
             continue
         if q.money:
@@ -750,22 +772,33 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
     q.object = _before_phrase(before, data)
     if q.unit in ("批", "轮", "期", "次") and q.object.endswith("分"):
         q.object = q.object[:-1]  # "比赛分 2 批": the batches of the matches
+    opened = q.start - len(sentence)  # where the sentence starts
+    priced = next((f for f in reversed(found) if f.money and f.per and len(f.object) >= 2 and f.start >= opened
+                   and not re.search("[：:]", sentence[f.start - opened:]) and _same_unit(q.unit, _PER.findall(f.per)[0])), None)
+    if priced and q.object in data["action_verbs"]:
+        # "一号展区每个展台 1.2 万元，安装 25 个": the 展台 installed, priced per 个 just before
+        q.object, q.name = priced.object, priced.object + q.object + measure
+        return
     previous = next((f for f in reversed(found) if not f.money and f.object and f.number_text in sentence), None)
     totalled = re.fullmatch(r"\s*(?:共|共计|合计|总计)\s*", before)
     if totalled:
-        listed = [f.object for f in found if not f.money and f.unit == q.unit and f.object and f.number_text in sentence]
-        if len(listed) < 2:
-            # "甲路 1.6 公里、乙路 2.1 公里；丙路 0.9 公里；合计 4.6 公里": the parts may lie in sentences before,
+        parts = [f for f in found if not f.money and f.unit == q.unit and f.object and f.number_text in sentence]
+        if len(parts) < 2:
+            # "甲渠 3.2 公里；乙渠 1.9 公里；合计 5.1 公里": the parts may lie in sentences before,
             # when what they add up to is the total
             same = [f for f in found if not f.money and f.unit == q.unit]
             for n in range(len(same) - 1, 0, -1):
                 if abs(sum(f.number for f in same[n - 1:]) - q.number) < 1e-6 * max(q.number, 1):
-                    listed = [f.object for f in same[n - 1:] if f.object]
+                    parts = [f for f in same[n - 1:] if f.object]
                     break
+        listed = [f.object for f in parts]
         shared = os.path.commonprefix([o[::-1] for o in listed])[::-1] if len(listed) >= 2 else ""
         if len(shared) >= 2:
             # "互联网服务器 3 台、数据库服务器 4 台，共 7 台": the servers in all
             q.object, q.name = shared, shared + ("总数" if measure == data["default_measure"] else "总" + measure)
+            return
+        if len(parts) >= 2 and abs(sum(f.number for f in parts) - q.number) < 1e-6 * max(q.number, 1):
+            q.object, q.name = "", "总" + measure  # "甲渠 3.2 公里、乙渠 1.3 公里，共 4.5 公里": no shared word
             return
     if not q.object and previous is not None and (totalled or re.fullmatch(r"\s*(?:全年|年)?\s*(?:约|大约|计)?\s*", before)):
         # "足球场 2 块共 1.4 万平方米": the area of the thing just counted;
@@ -778,6 +811,13 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
             return
         whole_year = re.search(r"全年|年", before)
         q.name = ("全年" if whole_year else "") + _with_measure(q.object, measure)
+        return
+    if priced and not q.object:
+        # "每户安装报警器补助 300 元，全区共 800 户": the households priced per 户 just before; "对…药店每家
+        # 再奖励 1 万元，预计 20 家": the 药店, not the reward
+        thing = re.sub(data["payment_suffix_pattern"], "", priced.object)
+        q.object = thing if len(thing) >= 2 else priced.object
+        q.name = _with_measure(q.object, measure)
         return
     treated = re.search(data["treated_thing_pattern"], sentence)
     if len(q.object) <= 2 and treated and len(thing := _strip(treated.group("thing"), data)) >= 3 and "按" not in thing:
@@ -891,7 +931,11 @@ def extract_targets(description: str) -> list[Target]:
         found.append(Target(_strip(m.group("name"), data), f"≥{m.group('num')}{unit}",
                             "可持续影响指标" if unit == "年" else "质量指标", m.group("num")))
     for m in re.finditer(t["share_of_base"], text):  # "按上年投入的 30% 给予奖补": the share the rate is set at
-        found.append(Target(f"{m.group('what') or '补助'}比例", f"{m.group('num')}%", "成本指标", m.group("num")))
+        found.append(Target(f"{_tier_before(text, m.start(), t)}{m.group('what') or '补助'}比例", f"{m.group('num')}%",
+                            "成本指标", m.group("num")))
+    for m in re.finditer(t["tier_share"], text):  # "…：A 类园区按 8% 补助…；B 类按 5% 补助": one share per tier
+        if tier := _tier_before(text, m.start(), t):
+            found.append(Target(f"{tier}{m.group('what')}比例", f"{m.group('num')}%", "成本指标", m.group("num")))
     for m in re.finditer(t["spent_share"], text):  # "其中耗材不低于 20%": the share one part takes
         name = _strip(m.group("name"), data)
         if len(name) < 2 or re.search(r"(?:率|满意度|比例|占比|比重)$", name):
@@ -902,6 +946,17 @@ def extract_targets(description: str) -> list[Target]:
     for m in re.finditer(t["share_named_after"], text):  # "具备不低于年用水量 10% 的应急储备": a share of a base
         found.append(Target(f"{_strip(m.group('name'), data)}占{m.group('base')}比例", f"≥{m.group('num')}%",
                             t["default_rate_level2"], m.group("num")))
+    for m in re.finditer(t["phase_span"], text):  # "第 1 期 3 月至 6 月，…": the months that phase takes
+        found.append(Target(f"{m.group('phase')}实施时间", f"{m.group('num')}月至{m.group('to')}月", "时效指标", m.group("num")))
+    for m in re.finditer(t["raise_to"], text):  # "巡检村庄从 40 个增加到 65 个": both levels, as the row's value
+        unit = m.group("unit")
+        found.append(Target(_strip(m.group("name"), data), f"由{m.group('from')}{unit}{m.group('verb')}到{m.group('num')}{unit}",
+                            "数量指标" if unit in data["count_units"] else t["default_rate_level2"], m.group("num")))
+    for m in re.finditer(t["matching_ratio"], text):  # "区县财政按照 2:1 比例配套": the share others put in
+        who = _strip(re.split(r"由|其余部分|其余", m.group("who"))[-1], data)
+        bound = "≥" if m.group("bound") else ""
+        found.append(Target(f"{who}{m.group('verb')}比例" if len(who) >= 2 else f"{m.group('verb')}比例",
+                            f"{bound}{m.group('a')}:{m.group('b')}", "成本指标", m.group("a")))
     for m in re.finditer(t["below_market"], text):  # "托管服务价格低于市场价 10% 以上": what users save
         found.append(Target(f"{_strip(m.group('name'), data)}低于{m.group('base')}幅度", f"≥{m.group('num')}%", "经济效益指标", m.group("num")))
     for m in re.finditer(t["respective_rates"], text):  # "一等功、二等功家庭分别增发 50%、30%": a rate for each
@@ -957,6 +1012,13 @@ def _after_a_number(name: str) -> str:
     return re.sub(drafting_data()["unit_before_name_pattern"], "", name)
 
 
+def _tier_before(text: str, at: int, t: dict) -> str:
+    """"A 类园区按…": the few words opening the part (after ：or ；) that a share or a cap is
+    set for, so that the tiers of one scheme are told apart; "" when the part opens otherwise."""
+    m = re.search(t["tier_opening"], text[:at])
+    return _strip(m.group("tier").strip(), drafting_data()) if m else ""
+
+
 def _effects(text: str, t: dict, data: dict) -> list[Target]:
     """What the work brings about: "销售额同比增长 5%", "拉动消费不少于 1000 万元", "安全事故为 0"."""
     def level2(name: str, unit: str) -> str:
@@ -1003,11 +1065,18 @@ def _deadlines(text: str, t: dict, data: dict) -> list[Target]:
     scheduled = _scheduled_month(t)
     # "5 月中旬开工、9 月底前完工": a schedule and a deadline listed together are two rows
     text = re.sub(f"({'|'.join(map(re.escape, t['scheduled_verbs']))})、(?=\\d)", r"\1；", text)
-    for clause in re.split(r"[，,。；;]", text):
+    for clause in re.split(r"[，,。；;：:]", text):
         if milestone := re.search(t["milestone"], clause):  # "10 月底前完成全年培训任务的 75%": progress by a date
             what = re.sub(r"^全年", "", milestone.group("what")) or "任务"
             date = re.sub(r"\s+", "", milestone.group("date"))
             found.append(Target(f"{what}完成进度", f"{date}完成{milestone.group('num')}%", "时效指标", milestone.group("num")))
+            continue
+        if span := re.search(t["date_span"], clause):  # "于 9 月 1 日至 9 月 20 日组织完成": the whole period
+            subject = _strip(re.sub(r"(?:分[\d两二三四几]+[批次期轮])?(?:分别|均|须|要|应|将|计划|预计|拟)?(?:于|在)?$", "",
+                                    clause[: span.start()]), data)
+            found.append(Target(f"{subject if len(subject) >= 2 else ''}{span.group('verb')}时间",
+                                f"{span.group('from_m')}月{span.group('from_d')}日至{span.group('num')}月{span.group('day')}日",
+                                "时效指标", span.group("num")))
             continue
         dates = list(re.finditer(t["deadline"], clause))
         if not any(m.groupdict().get("before", "前") for m in dates):
@@ -1018,7 +1087,8 @@ def _deadlines(text: str, t: dict, data: dict) -> list[Target]:
         if re.search(r"\d\s*月", subject):  # "笔试于 4 月、面试于 7 月举行": the last one listed
             subject = subject.rsplit("、", 1)[-1]
         subject = _strip(re.sub(r"(?:分[\d两二三四几]+[批次期轮])?(?:分别|均|须|要|应|将|计划|预计|拟)?(?:于|在)?(?:每年|当年)?$", "", subject), data)
-        action = re.sub(r"^(?:分[两二三四几]次|一次性|分批|全部|均|各|前|按时|如期|准时)+", "", clause[dates[-1].end():])
+        action = re.sub(r"^(?:分[两二三四几]次|一次性|分批|全部|均|各|前|按时|如期|准时|"
+                        + "|".join(map(re.escape, t["scheduled_seasons"])) + ")+", "", clause[dates[-1].end():])
         # "3 月底和 9 月底前各拨付 50%": how much by each date is part of the schedule
         portion = re.match(r"(?:前)?(各[\u4e00-\u9fff]{0,4}?\d+(?:\.\d+)?%)", clause[dates[-1].end():])
         # "完成建设和补助拨付": a second action that ends the clause is part of what is done by then
@@ -1033,7 +1103,9 @@ def _deadlines(text: str, t: dict, data: dict) -> list[Target]:
 
 
 def _scheduled_month(t: dict) -> str:
-    return t["scheduled_month"].replace("VERBS", "|".join(map(re.escape, t["scheduled_verbs"])))
+    """"3 月按时开学", "1 月寒假开始": a month something is done in (the season words may stand between)."""
+    return (t["scheduled_month"].replace("VERBS", "|".join(map(re.escape, t["scheduled_verbs"])))
+            .replace("SEASONS", "|".join(map(re.escape, t["scheduled_seasons"]))))
 
 
 def _fill_targets(indicators: list["SuggestedIndicator"], targets: list[Target]) -> None:
@@ -1122,6 +1194,12 @@ def _item_cost(before: str, data: dict) -> str:
 
 def _lump_sum_item(description: str, before: str, clause_start: int, at: int, found: list[Quantity], data: dict) -> str:
     """What a sum of money that is not per anything is for; "" when the words name nothing."""
+    if re.fullmatch(data["cap_pattern"], before) and before.strip():
+        # "B 类园区按 5% 补助，封顶 30 万元": the cap of that tier's reward
+        part_start = _start_after(description, at, "；;：:。\n")
+        tier = _tier_before(description[part_start:clause_start].split("按")[0].rstrip("，, "), 10 ** 6, data["targets"])
+        paid = re.search(r"奖补|奖励|补助|补贴|资助", description[part_start:at])
+        return f"{tier}最高{paid.group(0) if paid else '金额'}"
     item = _item_cost(before, data)  # "其中会议培训费 14 万元"
     last_resort = ""
     counted = found[-1] if found and not found[-1].money and found[-1].start >= clause_start and found[-1].object else None
@@ -1162,7 +1240,7 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
             item = share.group(1) if share.group(1).endswith(_cost_words()) else _strip(share.group(1), data) + "费用"
     sentence_start = _start_after(description, at, "。；;\n")
     priced = [f for f in found if f.per and f.start >= sentence_start]
-    totalled = re.fullmatch(r"\s*(?:共|共计|合计|共需|计)\s*", before)
+    totalled = re.fullmatch(r"\s*(?:共|共计|合计|共需|计需|计)\s*", before)
     if not item and len(priced) >= 2 and priced[-1].per == priced[-2].per and totalled:
         # "示范区 1.2 万亩，每亩 A 600 元、B 200 元，合计 960 万元": the sum over the 亩 counted
         unit = _PER.findall(priced[-1].per)[0]

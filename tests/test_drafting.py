@@ -704,7 +704,7 @@ def test_bandwidths_service_years_and_shares_of_a_base_are_targets():
     targets = {t.name: (t.value, t.level2) for t in extract_targets(
         "公共区域无线网络带宽不低于50Mbps，设备使用年限不少于8年；县级按村集体自筹投入的30%给予奖补。")}
     assert targets["公共区域无线网络带宽"] == ("≥50Mbps", "质量指标") and targets["设备使用年限"] == ("≥8年", "可持续影响指标")
-    assert targets["奖补比例"] == ("30%", "成本指标"), targets
+    assert targets["县级奖补比例"] == ("30%", "成本指标"), targets  # who gives it opens the part
 
 
 def test_a_promised_rate_fills_the_past_row_of_its_name_in_whatever_level2():
@@ -1137,3 +1137,37 @@ def test_a_form_whose_rows_keep_naming_what_the_draft_never_does_is_not_followed
     assert speaks(disease, "为犬只主人提供狂犬病防治宣传，全年处置暴露者2000人。")
     # rows that return to nothing in particular say nothing against the draft
     assert speaks(form("工作完成率", "资金拨付及时率", "服务对象满意度"), "对全市餐饮单位开展食品安全抽检1200批次。")
+
+
+def test_tiers_of_one_scheme_keep_their_shares_caps_and_counts_apart():
+    text = ("对认定的示范园区给予补助：A类园区按建设投资的8%给予补助，单个最高60万元；B类园区按5%补助，封顶30万元。"
+            "一号展区每个展台1.2万元，安装25个；二号展区每个展台0.8万元，安装40个。")
+    targets = {t.name: t.value for t in extract_targets(text)}
+    assert targets.get("A类园区补助比例") == "8%" and targets.get("B类园区补助比例") == "5%", targets
+    found = {q.number_text + q.unit: q for q in extract_quantities(text)}
+    assert found["60万元"].object == "A类园区最高补助" and found["30万元"].object == "B类园区最高补助", found
+    assert found["25个"].name.endswith("安装数量") and found["25个"].name != found["40个"].name, found
+
+
+def test_a_kind_named_by_a_number_an_aside_before_a_count_and_a_bare_price_before_a_count():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "4人制巡查小组每组配备经费3万元，组建10组；采购便携式快检箱（含试剂）6套，每套0.5万元；"
+        "每户安装燃气报警器补助300元，全区共800户。")}
+    assert "4人" not in found, found  # 4 人制: a kind of team, not four people
+    assert found["6套"].object.endswith("便携式快检箱"), found["6套"]
+    assert found["800户"].name.startswith("安装燃气报警器"), found["800户"]
+
+
+def test_matching_ratios_date_spans_phases_and_raised_levels_are_targets():
+    targets = {t.name: (t.value, t.level2) for t in extract_targets(
+        "省级资金下达后，区县财政按照2:1比例配套；年度考核于9月1日至9月20日组织完成。"
+        "项目分两期：第1期3月至6月，完成设计；巡检覆盖村庄从40个增加到65个；校舍维修安排在1月寒假开始。")}
+    assert targets.get("区县财政配套比例") == ("2:1", "成本指标"), targets
+    assert targets.get("年度考核组织时间") == ("9月1日至9月20日", "时效指标"), targets
+    assert targets.get("第1期实施时间") == ("3月至6月", "时效指标"), targets
+    assert targets.get("巡检覆盖村庄") == ("由40个增加到65个", "数量指标"), targets
+    assert ("1月", "时效指标") in targets.values(), targets
+    # a count inside a raised level is the target's, not a row of its own
+    assert not [q for q in extract_quantities("巡检覆盖村庄从40个增加到65个。") if q.number_text in ("40", "65")]
+    rows = [DraftIndicator(level1="产出指标", level2=level2, name=name, value=value) for name, (value, level2) in targets.items()]
+    assert not [f for f in check_indicators(rows, None) if f.row], "the tool's own rows pass its checks"
