@@ -392,7 +392,7 @@ _LIST_JOINS = re.compile(r"和|与|、|及(?!时)")  # what joins listed things;
 _QUOTES = re.compile(r"[“”‘’\"《》「」]")  # "《地名志》编纂出版": the title's marks are not part of the item
 _NOUN_HEADS = set("站厂班室所点队库馆场设中器")
 # 每生每学期 → /生/学期; 每平方米 → /平方米, not /平
-_PER = re.compile(r"每(学期|季度|人次|人份|人天|剂次|画幅|批次|辆次|台次|车次|架次|户次|课时|平方公里|平方米|平米|立方米|公里|千瓦时|千瓦|兆瓦|标箱|[\u4e00-\u9fff])")
+_PER = re.compile(r"每(学期|季度|延米|人次|人份|人天|剂次|画幅|批次|辆次|台次|车次|架次|户次|课时|平方公里|平方米|平米|立方米|公里|千瓦时|千瓦|兆瓦|标箱|[\u4e00-\u9fff])")
 
 
 def _cost_words() -> tuple[str, ...]:
@@ -503,6 +503,8 @@ def extract_quantities(description: str) -> list[Quantity]:
         sentence_start = _start_after(description, m.start(), "。；;\n")
         q = Quantity(float(m.group(1).replace(",", "")), m.group(1), "万人" if m.group(2) == "万" else m.group(2),
                      start=m.start(), context=_opening(description[sentence_start:m.start()]))
+        if not q.money and not q.context and re.search(r"今年|本年度?|年内", description[sentence_start:m.start()]):
+            q.context = "今年"  # "现有社区食堂 12 家…今年按社区食堂 20 家测算": this year's, told apart from the present
         if not q.money and (low := re.search(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:至|到|～|~|-)\s*$", description[clause_start:m.start()])):
             q.low = low.group(1)  # "每批 60 至 90 人": both ends
             before = before[: len(before) - len(low.group(0))] if before.endswith(low.group(0)) else before
@@ -772,6 +774,12 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
     q.object = _before_phrase(before, data)
     if q.unit in ("批", "轮", "期", "次") and q.object.endswith("分"):
         q.object = q.object[:-1]  # "比赛分 2 批": the batches of the matches
+    if not q.object and re.fullmatch(r"\s*(?:为|给|向)\s*", before) and (work := re.match(
+            r"\s*((?:" + "|".join(data["action_verbs"]) + r")[\u4e00-\u9fff]{2,12})", after)):
+        # "为 20 所学校…" names them; "为 40 户加装扶手": only the work done for them does
+        done = work.group(1) if len(work.group(1)) <= 10 else re.split("和|及|与", work.group(1))[0]
+        q.object, q.name = done, done + measure
+        return
     opened = q.start - len(sentence)  # where the sentence starts
     priced = next((f for f in reversed(found) if f.money and f.per and len(f.object) >= 2 and f.start >= opened
                    and not re.search("[：:]", sentence[f.start - opened:]) and _same_unit(q.unit, _PER.findall(f.per)[0])), None)
@@ -934,8 +942,8 @@ def extract_targets(description: str) -> list[Target]:
         found.append(Target(f"{_tier_before(text, m.start(), t)}{m.group('what') or '补助'}比例", f"{m.group('num')}%",
                             "成本指标", m.group("num")))
     for m in re.finditer(t["tier_share"], text):  # "…：A 类园区按 8% 补助…；B 类按 5% 补助": one share per tier
-        if tier := _tier_before(text, m.start(), t):
-            found.append(Target(f"{tier}{m.group('what')}比例", f"{m.group('num')}%", "成本指标", m.group("num")))
+        found.append(Target(f"{_tier_before(text, m.start(), t)}{m.group('what')}比例", f"{m.group('num')}%", "成本指标",
+                            m.group("num")))
     for m in re.finditer(t["spent_share"], text):  # "其中耗材不低于 20%": the share one part takes
         name = _strip(m.group("name"), data)
         if len(name) < 2 or re.search(r"(?:率|满意度|比例|占比|比重)$", name):
@@ -1260,6 +1268,11 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
     if not item and part_start < clause_start and 2 <= len(opening) <= 20 and not re.search(r"\d|^每", opening):
         # "桥梁安全检测，造价约 8000 万元，按 0.6% 的费率计 48 万元": the part is named by its opening words
         item = opening if opening.endswith(_cost_words()) else _strip(opening, data) + "费用"
+    if item and not re.sub(data["payment_suffix_pattern"], "", item) and (
+            done := next((f for f in reversed(found) if not f.money and f.object and f.start >= part_start), None)):
+        # "疏浚河道 4 条 12 公里，补助 60 万元": the 补助 for that work, not any 补助
+        thing = re.sub(r"^每[\u4e00-\u9fff]", "", done.object)  # "每家书屋配书 2 套": the 书屋's
+        return thing if thing.endswith(item) else thing + item
     return item or last_resort  # a clumsy name still keeps the sum in the table
 
 

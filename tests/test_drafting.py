@@ -1171,3 +1171,22 @@ def test_matching_ratios_date_spans_phases_and_raised_levels_are_targets():
     assert not [q for q in extract_quantities("巡检覆盖村庄从40个增加到65个。") if q.number_text in ("40", "65")]
     rows = [DraftIndicator(level1="产出指标", level2=level2, name=name, value=value) for name, (value, level2) in targets.items()]
     assert not [f for f in check_indicators(rows, None) if f.row], "the tool's own rows pass its checks"
+
+
+def test_lengths_in_yan_mi_work_done_for_counted_units_and_a_bare_payment_named_by_its_work():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "波形护栏按每延米0.05万元计，新装护栏1800延米；疏浚河道4条12公里，补助60万元；清理沟渠9条7公里，补助21万元。"
+        "为40户加装适老化扶手，每户0.3万元。")}
+    assert found["0.05万元"].per == "每延米" and found["1800延米"].measure == "长度", found
+    assert found["60万元"].object == "疏浚河道补助" and found["21万元"].object == "清理沟渠补助", found
+    assert found["40户"].name.startswith("加装适老化扶手"), found["40户"]
+
+
+def test_this_years_count_is_told_apart_from_the_present_one_and_plain_shares_are_targets(index):
+    result = suggest(index, Draft(name="社区食堂运营补助", amount_yuan=1_000_000, description=(
+        "现有社区食堂12家。今年按社区食堂20家测算，每家补助5万元，计100万元。"
+        "履约保证金按30%返还给承办企业。第二期（9月—11月）组织验收，市级按1:1.5比例配套。")))
+    values = {i.name: i.value for i in result.indicators}
+    assert values.get("现有社区食堂数量") == "12家" and "20家" in values.values(), values
+    assert values.get("履约保证金返还比例") == "30%" and values.get("第二期实施时间") == "9月至11月", values
+    assert values.get("市级配套比例") == "1:1.5", values
