@@ -131,7 +131,8 @@ def _validate_targets(targets) -> None:
                         ("below_market", {"name", "base", "num"}), ("matching_ratio", {"who", "bound", "a", "b", "verb"}),
                         ("conditioned_rate", {"name", "cond", "limit", "unit", "rate", "num", "above"}),
                         ("date_span", {"from_m", "from_d", "num", "day", "verb"}),
-                        ("raise_to", {"name", "from", "unit", "verb", "num"}), ("phase_span", {"phase", "num", "to"})):
+                        ("raise_to", {"name", "from", "unit", "verb", "num"}), ("phase_span", {"phase", "num", "to"}),
+                        ("higher_funds", {"who", "what", "verb", "what2", "num", "unit"})):
         try:
             groups = re.compile(targets.get(key) or "").groupindex
         except re.error as exc:
@@ -1055,6 +1056,10 @@ def _effects(text: str, t: dict, data: dict) -> list[Target]:
     for m in re.finditer(t["money_volume"], text):  # "送审金额约 30 亿元": how much money the work handles, not its cost
         name = _strip(re.split(r"[，,。；;、：:]", m.group("name"))[-1], data)
         found.append(Target(name, f"{m.group('num')}{m.group('unit')}", "数量指标", m.group("num")))
+    for m in re.finditer(t["higher_funds"], text):  # "省级已下达专项资金 300 万元": what the levels above put in
+        what = m.group("what") or m.group("what2") or "资金"
+        found.append(Target(f"{m.group('who')}{m.group('verb')}{_strip(what, data)}", f"{m.group('num')}{m.group('unit')}",
+                            "数量指标", m.group("num")))
     for m in re.finditer(t["pulled"], text):  # "拉动消费不少于 1000 万元", "促成签约项目 10 个以上"
         name = m.group("verb") + m.group("name")
         found.append(Target(name, f"≥{m.group('num')}{m.group('unit')}", level2(name, m.group("unit")), m.group("num")))

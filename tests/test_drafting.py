@@ -1190,3 +1190,11 @@ def test_this_years_count_is_told_apart_from_the_present_one_and_plain_shares_ar
     assert values.get("现有社区食堂数量") == "12家" and "20家" in values.values(), values
     assert values.get("履约保证金返还比例") == "30%" and values.get("第二期实施时间") == "9月至11月", values
     assert values.get("市级配套比例") == "1:1.5", values
+
+
+def test_funds_the_levels_above_put_in_are_a_row_not_dropped_for_exceeding_the_amount():
+    targets = {t.name: (t.value, t.level2) for t in extract_targets(
+        "今年省级下达污水管网改造资金500万元，市级按20%配套100万元。")}
+    assert targets.get("省级下达污水管网改造资金") == ("500万元", "数量指标"), targets
+    rows = [DraftIndicator(level1="产出指标", level2=level2, name=name, value=value) for name, (value, level2) in targets.items()]
+    assert not [f for f in check_indicators(rows, 1_000_000) if f.row]
