@@ -1103,13 +1103,15 @@ def _deadlines(text: str, t: dict, data: dict) -> list[Target]:
         action = re.sub(r"^(?:分[两二三四几]次|一次性|分批|全部|均|各|前|按时|如期|准时|"
                         + "|".join(map(re.escape, t["scheduled_seasons"])) + ")+", "", clause[dates[-1].end():])
         # "3 月底和 9 月底前各拨付 50%": how much by each date is part of the schedule
-        portion = re.match(r"(?:前)?(各[\u4e00-\u9fff]{0,4}?\d+(?:\.\d+)?%)", clause[dates[-1].end():])
+        portion = re.match(r"(?:前)?((?:各|拨付|支付|兑付|下达)[\u4e00-\u9fff]{0,4}?\d+(?:\.\d+)?%)", clause[dates[-1].end():])
         # "完成建设和补助拨付": a second action that ends the clause is part of what is done by then
         # "完成主干管清淤": the whole action when it is short, so that the work is not cut ("完成主干管清")
         action = re.match(r"[\u4e00-\u9fff]{2,6}?[和及并][\u4e00-\u9fff]{1,4}$|[\u4e00-\u9fff]{7,9}$|[\u4e00-\u9fff]{0,6}", action).group(0)
         name = (subject + action[:2]) if len(subject) >= 2 else (action or "完成")
         # "分别于 8 月 31 日、11 月 30 日前": the 前 written once covers both dates
+        # "9 月开学前": the event the date is set by stays in the value
         value = "、".join(f"{m.group('num')}月{(m.group('day') + '日') if m.groupdict().get('day') else (m.groupdict().get('part') or '')}"
+                         + (m.groupdict().get("event") or "" if m.groupdict().get("before") else "")
                          + ("前" if m.groupdict().get("before") or "before" not in m.groupdict() else "") for m in dates)
         found.append(Target(f"{name}时间", value + (portion.group(1) if portion else ""), "时效指标", dates[0].group("num")))
     return found

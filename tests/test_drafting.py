@@ -1002,7 +1002,7 @@ def test_per_mille_rates_coefficients_tolerances_and_deadlines_before_a_season_a
         "苗木养护质量达标率不低于96%。")}
     assert targets["孕产妇死亡率"][0] == "≤2‰" and targets["农田灌溉水利用系数"][0] == "≥0.62", targets
     assert targets["恒温室湿度波动"][0] == "≤±3毫米", targets
-    assert targets["完成河道清障时间"] == ("5月底前", "时效指标"), targets
+    assert targets["完成河道清障时间"] == ("5月底汛期前", "时效指标"), targets
     assert targets["苗木养护质量达标率"] == ("≥96%", "质量指标"), targets
 
 
@@ -1086,8 +1086,8 @@ def test_steady_rates_rises_from_about_dates_before_an_event_average_prices_and_
         "展览于 10 月 1 日国庆节前开幕")}
     assert targets.get("水质达标率") == "≥97%", targets
     assert targets.get("疫苗接种率") == "≥90%", targets
-    assert targets.get("泵站完成时间") == "5月20日前", targets
-    assert any(v == "10月1日前" for v in targets.values()), targets
+    assert targets.get("泵站完成时间") == "5月20日入汛前", targets
+    assert any(v == "10月1日国庆节前" for v in targets.values()), targets
     found = {q.number_text: q for q in extract_quantities(
         "购置应急照明灯 300 盏，均价 120 元，计 3.6 万元；按工程结算价的 3% 返还保证金，合计 27 万元。")}
     assert found["120"].per == "每盏" and found["120"].object == found["300"].object, found["120"]
@@ -1198,3 +1198,13 @@ def test_funds_the_levels_above_put_in_are_a_row_not_dropped_for_exceeding_the_a
     assert targets.get("省级下达污水管网改造资金") == ("500万元", "数量指标"), targets
     rows = [DraftIndicator(level1="产出指标", level2=level2, name=name, value=value) for name, (value, level2) in targets.items()]
     assert not [f for f in check_indicators(rows, 1_000_000) if f.row]
+
+
+def test_events_before_a_deadline_are_kept_and_paid_shares_by_a_date_are_part_of_it():
+    targets = {t.name: t.value for t in extract_targets(
+        "新设备5月中考前完成调试；首笔经费于4月底前支付40%，其余款项验收后结清；道路10月底全部竣工。")}
+    assert "5月中考前" in targets.values(), targets
+    assert "4月底前支付40%" in targets.values(), targets
+    assert targets.get("道路竣工时间") == "10月底", targets
+    found = {q.number_text + q.unit: q for q in extract_quantities("今年计划采集传承人口述史15位。")}
+    assert found["15位"].measure == "人数", found
