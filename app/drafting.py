@@ -132,7 +132,8 @@ def _validate_targets(targets) -> None:
                         ("conditioned_rate", {"name", "cond", "limit", "unit", "rate", "num", "above"}),
                         ("date_span", {"from_m", "from_d", "num", "day", "verb"}),
                         ("raise_to", {"name", "from", "unit", "verb", "num"}), ("phase_span", {"phase", "num", "to"}),
-                        ("higher_funds", {"who", "what", "verb", "what2", "num", "unit"})):
+                        ("higher_funds", {"who", "what", "verb", "what2", "num", "unit"}), ("month_span", {"num", "to"}),
+                        ("phase_month", {"phase", "num"}), ("each_share", {"who", "verb", "num"})):
         try:
             groups = re.compile(targets.get(key) or "").groupindex
         except re.error as exc:
@@ -957,6 +958,11 @@ def extract_targets(description: str) -> list[Target]:
                             t["default_rate_level2"], m.group("num")))
     for m in re.finditer(t["phase_span"], text):  # "第 1 期 3 月至 6 月，…": the months that phase takes
         found.append(Target(f"{m.group('phase')}实施时间", f"{m.group('num')}月至{m.group('to')}月", "时效指标", m.group("num")))
+    for m in re.finditer(t["phase_month"], text):  # "第一阶段（3 月）": the month that phase takes
+        found.append(Target(f"{m.group('phase')}实施时间", f"{m.group('num')}月", "时效指标", m.group("num")))
+    for m in re.finditer(t["each_share"], text):  # "省、市各负担 40%": the share each level pays
+        who = _strip(re.split(r"由|其余部分|其余", m.group("who"))[-1], data)
+        found.append(Target(f"{who}{m.group('verb')}比例", f"各{m.group('num')}%", "成本指标", m.group("num")))
     for m in re.finditer(t["raise_to"], text):  # "巡检村庄从 40 个增加到 65 个": both levels, as the row's value
         unit = m.group("unit")
         found.append(Target(_strip(m.group("name"), data), f"由{m.group('from')}{unit}{m.group('verb')}到{m.group('num')}{unit}",
@@ -1090,6 +1096,16 @@ def _deadlines(text: str, t: dict, data: dict) -> list[Target]:
             found.append(Target(f"{subject if len(subject) >= 2 else ''}{span.group('verb')}时间",
                                 f"{span.group('from_m')}月{span.group('from_d')}日至{span.group('num')}月{span.group('day')}日",
                                 "时效指标", span.group("num")))
+            continue
+        if (months := re.search(t["month_span"], clause)) and not re.search(t["phase_span"], clause):
+            # "讲座于 5 月至 9 月分期开展", "8 月至 10 月组织集中验收": the months the work takes
+            subject = _strip(re.sub(r"(?:分[\d两二三四几]+[批次期轮])?(?:分别|均|须|要|应|将|计划|预计|拟)?(?:于|在)?$", "",
+                                    clause[: months.start()]), data)
+            subject = re.split(r"\d", subject)[-1]  # "保洁员 60 名冬季…": not the count before it
+            done = re.match(r"[\u4e00-\u9fff]{2,6}?[和及并][\u4e00-\u9fff]{1,4}$|[\u4e00-\u9fff]{7,9}$|[\u4e00-\u9fff]{0,6}",
+                            re.sub(r"^(?:在|于|对|向)", "", clause[months.end():])).group(0)
+            name = (subject + done[:2]) if len(subject) >= 2 else (done if len(done) >= 2 else "实施")
+            found.append(Target(f"{name}时间", f"{months.group('num')}月至{months.group('to')}月", "时效指标", months.group("num")))
             continue
         dates = list(re.finditer(t["deadline"], clause))
         if not any(m.groupdict().get("before", "前") for m in dates):

@@ -1208,3 +1208,13 @@ def test_events_before_a_deadline_are_kept_and_paid_shares_by_a_date_are_part_of
     assert targets.get("道路竣工时间") == "10月底", targets
     found = {q.number_text + q.unit: q for q in extract_quantities("评审环节聘请行业专家15位。")}
     assert found["15位"].measure == "人数", found
+
+
+def test_months_a_work_takes_a_phase_in_one_month_and_a_share_each_level_pays_are_targets():
+    targets = {t.name: (t.value, t.level2) for t in extract_targets(
+        "巡回讲座于5月至9月分期开展；第一阶段（3月）完成招标；护林员补助由省、市各承担50%。")}
+    assert targets.get("巡回讲座开展时间") == ("5月至9月", "时效指标"), targets
+    assert targets.get("第一阶段实施时间") == ("3月", "时效指标"), targets
+    assert targets.get("省、市承担比例") == ("各50%", "成本指标"), targets
+    rows = [DraftIndicator(level1="产出指标", level2=level2, name=name, value=value) for name, (value, level2) in targets.items()]
+    assert not [f for f in check_indicators(rows, None) if f.row]
