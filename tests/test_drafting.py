@@ -208,6 +208,12 @@ KNOWN_KINDS = [
 ]
 
 
+def _target_rejections(targets: dict[str, tuple[str, str]], amount=None):
+    """What the checks say of the rows these targets (name → (value, 二级)) would become."""
+    rows = [DraftIndicator(level1="产出指标", level2=level2, name=name, value=value) for name, (value, level2) in targets.items()]
+    return [f for f in check_indicators(rows, amount) if f.row]
+
+
 def _own_rejections(result, amount):
     rows = [DraftIndicator(level1=i.level1, level2=i.level2, name=i.name, value=i.value) for i in result.indicators]
     return [f for f in check_indicators(rows, amount) if f.row and f.rule != "to_fill"]
@@ -1169,8 +1175,7 @@ def test_matching_ratios_date_spans_phases_and_raised_levels_are_targets():
     assert ("1月", "时效指标") in targets.values(), targets
     # a count inside a raised level is the target's, not a row of its own
     assert not [q for q in extract_quantities("巡检覆盖村庄从40个增加到65个。") if q.number_text in ("40", "65")]
-    rows = [DraftIndicator(level1="产出指标", level2=level2, name=name, value=value) for name, (value, level2) in targets.items()]
-    assert not [f for f in check_indicators(rows, None) if f.row], "the tool's own rows pass its checks"
+    assert not _target_rejections(targets), "the tool's own rows pass its checks"
 
 
 def test_lengths_in_yan_mi_work_done_for_counted_units_and_a_bare_payment_named_by_its_work():
@@ -1196,8 +1201,7 @@ def test_funds_the_levels_above_put_in_are_a_row_not_dropped_for_exceeding_the_a
     targets = {t.name: (t.value, t.level2) for t in extract_targets(
         "中央财政已拨付专项资金300万元，本级承担其余部分。")}
     assert targets.get("中央拨付专项资金") == ("300万元", "数量指标"), targets
-    rows = [DraftIndicator(level1="产出指标", level2=level2, name=name, value=value) for name, (value, level2) in targets.items()]
-    assert not [f for f in check_indicators(rows, 1_000_000) if f.row]
+    assert not _target_rejections(targets, 1_000_000)
 
 
 def test_events_before_a_deadline_are_kept_and_paid_shares_by_a_date_are_part_of_it():
@@ -1216,5 +1220,4 @@ def test_months_a_work_takes_a_phase_in_one_month_and_a_share_each_level_pays_ar
     assert targets.get("巡回讲座开展时间") == ("5月至9月", "时效指标"), targets
     assert targets.get("第一阶段实施时间") == ("3月", "时效指标"), targets
     assert targets.get("省、市承担比例") == ("各50%", "成本指标"), targets
-    rows = [DraftIndicator(level1="产出指标", level2=level2, name=name, value=value) for name, (value, level2) in targets.items()]
-    assert not [f for f in check_indicators(rows, None) if f.row]
+    assert not _target_rejections(targets)
