@@ -1091,19 +1091,15 @@ def _deadlines(text: str, t: dict, data: dict) -> list[Target]:
             found.append(Target(f"{what}完成进度", f"{date}完成{milestone.group('num')}%", "时效指标", milestone.group("num")))
             continue
         if span := re.search(t["date_span"], clause):  # "于 9 月 1 日至 9 月 20 日组织完成": the whole period
-            subject = _strip(re.sub(r"(?:分[\d两二三四几]+[批次期轮])?(?:分别|均|须|要|应|将|计划|预计|拟)?(?:于|在)?$", "",
-                                    clause[: span.start()]), data)
+            subject = _schedule_subject(clause[: span.start()], data)
             found.append(Target(f"{subject if len(subject) >= 2 else ''}{span.group('verb')}时间",
                                 f"{span.group('from_m')}月{span.group('from_d')}日至{span.group('num')}月{span.group('day')}日",
                                 "时效指标", span.group("num")))
             continue
         if (months := re.search(t["month_span"], clause)) and not re.search(t["phase_span"], clause):
             # "讲座于 5 月至 9 月分期开展", "8 月至 10 月组织集中验收": the months the work takes
-            subject = _strip(re.sub(r"(?:分[\d两二三四几]+[批次期轮])?(?:分别|均|须|要|应|将|计划|预计|拟)?(?:于|在)?$", "",
-                                    clause[: months.start()]), data)
-            subject = re.split(r"\d", subject)[-1]  # "保洁员 60 名冬季…": not the count before it
-            done = re.match(r"[\u4e00-\u9fff]{2,6}?[和及并][\u4e00-\u9fff]{1,4}$|[\u4e00-\u9fff]{7,9}$|[\u4e00-\u9fff]{0,6}",
-                            re.sub(r"^(?:在|于|对|向)", "", clause[months.end():])).group(0)
+            subject = re.split(r"\d", _schedule_subject(clause[: months.start()], data))[-1]  # "保洁员 60 名冬季…": not the count
+            done = _work_done(re.sub(r"^(?:在|于|对|向)", "", clause[months.end():]))
             name = (subject + done[:2]) if len(subject) >= 2 else (done if len(done) >= 2 else "实施")
             found.append(Target(f"{name}时间", f"{months.group('num')}月至{months.group('to')}月", "时效指标", months.group("num")))
             continue
@@ -1115,14 +1111,12 @@ def _deadlines(text: str, t: dict, data: dict) -> list[Target]:
         subject = clause[: dates[0].start()]
         if re.search(r"\d\s*月", subject):  # "笔试于 4 月、面试于 7 月举行": the last one listed
             subject = subject.rsplit("、", 1)[-1]
-        subject = _strip(re.sub(r"(?:分[\d两二三四几]+[批次期轮])?(?:分别|均|须|要|应|将|计划|预计|拟)?(?:于|在)?(?:每年|当年)?$", "", subject), data)
+        subject = _schedule_subject(subject, data)
         action = re.sub(r"^(?:分[两二三四几]次|一次性|分批|全部|均|各|前|按时|如期|准时|"
                         + "|".join(map(re.escape, t["scheduled_seasons"])) + ")+", "", clause[dates[-1].end():])
         # "3 月底和 9 月底前各拨付 50%": how much by each date is part of the schedule
         portion = re.match(r"(?:前)?((?:各|拨付|支付|兑付|下达)[\u4e00-\u9fff]{0,4}?\d+(?:\.\d+)?%)", clause[dates[-1].end():])
-        # "完成建设和补助拨付": a second action that ends the clause is part of what is done by then
-        # "完成主干管清淤": the whole action when it is short, so that the work is not cut ("完成主干管清")
-        action = re.match(r"[\u4e00-\u9fff]{2,6}?[和及并][\u4e00-\u9fff]{1,4}$|[\u4e00-\u9fff]{7,9}$|[\u4e00-\u9fff]{0,6}", action).group(0)
+        action = _work_done(action)
         name = (subject + action[:2]) if len(subject) >= 2 else (action or "完成")
         # "分别于 8 月 31 日、11 月 30 日前": the 前 written once covers both dates
         # "9 月开学前": the event the date is set by stays in the value
@@ -1131,6 +1125,17 @@ def _deadlines(text: str, t: dict, data: dict) -> list[Target]:
                          + ("前" if m.groupdict().get("before") or "before" not in m.groupdict() else "") for m in dates)
         found.append(Target(f"{name}时间", value + (portion.group(1) if portion else ""), "时效指标", dates[0].group("num")))
     return found
+
+
+def _schedule_subject(text: str, data: dict) -> str:
+    """"宣传资料分 2 批须于…": what a date is set for, without the words that lead to the date."""
+    return _strip(re.sub(r"(?:分[\d两二三四几]+[批次期轮])?(?:分别|均|须|要|应|将|计划|预计|拟)?(?:于|在)?(?:每年|当年)?$", "", text), data)
+
+
+def _work_done(text: str) -> str:
+    """The work a date is set for, from the words after it: "完成建设和补助拨付" keeps its second action,
+    a short whole action is not cut ("完成主干管清淤", not "完成主干管清"), else its first six characters."""
+    return re.match(r"[\u4e00-\u9fff]{2,6}?[和及并][\u4e00-\u9fff]{1,4}$|[\u4e00-\u9fff]{7,9}$|[\u4e00-\u9fff]{0,6}", text).group(0)
 
 
 def _scheduled_month(t: dict) -> str:
