@@ -133,14 +133,15 @@ def _validate_targets(targets) -> None:
                         ("date_span", {"from_m", "from_d", "num", "day", "verb"}),
                         ("raise_to", {"name", "from", "unit", "verb", "num"}), ("phase_span", {"phase", "num", "to"}),
                         ("higher_funds", {"who", "what", "verb", "what2", "num", "unit"}), ("month_span", {"num", "to"}),
-                        ("phase_month", {"phase", "num"}), ("each_share", {"who", "verb", "num"})):
+                        ("phase_month", {"phase", "num"}), ("each_share", {"who", "verb", "num"}),
+                        ("contract_share", {"base", "amt", "unit", "num"})):
         try:
             groups = re.compile(targets.get(key) or "").groupindex
         except re.error as exc:
             raise DraftingDataError(f"drafting.json: targets.{key} is not a valid pattern: {exc}") from None
         if not needed <= set(groups):
             raise DraftingDataError(f"drafting.json: targets.{key} needs the groups {', '.join(sorted(needed))}")
-    for key in ("scheduled_verbs", "scheduled_seasons"):
+    for key in ("scheduled_verbs", "scheduled_seasons", "inspection_words"):
         if not isinstance(targets.get(key), list) or not all(isinstance(w, str) and w for w in targets[key]):
             raise DraftingDataError(f"drafting.json: targets.{key} must be a list of non-empty strings")
     if "VERBS" not in (targets.get("scheduled_month") or ""):
@@ -836,6 +837,14 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
         q.object = (q.object if re.fullmatch(data["tier_pattern"], q.object) else "") + thing
         q.name = _with_measure(q.object, measure)
         return
+    work = re.split(r"[，,；;：:]", sentence)[-2:-1]
+    work = re.sub(r"^第[^（(]{1,3}阶段\s*[（(][^）)]*[）)]", "", work[0]) if work else ""
+    if not q.object and re.fullmatch(r"\s*按\s*", before) and work and not re.search(r"\d", work):
+        # "对渗漏点开展内窥检测，按 80 处、每处…计": the places of the work the clause before names
+        # (a clause of prices before it, "每月租金 2 万元，按 12 个月计", names no work)
+        q.object = _before_phrase(work, data)
+        q.name = _with_measure(q.object, measure) if q.object else ""
+        return
     done = re.search(data["work_done_pattern"], re.split(r"[，,]", sentence)[-2]) if re.search(r"[，,]", sentence) else None
     if not q.object and done and re.fullmatch(data["count_opening_pattern"], before):
         # "增加洒水降尘作业，全年 1500 车次": the times that work is done, named in the clause before
@@ -944,8 +953,9 @@ def extract_targets(description: str) -> list[Target]:
         found.append(Target(f"{_tier_before(text, m.start(), t)}{m.group('what') or '补助'}比例", f"{m.group('num')}%",
                             "成本指标", m.group("num")))
     for m in re.finditer(t["tier_share"], text):  # "…：A 类园区按 8% 补助…；B 类按 5% 补助": one share per tier
-        found.append(Target(f"{_tier_before(text, m.start(), t)}{m.group('what')}比例", f"{m.group('num')}%", "成本指标",
-                            m.group("num")))
+        # "按 5% 比例抽检": how much is inspected, a quality share, not money
+        level2 = "质量指标" if m.group("what") in t["inspection_words"] else "成本指标"
+        found.append(Target(f"{_tier_before(text, m.start(), t)}{m.group('what')}比例", f"{m.group('num')}%", level2, m.group("num")))
     for m in re.finditer(t["spent_share"], text):  # "其中耗材不低于 20%": the share one part takes
         name = _strip(m.group("name"), data)
         if len(name) < 2 or re.search(r"(?:率|满意度|比例|占比|比重)$", name):
@@ -963,6 +973,9 @@ def extract_targets(description: str) -> list[Target]:
     for m in re.finditer(t["each_share"], text):  # "省、市各负担 40%": the share each level pays
         who = _strip(re.split(r"由|其余部分|其余", m.group("who"))[-1], data)
         found.append(Target(f"{who}{m.group('verb')}比例", f"各{m.group('num')}%", "成本指标", m.group("num")))
+    for m in re.finditer(t["contract_share"], text):  # "验收后支付中标价 200 万元的 10%": the share paid, of what
+        of = f"（{m.group('base')}{m.group('amt')}{m.group('unit')}）" if m.group("amt") else ""
+        found.append(Target(f"{m.group('base')}支付比例", f"{m.group('num')}%{of}", "成本指标", m.group("num")))
     for m in re.finditer(t["raise_to"], text):  # "巡检村庄从 40 个增加到 65 个": both levels, as the row's value
         unit = m.group("unit")
         found.append(Target(_strip(m.group("name"), data), f"由{m.group('from')}{unit}{m.group('verb')}到{m.group('num')}{unit}",

@@ -1221,3 +1221,15 @@ def test_months_a_work_takes_a_phase_in_one_month_and_a_share_each_level_pays_ar
     assert targets.get("第一阶段实施时间") == ("3月", "时效指标"), targets
     assert targets.get("省、市承担比例") == ("各50%", "成本指标"), targets
     assert not _target_rejections(targets)
+
+
+def test_places_counted_after_an_as_and_shares_paid_or_inspected_and_a_concentration_are_read():
+    text = ("第二阶段（4—6月）开展管道内窥检测，按80处、每处0.3万元计，计24万元。另委托第三方按5%比例抽检台账。"
+            "验收后支付中标价200万元的10%，计20万元；室内甲醛浓度不高于0.08%。")
+    found = {q.number_text + q.unit: q for q in extract_quantities(text)}
+    assert found["80处"].name == "开展管道内窥检测数量" and found["0.3万元"].per == "每处", found
+    targets = {t.name: (t.value, t.level2) for t in extract_targets(text)}
+    assert targets.get("中标价支付比例") == ("10%（中标价200万元）", "成本指标"), targets
+    assert targets.get("室内甲醛浓度") == ("≤0.08%", "质量指标"), targets
+    assert ("5%", "质量指标") in targets.values(), targets  # how much is inspected is a quality share
+    assert not _target_rejections(targets)
