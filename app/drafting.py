@@ -799,7 +799,7 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
             # when what they add up to is the total
             same = [f for f in found if not f.money and f.unit == q.unit]
             for n in range(len(same) - 1, 0, -1):
-                if abs(sum(f.number for f in same[n - 1:]) - q.number) < 1e-6 * max(q.number, 1):
+                if _adds_up(same[n - 1:], q):
                     parts = [f for f in same[n - 1:] if f.object]
                     break
         listed = [f.object for f in parts]
@@ -808,7 +808,7 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
             # "互联网服务器 3 台、数据库服务器 4 台，共 7 台": the servers in all
             q.object, q.name = shared, shared + ("总数" if measure == data["default_measure"] else "总" + measure)
             return
-        if len(parts) >= 2 and abs(sum(f.number for f in parts) - q.number) < 1e-6 * max(q.number, 1):
+        if len(parts) >= 2 and _adds_up(parts, q):
             q.object, q.name = "", "总" + measure  # "甲渠 3.2 公里、乙渠 1.3 公里，共 4.5 公里": no shared word
             return
     if not q.object and previous is not None and (totalled or re.fullmatch(r"\s*(?:全年|年)?\s*(?:约|大约|计)?\s*", before)):
@@ -869,6 +869,11 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
         q.name = q.object + measure
     else:
         q.name = q.object
+
+
+def _adds_up(parts: list[Quantity], total: Quantity) -> bool:
+    """Whether the counts listed add up to the total written after them."""
+    return abs(sum(f.number for f in parts) - total.number) < 1e-6 * max(total.number, 1)
 
 
 def _with_measure(thing: str, measure: str) -> str:
@@ -971,7 +976,7 @@ def extract_targets(description: str) -> list[Target]:
     for m in re.finditer(t["phase_month"], text):  # "第一阶段（3 月）": the month that phase takes
         found.append(Target(f"{m.group('phase')}实施时间", f"{m.group('num')}月", "时效指标", m.group("num")))
     for m in re.finditer(t["each_share"], text):  # "省、市各负担 40%": the share each level pays
-        who = _strip(re.split(r"由|其余部分|其余", m.group("who"))[-1], data)
+        who = _payer(m.group("who"), data)
         found.append(Target(f"{who}{m.group('verb')}比例", f"各{m.group('num')}%", "成本指标", m.group("num")))
     for m in re.finditer(t["contract_share"], text):  # "验收后支付中标价 200 万元的 10%": the share paid, of what
         of = f"（{m.group('base')}{m.group('amt')}{m.group('unit')}）" if m.group("amt") else ""
@@ -981,7 +986,7 @@ def extract_targets(description: str) -> list[Target]:
         found.append(Target(_strip(m.group("name"), data), f"由{m.group('from')}{unit}{m.group('verb')}到{m.group('num')}{unit}",
                             "数量指标" if unit in data["count_units"] else t["default_rate_level2"], m.group("num")))
     for m in re.finditer(t["matching_ratio"], text):  # "区县财政按照 2:1 比例配套": the share others put in
-        who = _strip(re.split(r"由|其余部分|其余", m.group("who"))[-1], data)
+        who = _payer(m.group("who"), data)
         bound = "≥" if m.group("bound") else ""
         found.append(Target(f"{who}{m.group('verb')}比例" if len(who) >= 2 else f"{m.group('verb')}比例",
                             f"{bound}{m.group('a')}:{m.group('b')}", "成本指标", m.group("a")))
@@ -1038,6 +1043,11 @@ def _subject_before(text: str, at: int, data: dict) -> str:
 def _after_a_number(name: str) -> str:
     """"分钟可达公园的覆盖率" (after "步行 5"), "个月内就业的比例": the unit of the number before is not part of the name."""
     return re.sub(drafting_data()["unit_before_name_pattern"], "", name)
+
+
+def _payer(words: str, data: dict) -> str:
+    """"其余部分由市、县": who pays, without what leads to them."""
+    return _strip(re.split(r"由|其余部分|其余", words)[-1], data)
 
 
 def _tier_before(text: str, at: int, t: dict) -> str:
@@ -1246,7 +1256,8 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
     if re.fullmatch(data["cap_pattern"], before) and before.strip():
         # "B 类园区按 5% 补助，封顶 30 万元": the cap of that tier's reward
         part_start = _start_after(description, at, "；;：:。\n")
-        tier = _tier_before(description[part_start:clause_start].split("按")[0].rstrip("，, "), 10 ** 6, data["targets"])
+        opening = description[part_start:clause_start].split("按")[0].rstrip("，, ")
+        tier = _tier_before(opening, len(opening), data["targets"])
         paid = re.search(r"奖补|奖励|补助|补贴|资助", description[part_start:at])
         return f"{tier}最高{paid.group(0) if paid else '金额'}"
     item = _item_cost(before, data)  # "其中会议培训费 14 万元"
