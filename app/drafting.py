@@ -160,6 +160,22 @@ def _validate_targets(targets) -> None:
         raise DraftingDataError("drafting.json: targets.quality_rate_endings must be a list of words (达标率, 合格率, …)")
 
 
+def _validate_unplaced(unplaced) -> None:
+    if not isinstance(unplaced, dict):
+        raise DraftingDataError("drafting.json: unplaced (how numbers no reading placed become rows) is required")
+    for key in ("background_pattern", "threshold_after_unit_pattern", "threshold_before_pattern", "baseline_before_pattern",
+                "lead_words_pattern", "bare_reckoning_pattern", "at_least_pattern", "at_most_pattern"):
+        try:
+            if not unplaced.get(key) or not isinstance(unplaced[key], str):
+                raise DraftingDataError(f"drafting.json: unplaced.{key} is required")
+            re.compile(unplaced[key])
+        except re.error as exc:
+            raise DraftingDataError(f"drafting.json: unplaced.{key} is not a valid pattern: {exc}") from None
+    for key in ("skip_units", "quality_units", "cost_share_words", "duration_units", "vague_names"):
+        if not isinstance(unplaced.get(key), list) or not all(isinstance(w, str) and w for w in unplaced[key]):
+            raise DraftingDataError(f"drafting.json: unplaced.{key} must be a list of non-empty strings")
+
+
 @functools.lru_cache(maxsize=1)
 def drafting_data() -> dict:
     """Thresholds, word lists and framework templates, validated once (a bad file fails loudly, not later)."""
@@ -193,6 +209,7 @@ def validate_drafting_data(data: dict) -> dict:
         _validate_rows(kind.get("rows"), f"kind {kind['kind']}")
     _validate_rows(data.get("common_rows"), "common_rows")
     _validate_targets(data.get("targets"))
+    _validate_unplaced(data.get("unplaced"))
     for key, group in (("per_unit_pattern", "unit"), ("unit_price_pattern", "item"), ("per_after_pattern", "unit"),
                        ("sum_of_previous_pattern", None), ("treated_thing_pattern", "thing"),
                        ("tier_pattern", None), ("given_item_pattern", "what"), ("each_pattern", "thing"),
@@ -1192,6 +1209,117 @@ def _fill_targets(indicators: list["SuggestedIndicator"], targets: list[Target])
                                                  target.value, 0, [], origin="framework", hint=_FROM_DRAFT))
 
 
+def _numbers_in_values(indicators: list["SuggestedIndicator"]) -> set[float]:
+    """Every number the rows state, and the same in 万 ("48000" stands for 4.8 万)."""
+    found = {float(n) for i in indicators for n in re.findall(r"\d+(?:\.\d+)?", i.value.replace(",", ""))}
+    return found | {round(n / 1e4, 6) for n in found}
+
+
+def _unplaced_rows(indicators: list["SuggestedIndicator"], description: str, amount: float | None,
+                   name: str = "") -> list["SuggestedIndicator"]:
+    """Rows for the numbers of the draft's own work that no reading placed: "抽出 6% 开展复检", "7—9 月通报"
+    are written in ways no pattern foresaw, yet a reviewer expects each in the table. A number is the
+    project's own when its clause is not background (what exists already, past years, ages, hotline
+    numbers, specs, a level raised from) and its unit says what it measures. The row is named by the
+    words before the number, or by the work after it; a number nothing names gets no row (a row called
+    "成本" would only be noise)."""
+    data = drafting_data()
+    u = data["unplaced"]
+    text = description.replace(",", "")
+    years = [int(y) for y in re.findall(r"((?:19|20)\d\d)\s*年", f"{name} {text}")]
+    this_year = max(years, default=0)
+    placed = _numbers_in_values(indicators)
+    counts = {*data["count_units"], *("万" + c for c in data["count_units"] if not c.startswith("万")), *data["person_units"]}
+    units = sorted({*counts, *u["quality_units"], *u["duration_units"], *u["skip_units"], "%", "％", "元", "万元", "亿元", "月"},
+                   key=len, reverse=True)
+    unit_alternatives = "|".join(map(re.escape, units))
+    number = re.compile(r"(?<![\d.:：A-Za-z])(\d+(?:\.\d+)?)(?:[%％]?\s*[—–~～\-至到]\s*(\d+(?:\.\d+)?))?\s*("
+                        + unit_alternatives + r")?(?![\d.A-Za-z])")
+    rows: list[SuggestedIndicator] = []
+    for m in number.finditer(text):
+        low, high, unit = m.group(1), m.group(2), m.group(3) or ""
+        shown = high or low
+        if float(shown) in placed or (high and float(low) in placed) or not unit or unit in u["skip_units"]:
+            continue
+        start = max(text.rfind(c, 0, m.start()) for c in "，,。；;：:") + 1
+        end = min([e for e in (text.find(c, m.end()) for c in "，,。；;") if e != -1] or [len(text)])
+        clause, before, after = text[start:end], text[start:m.start()], text[m.end():end]
+        if (re.search(u["background_pattern"], clause)
+                or any(int(y) < this_year for y in re.findall(r"((?:19|20)\d\d)\s*年", _sentence_around(text, m.start())))
+                or before.count("“") > before.count("”") or before.count("《") > before.count("》")
+                or re.search(u["baseline_before_pattern"], before)
+                or re.match(u["threshold_after_unit_pattern"], after)
+                or (re.search(u["threshold_before_pattern"], before) and re.match(r"\s*(?:及以上|及以下|以上|以下)?的", after))
+                or re.match(r"\s*[年岁]", after)
+                or any(after.startswith(w) for w in data["type_markers"])):
+            continue
+        bound = ("≥" if re.search(u["at_least_pattern"], before) or re.match(u["at_least_pattern"], after)
+                 else "≤" if re.search(u["at_most_pattern"], before) or re.match(u["at_most_pattern"], after) else "")
+        # the words since the last number ("…3 万元及" names nothing), without asides and lead words
+        words = re.sub(r"[（(][^（）()]{0,8}[）)]", "", re.split(r"\d", before)[-1])
+        words = re.sub(f"^(?:{unit_alternatives})?[和、及与至到或]?", "", words) if re.search(r"\d", before) else words
+        named = _before_phrase(re.sub(u["lead_words_pattern"], "", words.strip()), data)
+        work = _work_done(re.sub(r"^\s*(?:底|末|份)?(?:前|之前)?", "", after))
+        if after.lstrip().startswith("的"):  # "8% 的站点开展飞行复查": the work done on that share
+            work = _work_done(light.group("work")) if (light := re.search(data["light_verb_pattern"], after)) else ""
+        value = f"{low}-{shown}{unit}" if high else f"{bound}{shown}{unit}"
+        if unit in ("%", "％"):
+            # "抽出 6% 开展复检": the work the share is of (when it is said in a few words);
+            # "管理费按 3% 计算": the thing before it; "年利率按 2.5%": the rate named before it
+            said = re.split(r"\d", after)[0].strip() if not after.lstrip().startswith("的") else work
+            thing = named.split("按")[0] if re.search(r"(?:率|比例|占比)按?$", named) else ""
+            if not thing:
+                thing = (said if 2 <= len(said) <= 8 and not re.fullmatch(u["bare_reckoning_pattern"], said)
+                         else named.split("按")[-1])
+            level2 = ("服务对象满意度指标" if "满意" in thing
+                      else "成本指标" if any(w in clause for w in u["cost_share_words"]) else "质量指标")
+            row_name = thing if thing.endswith(("率", "比例", "度")) or not thing else f"{thing}比例"
+        elif unit.endswith("元"):
+            yuan = float(shown) * {"元": 1.0, "万元": 1e4, "亿元": 1e8}[unit]
+            if amount and yuan >= amount:
+                continue  # the whole, or a total beyond it others pay for, is no row of this project's costs
+            per = re.search(r"每([\u4e00-\u9fff]{1,3}?)(?:[\u4e00-\u9fff]{0,4})$", named)
+            level2, value = "成本指标", (f"{shown}{unit}/{per.group(1)}" if per else f"≤{shown}{unit}")
+            row_name = named[: per.start()] if per else named
+            if len(row_name) >= 2 and not row_name.endswith((*data["cost_words"], "成本", "标准", "资金")):
+                row_name += "成本"
+        elif unit == "月" or (unit == "日" and re.match(r"\s*(?:前|之前)", after)):
+            date = re.match(r"\s*(?:(\d{1,2})\s*日)?\s*(底|末|中旬|上旬|下旬)?\s*(前|之前)?", after)
+            if unit == "月" and date.group(1):
+                work = _work_done(re.sub(r"^\s*(?:前|之前)?", "", after[date.end():]))
+            if high:
+                value = f"{low}月至{shown}月"
+            else:
+                value = f"{shown}{unit}" + (f"{date.group(1)}日" if unit == "月" and date.group(1) else "") + (date.group(2) or "")
+            value += "前" if date.group(3) else ""
+            level2, row_name = "时效指标", (f"{work}时间" if len(work) >= 2 and not work.startswith(("第", "的")) else "")
+        elif unit in u["duration_units"]:
+            if not re.match(r"\s*(?:内|以内|之内)", after):
+                continue  # "每次讲解 3 小时", "48 小时值守": how long, not a limit the work is held to
+            level2, value, row_name = "时效指标", f"≤{shown}{unit}", (f"{named}时限" if len(named) >= 2 else "")
+        elif unit in u["quality_units"]:
+            level2, row_name = "质量指标", named
+        elif unit in counts:
+            level2, row_name = "数量指标", named if len(named) >= 2 else _after_phrase(after, data)
+        else:
+            continue
+        row_name = row_name.strip()
+        if re.sub(r"比例|成本|时间|时限$", "", row_name) in u["vague_names"]:
+            continue
+        if len(row_name) < 2 or any(squash(i.name) == squash(row_name) for i in (*indicators, *rows)):
+            continue
+        rows.append(SuggestedIndicator(L.LEVEL2_TO_LEVEL1[level2], level2, row_name, value, 0, [],
+                                       origin="framework", hint=_FROM_DRAFT))
+        placed |= {float(shown), float(low)}
+    return rows
+
+
+def _sentence_around(text: str, at: int) -> str:
+    start = max(text.rfind(c, 0, at) for c in "。；;") + 1
+    end = min([e for e in (text.find(c, at) for c in "。；;") if e != -1] or [len(text)])
+    return text[start:end]
+
+
 def _same_measure(value: str, target: str) -> bool:
     """"12个月" is not filled with "≥6年": a row measured in one unit keeps it (a 待填 row has none yet;
     a date row takes the draft's deadline whatever the past form wrote)."""
@@ -1846,6 +1974,7 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
     _add_unless_present(indicators, kind_rows, only_missing=precedent == "close", per_level2=per_level2)
     _add_unless_present(indicators, common_rows, only_missing=True, per_level2=per_level2)
     _fill_targets(indicators, extract_targets(draft.description))
+    indicators.extend(_unplaced_rows(indicators, draft.description, draft.amount_yuan, draft.name))
     indicators = _ensure_framework(indicators)
     indicators = _make_checkable(indicators, draft.amount_yuan)
     return Suggestion(similar=similar, indicators=indicators, checks=check_indicators(draft.indicators, draft.amount_yuan),

@@ -66,6 +66,10 @@ def load_drafts(split: str = "heldout") -> list[dict]:
         missing = {"id", "precedent", "draft", "expect"} - set(d)
         if missing or d["precedent"] not in ("close", "partial", "none"):
             raise ValueError(f"drafts-{split}.jsonl: entry {d.get('id')} is malformed ({sorted(missing)})")
+        stray = set(d["expect"].get("quantities_in_rows", [])) - set(d["expect"].get("quantities", []))
+        if stray:
+            raise ValueError(f"drafts-{split}.jsonl: entry {d['id']} lists {sorted(stray)} in quantities_in_rows "
+                             f"but not in quantities; every number expected in a row is one written in the description")
     return drafts
 
 
@@ -124,6 +128,12 @@ def score_draft(index, entry: dict) -> dict:
         "quantities_not_years_used": len([q for q in used if q not in years]),
         "table": [[i.level2, i.name, i.value, getattr(i, "origin", ""), i.support] for i in rows],
     }
+    if "quantities_in_rows" in expect:
+        # the writer's judgement of which numbers have a matching row (background figures have none)
+        in_rows = expect["quantities_in_rows"]
+        out["quantities_in_rows"] = len(in_rows)
+        out["quantities_in_rows_used"] = len([q for q in in_rows if quantity_used(q, values)])
+        out["quantities_in_rows_unused"] = [q for q in in_rows if not quantity_used(q, values)]
     if expect.get("similar_codes"):
         top5 = {s["code"] for s in result.similar[:5]}
         out["similar_recall@5"] = len(top5 & set(expect["similar_codes"])) / len(expect["similar_codes"])
@@ -161,6 +171,11 @@ def evaluate_drafts(index, split: str = "heldout") -> dict:
                                           / (sum(r.get("quantities_not_years", 0) for r in group) or 1)),
             "expected_rows_found": sum(r["expected_rows_found"] for r in group) / exp_rows,
         }
+        judged = [r for r in group if "quantities_in_rows" in r]
+        if judged:
+            out["quantities_in_rows_used"] = (sum(r["quantities_in_rows_used"] for r in judged)
+                                              / (sum(r["quantities_in_rows"] for r in judged) or 1))
+            out["drafts_all_in_rows_used"] = sum(r["quantities_in_rows_used"] == r["quantities_in_rows"] for r in judged)
         recalls = [r["similar_recall@5"] for r in group if "similar_recall@5" in r]
         golds = [r["gold_indicators_found"] for r in group if "gold_indicators_found" in r]
         if recalls:
@@ -194,6 +209,8 @@ def drafts_table(result: dict) -> str:
             ("建议行标为“待填”", "rows_to_fill", "count"),
             ("描述中的数量被使用", "quantities_used", "rate"),
             ("描述中的数量被使用（不计年份）", "quantities_not_years_used", "rate"),
+            ("应入表的数量被使用", "quantities_in_rows_used", "rate"),
+            ("应入表的数量全部被使用的草稿", "drafts_all_in_rows_used", "count"),
             ("预期指标行出现", "expected_rows_found", "rate"),
             ("相似项目 Recall@5", "similar_recall@5", "count"),
             ("金标准指标名出现", "gold_indicators_found", "rate")]

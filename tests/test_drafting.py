@@ -333,6 +333,10 @@ def test_drafting_data_is_validated():
         validate_drafting_data(dict(good, kinds=[bad_kind]))
     with pytest.raises(DraftingDataError, match="二级"):
         validate_drafting_data(dict(good, common_rows=[{"level2": "效果指标", "name": "x", "value": "1"}]))
+    with pytest.raises(DraftingDataError, match="unplaced.background_pattern"):
+        validate_drafting_data(dict(good, unplaced=dict(good["unplaced"], background_pattern="已(")))
+    with pytest.raises(DraftingDataError, match="unplaced.skip_units"):
+        validate_drafting_data(dict(good, unplaced=dict(good["unplaced"], skip_units="岁")))
 
 
 def test_to_fill_rows_are_reminders_and_unit_prices_are_not_summed():
@@ -1233,3 +1237,26 @@ def test_places_counted_after_an_as_and_shares_paid_or_inspected_and_a_concentra
     assert targets.get("室内甲醛浓度") == ("≤0.08%", "质量指标"), targets
     assert ("5%", "质量指标") in targets.values(), targets  # how much is inspected is a quality share
     assert not _target_rejections(targets)
+
+
+def test_a_number_no_reading_places_gets_a_row_named_by_its_words_and_background_gets_none(index):
+    # written so that no dedicated reading takes the share or the month span
+    draft = Draft(name="2022年电梯维保质量抽检", amount_yuan=300_000,
+                  description="市特种设备检验所对全市在用电梯开展维保质量抽检，今年检查电梯1500台，每台检验费0.2万元，计30万元；"
+                              "从中抽出6%的电梯开展复检，复检结果在7—9月通报。现有检测仪器已使用11年，"
+                              "近三年发生电梯困人故障38起。项目资金30万元。")
+    result = suggest(index, draft)
+    values = {i.name: i.value for i in result.indicators}
+    by_value = {i.value: i for i in result.indicators}
+    assert "6%" in by_value and "复检" in by_value["6%"].name and by_value["6%"].hint == "数值取自草稿描述", values
+    assert "7月至9月" in by_value and by_value["7月至9月"].level2 == "时效指标", values
+    # how old the instruments are and past breakdowns are background, not targets of this project
+    assert not [v for v in values.values() if "11" in v or "38" in v], values
+    assert _own_rejections(result, draft.amount_yuan) == []
+
+
+def test_an_unplaced_number_nothing_names_gets_no_row(index):
+    draft = Draft(name="2022年社区书屋图书更新", amount_yuan=500_000,
+                  description="为40个社区书屋更新图书，每个书屋1万元；另需20万元。项目资金50万元。")
+    names = [i.name for i in suggest(index, draft).indicators]
+    assert "成本" not in names and not any(n.endswith(("比例", "时间")) and len(n) <= 3 for n in names), names

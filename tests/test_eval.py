@@ -55,3 +55,32 @@ def test_the_agreement_floors_count_each_followed_form_once():
     # a form whose rows do not speak of the draft's work is not followed, whatever the floor
     rows[3]["speaks"] = False
     assert agreed_table(rows, 0.30)[0]["no_precedent_follow_unrelated"] == 0
+
+
+def test_numbers_judged_to_belong_in_rows_are_scored_apart_from_background(index):
+    from eval.suggest import score_draft
+
+    entry = {"id": "t1", "precedent": "none",
+             "draft": {"name": "2022年社区健身路径更新", "amount_yuan": 240000,
+                       "description": "已建成的旧健身路径使用超过9年。今年更新健身路径12条，每条2万元，项目资金24万元。"},
+             "expect": {"level2": ["数量指标"], "rows": ["健身路径"], "quantities": ["9", "12", "2", "24"],
+                        "quantities_in_rows": ["12", "2", "24"]}}
+    scored = score_draft(index, entry)
+    assert scored["quantities_in_rows"] == 3
+    # how old the old paths are is background: only the three judged numbers are asked of the table
+    assert scored["quantities_in_rows_used"] == 3 and scored["quantities_in_rows_unused"] == []
+
+
+def test_a_number_expected_in_a_row_must_be_one_the_description_writes(tmp_path, monkeypatch):
+    import json
+
+    import pytest
+
+    from eval import suggest
+
+    entry = {"id": "t2", "precedent": "none", "draft": {"name": "x", "description": "y", "amount_yuan": 1},
+             "expect": {"quantities": ["3"], "quantities_in_rows": ["4"]}}
+    (tmp_path / "drafts-heldout.jsonl").write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(suggest.resources, "files", lambda _: tmp_path)
+    with pytest.raises(ValueError, match="quantities_in_rows"):
+        suggest.load_drafts("heldout")
