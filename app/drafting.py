@@ -1612,6 +1612,25 @@ def _is_count(value: str) -> bool:
             and not re.search(r"\d\s*(年|个月)", value))  # "6 年" is a service life, "700 人/年" a count
 
 
+def _year_of(draft: Draft) -> int | None:
+    """The year a draft is for: the one its name gives ("2022年…"), else the latest its description names."""
+    for text in (draft.name, draft.description):
+        years = [int(y) for y in re.findall(r"((?:19|20)\d\d)\s*年", text)]
+        if years:
+            return max(years)
+    return None
+
+
+def _dates_moved(value: str, years: int) -> str:
+    """A past form's "2021-12-20" or "2021 年 12 月底前" set for the draft's year: the same day of the
+    year the draft is for, as a drafter copying the row would write it (a stale year reads as a mistake)."""
+    def moved(m: re.Match) -> str:
+        month, day = m.group(2), m.group(3)
+        return f"{int(m.group(1)) + years}年" + (f"{int(month)}月" if month else "") + (f"{int(day)}日" if day else "")
+    shifted = re.sub(r"(?<!\d)((?:19|20)\d\d)(?:\s*[-/.]\s*(\d{1,2})(?:\s*[-/.]\s*(\d{1,2}))?(?![\d.])|\s*年)", moved, value)
+    return re.sub(r"(?<=[\d年月日])\s+(?=[\d年月日])", "", shifted) if shifted != value else value
+
+
 def _reference_value(level2: str, name: str, values: list[str]) -> tuple[str, str]:
     """(value, hint) from the values similar projects used; their counts are theirs, not the draft's."""
     values = [_as_rate(level2, name, v) for v in values if v and squash(v) not in PLACEHOLDERS]
@@ -1969,6 +1988,11 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
         value, hint = _reference_value(c["level2"], c["name"], c["values"])
         indicators.append(SuggestedIndicator(c["level1"], c["level2"], c["name"], value, len(c["sources"]), c["sources"],
                                              c["values"], origin=origin, hint=hint))
+    draft_year = _year_of(draft)
+    for i in indicators:
+        years = {index.by_code[code].year for code in i.sources if code in index.by_code}
+        if draft_year and len(years) == 1 and (year := years.pop()) and year < draft_year:
+            i.value = _dates_moved(i.value, draft_year - year)
     _fill_from_draft(indicators, extract_quantities(draft.description), draft.amount_yuan, beneficiary, subsidy,
                      _profile(index).total_cost_name)
     _add_unless_present(indicators, kind_rows, only_missing=precedent == "close", per_level2=per_level2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -1260,3 +1261,23 @@ def test_an_unplaced_number_nothing_names_gets_no_row(index):
                   description="为40个社区书屋更新图书，每个书屋1万元；另需20万元。项目资金50万元。")
     names = [i.name for i in suggest(index, draft).indicators]
     assert "成本" not in names and not any(n.endswith(("比例", "时间")) and len(n) <= 3 for n in names), names
+
+
+def test_a_past_forms_dates_are_moved_to_the_drafts_year():
+    from app.drafting import _dates_moved
+
+    assert _dates_moved("2021-11-15", 1) == "2022年11月15日"
+    assert _dates_moved("2020 年 6 月底前", 2) == "2022年6月底前"
+    assert _dates_moved("2021.09", 1) == "2022年9月"
+    # a standard's number and plain counts are no dates
+    assert _dates_moved("符合 GB5749-2006 标准", 1) == "符合 GB5749-2006 标准"
+    assert _dates_moved("≥2000元/人", 1) == "≥2000元/人"
+
+
+def test_a_close_precedents_stale_year_does_not_reach_a_later_draft(index):
+    result = suggest(index, Draft(name="2023年县属普通高中国家助学金", amount_yuan=5_800_000,
+                                  description="为县属普通高中家庭经济困难学生发放国家助学金，预计资助 2,900 人，"
+                                              "每生每年 2000 元，项目资金 580 万元。"))
+    values = [i.value for i in result.indicators]
+    assert not [v for v in values if re.search(r"20(?:1\d|2[0-2])\s*[-年./]", v)], values
+    assert any(v.startswith("2023年") for v in values), values
