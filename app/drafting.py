@@ -1236,6 +1236,7 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], description: str, amo
     number = re.compile(r"(?<![\d.:：A-Za-z])(\d+(?:\.\d+)?)(?:[%％]?\s*[—–~～\-至到]\s*(\d+(?:\.\d+)?))?\s*("
                         + unit_alternatives + r")?(?![\d.A-Za-z])")
     rows: list[SuggestedIndicator] = []
+    totals: list[re.Match] = []
     for m in number.finditer(text):
         low, high, unit = m.group(1), m.group(2), m.group(3) or ""
         shown = high or low
@@ -1277,7 +1278,11 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], description: str, amo
         elif unit.endswith("元"):
             yuan = float(shown) * {"元": 1.0, "万元": 1e4, "亿元": 1e8}[unit]
             if amount and yuan >= amount:
-                continue  # the whole, or a total beyond it others pay for, is no row of this project's costs
+                # the whole is no row of its own; a total beyond it others share ("每生 1000 元，计 420 万元，
+                # 市级负担 5%") is no cost of this project's, but tells the scale of the row it belongs to
+                if yuan > amount:
+                    totals.append(m)  # once every share stated after it has its row
+                continue
             per = re.search(r"每([\u4e00-\u9fff]{1,3}?)(?:[\u4e00-\u9fff]{0,4})$", named)
             level2, value = "成本指标", (f"{shown}{unit}/{per.group(1)}" if per else f"≤{shown}{unit}")
             row_name = named[: per.start()] if per else named
@@ -1311,7 +1316,32 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], description: str, amo
         rows.append(SuggestedIndicator(L.LEVEL2_TO_LEVEL1[level2], level2, row_name, value, 0, [],
                                        origin="framework", hint=_FROM_DRAFT))
         placed |= {float(shown), float(low)}
+    for m in totals:
+        if host := _host_of_total(text, m, [*indicators, *rows]):
+            host.value += f"（总额{m.group(1)}{m.group(3)}）"
     return rows
+
+
+def _host_of_total(text: str, total: re.Match, rows: list["SuggestedIndicator"]) -> "SuggestedIndicator | None":
+    """The row a total beyond the project's amount belongs to: the unit price it was reckoned from just
+    before it in its sentence, else the share of it the project pays, stated after it."""
+    sentence_start = max(text.rfind(c, 0, total.start()) for c in "。；;") + 1
+    sentence_end = min([e for e in (text.find(c, total.end()) for c in "。；;") if e != -1] or [len(text)])
+    before, after = text[sentence_start: total.start()], text[total.end(): sentence_end]
+
+    def number(value: str) -> str | None:
+        found = re.search(r"\d+(?:\.\d+)?", value.replace(",", ""))
+        return found.group(0) if found else None
+
+    # the price the total was reckoned from stands right before it, no other sum of money between them
+    priced = [i for i in rows if i.level2 == "成本指标" and _per_unit(i.value) and "（" not in i.value
+              and (n := number(i.value))
+              and re.search(rf"(?<![\d.]){re.escape(n)}\s*万?元[^\d元]{{0,16}}$", before)]
+    if priced:
+        return priced[0]
+    shares = [(after.find(n + "%"), i) for i in rows if re.fullmatch(r"[≥≤]?\d+(?:\.\d+)?%", i.value)
+              and (n := number(i.value)) and re.search(rf"(?<![\d.]){re.escape(n)}\s*%", after)]
+    return min(shares, key=lambda p: p[0])[1] if shares else None
 
 
 def _sentence_around(text: str, at: int) -> str:

@@ -1281,3 +1281,28 @@ def test_a_close_precedents_stale_year_does_not_reach_a_later_draft(index):
     values = [i.value for i in result.indicators]
     assert not [v for v in values if re.search(r"20(?:1\d|2[0-2])\s*[-年./]", v)], values
     assert any(v.startswith("2023年") for v in values), values
+
+
+def test_a_total_beyond_the_amount_tells_the_scale_of_its_price_or_share(index):
+    # all levels of government pay the whole; the project is the city's part of it
+    draft = Draft(name="2022年城乡低保家庭大学新生入学资助", amount_yuan=360_000,
+                  description="为城乡低保家庭大学新生发放入学资助，预计资助900人，每人一次性资助5000元，计450万元；"
+                              "另为其中重度残疾家庭学生每人再资助3000元，共120人，需36万元由市级全额承担。"
+                              "入学资助合计486万元，由省、市、县分担，其中市级承担约7.4%。项目资金36万元。")
+    result = suggest(index, draft)
+    values = [i.value for i in result.indicators]
+    assert "5000元/人（总额450万元）" in values, values
+    assert not [v for v in values if "总额" in v and "/" not in v and "%" not in v], values
+    # the scale never counts as this project's cost
+    assert _own_rejections(result, draft.amount_yuan) == []
+
+
+def test_a_total_is_not_put_on_a_price_another_sum_stands_between():
+    from app.drafting import SuggestedIndicator, _host_of_total
+
+    text = "每间改造费1万元，共需80万元，其中社会捐助50万元"
+    price = SuggestedIndicator("产出指标", "成本指标", "改造费标准", "1万元/间", 0, [])
+    total = next(m for m in re.finditer(r"(50)(万元)", text))
+    assert _host_of_total(text, total, [price]) is None
+    total = next(m for m in re.finditer(r"(80)(万元)", text))
+    assert _host_of_total(text, total, [price]) is price
