@@ -1215,8 +1215,7 @@ def _numbers_in_values(indicators: list["SuggestedIndicator"]) -> set[float]:
     return found | {round(n / 1e4, 6) for n in found}
 
 
-def _unplaced_rows(indicators: list["SuggestedIndicator"], description: str, amount: float | None,
-                   name: str = "") -> list["SuggestedIndicator"]:
+def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list["SuggestedIndicator"]:
     """Rows for the numbers of the draft's own work that no reading placed: "抽出 6% 开展复检", "7—9 月通报"
     are written in ways no pattern foresaw, yet a reviewer expects each in the table. A number is the
     project's own when its clause is not background (what exists already, past years, ages, hotline
@@ -1225,9 +1224,7 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], description: str, amo
     "成本" would only be noise)."""
     data = drafting_data()
     u = data["unplaced"]
-    text = description.replace(",", "")
-    years = [int(y) for y in re.findall(r"((?:19|20)\d\d)\s*年", f"{name} {text}")]
-    this_year = max(years, default=0)
+    text, amount, this_year = draft.description.replace(",", ""), draft.amount_yuan, _year_of(draft) or 0
     placed = _numbers_in_values(indicators)
     counts = {*data["count_units"], *("万" + c for c in data["count_units"] if not c.startswith("万")), *data["person_units"]}
     units = sorted({*counts, *u["quality_units"], *u["duration_units"], *u["skip_units"], "%", "％", "元", "万元", "亿元", "月"},
@@ -1278,8 +1275,8 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], description: str, amo
         elif unit.endswith("元"):
             yuan = float(shown) * {"元": 1.0, "万元": 1e4, "亿元": 1e8}[unit]
             if amount and yuan >= amount:
-                # the whole is no row of its own; a total beyond it others share ("每生 1000 元，计 420 万元，
-                # 市级负担 5%") is no cost of this project's, but tells the scale of the row it belongs to
+                # the whole is no row of its own; a total beyond it others share ("每人 5000 元，计 450 万元，
+                # 市级承担 7.4%") is no cost of this project's, but tells the scale of the row it belongs to
                 if yuan > amount:
                     totals.append(m)  # once every share stated after it has its row
                 continue
@@ -2028,7 +2025,7 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
     _add_unless_present(indicators, kind_rows, only_missing=precedent == "close", per_level2=per_level2)
     _add_unless_present(indicators, common_rows, only_missing=True, per_level2=per_level2)
     _fill_targets(indicators, extract_targets(draft.description))
-    indicators.extend(_unplaced_rows(indicators, draft.description, draft.amount_yuan, draft.name))
+    indicators.extend(_unplaced_rows(indicators, draft))
     indicators = _ensure_framework(indicators)
     indicators = _make_checkable(indicators, draft.amount_yuan)
     return Suggestion(similar=similar, indicators=indicators, checks=check_indicators(draft.indicators, draft.amount_yuan),
