@@ -1276,7 +1276,7 @@ def test_a_past_forms_dates_are_moved_to_the_drafts_year():
 
 def test_a_close_precedents_stale_year_does_not_reach_a_later_draft(index):
     result = suggest(index, Draft(name="2023年县属普通高中国家助学金", amount_yuan=5_800_000,
-                                  description="为县属普通高中家庭经济困难学生发放国家助学金，预计资助 2,900 人，"
+                                  description="向县属高中经济困难家庭的在校生发放国家助学金，预计资助 2,900 人，"
                                               "每生每年 2000 元，项目资金 580 万元。"))
     values = [i.value for i in result.indicators]
     assert not [v for v in values if re.search(r"20(?:1\d|2[0-2])\s*[-年./]", v)], values
