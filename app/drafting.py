@@ -2043,8 +2043,9 @@ def speaks_of_draft(index, record: Declaration, draft_terms: set[str], query: st
     names = [i.name for i in record.indicators if i.level2]
     if any(_row_matches(index.tokenizer, name, draft_terms, query) for name in names):
         return True
-    rows_naming = Counter(t for name in names for t in set(content_terms(index.tokenizer, name))
-                          if t not in data["measure_words"] and t not in data["action_verbs"])
+    # who is served (企业, 学生) and how they are paid (奖励, 补贴) say nothing of what the work is
+    says_nothing = {*data["measure_words"], *data["action_verbs"], *data["beneficiaries"], *data["cost_words"]}
+    rows_naming = Counter(t for name in names for t in set(content_terms(index.tokenizer, name)) if t not in says_nothing)
     recurring = [t for t, n in rows_naming.items() if n >= data["precedent"]["recurring_rows"]]
     return not recurring or any(t in draft_terms or t in query for t in recurring)
 

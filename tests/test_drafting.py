@@ -1306,3 +1306,21 @@ def test_a_total_is_not_put_on_a_price_another_sum_stands_between():
     assert _host_of_total(text, total, [price]) is None
     total = next(m for m in re.finditer(r"(80)(万元)", text))
     assert _host_of_total(text, total, [price]) is price
+
+
+def test_a_form_whose_rows_only_share_who_is_served_and_how_they_are_paid_is_not_followed(index):
+    from app.drafting import speaks_of_draft
+    from corpus.model import Declaration, Indicator, Source
+
+    def row(name):
+        return Indicator(level1="产出指标", level2="数量指标", name=name, value_annual="10 家")
+
+    # every row is about export credit; the draft only shares 企业 and 奖励 with them
+    form = Declaration(seq=1, source=Source(file="t.txt", line_start=1, line_end=9), code="T1", name="外贸出口信用奖补", indicators=[
+        row("出口信用保险企业奖励数"), row("出口信用保险投保企业数"), row("出口信用保险保费补贴企业数"), row("企业奖励兑付率")])
+    query = "对全市规模以上企业开展安全生产标准化评审，评审合格的企业给予奖励"
+    terms = set(index.tokenizer(query))
+    assert not speaks_of_draft(index, form, terms, query)
+    # a draft that names the thing the rows keep returning to is spoken of
+    query2 = "为中小企业出口信用保险保费给予补贴，补贴企业 120 家"
+    assert speaks_of_draft(index, form, set(index.tokenizer(query2)), query2)
