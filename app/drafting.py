@@ -171,7 +171,7 @@ def _validate_unplaced(unplaced) -> None:
             re.compile(unplaced[key])
         except re.error as exc:
             raise DraftingDataError(f"drafting.json: unplaced.{key} is not a valid pattern: {exc}") from None
-    for key in ("skip_units", "quality_units", "cost_share_words", "duration_units", "vague_names"):
+    for key in ("skip_units", "quality_units", "cost_share_words", "duration_units", "vague_names", "event_units"):
         if not isinstance(unplaced.get(key), list) or not all(isinstance(w, str) and w for w in unplaced[key]):
             raise DraftingDataError(f"drafting.json: unplaced.{key} must be a list of non-empty strings")
 
@@ -412,7 +412,7 @@ _LIST_JOINS = re.compile(r"和|与|、|及(?!时)")  # what joins listed things;
 _QUOTES = re.compile(r"[“”‘’\"《》「」]")  # "《地名志》编纂出版": the title's marks are not part of the item
 _NOUN_HEADS = set("站厂班室所点队库馆场设中器")
 # 每生每学期 → /生/学期; 每平方米 → /平方米, not /平
-_PER = re.compile(r"每(学期|季度|延米|人次|人份|人天|剂次|画幅|批次|辆次|台次|车次|架次|户次|课时|平方公里|平方米|平米|立方米|公里|千瓦时|千瓦|兆瓦|标箱|[\u4e00-\u9fff])")
+_PER = re.compile(r"每(学期|季度|延米|人次|人份|人天|剂次|画幅|批次|辆次|台次|车次|架次|户次|课时|小时|平方公里|平方米|平米|立方米|公里|千瓦时|千瓦|兆瓦|标箱|[\u4e00-\u9fff])")
 
 
 def _cost_words() -> tuple[str, ...]:
@@ -1226,7 +1226,9 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
     u = data["unplaced"]
     text, amount, this_year = draft.description.replace(",", ""), draft.amount_yuan, _year_of(draft) or 0
     placed = _numbers_in_values(indicators)
-    counts = {*data["count_units"], *("万" + c for c in data["count_units"] if not c.startswith("万")), *data["person_units"]}
+    # cases (起) are counted only where the clause is not background: most are last year's incidents
+    counts = {*data["count_units"], *("万" + c for c in data["count_units"] if not c.startswith("万")), *data["person_units"],
+              *u["event_units"]}
     units = sorted({*counts, *u["quality_units"], *u["duration_units"], *u["skip_units"], "%", "％", "元", "万元", "亿元", "月"},
                    key=len, reverse=True)
     unit_alternatives = "|".join(map(re.escape, units))
@@ -1296,9 +1298,12 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
             value += "前" if date.group(3) else ""
             level2, row_name = "时效指标", (f"{work}时间" if len(work) >= 2 and not work.startswith(("第", "的")) else "")
         elif unit in u["duration_units"]:
-            if not re.match(r"\s*(?:内|以内|之内)", after):
-                continue  # "每次讲解 3 小时", "48 小时值守": how long, not a limit the work is held to
-            level2, value, row_name = "时效指标", f"≤{shown}{unit}", (f"{named}时限" if len(named) >= 2 else "")
+            if re.match(r"\s*(?:内|以内|之内)", after):
+                level2, value, row_name = "时效指标", f"≤{shown}{unit}", (f"{named}时限" if len(named) >= 2 else "")
+            elif not after.strip() and len(named) >= 2:  # "服务 300 小时": how much work is bought
+                level2, row_name = "数量指标", named if named.endswith(("时长", "时间", "天数")) else f"{named}时长"
+            else:
+                continue  # "48 小时值守", "每次 3 小时": how long something lasts, not a target
         elif unit in u["quality_units"]:
             level2, row_name = "质量指标", named
         elif unit in counts:

@@ -1324,3 +1324,20 @@ def test_a_form_whose_rows_only_share_who_is_served_and_how_they_are_paid_is_not
     # a draft that names the thing the rows keep returning to is spoken of
     query2 = "为中小企业出口信用保险保费给予补贴，补贴企业 120 家"
     assert speaks_of_draft(index, form, set(index.tokenizer(query2)), query2)
+
+
+def test_courses_cells_cases_and_hours_bought_are_counted():
+    found = {q.number_text + q.unit: q for q in extract_quantities("开发微课程 12 门，购置储物柜 20 组、计 160 格")}
+    assert "12门" in found and "160格" in found
+    from app.drafting import Quantity
+
+    assert Quantity(number=3, number_text="3", unit="万元", per="每小时").value() == "3万元/小时"
+
+
+def test_cases_count_only_outside_background_and_hours_bought_are_a_row(index):
+    draft = Draft(name="2022年劳动争议仲裁庭审服务", amount_yuan=900_000,
+                  description="去年全市受理劳动争议案件1300起。今年购买速录服务500小时，每小时0.06万元，计30万元；"
+                              "全年开庭审理劳动争议案件不少于1500起，每起0.04万元，计60万元。项目资金90万元。")
+    values = {i.name: i.value for i in suggest(index, draft).indicators}
+    assert "500小时" in values.values() and "≥1500起" in values.values(), values
+    assert not [v for v in values.values() if "1300" in v], values
