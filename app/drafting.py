@@ -387,6 +387,7 @@ class Quantity:
     counted: str = ""  # for a rate: what its sentence counted ("引进博士 70 人，每人…"), to tell like rates apart
     context: str = ""  # the words opening its sentence ("采用分散式一体化设备处理"), the last resort to tell rows apart
     low: str = ""  # a count given as a range ("每批 60 至 90 人"): its lower end, as written
+    work: str = ""  # the work its sentence does ("配备", "标准化改造"), to tell apart like-named rows of parallel parts
 
     @property
     def money(self) -> bool:
@@ -522,7 +523,8 @@ def extract_quantities(description: str) -> list[Quantity]:
         last_start, last_end = last_end, m.end()
         sentence_start = _start_after(description, m.start(), "。；;\n")
         q = Quantity(float(m.group(1).replace(",", "")), m.group(1), "万人" if m.group(2) == "万" else m.group(2),
-                     start=m.start(), context=_opening(description[sentence_start:m.start()]))
+                     start=m.start(), context=_opening(description[sentence_start:m.start()]),
+                     work=_sentence_work(_sentence_around(description, m.start()), data))
         if not q.money and not q.context and re.search(r"今年|本年度?|年内", description[sentence_start:m.start()]):
             q.context = "今年"  # "现有社区食堂 12 家…今年按社区食堂 20 家测算": this year's, told apart from the present
         if not q.money and (low := re.search(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:至|到|～|~|-)\s*$", description[clause_start:m.start()])):
@@ -1895,6 +1897,14 @@ def _rates_into_rows(rates: list[Quantity], rows: list[SuggestedIndicator]) -> l
     return left
 
 
+def _sentence_work(sentence: str, data: dict) -> str:
+    """"对 30 个站点进行标准化改造，每个…" → "标准化改造"; "为 135 个站点配备终端…" → "配备": the work a sentence does."""
+    if light := re.search(data["light_verb_pattern"], sentence):
+        return re.split(r"[\d，,、]", light.group("work"))[0][:6]
+    verbs = [(sentence.find(v), v) for v in data["action_verbs"] if v in sentence]
+    return min(verbs)[1] if verbs else ""
+
+
 def _distinct(name: str, q: Quantity, indicators: list[SuggestedIndicator]) -> str:
     """Two rates of one kind ("领军人才每人安家补贴 60 万元", "博士每人 18 万元") are two rows: the
     second is named by what its sentence counted (or the words opening it), never dropped as a
@@ -1904,6 +1914,12 @@ def _distinct(name: str, q: Quantity, indicators: list[SuggestedIndicator]) -> s
     for qualifier in (q.counted, q.context):
         if qualifier and qualifier not in name and not any(i.name == qualifier + name for i in indicators):
             return qualifier + name
+    # parallel parts of one kind of thing ("30 个站点标准化改造…；135 个站点配备终端…"): named by their work
+    named_by_measure = re.fullmatch(r"(.+?)(标准|费用|经费|成本|数量|人数)", name)
+    if q.work and q.work not in name and named_by_measure:
+        worked = q.work.join(named_by_measure.groups())
+        if not any(i.name == worked for i in indicators):
+            return worked
     return name
 
 

@@ -1341,3 +1341,20 @@ def test_cases_count_only_outside_background_and_hours_bought_are_a_row(index):
     values = {i.name: i.value for i in suggest(index, draft).indicators}
     assert "500小时" in values.values() and "≥1500起" in values.values(), values
     assert not [v for v in values.values() if "1300" in v], values
+
+
+def test_parallel_parts_of_one_kind_of_thing_are_named_by_their_work():
+    from app.drafting import _sentence_work, drafting_data
+
+    data = drafting_data()
+    assert _sentence_work("对 20 个社区书屋进行适老化改造，每个 2 万元", data) == "适老化改造"
+    assert _sentence_work("为 90 个社区书屋配置电子阅读屏，每个 0.5 万元", data).startswith("配置")
+
+
+def test_two_priced_parts_of_the_same_places_both_keep_their_rows(index):
+    draft = Draft(name="2022年社区书屋提升", amount_yuan=850_000,
+                  description="对20个社区书屋进行适老化改造，每个2万元，计40万元；为90个社区书屋配置电子阅读屏，每个0.5万元，"
+                              "计45万元。项目资金85万元。")
+    values = {i.value: i.name for i in suggest(index, draft).indicators}
+    assert "2万元/个" in values and "0.5万元/个" in values, values
+    assert values["2万元/个"] != values["0.5万元/个"]
