@@ -171,7 +171,7 @@ def _validate_unplaced(unplaced) -> None:
             re.compile(unplaced[key])
         except re.error as exc:
             raise DraftingDataError(f"drafting.json: unplaced.{key} is not a valid pattern: {exc}") from None
-    for key in ("skip_units", "quality_units", "cost_share_words", "duration_units", "vague_names", "event_units"):
+    for key in ("skip_units", "quality_units", "cost_share_words", "duration_units", "vague_names", "event_units", "spec_units"):
         if not isinstance(unplaced.get(key), list) or not all(isinstance(w, str) and w for w in unplaced[key]):
             raise DraftingDataError(f"drafting.json: unplaced.{key} must be a list of non-empty strings")
 
@@ -413,7 +413,7 @@ _LIST_JOINS = re.compile(r"和|与|、|及(?!时)")  # what joins listed things;
 _QUOTES = re.compile(r"[“”‘’\"《》「」]")  # "《地名志》编纂出版": the title's marks are not part of the item
 _NOUN_HEADS = set("站厂班室所点队库馆场设中器")
 # 每生每学期 → /生/学期; 每平方米 → /平方米, not /平
-_PER = re.compile(r"每(学期|季度|延米|人次|人份|人天|剂次|画幅|批次|辆次|台次|车次|架次|户次|课时|小时|平方公里|平方米|平米|立方米|公里|千瓦时|千瓦|兆瓦|标箱|[\u4e00-\u9fff])")
+_PER = re.compile(r"每(学期|季度|延米|人次|人份|人天|剂次|画幅|批次|辆次|台次|车次|架次|户次|课时|小时|平方公里|平方米|平米|立方米|公里|千瓦时|千瓦|兆瓦|标箱|[\u4e00-\u9fff]|[A-Za-z]+)")
 
 
 def _cost_words() -> tuple[str, ...]:
@@ -1231,8 +1231,8 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
     # cases (起) are counted only where the clause is not background: most are last year's incidents
     counts = {*data["count_units"], *("万" + c for c in data["count_units"] if not c.startswith("万")), *data["person_units"],
               *u["event_units"]}
-    units = sorted({*counts, *u["quality_units"], *u["duration_units"], *u["skip_units"], "%", "％", "元", "万元", "亿元", "月"},
-                   key=len, reverse=True)
+    units = sorted({*counts, *u["quality_units"], *u["duration_units"], *u["skip_units"], *u["spec_units"],
+                    "%", "％", "元", "万元", "亿元", "月"}, key=len, reverse=True)
     unit_alternatives = "|".join(map(re.escape, units))
     number = re.compile(r"(?<![\d.:：A-Za-z])(\d+(?:\.\d+)?)(?:[%％]?\s*[—–~～\-至到]\s*(\d+(?:\.\d+)?))?\s*("
                         + unit_alternatives + r")?(?![\d.A-Za-z])")
@@ -1249,6 +1249,8 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
         if (re.search(u["background_pattern"], clause)
                 or any(int(y) < this_year for y in re.findall(r"((?:19|20)\d\d)\s*年", _sentence_around(text, m.start())))
                 or before.count("“") > before.count("”") or before.count("《") > before.count("》")
+                or before.count("（") > before.count("）")  # an aside: a spec, a season's dates
+                or (unit in u["spec_units"] and re.match(r"\s*[\u4e00-\u9fff]", after))  # "64G 云服务器": a spec
                 or re.search(u["baseline_before_pattern"], before)
                 or re.match(u["threshold_after_unit_pattern"], after)
                 or (re.search(u["threshold_before_pattern"], before) and re.match(r"\s*(?:及以上|及以下|以上|以下)?的", after))
@@ -1308,6 +1310,10 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
                 continue  # "48 小时值守", "每次 3 小时": how long something lasts, not a target
         elif unit in u["quality_units"]:
             level2, row_name = "质量指标", named
+        elif unit in u["spec_units"]:  # "带宽扩容至 20G": how much capacity is bought, named by what it is of
+            sentence_start = max(text.rfind(c, 0, m.start()) for c in "。；;") + 1
+            capacity = re.findall(r"[\u4e00-\u9fff]{0,6}(?:带宽|存储|容量|算力)", text[sentence_start: m.start()])
+            level2, row_name = "数量指标", (capacity[-1] if capacity and capacity[-1] not in named else "") + named
         elif unit in counts:
             level2, row_name = "数量指标", named if len(named) >= 2 else _after_phrase(after, data)
         else:

@@ -1358,3 +1358,13 @@ def test_two_priced_parts_of_the_same_places_both_keep_their_rows(index):
     values = {i.value: i.name for i in suggest(index, draft).indicators}
     assert "2万元/个" in values and "0.5万元/个" in values, values
     assert values["2万元/个"] != values["0.5万元/个"]
+
+
+def test_capacity_bought_is_a_row_and_a_spec_in_brackets_is_not(index):
+    draft = Draft(name="2022年政务外网带宽租用", amount_yuan=360_000,
+                  description="今年向运营商租用政务外网出口带宽：扩容至10G，每G每年2万元，计20万元；"
+                              "同时租用云主机（8核32G，存储20T）4台，计16万元。项目资金36万元。")
+    rows = {i.value: i.name for i in suggest(index, draft).indicators}
+    assert "10G" in rows and "带宽" in rows["10G"], rows
+    assert "2万元/G/年" in rows, rows
+    assert not [v for v in rows if "32G" in v or "20T" in v], rows
