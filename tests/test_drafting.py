@@ -1368,3 +1368,14 @@ def test_capacity_bought_is_a_row_and_a_spec_in_brackets_is_not(index):
     assert "10G" in rows and "带宽" in rows["10G"], rows
     assert "2万元/G/年" in rows, rows
     assert not [v for v in rows if "32G" in v or "20T" in v], rows
+
+
+def test_a_place_word_alone_does_not_make_a_past_row_fit():
+    from app.drafting import _row_matches
+
+    class Words:  # a tokenizer that keeps the words as written here
+        def __call__(self, text):
+            return [w for w in ("城乡", "养老", "服务设施", "运营", "改造", "社区") if w in text]
+
+    query = "对城乡社区服务设施进行改造"
+    assert not _row_matches(Words(), "城乡养老服务设施运营补助发放率", set(Words()(query)), query)
