@@ -1212,7 +1212,7 @@ def _fill_targets(indicators: list["SuggestedIndicator"], targets: list[Target])
 
 
 def _numbers_in_values(indicators: list["SuggestedIndicator"]) -> set[float]:
-    """Every number the rows state, and the same in 万 ("48000" stands for 4.8 万)."""
+    """Every number the rows state, and the same in 万 ("36000" stands for 3.6 万)."""
     found = {float(n) for i in indicators for n in re.findall(r"\d+(?:\.\d+)?", i.value.replace(",", ""))}
     return found | {round(n / 1e4, 6) for n in found}
 
@@ -1250,7 +1250,7 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
                 or any(int(y) < this_year for y in re.findall(r"((?:19|20)\d\d)\s*年", _sentence_around(text, m.start())))
                 or before.count("“") > before.count("”") or before.count("《") > before.count("》")
                 or before.count("（") > before.count("）")  # an aside: a spec, a season's dates
-                or (unit in u["spec_units"] and re.match(r"\s*[\u4e00-\u9fff]", after))  # "64G 云服务器": a spec
+                or (unit in u["spec_units"] and re.match(r"\s*[\u4e00-\u9fff]", after))  # "32G 云主机": a spec
                 or re.search(u["baseline_before_pattern"], before)
                 or re.match(u["threshold_after_unit_pattern"], after)
                 or (re.search(u["threshold_before_pattern"], before) and re.match(r"\s*(?:及以上|及以下|以上|以下)?的", after))
@@ -1310,7 +1310,7 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
                 continue  # "48 小时值守", "每次 3 小时": how long something lasts, not a target
         elif unit in u["quality_units"]:
             level2, row_name = "质量指标", named
-        elif unit in u["spec_units"]:  # "带宽扩容至 20G": how much capacity is bought, named by what it is of
+        elif unit in u["spec_units"]:  # "带宽扩容至 10G": how much capacity is bought, named by what it is of
             sentence_start = max(text.rfind(c, 0, m.start()) for c in "。；;") + 1
             capacity = re.findall(r"[\u4e00-\u9fff]{0,6}(?:带宽|存储|容量|算力)", text[sentence_start: m.start()])
             level2, row_name = "数量指标", (capacity[-1] if capacity and capacity[-1] not in named else "") + named
@@ -1904,7 +1904,7 @@ def _rates_into_rows(rates: list[Quantity], rows: list[SuggestedIndicator]) -> l
 
 
 def _sentence_work(sentence: str, data: dict) -> str:
-    """"对 30 个站点进行标准化改造，每个…" → "标准化改造"; "为 135 个站点配备终端…" → "配备": the work a sentence does."""
+    """"对 20 个书屋进行适老化改造，每个…" → "适老化改造"; "为 90 个书屋配置阅读屏…" → "配置": the work a sentence does."""
     if light := re.search(data["light_verb_pattern"], sentence):
         return re.split(r"[\d，,、]", light.group("work"))[0][:6]
     verbs = [(sentence.find(v), v) for v in data["action_verbs"] if v in sentence]
@@ -1920,7 +1920,7 @@ def _distinct(name: str, q: Quantity, indicators: list[SuggestedIndicator]) -> s
     for qualifier in (q.counted, q.context):
         if qualifier and qualifier not in name and not any(i.name == qualifier + name for i in indicators):
             return qualifier + name
-    # parallel parts of one kind of thing ("30 个站点标准化改造…；135 个站点配备终端…"): named by their work
+    # parallel parts of one kind of thing ("20 个书屋适老化改造…；90 个书屋配置阅读屏…"): named by their work
     named_by_measure = re.fullmatch(r"(.+?)(标准|费用|经费|成本|数量|人数)", name)
     if q.work and q.work not in name and named_by_measure:
         worked = q.work.join(named_by_measure.groups())

@@ -1300,11 +1300,11 @@ def test_a_total_beyond_the_amount_tells_the_scale_of_its_price_or_share(index):
 def test_a_total_is_not_put_on_a_price_another_sum_stands_between():
     from app.drafting import SuggestedIndicator, _host_of_total
 
-    text = "每间改造费1万元，共需80万元，其中社会捐助50万元"
-    price = SuggestedIndicator("产出指标", "成本指标", "改造费标准", "1万元/间", 0, [])
-    total = next(m for m in re.finditer(r"(50)(万元)", text))
+    text = "每台更换费0.5万元，合计30万元，另有企业赞助12万元"
+    price = SuggestedIndicator("产出指标", "成本指标", "更换费标准", "0.5万元/台", 0, [])
+    total = next(m for m in re.finditer(r"(12)(万元)", text))
     assert _host_of_total(text, total, [price]) is None
-    total = next(m for m in re.finditer(r"(80)(万元)", text))
+    total = next(m for m in re.finditer(r"(30)(万元)", text))
     assert _host_of_total(text, total, [price]) is price
 
 
@@ -1375,7 +1375,7 @@ def test_a_place_word_alone_does_not_make_a_past_row_fit():
 
     class Words:  # a tokenizer that keeps the words as written here
         def __call__(self, text):
-            return [w for w in ("城乡", "养老", "服务设施", "运营", "改造", "社区") if w in text]
+            return [w for w in ("城乡", "养老", "服务设施", "运营", "维修", "公交场站") if w in text]
 
-    query = "对城乡社区服务设施进行改造"
+    query = "维修城乡公交场站服务设施"
     assert not _row_matches(Words(), "城乡养老服务设施运营补助发放率", set(Words()(query)), query)
