@@ -1990,7 +1990,10 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
     followed = (_agreed_nearest(hits, precedent_probability(features), by_meaning, by_title)
                 if not close_by_words else None)
     draft_terms = set(index.tokenizer(query))
-    if followed and precedent != "close" and not speaks_of_draft(index, index.by_code[followed], draft_terms, query):
+    # without the title's agreement, a form is followed only if more of it speaks of the draft's work
+    title_agrees = bool(by_title) and by_title[0].code == followed
+    if followed and precedent != "close" and not speaks_of_draft(index, index.by_code[followed], draft_terms, query,
+                                                                  strict=not title_agrees):
         followed = None
     if followed and precedent == "none":
         precedent = "partial"  # few shared words, but one form first by meaning and search alike
@@ -2060,7 +2063,7 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
                       followed={"code": followed, "name": index.by_code[followed].name} if followed else None)
 
 
-def speaks_of_draft(index, record: Declaration, draft_terms: set[str], query: str) -> bool:
+def speaks_of_draft(index, record: Declaration, draft_terms: set[str], query: str, strict: bool = False) -> bool:
     """Whether a past form a draft not judged close would follow is about the draft's work: one of its
     rows is in the draft's words, or the thing its rows keep returning to is named in the draft, or
     its rows return to nothing in particular. Search and meaning can agree on a form of the same field
@@ -2068,12 +2071,15 @@ def speaks_of_draft(index, record: Declaration, draft_terms: set[str], query: st
     table would be another project's."""
     data = drafting_data()
     names = [i.name for i in record.indicators if i.level2]
-    if any(_row_matches(index.tokenizer, name, draft_terms, query) for name in names):
+    if sum(_row_matches(index.tokenizer, name, draft_terms, query) for name in names) >= (2 if strict else 1):
         return True
     # who is served (企业, 学生) and how they are paid (奖励, 补贴) say nothing of what the work is
     says_nothing = {*data["measure_words"], *data["action_verbs"], *data["beneficiaries"], *data["cost_words"]}
     rows_naming = Counter(t for name in names for t in set(content_terms(index.tokenizer, name)) if t not in says_nothing)
     recurring = [t for t, n in rows_naming.items() if n >= data["precedent"]["recurring_rows"]]
+    if strict and recurring:  # only the thing the rows name most
+        most = max(rows_naming[t] for t in recurring)
+        recurring = [t for t in recurring if rows_naming[t] == most]
     return not recurring or any(t in draft_terms or t in query for t in recurring)
 
 

@@ -115,9 +115,12 @@ def observe_agreement(index, splits=AGREED_SPLITS) -> list[dict]:
             hits = index.search(query, k=1)
             agreed = nearest_agreed(hits, by_meaning)
             expect = entry["expect"]
-            speaks = agreed is not None and speaks_of_draft(index, index.by_code[agreed], set(index.tokenizer(query)), query)
+            title_agrees = nearest_agreed(hits, by_meaning, by_title) is not None
+            # as the drafting does: without the title's agreement, more of the form must speak of the draft
+            speaks = agreed is not None and speaks_of_draft(index, index.by_code[agreed], set(index.tokenizer(query)), query,
+                                                            strict=not title_agrees)
             rows.append({"split": split, "id": entry["id"], "label": entry["precedent"], "agreed": agreed is not None,
-                         "title_agrees": nearest_agreed(hits, by_meaning, by_title) is not None, "speaks": speaks,
+                         "title_agrees": title_agrees, "speaks": speaks,
                          "probability": precedent_probability(features),
                          "source": agreed in expect.get("similar_codes", []),
                          "unrelated": agreed not in set(expect.get("related_codes", [])) | set(expect.get("similar_codes", []))})

@@ -1379,3 +1379,21 @@ def test_a_place_word_alone_does_not_make_a_past_row_fit():
 
     query = "维修城乡公交场站服务设施"
     assert not _row_matches(Words(), "城乡养老服务设施运营补助发放率", set(Words()(query)), query)
+
+
+def test_without_the_titles_agreement_one_fitting_row_is_not_enough_to_follow_a_form(index):
+    from app.drafting import speaks_of_draft
+    from corpus.model import Declaration, Indicator, Source
+
+    def row(name):
+        return Indicator(level1="产出指标", level2="数量指标", name=name, value_annual="10 个")
+
+    # the rows keep returning to crop varieties; one row (良种示范点) also fits a draft about orchard plots
+    form = Declaration(seq=1, source=Source(file="t.txt", line_start=1, line_end=9), code="T2", name="良种推广",
+                       indicators=[row("推广小麦品种"), row("推广玉米品种"), row("引进大豆品种"), row("良种示范点")])
+    query = "建设果园良种示范点 12 个，开展果树修剪培训"
+    terms = set(index.tokenizer(query))
+    assert speaks_of_draft(index, form, terms, query)  # with the title's agreement one fitting row is enough
+    assert not speaks_of_draft(index, form, terms, query, strict=True)
+    query = "建设良种示范点 12 个，推广玉米品种 3 个"  # two rows fit: the form speaks of this draft's work
+    assert speaks_of_draft(index, form, set(index.tokenizer(query)), query, strict=True)
