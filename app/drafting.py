@@ -1833,7 +1833,10 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
             i.value = f"{TO_FILL}：按本项目单位成本填写" + (f"（{unit.group(0).replace(' ', '')}）" if unit else "")
             i.hint = ""
     if amount and not whole_named:
-        indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", total_cost_name or DEFAULT_TOTAL_COST_NAME, f"≤{_wan(amount)}", 0, [],
+        # a past form's "成本控制" may hold a price per person: the whole then takes the other name, not a duplicate row
+        taken = {squash(i.name) for i in indicators}
+        name = next((n for n in (total_cost_name, DEFAULT_TOTAL_COST_NAME) if n and squash(n) not in taken), "项目资金总额")
+        indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", name, f"≤{_wan(amount)}", 0, [],
                                              origin="framework", hint="不超过项目金额"))
     has_unit_cost = any(q.money and q.per for q in quantities) or any(i.hint == _FROM_DRAFT for i in per_unit_rows)
     people = [q for q in quantities if not q.money and q.unit in drafting_data()["person_units"] and q.number > 0]

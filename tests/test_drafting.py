@@ -1397,3 +1397,14 @@ def test_without_the_titles_agreement_one_fitting_row_is_not_enough_to_follow_a_
     assert not speaks_of_draft(index, form, terms, query, strict=True)
     query = "建设良种示范点 12 个，推广玉米品种 3 个"  # two rows fit: the form speaks of this draft's work
     assert speaks_of_draft(index, form, set(index.tokenizer(query)), query, strict=True)
+
+
+def test_the_whole_amount_keeps_a_row_when_the_past_forms_total_row_holds_a_price():
+    from app.drafting import SuggestedIndicator, _fill_from_draft
+
+    # the past form wrote a price per person under the name most forms give the whole cost
+    rows = [SuggestedIndicator("产出指标", "成本指标", "成本控制", "待填", 1, ["X"], ["1万元/人"])]
+    _fill_from_draft(rows, extract_quantities("为 10 名驻村队员每人补助 2 万元"), 200_000, "", True, "成本控制")
+    values = {i.name: i.value for i in rows}
+    assert "≤20万元" in values.values(), values
+    assert len(values) == len(rows)  # no two rows of one name
