@@ -94,6 +94,13 @@ _STRING_LISTS = ("generic_terms", "measure_words", "count_units", "person_units"
                  "not_kind_triggers", "cost_words", "paid_count_endings", "bare_cost_words", "type_markers")
 
 
+def _require_words(container: dict, keys, where: str = "") -> None:
+    """Each of ``keys`` in ``container`` is a list of non-empty strings (``where``: "targets." and the like)."""
+    for key in keys:
+        if not isinstance(container.get(key), list) or not all(isinstance(w, str) and w for w in container[key]):
+            raise DraftingDataError(f"drafting.json: {where}{key} must be a list of non-empty strings")
+
+
 def _validate_rows(rows, where: str) -> None:
     if not isinstance(rows, list) or not rows:
         raise DraftingDataError(f"drafting.json: {where} must be a non-empty list of rows")
@@ -141,9 +148,7 @@ def _validate_targets(targets) -> None:
             raise DraftingDataError(f"drafting.json: targets.{key} is not a valid pattern: {exc}") from None
         if not needed <= set(groups):
             raise DraftingDataError(f"drafting.json: targets.{key} needs the groups {', '.join(sorted(needed))}")
-    for key in ("scheduled_verbs", "scheduled_seasons", "inspection_words"):
-        if not isinstance(targets.get(key), list) or not all(isinstance(w, str) and w for w in targets[key]):
-            raise DraftingDataError(f"drafting.json: targets.{key} must be a list of non-empty strings")
+    _require_words(targets, ("scheduled_verbs", "scheduled_seasons", "inspection_words"), "targets.")
     if "VERBS" not in (targets.get("scheduled_month") or ""):
         raise DraftingDataError("drafting.json: targets.scheduled_month must hold VERBS, where the scheduled verbs go")
     try:
@@ -171,9 +176,8 @@ def _validate_unplaced(unplaced) -> None:
             re.compile(unplaced[key])
         except re.error as exc:
             raise DraftingDataError(f"drafting.json: unplaced.{key} is not a valid pattern: {exc}") from None
-    for key in ("skip_units", "quality_units", "cost_share_words", "duration_units", "vague_names", "event_units", "spec_units"):
-        if not isinstance(unplaced.get(key), list) or not all(isinstance(w, str) and w for w in unplaced[key]):
-            raise DraftingDataError(f"drafting.json: unplaced.{key} must be a list of non-empty strings")
+    _require_words(unplaced, ("skip_units", "quality_units", "cost_share_words", "duration_units", "vague_names",
+                              "event_units", "spec_units"), "unplaced.")
 
 
 @functools.lru_cache(maxsize=1)
@@ -198,9 +202,7 @@ def validate_drafting_data(data: dict) -> dict:
         raise DraftingDataError("drafting.json: precedent.recurring_rows must be a whole number of at least 2 "
                                 "(how many of a form's rows must name a thing for it to be what the form is about)")
     _validate_precedent_model(p.get("model"))
-    for key in _STRING_LISTS:
-        if not isinstance(data.get(key), list) or not all(isinstance(w, str) and w for w in data[key]):
-            raise DraftingDataError(f"drafting.json: {key} must be a list of non-empty strings")
+    _require_words(data, _STRING_LISTS)
     if not isinstance(data.get("unit_measures"), dict) or not data.get("default_measure"):
         raise DraftingDataError("drafting.json: unit_measures (unit → measure word) and default_measure are required")
     for kind in data.get("kinds", []):
@@ -373,6 +375,9 @@ def precedent_of(features: dict[str, float]) -> str:
 # ---------------------------------------------------------------- quantities in the description
 
 
+_YUAN_PER_UNIT = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
+
+
 @dataclass
 class Quantity:
     number: float
@@ -391,11 +396,11 @@ class Quantity:
 
     @property
     def money(self) -> bool:
-        return self.unit in ("元", "万元", "亿元")
+        return self.unit in _YUAN_PER_UNIT
 
     @property
     def yuan(self) -> float:
-        return self.number * {"元": 1.0, "万元": 1e4, "亿元": 1e8}.get(self.unit, 1.0)
+        return self.number * _YUAN_PER_UNIT.get(self.unit, 1.0)
 
     def value(self) -> str:
         if self.per:
@@ -518,8 +523,7 @@ def extract_quantities(description: str) -> list[Quantity]:
         said_before = m.start() - len(aside.group(0)) if aside else m.start()
         clause_start = _start_after(description, said_before, _CLAUSE_BREAK)
         before = description[max(clause_start, last_end):said_before]
-        ends = [description.find(ch, m.end()) for ch in _CLAUSE_BREAK]
-        after = description[m.end(): min([e for e in ends if e != -1] or [len(description)])]
+        after = description[m.end(): _end_before(description, m.end(), _CLAUSE_BREAK)]
         last_start, last_end = last_end, m.end()
         sentence_start = _start_after(description, m.start(), "。；;\n")
         q = Quantity(float(m.group(1).replace(",", "")), m.group(1), "万人" if m.group(2) == "万" else m.group(2),
@@ -773,6 +777,11 @@ def _same_unit(counted_unit: str, per_unit: str) -> bool:
 def _start_after(text: str, at: int, breaks: str) -> int:
     """Where the stretch ending at ``at`` begins: just after the last of ``breaks`` before it."""
     return max(text.rfind(ch, 0, at) for ch in breaks) + 1
+
+
+def _end_before(text: str, at: int, breaks: str) -> int:
+    """Where the stretch starting at ``at`` ends: at the first of ``breaks`` from there, else the text's end."""
+    return min([e for e in (text.find(ch, at) for ch in breaks) if e != -1] or [len(text)])
 
 
 def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list[Quantity], data: dict) -> None:
@@ -1243,11 +1252,10 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
         shown = high or low
         if float(shown) in placed or (high and float(low) in placed) or not unit or unit in u["skip_units"]:
             continue
-        start = max(text.rfind(c, 0, m.start()) for c in "，,。；;：:") + 1
-        end = min([e for e in (text.find(c, m.end()) for c in "，,。；;") if e != -1] or [len(text)])
+        start, end = _start_after(text, m.start(), "，,。；;：:"), _end_before(text, m.end(), "，,。；;")
         clause, before, after = text[start:end], text[start:m.start()], text[m.end():end]
         if (re.search(u["background_pattern"], clause)
-                or any(int(y) < this_year for y in re.findall(r"((?:19|20)\d\d)\s*年", _sentence_around(text, m.start())))
+                or any(int(y) < this_year for y in _YEAR.findall(_sentence_around(text, m.start())))
                 or before.count("“") > before.count("”") or before.count("《") > before.count("》")
                 or before.count("（") > before.count("）")  # an aside: a spec, a season's dates
                 or (unit in u["spec_units"] and re.match(r"\s*[\u4e00-\u9fff]", after))  # "32G 云主机": a spec
@@ -1279,7 +1287,7 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
                       else "成本指标" if any(w in clause for w in u["cost_share_words"]) else "质量指标")
             row_name = thing if thing.endswith(("率", "比例", "度")) or not thing else f"{thing}比例"
         elif unit.endswith("元"):
-            yuan = float(shown) * {"元": 1.0, "万元": 1e4, "亿元": 1e8}[unit]
+            yuan = float(shown) * _YUAN_PER_UNIT[unit]
             if amount and yuan >= amount:
                 # the whole is no row of its own; a total beyond it others share ("每人 5000 元，计 450 万元，
                 # 市级承担 7.4%") is no cost of this project's, but tells the scale of the row it belongs to
@@ -1311,8 +1319,7 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
         elif unit in u["quality_units"]:
             level2, row_name = "质量指标", named
         elif unit in u["spec_units"]:  # "带宽扩容至 10G": how much capacity is bought, named by what it is of
-            sentence_start = max(text.rfind(c, 0, m.start()) for c in "。；;") + 1
-            capacity = re.findall(r"[\u4e00-\u9fff]{0,6}(?:带宽|存储|容量|算力)", text[sentence_start: m.start()])
+            capacity = re.findall(r"[\u4e00-\u9fff]{0,6}(?:带宽|存储|容量|算力)", text[_start_after(text, m.start(), "。；;"): m.start()])
             level2, row_name = "数量指标", (capacity[-1] if capacity and capacity[-1] not in named else "") + named
         elif unit in counts:
             level2, row_name = "数量指标", named if len(named) >= 2 else _after_phrase(after, data)
@@ -1335,9 +1342,8 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
 def _host_of_total(text: str, total: re.Match, rows: list["SuggestedIndicator"]) -> "SuggestedIndicator | None":
     """The row a total beyond the project's amount belongs to: the unit price it was reckoned from just
     before it in its sentence, else the share of it the project pays, stated after it."""
-    sentence_start = max(text.rfind(c, 0, total.start()) for c in "。；;") + 1
-    sentence_end = min([e for e in (text.find(c, total.end()) for c in "。；;") if e != -1] or [len(text)])
-    before, after = text[sentence_start: total.start()], text[total.end(): sentence_end]
+    before = text[_start_after(text, total.start(), "。；;"): total.start()]
+    after = text[total.end(): _end_before(text, total.end(), "。；;")]
 
     def number(value: str) -> str | None:
         found = re.search(r"\d+(?:\.\d+)?", value.replace(",", ""))
@@ -1355,9 +1361,7 @@ def _host_of_total(text: str, total: re.Match, rows: list["SuggestedIndicator"])
 
 
 def _sentence_around(text: str, at: int) -> str:
-    start = max(text.rfind(c, 0, at) for c in "。；;") + 1
-    end = min([e for e in (text.find(c, at) for c in "。；;") if e != -1] or [len(text)])
-    return text[start:end]
+    return text[_start_after(text, at, "。；;"): _end_before(text, at, "。；;")]
 
 
 def _same_measure(value: str, target: str) -> bool:
@@ -1652,10 +1656,13 @@ def _is_count(value: str) -> bool:
             and not re.search(r"\d\s*(年|个月)", value))  # "6 年" is a service life, "700 人/年" a count
 
 
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
 def _year_of(draft: Draft) -> int | None:
     """The year a draft is for: the one its name gives ("2022年…"), else the latest its description names."""
     for text in (draft.name, draft.description):
-        years = [int(y) for y in re.findall(r"((?:19|20)\d\d)\s*年", text)]
+        years = [int(y) for y in _YEAR.findall(text)]
         if years:
             return max(years)
     return None
