@@ -205,6 +205,10 @@ def validate_drafting_data(data: dict) -> dict:
     _require_words(data, _STRING_LISTS)
     if not isinstance(data.get("unit_measures"), dict) or not data.get("default_measure"):
         raise DraftingDataError("drafting.json: unit_measures (unit → measure word) and default_measure are required")
+    if not isinstance(data.get("dimension_words"), dict) or not all(
+            isinstance(k, str) and k and isinstance(v, str) and v for k, v in data["dimension_words"].items()):
+        raise DraftingDataError("drafting.json: dimension_words must map a dimension written before a number "
+                                "(长, 宽) to the measure a row names (长度, 宽度)")
     for kind in data.get("kinds", []):
         if not kind.get("kind") or not kind.get("triggers"):
             raise DraftingDataError(f"drafting.json: kind without a name or triggers: {kind!r}")
@@ -790,6 +794,18 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
     if after_object in ("于", "在", "按", "对", "为", "由"):
         after_object = ""  # "分 2 批于 5 月…": a preposition, nothing named after the number
     measure = q.measure = data["unit_measures"].get(q.unit, data["default_measure"])
+    said = re.sub(r"\s|约|为", "", before)
+    dimension = data["dimension_words"].get(said)
+    if dimension and not after_object and (thing := _dimensioned_thing(q, sentence, found, data)):
+        # "停车场一处，长 80 米、宽 25 米": the car park's length and width, not a length of 宽
+        q.object, q.name = thing, thing + dimension
+        return
+    ends = next((w for w in sorted(data["dimension_words"], key=len, reverse=True) if said.endswith(w)), "")
+    if ends and not after_object and measure == data["unit_measures"].get("米") \
+            and len(thing := _before_phrase(re.sub("[全总]$", "", said[: -len(ends)]), data)) >= 2:
+        # "道路硬化长 300 米": the road's length; the 长 is the measure, not part of the thing
+        q.object, q.name = thing, thing + data["dimension_words"][ends]
+        return
     if after_object:
         whole = _before_phrase(before, data) if len(after_object) <= 2 else ""
         # "新增信号灯 60 个路口": the 路口 of the 信号灯, not any 路口
@@ -897,6 +913,24 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
         q.name = q.object + measure
     else:
         q.name = q.object
+
+
+def _dimensioned_thing(q: Quantity, sentence: str, found: list[Quantity], data: dict) -> str:
+    """What a length or width written alone ("宽 5 米") measures: the thing just counted in its
+    sentence ("道路 300 米、宽 5 米"), else what the clause before it names ("新铺停车场一处，长…")."""
+    opened = q.start - len(sentence)
+    previous = next((f for f in reversed(found) if not f.money and f.object and f.start >= opened), None)
+    if previous is not None:
+        # "道路全长 1.2 公里，宽 8 米": the road's width, not the length's
+        words = "|".join(sorted(data["dimension_words"], key=len, reverse=True))
+        thing = re.sub(f"[全总]?(?:{words})$", "", previous.object)
+        return thing if len(thing) >= 2 else previous.object
+    clauses = [c for c in re.split(r"[，,；;：:、]", sentence) if c.strip()][:-1]
+    if not clauses or re.search(r"\d", clauses[-1]):
+        return ""
+    # "一处", "两座": a count written in words names no thing
+    thing = _before_phrase(re.sub(r"[一二两三四五六七八九十]+[个处座条块间栋片]$", "", clauses[-1].strip()), data)
+    return thing if len(thing) >= 2 else ""
 
 
 def _adds_up(parts: list[Quantity], total: Quantity) -> bool:

@@ -338,6 +338,8 @@ def test_drafting_data_is_validated():
         validate_drafting_data(dict(good, unplaced=dict(good["unplaced"], background_pattern="已(")))
     with pytest.raises(DraftingDataError, match="unplaced.skip_units"):
         validate_drafting_data(dict(good, unplaced=dict(good["unplaced"], skip_units="岁")))
+    with pytest.raises(DraftingDataError, match="dimension_words"):
+        validate_drafting_data(dict(good, dimension_words={"宽": ""}))
 
 
 def test_to_fill_rows_are_reminders_and_unit_prices_are_not_summed():
@@ -442,6 +444,19 @@ def test_multi_character_units_after_mei_and_sums_after_a_rate_are_named():
 def test_an_area_given_after_a_count_is_the_area_of_what_was_counted():
     found = {q.number_text + q.unit: q for q in extract_quantities("新建门球场 3 片共 0.2 万平方米")}
     assert found["3片"].object == "新建门球场" and found["0.2万平方米"].name == "新建门球场面积"
+
+
+def test_a_length_or_width_written_alone_names_the_thing_it_measures():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "今年翻新篮球场一处，长 32 米、宽 19 米，计 608 平方米，每平方米 150 元。"
+        "另铺设巡逻步道总长 420 米，宽 2.5 米；加固挡土墙高 3 米。")}
+    assert found["32米"].name == "翻新篮球场长度" and found["19米"].name == "翻新篮球场宽度"
+    assert found["608平方米"].name == "翻新篮球场面积"
+    # the 长 and 总 written before a number are its measure, not part of the thing
+    assert found["420米"].name == "铺设巡逻步道长度" and found["2.5米"].name == "铺设巡逻步道宽度"
+    assert found["3米"].name == "加固挡土墙高度"
+    # a length unit after a word merely ending in 长 keeps the old naming
+    assert "长度" not in extract_quantities("延长巡查路线 30 公里")[0].name
 
 
 def test_counts_after_a_list_prices_per_one_and_counts_in_a_place_unit_are_named():
