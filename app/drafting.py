@@ -139,6 +139,7 @@ def _validate_targets(targets) -> None:
                         ("conditioned_rate", {"name", "cond", "limit", "unit", "rate", "num", "above"}),
                         ("date_span", {"from_m", "from_d", "num", "day", "verb"}),
                         ("raise_to", {"name", "from", "unit", "verb", "num"}), ("phase_span", {"phase", "num", "to"}),
+                        ("level_to", {"name", "verb", "num", "unit"}),
                         ("higher_funds", {"who", "what", "verb", "what2", "num", "unit"}), ("month_span", {"num", "to"}),
                         ("phase_month", {"phase", "num"}), ("each_share", {"who", "verb", "num"}),
                         ("contract_share", {"base", "amt", "unit", "num"})):
@@ -148,7 +149,7 @@ def _validate_targets(targets) -> None:
             raise DraftingDataError(f"drafting.json: targets.{key} is not a valid pattern: {exc}") from None
         if not needed <= set(groups):
             raise DraftingDataError(f"drafting.json: targets.{key} needs the groups {', '.join(sorted(needed))}")
-    _require_words(targets, ("scheduled_verbs", "scheduled_seasons", "inspection_words"), "targets.")
+    _require_words(targets, ("scheduled_verbs", "scheduled_seasons", "inspection_words", "level_down_verbs"), "targets.")
     if "VERBS" not in (targets.get("scheduled_month") or ""):
         raise DraftingDataError("drafting.json: targets.scheduled_month must hold VERBS, where the scheduled verbs go")
     try:
@@ -506,6 +507,7 @@ def extract_quantities(description: str) -> list[Quantity]:
     last_end = last_start = 0
     # "巡检村庄从 40 个增加到 65 个": a target from one level to another, which the targets give
     raised = [r.span() for r in re.finditer(data["targets"]["raise_to"], description)]
+    raised += [r.span("num") for r in _levels_to(description, data["targets"])]  # "提升到 3 万份": the targets give it
     for m in pattern.finditer(description):
         if any(start <= m.start() < end for start, end in raised):
             continue
@@ -971,7 +973,9 @@ def extract_targets(description: str) -> list[Target]:
         name = _strip(_after_a_number(m.group("name")), data)  # "3 个月内…的比例"
         bound = "≥" if m.group("above") or re.search(r"达到|不低于|提高|提升", m.group(0)) else ""
         bound = "" if float(m.group("num")) >= 100 else bound  # "达到 100%" is the ceiling, not "≥100%"
-        bound = "≤" if m.group("below") or re.search(r"不超过|不高于|(?<!不)低于", m.group(0)) else bound  # "发生率控制在 5% 以下"
+        # "发生率控制在 5% 以下", "报废率降至 1%"
+        bound = "≤" if m.group("below") or re.search(r"不超过|不高于|(?<!不)低于|降低?[到至]|下降[到至]|减少[到至]|压缩[到至]",
+                                                      m.group(0)) else bound
         # "完整率、准确率和及时率均为 100%": the rates listed before the one the pattern found
         listed = re.search(r"((?:[\u4e00-\u9fff]{2,12}?(?:率|满意度)、)+)$", text[: m.start("name")])
         for each in _rates_named_together(_strip(listed.group(1), data) + name if listed else name):
@@ -1045,8 +1049,14 @@ def extract_targets(description: str) -> list[Target]:
         found.append(Target(f"{m.group('base')}支付比例", f"{m.group('num')}%{of}", "成本指标", m.group("num")))
     for m in re.finditer(t["raise_to"], text):  # "巡检村庄从 40 个增加到 65 个": both levels, as the row's value
         unit = m.group("unit")
-        found.append(Target(_strip(m.group("name"), data), f"由{m.group('from')}{unit}{m.group('verb')}到{m.group('num')}{unit}",
+        found.append(Target(_level_name(m.group("name"), data), f"由{m.group('from')}{unit}{m.group('verb')}到{m.group('num')}{unit}",
                             "数量指标" if unit in data["count_units"] else t["default_rate_level2"], m.group("num")))
+    for m in _levels_to(text, t):  # "单日检测能力提升到 3 万份": the level the work reaches, no starting level given
+        unit, down = m.group("unit"), m.group("verb") in t["level_down_verbs"]
+        level2 = ("时效指标" if unit in data["unplaced"]["duration_units"]
+                  else "数量指标" if unit.lstrip("万") in data["count_units"] else t["default_rate_level2"])
+        found.append(Target(_level_name(m.group("name"), data), f"{'≤' if down else '≥'}{m.group('num')}{unit}",
+                            level2, m.group("num")))
     for m in re.finditer(t["matching_ratio"], text):  # "区县财政按照 2:1 比例配套": the share others put in
         who = _payer(m.group("who"), data)
         bound = "≥" if m.group("bound") else ""
@@ -1084,6 +1094,22 @@ def extract_targets(description: str) -> list[Target]:
             found.append(Target(f"{what}时间", f"每日{m.group('part') or ''}{m.group('num')}{m.group('unit')}前", "时效指标",
                                 m.group("num")))
     return found + _effects(text, t, data)
+
+
+def _level_name(words: str, data: dict) -> str:
+    """The name of what rises or falls: the words before the verb, stripped, but "日处理能力" keeps the
+    日 (or 年, 月) that says over what time it is measured."""
+    name = _strip(words, data)
+    return words if words[:1] in ("日", "年", "月") and name == words[1:] else name
+
+
+def _levels_to(text: str, t: dict) -> list[re.Match]:
+    """"年出车能力提高至 2.6 万车次", "到达时间缩短到 12 分钟": a level reached, in any unit but a share
+    (the rate patterns read those) and not after a starting level (``raise_to`` reads both)."""
+    raised = [r.span() for r in re.finditer(t["raise_to"], text)]
+    return [m for m in re.finditer(t["level_to"], text)
+            if "%" not in m.group("unit") and not m.group("unit").startswith("个百分点")
+            and not any(a <= m.start("num") < b for a, b in raised)]
 
 
 def _rates_named_together(name: str) -> list[str]:

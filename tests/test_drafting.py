@@ -1198,6 +1198,19 @@ def test_matching_ratios_date_spans_phases_and_raised_levels_are_targets():
     assert not _target_rejections(targets), "the tool's own rows pass its checks"
 
 
+def test_a_level_reached_without_a_starting_level_is_a_bounded_target():
+    text = ("今年为血站添置采血车2辆。年采血能力提升到4.5万人份，献血者等候时间缩短至15分钟，"
+            "储血冷库容量从原来的8吨扩大到20吨，血液报废率降低到1%。")
+    targets = {t.name: (t.value, t.level2) for t in extract_targets(text)}
+    assert targets.get("年采血能力") == ("≥4.5万人份", "数量指标"), targets
+    assert targets.get("献血者等候时间") == ("≤15分钟", "时效指标"), targets
+    assert targets.get("储血冷库容量") == ("由8吨扩大到20吨", "数量指标"), targets
+    assert targets.get("血液报废率") == ("≤1%", "质量指标"), "a share lowered to a level is the rate patterns', at most"
+    # the level's number is the target's, not a count of its own
+    assert not [q for q in extract_quantities(text) if q.number_text in ("4.5", "15", "8", "20")]
+    assert not _target_rejections(targets), "the tool's own rows pass its checks"
+
+
 def test_lengths_in_yan_mi_work_done_for_counted_units_and_a_bare_payment_named_by_its_work():
     found = {q.number_text + q.unit: q for q in extract_quantities(
         "波形护栏按每延米0.05万元计，新装护栏1800延米；疏浚河道4条12公里，补助60万元；清理沟渠9条7公里，补助21万元。"
