@@ -398,6 +398,7 @@ class Quantity:
     context: str = ""  # the words opening its sentence ("采用分散式一体化设备处理"), the last resort to tell rows apart
     low: str = ""  # a count given as a range ("每批 60 至 90 人"): its lower end, as written
     work: str = ""  # the work its sentence does ("配备", "标准化改造"), to tell apart like-named rows of parallel parts
+    aside: str = ""  # the last bracketed aside of its part of the sentence ("黄河路（站前街—东外环）"), likewise
 
     @property
     def money(self) -> bool:
@@ -535,6 +536,8 @@ def extract_quantities(description: str) -> list[Quantity]:
         q = Quantity(float(m.group(1).replace(",", "")), m.group(1), "万人" if m.group(2) == "万" else m.group(2),
                      start=m.start(), context=_opening(description[sentence_start:m.start()]),
                      work=_sentence_work(_sentence_around(description, m.start()), data))
+        asides = re.findall(r"[（(]([^（）()\d]{2,14})[）)]", description[_start_after(description, m.start(), "。；;\n"):m.start()])
+        q.aside = asides[-1] if asides else ""
         if not q.money and not q.context and re.search(r"今年|本年度?|年内", description[sentence_start:m.start()]):
             q.context = "今年"  # "现有社区食堂 12 家…今年按社区食堂 20 家测算": this year's, told apart from the present
         if not q.money and (low := re.search(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:至|到|～|~|-)\s*$", description[clause_start:m.start()])):
@@ -896,6 +899,12 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
         # "增加洒水降尘作业，全年 1500 车次": the times that work is done, named in the clause before
         q.object = _strip(done.group("thing"), data)
         q.name = _with_measure(q.object, measure)
+        return
+    clauses = re.split(r"[，,]", sentence)
+    if not q.object and len(clauses) >= 2 and not clauses[-1].strip() and re.fullmatch(data["count_opening_pattern"], before) \
+            and not re.search(r"\d", clauses[-2]) and len(thing := _before_phrase(re.split("并|同时", clauses[-2])[0], data)) >= 2:
+        # "引进合作机构入驻并给予运营补助，10 家，每家…": a count standing alone counts what the clause before does
+        q.object, q.name = thing, _with_measure(thing, measure)
         return
     if light := re.fullmatch(data["light_verb_pattern"], q.object):
         # "对…项目预算开展评审 150 个": the 评审 is what is counted, of the thing the sentence treats
@@ -1996,6 +2005,16 @@ def _distinct(name: str, q: Quantity, indicators: list[SuggestedIndicator]) -> s
         worked = q.work.join(named_by_measure.groups())
         if not any(i.name == worked for i in indicators):
             return worked
+    # "黄河路（光岳路—站前街）1.4 公里…；黄河路（站前街—东外环）1.2 公里": the stretch in brackets
+    data = drafting_data()
+    endings = sorted({"标准", "费用", "经费", "成本", data["default_measure"], *data["unit_measures"].values()}, key=len, reverse=True)
+    measure = next((w for w in endings if name.endswith(w) and len(name) > len(w)), "")
+    head = name[: len(name) - len(measure)]
+    if q.aside and q.aside not in name and not any(i.name == (aside := f"{head}（{q.aside}）{measure}") for i in indicators):
+        return aside
+    # "统计年鉴 2 种 1200 册": the kinds and the copies, counted each in its own unit
+    if not q.money and measure == data["default_measure"] and not any(i.name == (by_unit := head + q.unit.lstrip("万") + "数") for i in indicators):
+        return by_unit
     return name
 
 

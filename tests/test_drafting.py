@@ -1211,6 +1211,19 @@ def test_a_level_reached_without_a_starting_level_is_a_bounded_target():
     assert not _target_rejections(targets), "the tool's own rows pass its checks"
 
 
+def test_like_named_parts_a_second_unit_and_a_count_standing_alone_each_get_a_row(index):
+    result = suggest(index, Draft(name="2022年城区供水管道延伸", amount_yuan=7_220_000, description=(
+        "今年新建供水管道：东关街（新华路—柳园路）2.1公里，计420万元；东关街（柳园路—花园路）1.5公里，计300万元；"
+        "印制节水宣传手册3种4500册，计1万元；培育节水示范单位并给予奖补，20家，每家0.05万元，计1万元。项目资金722万元。")))
+    values = {i.name: i.value for i in result.indicators}
+    # the second stretch of the same street is named by its brackets, not dropped as a repeat
+    assert values.get("东关街（柳园路—花园路）里程") == "1.5公里" and values.get("东关街（柳园路—花园路）费用") == "≤300万元", values
+    assert values.get("印制节水宣传手册册数") == "4500册" and "3种" in values.values(), values
+    # a count alone in its clause counts what the clause before does; its price is per one of those
+    assert values.get("培育节水示范单位数量") == "20家", values
+    assert [n for n, v in values.items() if v == "0.05万元/家"][0].startswith("培育节水示范单位"), values
+
+
 def test_lengths_in_yan_mi_work_done_for_counted_units_and_a_bare_payment_named_by_its_work():
     found = {q.number_text + q.unit: q for q in extract_quantities(
         "波形护栏按每延米0.05万元计，新装护栏1800延米；疏浚河道4条12公里，补助60万元；清理沟渠9条7公里，补助21万元。"
