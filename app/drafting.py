@@ -170,13 +170,17 @@ def _validate_unplaced(unplaced) -> None:
     if not isinstance(unplaced, dict):
         raise DraftingDataError("drafting.json: unplaced (how numbers no reading placed become rows) is required")
     for key in ("background_pattern", "threshold_after_unit_pattern", "threshold_before_pattern", "baseline_before_pattern",
-                "lead_words_pattern", "bare_reckoning_pattern", "at_least_pattern", "at_most_pattern"):
+                "lead_words_pattern", "bare_reckoning_pattern", "at_least_pattern", "at_most_pattern",
+                "eligibility_before_pattern", "eligibility_after_pattern", "eligibility_at_most_pattern"):
         try:
             if not unplaced.get(key) or not isinstance(unplaced[key], str):
                 raise DraftingDataError(f"drafting.json: unplaced.{key} is required")
             re.compile(unplaced[key])
         except re.error as exc:
             raise DraftingDataError(f"drafting.json: unplaced.{key} is not a valid pattern: {exc}") from None
+    for key, groups in (("eligibility_before_pattern", {"measured", "verb"}), ("eligibility_after_pattern", {"side", "who"})):
+        if not groups <= set(re.compile(unplaced[key]).groupindex):
+            raise DraftingDataError(f"drafting.json: unplaced.{key} needs the groups {', '.join(sorted(groups))}")
     _require_words(unplaced, ("skip_units", "quality_units", "cost_share_words", "duration_units", "vague_names",
                               "event_units", "spec_units"), "unplaced.")
 
@@ -1319,10 +1323,18 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
     for m in number.finditer(text):
         low, high, unit = m.group(1), m.group(2), m.group(3) or ""
         shown = high or low
-        if float(shown) in placed or (high and float(low) in placed) or not unit or unit in u["skip_units"]:
-            continue
         start, end = _start_after(text, m.start(), "，,。；;：:"), _end_before(text, m.end(), "，,。；;")
         clause, before, after = text[start:end], text[start:m.start()], text[m.end():end]
+        if unit and unit not in u["skip_units"] and (bar := _eligibility_bar(before, after, unit, shown, data)) and not re.search(u["background_pattern"], clause):
+            # "对年产值首次突破 N 亿元的骨干企业奖励…": who qualifies is a standard the review checks, not
+            # background; the same number elsewhere ("奖励 N 家") does not stand for it
+            if not any(squash(i.name) == squash(bar.name) or re.search(f"(?<![\\d.]){re.escape(shown + unit)}", i.value)
+                       for i in (*indicators, *rows)):
+                rows.append(bar)
+                placed |= {float(shown)}
+            continue
+        if float(shown) in placed or (high and float(low) in placed) or not unit or unit in u["skip_units"]:
+            continue
         if (re.search(u["background_pattern"], clause)
                 or any(int(y) < this_year for y in _YEAR.findall(_sentence_around(text, m.start())))
                 or before.count("“") > before.count("”") or before.count("《") > before.count("》")
@@ -1406,6 +1418,23 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
         if host := _host_of_total(text, m, [*indicators, *rows]):
             host.value += f"（总额{m.group(1)}{m.group(3)}）"
     return rows
+
+
+def _eligibility_bar(before: str, after: str, unit: str, shown: str, data: dict) -> "SuggestedIndicator | None":
+    """The row for a bar those paid must clear ("对担保费率降至 N% 以下的业务给予…"): named by who clears it
+    and what is measured, at least or at most the number."""
+    u = data["unplaced"]
+    measured, who = re.search(u["eligibility_before_pattern"], before), re.match(u["eligibility_after_pattern"], after)
+    if not measured or not who or not (measured.group("verb") or who.group("side")):
+        return None
+    thing = _level_name(measured.group("measured"), data) or data["unit_measures"].get(unit, "")
+    name = _strip(who.group("who"), data) + thing
+    if len(thing) < 2 or len(name) < 4:
+        return None
+    at_most = re.search(u["eligibility_at_most_pattern"], (measured.group("verb") or "") + (who.group("side") or ""))
+    level2 = "质量指标"
+    return SuggestedIndicator(L.LEVEL2_TO_LEVEL1[level2], level2, name, f"{'≤' if at_most else '≥'}{shown}{unit}", 0, [],
+                              origin="framework", hint=_FROM_DRAFT)
 
 
 def _host_of_total(text: str, total: re.Match, rows: list["SuggestedIndicator"]) -> "SuggestedIndicator | None":

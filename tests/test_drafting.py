@@ -1224,6 +1224,16 @@ def test_like_named_parts_a_second_unit_and_a_count_standing_alone_each_get_a_ro
     assert [n for n, v in values.items() if v == "0.05万元/家"][0].startswith("培育节水示范单位"), values
 
 
+def test_a_bar_those_paid_must_clear_is_a_standard_and_editions_are_counted(index):
+    result = suggest(index, Draft(name="2022年跨境电商企业培育奖励", amount_yuan=2_000_000, description=(
+        "今年举办跨境电商选品大会1届，计20万元；对年交易额首次突破3亿元的跨境电商企业奖励3家，每家40万元，计120万元；"
+        "对退货率降至2%以下的海外仓给予补助6个，每个10万元，计60万元。项目资金200万元。")))
+    values = {i.name: (i.level2, i.value) for i in result.indicators}
+    assert values.get("跨境电商企业年交易额") == ("质量指标", "≥3亿元"), values
+    assert ("质量指标", "≤2%") in values.values(), values
+    assert ("数量指标", "1届") in values.values(), values
+
+
 def test_lengths_in_yan_mi_work_done_for_counted_units_and_a_bare_payment_named_by_its_work():
     found = {q.number_text + q.unit: q for q in extract_quantities(
         "波形护栏按每延米0.05万元计，新装护栏1800延米；疏浚河道4条12公里，补助60万元；清理沟渠9条7公里，补助21万元。"
