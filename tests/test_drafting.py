@@ -1214,20 +1214,20 @@ def test_a_level_reached_without_a_starting_level_is_a_bounded_target():
 def test_like_named_parts_a_second_unit_and_a_count_standing_alone_each_get_a_row(index):
     result = suggest(index, Draft(name="2022年城区供水管道延伸", amount_yuan=7_220_000, description=(
         "今年新建供水管道：东关街（新华路—柳园路）2.1公里，计420万元；东关街（柳园路—花园路）1.5公里，计300万元；"
-        "印制节水宣传手册3种4500册，计1万元；培育节水示范单位并给予奖补，20家，每家0.05万元，计1万元。项目资金722万元。")))
+        "印制节水宣传手册3种4500册，计1万元；培育节水示范单位并给予奖补，25家，每家0.04万元，计1万元。项目资金722万元。")))
     values = {i.name: i.value for i in result.indicators}
     # the second stretch of the same street is named by its brackets, not dropped as a repeat
     assert values.get("东关街（柳园路—花园路）里程") == "1.5公里" and values.get("东关街（柳园路—花园路）费用") == "≤300万元", values
     assert values.get("印制节水宣传手册册数") == "4500册" and "3种" in values.values(), values
     # a count alone in its clause counts what the clause before does; its price is per one of those
-    assert values.get("培育节水示范单位数量") == "20家", values
-    assert [n for n, v in values.items() if v == "0.05万元/家"][0].startswith("培育节水示范单位"), values
+    assert values.get("培育节水示范单位数量") == "25家", values
+    assert [n for n, v in values.items() if v == "0.04万元/家"][0].startswith("培育节水示范单位"), values
 
 
 def test_a_bar_those_paid_must_clear_is_a_standard_and_editions_are_counted(index):
-    result = suggest(index, Draft(name="2022年跨境电商企业培育奖励", amount_yuan=2_000_000, description=(
-        "今年举办跨境电商选品大会1届，计20万元；对年交易额首次突破3亿元的跨境电商企业奖励3家，每家40万元，计120万元；"
-        "对退货率降至2%以下的海外仓给予补助6个，每个10万元，计60万元。项目资金200万元。")))
+    result = suggest(index, Draft(name="2022年跨境电商企业培育奖励", amount_yuan=2_050_000, description=(
+        "今年举办跨境电商选品大会1届，计25万元；对年交易额首次突破3亿元的跨境电商企业奖励3家，每家40万元，计120万元；"
+        "对退货率降至2%以下的海外仓给予补助6个，每个10万元，计60万元。项目资金205万元。")))
     values = {i.name: (i.level2, i.value) for i in result.indicators}
     assert values.get("跨境电商企业年交易额") == ("质量指标", "≥3亿元"), values
     assert ("质量指标", "≤2%") in values.values(), values
