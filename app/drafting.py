@@ -2105,8 +2105,10 @@ def suggest(index, draft: Draft, k_similar: int = 5, per_level2: int = 3) -> Sug
     related = {code for code, s in closeness.items() if s >= data["precedent"]["partial"]}
     # a close precedent by meaning whose forms all share too few words would otherwise copy no rows
     close_by_words = precedent == "close" and any(h.code in related for h in hits[:k_similar])
+    # a close draft that search, meaning and title all put nearest one form follows that form alone: the
+    # rows its sibling forms (same unit, other work) share would otherwise outrank its own
     followed = (_agreed_nearest(hits, precedent_probability(features), by_meaning, by_title)
-                if not close_by_words else None)
+                if not close_by_words else nearest_agreed(hits, by_meaning, by_title))
     draft_terms = set(index.tokenizer(query))
     # without the title's agreement, a form is followed only if more of it speaks of the draft's work
     title_agrees = bool(by_title) and by_title[0].code == followed

@@ -109,8 +109,13 @@ def test_near_duplicate_names_are_merged(index):
     names = [i.name for i in result.indicators]
     quality = [n for n in names if "验收合格率" in n]
     assert len(quality) <= 1, names
-    merged = [i for i in suggest(index, Draft(description="城市污水处理厂运营费")).indicators if i.support > 1]
-    assert merged, "indicators used by several similar projects carry their support"
+    # a close draft no one form leads in search, meaning and title alike draws on several forms
+    result = suggest(index, Draft(description="业务工作经费"))
+    assert result.precedent == "close" and result.followed is None
+    assert [i for i in result.indicators if i.support > 1], "indicators used by several similar projects carry their support"
+    # one that all three put nearest the same form follows that form alone
+    result = suggest(index, Draft(description="城市污水处理厂运营费"))
+    assert result.followed and {c for i in result.indicators for c in i.sources} == {result.followed["code"]}
 
 
 def test_satisfaction_value_is_a_rate_from_similar_projects(index):
