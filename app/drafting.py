@@ -1325,7 +1325,8 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
         shown = high or low
         start, end = _start_after(text, m.start(), "，,。；;：:"), _end_before(text, m.end(), "，,。；;")
         clause, before, after = text[start:end], text[start:m.start()], text[m.end():end]
-        if unit and unit not in u["skip_units"] and (bar := _eligibility_bar(before, after, unit, shown, data)) and not re.search(u["background_pattern"], clause):
+        bar = _eligibility_bar(before, after, unit, shown, data) if unit and unit not in u["skip_units"] else None
+        if bar and not re.search(u["background_pattern"], clause):
             # "对年产值首次突破 N 亿元的骨干企业奖励…": who qualifies is a standard the review checks, not
             # background; the same number elsewhere ("奖励 N 家") does not stand for it
             if not any(squash(i.name) == squash(bar.name) or re.search(f"(?<![\\d.]){re.escape(shown + unit)}", i.value)
