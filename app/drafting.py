@@ -1795,7 +1795,8 @@ def _reference_value(level2: str, name: str, values: list[str]) -> tuple[str, st
     for v in values:
         counts[v] += 1
     typical = max(counts, key=lambda v: (counts[v], -values.index(v)))
-    if level2 == "成本指标" or (level2 in _COUNTED and _is_count(typical)):
+    # a sum of money is that project's whatever the 二级 ("实施项目成本支出 5000 万元" filed under 质量指标)
+    if level2 == "成本指标" or (level2 in _COUNTED and _is_count(typical)) or re.search(r"\d\s*(?:元|万元|亿元)", typical):
         return f"{TO_FILL}：请按本项目填写（相似项目为 {typical}）", f"相似项目为 {typical}"
     return typical, ""
 

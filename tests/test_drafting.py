@@ -25,6 +25,7 @@ from app.drafting import (
     _fill_targets,
     _make_checkable,
     _rates_into_rows,
+    _reference_value,
     check_indicators,
     corpus_report,
     drafting_data,
@@ -1237,6 +1238,13 @@ def test_a_bar_those_paid_must_clear_is_a_standard_and_editions_are_counted(inde
     assert values.get("跨境电商企业年交易额") == ("质量指标", "≥3亿元"), values
     assert ("质量指标", "≤2%") in values.values(), values
     assert ("数量指标", "1届") in values.values(), values
+
+
+def test_a_past_forms_sum_of_money_is_never_kept_whatever_its_level2():
+    value, hint = _reference_value("质量指标", "平台建设投入", ["380万元", "380万元"])
+    assert value.startswith("待填") and "380万元" in hint
+    assert _reference_value("质量指标", "验收合格率", ["100%"])[0] == "100%"
+    assert _reference_value("可持续影响指标", "设备使用年限", ["8年"])[0] == "8年"
 
 
 def test_lengths_in_yan_mi_work_done_for_counted_units_and_a_bare_payment_named_by_its_work():
