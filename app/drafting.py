@@ -1821,6 +1821,12 @@ def _cluster(rows: list[tuple[float, Declaration, object]]) -> list[dict]:
     return clusters
 
 
+def _names_who_is_served(term: str, data: dict) -> bool:
+    """"残疾人", "幼儿园": who or where is served — also when the tokenizer cuts the group short ("残疾")."""
+    return any(b in term or (len(term) >= 2 and len(b) > len(term) and b.startswith(term))
+               for b in data["beneficiaries"] + data["served_places"])
+
+
 def _row_matches(tokenizer, name: str, draft_terms: set[str], text: str) -> bool:
     """A past row fits the draft when most of what it names is in the draft's own words."""
     data = drafting_data()
@@ -1830,7 +1836,7 @@ def _row_matches(tokenizer, name: str, draft_terms: set[str], text: str) -> bool
     hit = [t for t in terms if t in draft_terms or t in text]
     # sharing only an activity (配备, 开展) says nothing about what is counted, nor does sharing only
     # who is served: a kindergarten's per-pupil funding row does not fit a kindergarten's cameras
-    served = [t for t in hit if any(b in t for b in data["beneficiaries"] + data["served_places"])]
+    served = [t for t in hit if _names_who_is_served(t, data)]
     named = [t for t in hit if t not in data["action_verbs"] and t not in served]
     # what the row is about comes first: "生活垃圾资源化利用" is about household waste, whatever else it shares
     subject = next((t for t in terms if t not in data["action_verbs"]), None)
@@ -2197,7 +2203,8 @@ def speaks_of_draft(index, record: Declaration, draft_terms: set[str], query: st
         return True
     # who is served (企业, 学生) and how they are paid (奖励, 补贴) say nothing of what the work is
     says_nothing = {*data["measure_words"], *data["action_verbs"], *data["beneficiaries"], *data["cost_words"]}
-    rows_naming = Counter(t for name in names for t in set(content_terms(index.tokenizer, name)) if t not in says_nothing)
+    rows_naming = Counter(t for name in names for t in set(content_terms(index.tokenizer, name))
+                          if t not in says_nothing and not _names_who_is_served(t, data))
     recurring = [t for t, n in rows_naming.items() if n >= data["precedent"]["recurring_rows"]]
     if strict and recurring:  # only the thing the rows name most
         most = max(rows_naming[t] for t in recurring)

@@ -1001,6 +1001,11 @@ def test_a_past_row_sharing_one_short_word_with_the_draft_is_not_mined(index):
     assert not _row_matches(index.tokenizer, "宣传工作完成及时率", terms, text)
     assert not _row_matches(index.tokenizer, "资金拨付及时率", terms, text)
     assert _row_matches(index.tokenizer, "禁毒宣传活动场次", terms, text)
+    # who is served, even cut short by the tokenizer ("残疾" of 残疾人), is not what a row is about
+    text = "为困难残疾人发放生活补贴并适配康复辅具，每人每月60元。"
+    terms = set(index.tokenizer(text))
+    assert not _row_matches(index.tokenizer, "残疾人生活质量", terms, text)
+    assert _row_matches(index.tokenizer, "残疾人康复辅具适配人数", terms, text)
 
 
 def test_a_long_named_cost_item_and_zero_incidents_of_an_event_are_read():
