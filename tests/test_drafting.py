@@ -1243,6 +1243,8 @@ def test_a_bar_those_paid_must_clear_is_a_standard_and_editions_are_counted(inde
     assert values.get("跨境电商企业年交易额") == ("质量指标", "≥3亿元"), values
     assert ("质量指标", "≤2%") in values.values(), values
     assert ("数量指标", "1届") in values.values(), values
+    found = {q.number_text + q.unit: q for q in extract_quantities("节日摆放时令盆花45万盆；拍摄宣传短片8集。")}
+    assert found["45万盆"].name.endswith("盆花数量") and found["8集"].unit == "集", found
 
 
 def test_a_past_forms_sum_of_money_is_never_kept_whatever_its_level2():
