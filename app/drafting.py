@@ -1281,7 +1281,8 @@ def _fill_targets(indicators: list["SuggestedIndicator"], targets: list[Target])
             later.append(target)
     for target in later:
         same = [i for i in indicators if i.level2 == target.level2 and i.hint != _FROM_DRAFT
-                and ("%" in i.value) == target.value.endswith("%") and _overlap(_head_of_rate(i.name), target.name) >= 2
+                and ("%" in i.value) == target.value.endswith("%")
+                and (_overlap(_head_of_rate(i.name), target.name) >= 2 or _template_of_same_rate(i, target.name))
                 and (target.level2 == "时效指标" or _same_measure(i.value, target.value))]
         if same:
             row = max(same, key=lambda i: _overlap(_head_of_rate(i.name), target.name))
@@ -1291,6 +1292,12 @@ def _fill_targets(indicators: list["SuggestedIndicator"], targets: list[Target])
         else:
             indicators.append(SuggestedIndicator(L.LEVEL2_TO_LEVEL1[target.level2], target.level2, target.name,
                                                  target.value, 0, [], origin="framework", hint=_FROM_DRAFT))
+
+
+def _template_of_same_rate(row: "SuggestedIndicator", name: str) -> bool:
+    """A framework template's rate the draft states in its own words ("培训合格率" ← "结业考核合格率")."""
+    rate = re.search(r"[\u4e00-\u9fff]{2}率$", row.name)
+    return row.hint.startswith(_FRAMEWORK_HINT) and bool(rate) and name.endswith(rate.group(0))
 
 
 def _numbers_in_values(indicators: list["SuggestedIndicator"]) -> set[float]:

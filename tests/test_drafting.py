@@ -1254,6 +1254,17 @@ def test_a_past_forms_sum_of_money_is_never_kept_whatever_its_level2():
     assert _reference_value("可持续影响指标", "设备使用年限", ["8年"])[0] == "8年"
 
 
+def test_training_has_its_own_framework_rows_and_a_draft_rate_takes_the_templates_place(index):
+    result = suggest(index, Draft(name="2022年基层应急救护员轮训", amount_yuan=360_000, description=(
+        "今年对乡镇卫生院和村卫生室人员开展应急救护轮训6期，每期40人、3天，每人每天250元，计18万元；"
+        "编印救护手册并租用训练场地，计18万元。9月底前完成轮训，学员实操考核合格率98%以上，学员满意度95%以上。")))
+    rows = {i.name: (i.level2, i.value) for i in result.indicators}
+    assert rows.get("培训完成及时率") == ("时效指标", "100%"), rows
+    # the draft's own pass rate stands in for the template's, not beside it
+    assert rows.get("学员实操考核合格率") == ("质量指标", "≥98%") and "培训合格率" not in rows, rows
+    assert not any(n.startswith("活动") for n in rows), "training is not the events template"
+
+
 def test_lengths_in_yan_mi_work_done_for_counted_units_and_a_bare_payment_named_by_its_work():
     found = {q.number_text + q.unit: q for q in extract_quantities(
         "波形护栏按每延米0.05万元计，新装护栏1800延米；疏浚河道4条12公里，补助60万元；清理沟渠9条7公里，补助21万元。"
