@@ -111,11 +111,12 @@ def test_near_duplicate_names_are_merged(index):
     quality = [n for n in names if "验收合格率" in n]
     assert len(quality) <= 1, names
     # a close draft no one form leads in search, meaning and title alike draws on several forms
-    result = suggest(index, Draft(description="业务工作经费"))
+    result = suggest(index, Draft(description="部门业务运转经费"))
     assert result.precedent == "close" and result.followed is None
     assert [i for i in result.indicators if i.support > 1], "indicators used by several similar projects carry their support"
     # one that all three put nearest the same form follows that form alone
-    result = suggest(index, Draft(description="城市污水处理厂运营费"))
+    result = suggest(index, Draft(description="污水处理厂日常运行经费"))
+    assert result.precedent == "close"
     assert result.followed and {c for i in result.indicators for c in i.sources} == {result.followed["code"]}
 
 
@@ -1257,7 +1258,7 @@ def test_a_past_forms_sum_of_money_is_never_kept_whatever_its_level2():
 def test_training_has_its_own_framework_rows_and_a_draft_rate_takes_the_templates_place(index):
     result = suggest(index, Draft(name="2022年基层应急救护员轮训", amount_yuan=360_000, description=(
         "今年对乡镇卫生院和村卫生室人员开展应急救护轮训6期，每期40人、3天，每人每天250元，计18万元；"
-        "编印救护手册并租用训练场地，计18万元。9月底前完成轮训，学员实操考核合格率98%以上，学员满意度95%以上。")))
+        "编印救护手册并租用训练场地，计18万元。9月底前完成轮训，学员实操考核合格率98%以上，参训人员满意度96%以上。")))
     rows = {i.name: (i.level2, i.value) for i in result.indicators}
     assert rows.get("培训完成及时率") == ("时效指标", "100%"), rows
     # the draft's own pass rate stands in for the template's, not beside it
