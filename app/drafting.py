@@ -88,7 +88,7 @@ class DraftingDataError(ValueError):
     """app/data/drafting.json is malformed: the message names the key."""
 
 
-_STRING_LISTS = ("generic_terms", "measure_words", "count_units", "person_units", "served_places", "strip_prefix",
+_STRING_LISTS = ("generic_terms", "measure_words", "count_units", "person_units", "served_places", "supply_verbs", "strip_prefix",
                  "strip_suffix", "cut_after", "action_verbs", "object_stop_verbs", "beneficiaries", "per_unit_words", "skip_after_number",
                  "object_conjunctions", "price_words", "nameless_cost_words", "paying_verbs", "unstrippable_endings", "unstrippable_openings",
                  "not_kind_triggers", "cost_words", "paid_count_endings", "bare_cost_words", "type_markers")
@@ -774,7 +774,9 @@ def _per_unit_object(q: Quantity, sentence: str, counted: list[Quantity]) -> str
         return in_sentence
     if counted and re.match(r"每[个所家座处户]", q.per):
         return counted[-1].object
-    if len(clauses) >= 2 and (acted := re.search(f"(?:{verbs})([\u4e00-\u9fff]{{2,16}})$", clauses[-2].strip())):
+    # "为 36 家卫生院配置 12 导联心电监护仪，每台…": what that work supplies, a spec and all
+    supplies = "|".join((*drafting_data()["action_verbs"], *drafting_data()["supply_verbs"]))
+    if len(clauses) >= 2 and (acted := re.search(f"(?:{supplies})(\\d*[\u4e00-\u9fff]{{2,16}})$", _QUOTES.sub("", clauses[-2].strip()))):
         return acted.group(1)
     return next((c.object for c in reversed(counted) if c.unit.lstrip("万") == per_unit), "")
 
@@ -782,6 +784,9 @@ def _per_unit_object(q: Quantity, sentence: str, counted: list[Quantity]) -> str
 def _same_unit(counted_unit: str, per_unit: str) -> bool:
     """"680 户 … 每户", "68 名 … 每人": the rate is per one of what was counted."""
     unit, per_unit = counted_unit.lstrip("万"), per_unit.removesuffix("天")  # "按 380 元/人天": per person and day
+    # "8 台（套）…每台": the bracket names the unit again; "12 个月…每月": the 个 only counts
+    unit = re.sub(r"[（(][^）)]*[）)]", "", unit)
+    unit = unit[1:] if unit.startswith("个") and len(unit) > 1 else unit
     people = [u for u in drafting_data()["person_units"] if "户" not in u]  # a household is not a person
     # "康复理疗 500 人次，次均 80 元": per 次 of those 人次
     return unit == per_unit or (unit in people and per_unit in people) or (per_unit == "次" and unit.endswith("次"))

@@ -1266,6 +1266,17 @@ def test_training_has_its_own_framework_rows_and_a_draft_rate_takes_the_template
     assert not any(n.startswith("活动") for n in rows), "training is not the events template"
 
 
+def test_a_price_per_one_is_named_by_what_is_bought_not_left_as_a_bare_unit_cost():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "今年更新水文测报仪器设备9台（套），每台（套）2.6万元，需23.4万元；为140家企业出具“一企一策”节能报告，"
+        "每份0.35万元，小计49万元；为28家社区卫生服务站配置12导联心电监护仪，每台1.9万元，小计53.2万元；"
+        "技术人员驻场运维10个月，每月1.3万元，计13万元。")}
+    assert found["2.6万元"].object == "更新水文测报仪器设备", found["2.6万元"]
+    assert found["0.35万元"].object == "一企一策节能报告" and found["49万元"].object == "一企一策节能报告费用"
+    assert found["1.9万元"].object == "12导联心电监护仪", found["1.9万元"]
+    assert found["1.3万元"].object == "技术人员驻场运维", found["1.3万元"]
+
+
 def test_lengths_in_yan_mi_work_done_for_counted_units_and_a_bare_payment_named_by_its_work():
     found = {q.number_text + q.unit: q for q in extract_quantities(
         "波形护栏按每延米0.05万元计，新装护栏1800延米；疏浚河道4条12公里，补助60万元；清理沟渠9条7公里，补助21万元。"
