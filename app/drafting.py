@@ -770,6 +770,10 @@ def _per_unit_object(q: Quantity, sentence: str, counted: list[Quantity]) -> str
             _QUOTES.sub("", clauses[-2].strip()))):
         return acted.group(1)
     in_sentence = next((c.object for c in reversed(counted) if _same_unit(c.unit, per_unit) and c.number_text in sentence), "")
+    if in_sentence.startswith("每"):
+        # "培训班 6 期，每期 80 人，每人每天 300 元": per trainee of the classes, not of "每期"
+        in_sentence = next((c.object for c in reversed(counted) if not c.object.startswith("每") and c.number_text in sentence),
+                           in_sentence)
     if in_sentence:
         return in_sentence
     if counted and re.match(r"每[个所家座处户]", q.per):

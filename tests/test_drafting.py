@@ -1275,6 +1275,8 @@ def test_a_price_per_one_is_named_by_what_is_bought_not_left_as_a_bare_unit_cost
     assert found["0.35万元"].object == "一企一策节能报告" and found["49万元"].object == "一企一策节能报告费用"
     assert found["1.9万元"].object == "12导联心电监护仪", found["1.9万元"]
     assert found["1.3万元"].object == "技术人员驻场运维", found["1.3万元"]
+    found = {q.number_text + q.unit: q for q in extract_quantities("举办乡村医生业务培训班7期，每期70人、4天，每人每天320元。")}
+    assert found["320元"].object == "举办乡村医生业务培训班", "per trainee of the classes, not of 每期"
 
 
 def test_lengths_in_yan_mi_work_done_for_counted_units_and_a_bare_payment_named_by_its_work():
