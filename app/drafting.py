@@ -403,6 +403,7 @@ class Quantity:
     low: str = ""  # a count given as a range ("每批 60 至 90 人"): its lower end, as written
     work: str = ""  # the work its sentence does ("配备", "标准化改造"), to tell apart like-named rows of parallel parts
     aside: str = ""  # the last bracketed aside of its part of the sentence ("黄河路（站前街—东外环）"), likewise
+    clause: str = ""  # its clause up to the number ("按每人 3.5 万元标准救助"): the last resort to tell like rows apart
 
     @property
     def money(self) -> bool:
@@ -540,6 +541,7 @@ def extract_quantities(description: str) -> list[Quantity]:
         q = Quantity(float(m.group(1).replace(",", "")), m.group(1), "万人" if m.group(2) == "万" else m.group(2),
                      start=m.start(), context=_opening(description[sentence_start:m.start()]),
                      work=_sentence_work(_sentence_around(description, m.start()), data))
+        q.clause = re.sub(r"\s+", "", description[clause_start:said_before])
         asides = re.findall(r"[（(]([^（）()\d]{2,14})[）)]", description[_start_after(description, m.start(), "。；;\n"):m.start()])
         q.aside = asides[-1] if asides else ""
         if not q.money and not q.context and re.search(r"今年|本年度?|年内", description[sentence_start:m.start()]):
@@ -1426,7 +1428,10 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
         row_name = row_name.strip()
         if re.sub(r"比例|成本|时间|时限$", "", row_name) in u["vague_names"]:
             continue
-        if len(row_name) < 2 or any(squash(i.name) == squash(row_name) for i in (*indicators, *rows)):
+        if len(row_name) >= 2 and any(squash(i.name) == squash(row_name) for i in (*indicators, *rows)):
+            # a like row has the name: this one is told apart by its whole clause, or gets none
+            row_name = _told_by_clause(row_name, re.sub(r"\s+", "", before), [*indicators, *rows], data)
+        if len(row_name) < 2:
             continue
         rows.append(SuggestedIndicator(L.LEVEL2_TO_LEVEL1[level2], level2, row_name, value, 0, [],
                                        origin="framework", hint=_FROM_DRAFT))
@@ -2060,15 +2065,36 @@ def _distinct(name: str, q: Quantity, indicators: list[SuggestedIndicator]) -> s
             return worked
     # "黄河路（光岳路—站前街）1.4 公里…；黄河路（站前街—东外环）1.2 公里": the stretch in brackets
     data = drafting_data()
-    endings = sorted({"标准", "费用", "经费", "成本", data["default_measure"], *data["unit_measures"].values()}, key=len, reverse=True)
-    measure = next((w for w in endings if name.endswith(w) and len(name) > len(w)), "")
-    head = name[: len(name) - len(measure)]
+    head, measure = _measure_ending(name, data)
     if q.aside and q.aside not in name and not any(i.name == (aside := f"{head}（{q.aside}）{measure}") for i in indicators):
         return aside
     # "统计年鉴 2 种 1200 册": the kinds and the copies, counted each in its own unit
     if not q.money and measure == data["default_measure"] and not any(i.name == (by_unit := head + q.unit.lstrip("万") + "数") for i in indicators):
         return by_unit
-    return name
+    return _told_by_clause(name, q.clause, indicators, data) or name
+
+
+def _measure_ending(name: str, data: dict) -> tuple[str, str]:
+    """"黄河路里程" → ("黄河路", "里程"): the thing and the measure or cost word ending a row name."""
+    endings = sorted({"标准", "费用", "经费", "成本", data["default_measure"], *data["unit_measures"].values()}, key=len, reverse=True)
+    measure = next((w for w in endings if name.endswith(w) and len(name) > len(w)), "")
+    return name[: len(name) - len(measure)], measure
+
+
+def _told_by_clause(name: str, clause: str, rows: list[SuggestedIndicator], data: dict) -> str:
+    """A row name taken by a like row, told apart by all the words of its clause ("按每人 3.5 万元标准救助
+    4 人次" beside "按每人 2 万元标准救助 8 人次": 每人3.5万元标准救助人次), or "" when that does not."""
+    measure = _measure_ending(name, data)[1]
+    words = _strip(re.sub(data["unplaced"]["lead_words_pattern"], "", clause), data)
+    # only a tier set by its price tells rows apart ("每人 2 万元" / "每人 3.5 万元"); what is left of the
+    # words besides the price must still say something
+    rest = re.sub(r"按|每[\u4e00-\u9fff]|\d+(?:\.\d+)?\s*(?:万|亿)?元", "", words)
+    told = _with_measure(words, measure) if measure else words
+    if (not re.search(r"\d\s*(?:万|亿)?元", words) or len(re.findall(r"[\u4e00-\u9fff]", rest)) < 2
+            or "分别" in words or re.search(r"[和及与、]$", words) or len(words) > 20
+            or squash(told) == squash(name) or any(squash(i.name) == squash(told) for i in rows)):
+        return ""
+    return told
 
 
 def _opening(sentence: str) -> str:
