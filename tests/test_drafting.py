@@ -1280,9 +1280,9 @@ def test_a_price_per_one_is_named_by_what_is_bought_not_left_as_a_bare_unit_cost
 
 
 def test_tiers_set_by_their_price_keep_a_row_each(index):
-    result = suggest(index, Draft(name="2022年困难职工临时救助", amount_yuan=270_000, description=(
+    result = suggest(index, Draft(name="2022年困难职工临时救助", amount_yuan=275_000, description=(
         "今年对因病致困的在职职工开展临时救助，预计救助15人次，其中按每人1.2万元标准救助10人次，计12万元；"
-        "按每人2.8万元标准救助5人次，计14万元；救助档案整理1万元。职工满意度92%以上。项目资金27万元。")))
+        "按每人2.8万元标准救助5人次，计14万元；救助档案整理1.5万元。职工满意度92%以上。项目资金27.5万元。")))
     values = {i.name: i.value for i in result.indicators}
     assert "10人次" in values.values() and "5人次" in values.values(), values
     assert values.get("每人2.8万元标准救助人次") == "5人次", values
