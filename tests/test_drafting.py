@@ -1236,11 +1236,16 @@ def test_like_named_parts_a_second_unit_and_a_count_standing_alone_each_get_a_ro
     assert [n for n, v in values.items() if v == "0.04万元/家"][0].startswith("培育节水示范单位"), values
 
 
+def _rows_by_name(index, name: str, amount_yuan: int, description: str) -> dict[str, tuple[str, str]]:
+    """The suggested table of a made-up draft: row name → (二级, value)."""
+    result = suggest(index, Draft(name=name, amount_yuan=amount_yuan, description=description))
+    return {i.name: (i.level2, i.value) for i in result.indicators}
+
+
 def test_a_bar_those_paid_must_clear_is_a_standard_and_editions_are_counted(index):
-    result = suggest(index, Draft(name="2022年跨境电商企业培育奖励", amount_yuan=2_050_000, description=(
-        "今年举办跨境电商选品大会1届，计25万元；对年交易额首次突破3亿元的跨境电商企业奖励3家，每家40万元，计120万元；"
-        "对退货率降至2%以下的海外仓给予补助6个，每个10万元，计60万元。项目资金205万元。")))
-    values = {i.name: (i.level2, i.value) for i in result.indicators}
+    values = _rows_by_name(index, "2022年跨境电商企业培育奖励", 2_050_000,
+                           "今年举办跨境电商选品大会1届，计25万元；对年交易额首次突破3亿元的跨境电商企业奖励3家，每家40万元，计120万元；"
+                           "对退货率降至2%以下的海外仓给予补助6个，每个10万元，计60万元。项目资金205万元。")
     assert values.get("跨境电商企业年交易额") == ("质量指标", "≥3亿元"), values
     assert ("质量指标", "≤2%") in values.values(), values
     assert ("数量指标", "1届") in values.values(), values
@@ -1256,10 +1261,9 @@ def test_a_past_forms_sum_of_money_is_never_kept_whatever_its_level2():
 
 
 def test_training_has_its_own_framework_rows_and_a_draft_rate_takes_the_templates_place(index):
-    result = suggest(index, Draft(name="2022年基层应急救护员轮训", amount_yuan=360_000, description=(
-        "今年对乡镇卫生院和村卫生室人员开展应急救护轮训6期，每期40人、3天，每人每天250元，计18万元；"
-        "编印救护手册并租用训练场地，计18万元。9月底前完成轮训，学员实操考核合格率98%以上，参训人员满意度96%以上。")))
-    rows = {i.name: (i.level2, i.value) for i in result.indicators}
+    rows = _rows_by_name(index, "2022年基层应急救护员轮训", 360_000,
+                         "今年对乡镇卫生院和村卫生室人员开展应急救护轮训6期，每期40人、3天，每人每天250元，计18万元；"
+                         "编印救护手册并租用训练场地，计18万元。9月底前完成轮训，学员实操考核合格率98%以上，参训人员满意度96%以上。")
     assert rows.get("培训完成及时率") == ("时效指标", "100%"), rows
     # the draft's own pass rate stands in for the template's, not beside it
     assert rows.get("学员实操考核合格率") == ("质量指标", "≥98%") and "培训合格率" not in rows, rows
