@@ -171,7 +171,8 @@ def _validate_unplaced(unplaced) -> None:
         raise DraftingDataError("drafting.json: unplaced (how numbers no reading placed become rows) is required")
     for key in ("background_pattern", "threshold_after_unit_pattern", "threshold_before_pattern", "baseline_before_pattern",
                 "lead_words_pattern", "bare_reckoning_pattern", "at_least_pattern", "at_most_pattern",
-                "eligibility_before_pattern", "eligibility_after_pattern", "eligibility_at_most_pattern"):
+                "eligibility_before_pattern", "eligibility_after_pattern", "eligibility_at_most_pattern",
+                "term_before_pattern"):
         try:
             if not unplaced.get(key) or not isinstance(unplaced[key], str):
                 raise DraftingDataError(f"drafting.json: unplaced.{key} is required")
@@ -181,8 +182,10 @@ def _validate_unplaced(unplaced) -> None:
     for key, groups in (("eligibility_before_pattern", {"measured", "verb"}), ("eligibility_after_pattern", {"side", "who"})):
         if not groups <= set(re.compile(unplaced[key]).groupindex):
             raise DraftingDataError(f"drafting.json: unplaced.{key} needs the groups {', '.join(sorted(groups))}")
+    if "term" not in re.compile(unplaced["term_before_pattern"]).groupindex:
+        raise DraftingDataError("drafting.json: unplaced.term_before_pattern needs the group term")
     _require_words(unplaced, ("skip_units", "quality_units", "cost_share_words", "duration_units", "vague_names",
-                              "event_units", "spec_units"), "unplaced.")
+                              "event_units", "spec_units", "term_quality_words"), "unplaced.")
 
 
 @functools.lru_cache(maxsize=1)
@@ -229,7 +232,7 @@ def validate_drafting_data(data: dict) -> dict:
                        ("work_done_pattern", "thing"), ("count_opening_pattern", None), ("light_verb_pattern", "work"),
                        ("money_for_pattern", "item"), ("respective_marker", None),
                        ("list_intro_pattern", None), ("spending_uses_pattern", None), ("payment_suffix_pattern", None),
-                       ("cap_pattern", None)):
+                       ("cap_pattern", None), ("done_for_pattern", "work")):
         try:
             groups = re.compile(data.get(key) or "").groupindex
             if not data.get(key) or (group and group not in groups):
@@ -402,8 +405,9 @@ class Quantity:
     context: str = ""  # the words opening its sentence ("采用分散式一体化设备处理"), the last resort to tell rows apart
     low: str = ""  # a count given as a range ("每批 60 至 90 人"): its lower end, as written
     work: str = ""  # the work its sentence does ("配备", "标准化改造"), to tell apart like-named rows of parallel parts
-    aside: str = ""  # the last bracketed aside of its part of the sentence ("黄河路（站前街—东外环）"), likewise
-    clause: str = ""  # its clause up to the number ("按每人 3.5 万元标准救助"): the last resort to tell like rows apart
+    aside: str = ""  # the last bracketed aside of its part of the sentence ("东关街（柳园路—花园路）"), likewise
+    clause: str = ""  # its clause up to the number ("按每人 a 元标准补助"): the last resort to tell like rows apart
+    lead: str = ""  # the clause before its own in its sentence, when it holds no number ("为留守儿童开展心理疏导")
 
     @property
     def money(self) -> bool:
@@ -429,7 +433,7 @@ _LIST_JOINS = re.compile(r"和|与|、|及(?!时)")  # what joins listed things;
 _QUOTES = re.compile(r"[“”‘’\"《》「」]")  # "《地名志》编纂出版": the title's marks are not part of the item
 _NOUN_HEADS = set("站厂班室所点队库馆场设中器")
 # 每生每学期 → /生/学期; 每平方米 → /平方米, not /平
-_PER = re.compile(r"每(学期|季度|延米|人次|人份|人天|剂次|画幅|批次|辆次|台次|车次|架次|户次|课时|小时|平方公里|平方米|平米|立方米|公里|千瓦时|千瓦|兆瓦|标箱|[\u4e00-\u9fff]|[A-Za-z]+)")
+_PER = re.compile(r"每(学期|季度|延米|人次|人份|人天|剂次|画幅|批次|场次|班次|辆次|台次|车次|架次|户次|课时|小时|平方公里|平方米|平米|立方米|公里|千瓦时|千瓦|兆瓦|标箱|[\u4e00-\u9fff]|[A-Za-z]+)")
 
 
 def _cost_words() -> tuple[str, ...]:
@@ -513,7 +517,7 @@ def extract_quantities(description: str) -> list[Quantity]:
     last_end = last_start = 0
     # "巡检村庄从 40 个增加到 65 个": a target from one level to another, which the targets give
     raised = [r.span() for r in re.finditer(data["targets"]["raise_to"], description)]
-    raised += [r.span("num") for r in _levels_to(description, data["targets"])]  # "提升到 3 万份": the targets give it
+    raised += [r.span("num") for r in _levels_to(description, data["targets"])]  # "提升到 N 万吨": the targets give it
     for m in pattern.finditer(description):
         if any(start <= m.start() < end for start, end in raised):
             continue
@@ -542,7 +546,12 @@ def extract_quantities(description: str) -> list[Quantity]:
                      start=m.start(), context=_opening(description[sentence_start:m.start()]),
                      work=_sentence_work(_sentence_around(description, m.start()), data))
         q.clause = re.sub(r"\s+", "", description[clause_start:said_before])
-        asides = re.findall(r"[（(]([^（）()\d]{2,14})[）)]", description[_start_after(description, m.start(), "。；;\n"):m.start()])
+        part_start = _start_after(description, m.start(), "。；;\n")
+        parts = re.split(r"[，,]", description[part_start:m.start()])
+        q.lead = parts[-2].strip() if len(parts) >= 2 and not re.search(r"\d", parts[-2]) else ""
+        if not q.lead and found and found[-1].start >= part_start:
+            q.lead = found[-1].lead  # "…，每人 a 元，计 b 万元": the sum is of the work the price was
+        asides = re.findall(r"[（(]([^（）()\d]{2,14})[）)]", description[part_start:m.start()])
         q.aside = asides[-1] if asides else ""
         if not q.money and not q.context and re.search(r"今年|本年度?|年内", description[sentence_start:m.start()]):
             q.context = "今年"  # "现有社区食堂 12 家…今年按社区食堂 20 家测算": this year's, told apart from the present
@@ -773,29 +782,34 @@ def _per_unit_object(q: Quantity, sentence: str, counted: list[Quantity]) -> str
         return acted.group(1)
     in_sentence = next((c.object for c in reversed(counted) if _same_unit(c.unit, per_unit) and c.number_text in sentence), "")
     if in_sentence.startswith("每"):
-        # "培训班 6 期，每期 80 人，每人每天 300 元": per trainee of the classes, not of "每期"
+        # "培训班 n 期，每期 m 人，每人每天 a 元": per trainee of the classes, not of "每期"
         in_sentence = next((c.object for c in reversed(counted) if not c.object.startswith("每") and c.number_text in sentence),
                            in_sentence)
     if in_sentence:
         return in_sentence
     if counted and re.match(r"每[个所家座处户]", q.per):
         return counted[-1].object
-    # "为 36 家卫生院配置 12 导联心电监护仪，每台…": what that work supplies, a spec and all
+    # "为 n 家卫生院配置 24 小时动态血压计，每台…": what that work supplies, a spec and all
     supplies = "|".join((*drafting_data()["action_verbs"], *drafting_data()["supply_verbs"]))
-    if len(clauses) >= 2 and (acted := re.search(f"(?:{supplies})(\\d*[\u4e00-\u9fff]{{2,16}})$", _QUOTES.sub("", clauses[-2].strip()))):
-        return acted.group(1)
+    acted = re.search(f"(?:{supplies})(\\d*[\u4e00-\u9fff]{{2,16}})$", _QUOTES.sub("", clauses[-2].strip())) if len(clauses) >= 2 else None
+    if acted and not re.match(r"\d+(?:" + "|".join(map(re.escape, drafting_data()["count_units"])) + ")", acted.group(1)):
+        return acted.group(1)  # "服务 n 场次": a count, not a thing with a spec
+    # "为留守儿童开展心理疏导，每人 a 元": the work done for those people
+    if len(clauses) >= 2 and (done_for := re.fullmatch(drafting_data()["done_for_pattern"], _QUOTES.sub("", clauses[-2].strip()))):
+        return done_for.group("work")
     return next((c.object for c in reversed(counted) if c.unit.lstrip("万") == per_unit), "")
 
 
 def _same_unit(counted_unit: str, per_unit: str) -> bool:
     """"680 户 … 每户", "68 名 … 每人": the rate is per one of what was counted."""
     unit, per_unit = counted_unit.lstrip("万"), per_unit.removesuffix("天")  # "按 380 元/人天": per person and day
-    # "8 台（套）…每台": the bracket names the unit again; "12 个月…每月": the 个 only counts
+    # "n 台（套）…每台": the bracket names the unit again; "n 个月…每月": the 个 only counts
     unit = re.sub(r"[（(][^）)]*[）)]", "", unit)
     unit = unit[1:] if unit.startswith("个") and len(unit) > 1 else unit
     people = [u for u in drafting_data()["person_units"] if "户" not in u]  # a household is not a person
     # "康复理疗 500 人次，次均 80 元": per 次 of those 人次
-    return unit == per_unit or (unit in people and per_unit in people) or (per_unit == "次" and unit.endswith("次"))
+    return (unit == per_unit or (unit in people and per_unit in people) or (per_unit == "次" and unit.endswith("次"))
+            or unit == per_unit + "次")  # "n 场次…每场"
 
 
 def _start_after(text: str, at: int, breaks: str) -> int:
@@ -823,7 +837,7 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
     ends = next((w for w in sorted(data["dimension_words"], key=len, reverse=True) if said.endswith(w)), "")
     if ends and not after_object and measure == data["unit_measures"].get("米") \
             and len(thing := _before_phrase(re.sub("[全总]$", "", said[: -len(ends)]), data)) >= 2:
-        # "道路硬化长 300 米": the road's length; the 长 is the measure, not part of the thing
+        # "步道铺设长 n 米": the path's length; the 长 is the measure, not part of the thing
         q.object, q.name = thing, thing + data["dimension_words"][ends]
         return
     if after_object:
@@ -916,9 +930,10 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
         q.name = _with_measure(q.object, measure)
         return
     clauses = re.split(r"[，,]", sentence)
-    if not q.object and len(clauses) >= 2 and not clauses[-1].strip() and re.fullmatch(data["count_opening_pattern"], before) \
-            and not re.search(r"\d", clauses[-2]) and len(thing := _before_phrase(re.split("并|同时", clauses[-2])[0], data)) >= 2:
-        # "引进合作机构入驻并给予运营补助，10 家，每家…": a count standing alone counts what the clause before does
+    lead = re.split("并|同时", re.split(r"[：:]", clauses[-2])[-1])[0] if len(clauses) >= 2 else ""
+    if not q.object and re.fullmatch(data["count_opening_pattern"], clauses[-1]) and not re.search(r"\d", lead) \
+            and len(thing := _before_phrase(lead, data)) >= 2:
+        # "培育示范单位并给予奖补，n 家，每家…": a count standing alone counts what the clause before does
         q.object, q.name = thing, _with_measure(thing, measure)
         return
     if light := re.fullmatch(data["light_verb_pattern"], q.object):
@@ -943,11 +958,11 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
 
 def _dimensioned_thing(q: Quantity, sentence: str, found: list[Quantity], data: dict) -> str:
     """What a length or width written alone ("宽 5 米") measures: the thing just counted in its
-    sentence ("道路 300 米、宽 5 米"), else what the clause before it names ("新铺停车场一处，长…")."""
+    sentence ("步道 n 米、宽 m 米"), else what the clause before it names ("新铺停车场一处，长…")."""
     opened = q.start - len(sentence)
     previous = next((f for f in reversed(found) if not f.money and f.object and f.start >= opened), None)
     if previous is not None:
-        # "道路全长 1.2 公里，宽 8 米": the road's width, not the length's
+        # "道路全长 n 公里，宽 m 米": the road's width, not the length's
         words = "|".join(sorted(data["dimension_words"], key=len, reverse=True))
         thing = re.sub(f"[全总]?(?:{words})$", "", previous.object)
         return thing if len(thing) >= 2 else previous.object
@@ -1075,7 +1090,7 @@ def extract_targets(description: str) -> list[Target]:
         unit = m.group("unit")
         found.append(Target(_level_name(m.group("name"), data), f"由{m.group('from')}{unit}{m.group('verb')}到{m.group('num')}{unit}",
                             "数量指标" if unit in data["count_units"] else t["default_rate_level2"], m.group("num")))
-    for m in _levels_to(text, t):  # "单日检测能力提升到 3 万份": the level the work reaches, no starting level given
+    for m in _levels_to(text, t):  # "日处理能力提升到 N 万吨": the level the work reaches, no starting level given
         unit, down = m.group("unit"), m.group("verb") in t["level_down_verbs"]
         level2 = ("时效指标" if unit in data["unplaced"]["duration_units"]
                   else "数量指标" if unit.lstrip("万") in data["count_units"] else t["default_rate_level2"])
@@ -1343,9 +1358,16 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
         shown = high or low
         start, end = _start_after(text, m.start(), "，,。；;：:"), _end_before(text, m.end(), "，,。；;")
         clause, before, after = text[start:end], text[start:m.start()], text[m.end():end]
+        # who qualifies ("对上年度营业收入 N 万元以上的商户") may name a past year without being background
+        own = re.sub(r"^对[^，,。；;]*?的", "", clause)
         bar = _eligibility_bar(before, after, unit, shown, data) if unit and unit not in u["skip_units"] else None
+        if unit == "年" and (term := re.search(u["term_before_pattern"], before)):
+            # "租期 n 年", "质保期 n 年": how long the contract runs is the project's own, not an age
+            level2 = "质量指标" if term.group("term") in u["term_quality_words"] else "可持续影响指标"
+            bar = SuggestedIndicator(L.LEVEL2_TO_LEVEL1[level2], level2, term.group("term"), f"{shown}年", 0, [],
+                                     origin="framework", hint=_FROM_DRAFT)
         if bar and not re.search(u["background_pattern"], clause):
-            # "对年产值首次突破 N 亿元的骨干企业奖励…": who qualifies is a standard the review checks, not
+            # "对年交易额首次突破 N 亿元的企业奖励…": who qualifies is a standard the review checks, not
             # background; the same number elsewhere ("奖励 N 家") does not stand for it
             if not any(squash(i.name) == squash(bar.name) or re.search(f"(?<![\\d.]){re.escape(shown + unit)}", i.value)
                        for i in (*indicators, *rows)):
@@ -1354,7 +1376,7 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
             continue
         if float(shown) in placed or (high and float(low) in placed) or not unit or unit in u["skip_units"]:
             continue
-        if (re.search(u["background_pattern"], clause)
+        if (re.search(u["background_pattern"], own)
                 or any(int(y) < this_year for y in _YEAR.findall(_sentence_around(text, m.start())))
                 or before.count("“") > before.count("”") or before.count("《") > before.count("》")
                 or before.count("（") > before.count("）")  # an aside: a spec, a season's dates
@@ -1443,7 +1465,7 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
 
 
 def _eligibility_bar(before: str, after: str, unit: str, shown: str, data: dict) -> "SuggestedIndicator | None":
-    """The row for a bar those paid must clear ("对担保费率降至 N% 以下的业务给予…"): named by who clears it
+    """The row for a bar those paid must clear ("对退货率降至 N% 以下的企业给予…"): named by who clears it
     and what is measured, at least or at most the number."""
     u = data["unplaced"]
     measured, who = re.search(u["eligibility_before_pattern"], before), re.match(u["eligibility_after_pattern"], after)
@@ -2063,30 +2085,38 @@ def _distinct(name: str, q: Quantity, indicators: list[SuggestedIndicator]) -> s
         worked = q.work.join(named_by_measure.groups())
         if not any(i.name == worked for i in indicators):
             return worked
-    # "黄河路（光岳路—站前街）1.4 公里…；黄河路（站前街—东外环）1.2 公里": the stretch in brackets
+    # "东关街（新华路—柳园路）a 公里…；东关街（柳园路—花园路）b 公里": the stretch in brackets
     data = drafting_data()
     head, measure = _measure_ending(name, data)
     if q.aside and q.aside not in name and not any(i.name == (aside := f"{head}（{q.aside}）{measure}") for i in indicators):
         return aside
-    # "统计年鉴 2 种 1200 册": the kinds and the copies, counted each in its own unit
+    # "宣传手册 n 种 m 册": the kinds and the copies, counted each in its own unit
     if not q.money and measure == data["default_measure"] and not any(i.name == (by_unit := head + q.unit.lstrip("万") + "数") for i in indicators):
         return by_unit
+    # "为保洁员开展培训，每人 a 元；为保洁员配发护具，每人 b 元": the second is named by the work its lead clause does
+    opened = re.match(r"(?:为|对|给|向)", q.lead)  # a clause doing work for someone, not "总体看"
+    work = _QUOTES.sub("", q.lead[opened.end():]) if opened else ""
+    for said in (q.object, q.counted):
+        work = work.replace(said, "") if said else work
+    work = _strip(work, data)
+    if 2 <= len(work) <= 10 and work not in name and not any(i.name == (by_work := work + measure) for i in indicators):
+        return by_work
     return _told_by_clause(name, q.clause, indicators, data) or name
 
 
 def _measure_ending(name: str, data: dict) -> tuple[str, str]:
-    """"黄河路里程" → ("黄河路", "里程"): the thing and the measure or cost word ending a row name."""
+    """"东关街里程" → ("东关街", "里程"): the thing and the measure or cost word ending a row name."""
     endings = sorted({"标准", "费用", "经费", "成本", data["default_measure"], *data["unit_measures"].values()}, key=len, reverse=True)
     measure = next((w for w in endings if name.endswith(w) and len(name) > len(w)), "")
     return name[: len(name) - len(measure)], measure
 
 
 def _told_by_clause(name: str, clause: str, rows: list[SuggestedIndicator], data: dict) -> str:
-    """A row name taken by a like row, told apart by all the words of its clause ("按每人 3.5 万元标准救助
-    4 人次" beside "按每人 2 万元标准救助 8 人次": 每人3.5万元标准救助人次), or "" when that does not."""
+    """A row name taken by a like row, told apart by all the words of its clause ("按每人 b 元标准补助 m 人"
+    beside "按每人 a 元标准补助 n 人": 每人b元标准补助人数), or "" when that does not."""
     measure = _measure_ending(name, data)[1]
     words = _strip(re.sub(data["unplaced"]["lead_words_pattern"], "", clause), data)
-    # only a tier set by its price tells rows apart ("每人 2 万元" / "每人 3.5 万元"); what is left of the
+    # only a tier set by its price tells rows apart ("每人 a 元" / "每人 b 元"); what is left of the
     # words besides the price must still say something
     rest = re.sub(r"按|每[\u4e00-\u9fff]|\d+(?:\.\d+)?\s*(?:万|亿)?元", "", words)
     told = _with_measure(words, measure) if measure else words

@@ -1273,11 +1273,11 @@ def test_training_has_its_own_framework_rows_and_a_draft_rate_takes_the_template
 def test_a_price_per_one_is_named_by_what_is_bought_not_left_as_a_bare_unit_cost():
     found = {q.number_text + q.unit: q for q in extract_quantities(
         "今年更新水文测报仪器设备9台（套），每台（套）2.6万元，需23.4万元；为140家企业出具“一企一策”节能报告，"
-        "每份0.35万元，小计49万元；为28家社区卫生服务站配置12导联心电监护仪，每台1.9万元，小计53.2万元；"
+        "每份0.35万元，小计49万元；为28家社区卫生服务站配置24小时动态血压计，每台1.9万元，小计53.2万元；"
         "技术人员驻场运维10个月，每月1.3万元，计13万元。")}
     assert found["2.6万元"].object == "更新水文测报仪器设备", found["2.6万元"]
     assert found["0.35万元"].object == "一企一策节能报告" and found["49万元"].object == "一企一策节能报告费用"
-    assert found["1.9万元"].object == "12导联心电监护仪", found["1.9万元"]
+    assert found["1.9万元"].object == "24小时动态血压计", found["1.9万元"]
     assert found["1.3万元"].object == "技术人员驻场运维", found["1.3万元"]
     found = {q.number_text + q.unit: q for q in extract_quantities("举办乡村医生业务培训班7期，每期70人、4天，每人每天320元。")}
     assert found["320元"].object == "举办乡村医生业务培训班", "per trainee of the classes, not of 每期"
@@ -1285,11 +1285,23 @@ def test_a_price_per_one_is_named_by_what_is_bought_not_left_as_a_bare_unit_cost
 
 def test_tiers_set_by_their_price_keep_a_row_each(index):
     result = suggest(index, Draft(name="2022年困难职工临时救助", amount_yuan=275_000, description=(
-        "今年对因病致困的在职职工开展临时救助，预计救助15人次，其中按每人1.2万元标准救助10人次，计12万元；"
-        "按每人2.8万元标准救助5人次，计14万元；救助档案整理1.5万元。职工满意度92%以上。项目资金27.5万元。")))
+        "今年对因病致困的在职职工发放慰问金，预计15人，其中按每人1.2万元标准发放慰问金10人，计12万元；"
+        "按每人2.8万元标准发放慰问金5人，计14万元；档案整理1.5万元。职工满意度92%以上。项目资金27.5万元。")))
     values = {i.name: i.value for i in result.indicators}
-    assert "10人次" in values.values() and "5人次" in values.values(), values
-    assert values.get("每人2.8万元标准救助人次") == "5人次", values
+    assert "10人" in values.values() and "5人" in values.values(), values
+    assert values.get("每人2.8万元标准发放慰问金") == "5人", values
+
+
+def test_a_contract_term_a_reward_share_and_work_done_for_someone_get_rows(index):
+    rows = _rows_by_name(index, "2022年社区养老驿站委托运营", 936_000,
+                         "今年将社区养老驿站委托专业机构运营，合同期3年，年运营补助60万元；对上年度服务满意度88%以上的运营机构"
+                         "按补助额5%给予奖励；为辖区失能老人开展上门助浴，每人125元，计10万元；为辖区失能老人免费口腔检查，"
+                         "每人70元，计5.6万元；举办助老志愿服务活动45场次，每场次0.4万元，计18万元。项目资金93.6万元。")
+    assert rows.get("合同期") == ("可持续影响指标", "3年"), rows
+    assert ("成本指标", "5%") in rows.values() or any(v[1] == "5%" for v in rows.values()), "a share paid to those who qualify"
+    assert [n for n, v in rows.items() if v == ("成本指标", "70元/人")][0].startswith("免费口腔检查"), rows
+    assert rows.get("免费口腔检查费用") == ("成本指标", "≤5.6万元"), rows
+    assert ("数量指标", "45场次") in rows.values(), rows
 
 
 def test_lengths_in_yan_mi_work_done_for_counted_units_and_a_bare_payment_named_by_its_work():
