@@ -787,6 +787,10 @@ def _per_unit_object(q: Quantity, sentence: str, counted: list[Quantity]) -> str
                            in_sentence)
     if in_sentence:
         return in_sentence
+    # "为留守儿童开展心理疏导，每人 a 元": the work done for those people, before
+    # any thing counted earlier (a 每处 after "步道 n 米" prices the work of its own clause)
+    if len(clauses) >= 2 and (done_for := re.fullmatch(drafting_data()["done_for_pattern"], _QUOTES.sub("", clauses[-2].strip()))):
+        return done_for.group("work")
     if counted and re.match(r"每[个所家座处户]", q.per):
         return counted[-1].object
     # "为 n 家卫生院配置 24 小时动态血压计，每台…": what that work supplies, a spec and all
@@ -794,9 +798,6 @@ def _per_unit_object(q: Quantity, sentence: str, counted: list[Quantity]) -> str
     acted = re.search(f"(?:{supplies})(\\d*[\u4e00-\u9fff]{{2,16}})$", _QUOTES.sub("", clauses[-2].strip())) if len(clauses) >= 2 else None
     if acted and not re.match(r"\d+(?:" + "|".join(map(re.escape, drafting_data()["count_units"])) + ")", acted.group(1)):
         return acted.group(1)  # "服务 n 场次": a count, not a thing with a spec
-    # "为留守儿童开展心理疏导，每人 a 元": the work done for those people
-    if len(clauses) >= 2 and (done_for := re.fullmatch(drafting_data()["done_for_pattern"], _QUOTES.sub("", clauses[-2].strip()))):
-        return done_for.group("work")
     return next((c.object for c in reversed(counted) if c.unit.lstrip("万") == per_unit), "")
 
 

@@ -1301,6 +1301,10 @@ def test_a_contract_term_a_reward_share_and_work_done_for_someone_get_rows(index
     assert ("成本指标", "5%") in rows.values() or any(v[1] == "5%" for v in rows.values()), "a share paid to those who qualify"
     assert [n for n, v in rows.items() if v == ("成本指标", "70元/人")][0].startswith("免费口腔检查"), rows
     assert rows.get("免费口腔检查费用") == ("成本指标", "≤5.6万元"), rows
+    # a 每处 after a path counted in metres prices the work of its own clause, not the path
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "新铺透水步道一处，长420米、宽2米，每平方米170元；为辖区老年人免费加装扶手，每处650元。")}
+    assert found["650元"].object == "免费加装扶手", found["650元"]
     assert ("数量指标", "45场次") in rows.values(), rows
 
 
