@@ -546,12 +546,11 @@ def extract_quantities(description: str) -> list[Quantity]:
                      start=m.start(), context=_opening(description[sentence_start:m.start()]),
                      work=_sentence_work(_sentence_around(description, m.start()), data))
         q.clause = re.sub(r"\s+", "", description[clause_start:said_before])
-        part_start = _start_after(description, m.start(), "。；;\n")
-        parts = re.split(r"[，,]", description[part_start:m.start()])
+        parts = re.split(r"[，,]", description[sentence_start:m.start()])
         q.lead = parts[-2].strip() if len(parts) >= 2 and not re.search(r"\d", parts[-2]) else ""
-        if not q.lead and found and found[-1].start >= part_start:
+        if not q.lead and found and found[-1].start >= sentence_start:
             q.lead = found[-1].lead  # "…，每人 a 元，计 b 万元": the sum is of the work the price was
-        asides = re.findall(r"[（(]([^（）()\d]{2,14})[）)]", description[part_start:m.start()])
+        asides = re.findall(r"[（(]([^（）()\d]{2,14})[）)]", description[sentence_start:m.start()])
         q.aside = asides[-1] if asides else ""
         if not q.money and not q.context and re.search(r"今年|本年度?|年内", description[sentence_start:m.start()]):
             q.context = "今年"  # "现有社区食堂 12 家…今年按社区食堂 20 家测算": this year's, told apart from the present
@@ -1361,12 +1360,8 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
         clause, before, after = text[start:end], text[start:m.start()], text[m.end():end]
         # who qualifies ("对上年度营业收入 N 万元以上的商户") may name a past year without being background
         own = re.sub(r"^对[^，,。；;]*?的", "", clause)
-        bar = _eligibility_bar(before, after, unit, shown, data) if unit and unit not in u["skip_units"] else None
-        if unit == "年" and (term := re.search(u["term_before_pattern"], before)):
-            # "租期 n 年", "质保期 n 年": how long the contract runs is the project's own, not an age
-            level2 = "质量指标" if term.group("term") in u["term_quality_words"] else "可持续影响指标"
-            bar = SuggestedIndicator(L.LEVEL2_TO_LEVEL1[level2], level2, term.group("term"), f"{shown}年", 0, [],
-                                     origin="framework", hint=_FROM_DRAFT)
+        bar = _term_row(before, unit, shown, u) or (
+            _eligibility_bar(before, after, unit, shown, data) if unit and unit not in u["skip_units"] else None)
         if bar and not re.search(u["background_pattern"], clause):
             # "对年交易额首次突破 N 亿元的企业奖励…": who qualifies is a standard the review checks, not
             # background; the same number elsewhere ("奖励 N 家") does not stand for it
@@ -1463,6 +1458,16 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
         if host := _host_of_total(text, m, [*indicators, *rows]):
             host.value += f"（总额{m.group(1)}{m.group(3)}）"
     return rows
+
+
+def _term_row(before: str, unit: str, shown: str, u: dict) -> "SuggestedIndicator | None":
+    """"租期 n 年", "质保期 n 年": how long the contract runs is the project's own, not an age."""
+    term = re.search(u["term_before_pattern"], before) if unit == "年" else None
+    if not term:
+        return None
+    level2 = "质量指标" if term.group("term") in u["term_quality_words"] else "可持续影响指标"
+    return SuggestedIndicator(L.LEVEL2_TO_LEVEL1[level2], level2, term.group("term"), f"{shown}年", 0, [],
+                              origin="framework", hint=_FROM_DRAFT)
 
 
 def _eligibility_bar(before: str, after: str, unit: str, shown: str, data: dict) -> "SuggestedIndicator | None":
@@ -2075,24 +2080,27 @@ def _distinct(name: str, q: Quantity, indicators: list[SuggestedIndicator]) -> s
     """Two rates of one kind ("领军人才每人安家补贴 60 万元", "博士每人 18 万元") are two rows: the
     second is named by what its sentence counted (or the words opening it), never dropped as a
     repeat of the first."""
-    if not any(i.name == name for i in indicators):
+    def taken(candidate: str) -> bool:
+        return any(i.name == candidate for i in indicators)
+
+    if not taken(name):
         return name
     for qualifier in (q.counted, q.context):
-        if qualifier and qualifier not in name and not any(i.name == qualifier + name for i in indicators):
+        if qualifier and qualifier not in name and not taken(qualifier + name):
             return qualifier + name
     # parallel parts of one kind of thing ("20 个书屋适老化改造…；90 个书屋配置阅读屏…"): named by their work
     named_by_measure = re.fullmatch(r"(.+?)(标准|费用|经费|成本|数量|人数)", name)
     if q.work and q.work not in name and named_by_measure:
         worked = q.work.join(named_by_measure.groups())
-        if not any(i.name == worked for i in indicators):
+        if not taken(worked):
             return worked
     # "东关街（新华路—柳园路）a 公里…；东关街（柳园路—花园路）b 公里": the stretch in brackets
     data = drafting_data()
     head, measure = _measure_ending(name, data)
-    if q.aside and q.aside not in name and not any(i.name == (aside := f"{head}（{q.aside}）{measure}") for i in indicators):
+    if q.aside and q.aside not in name and not taken(aside := f"{head}（{q.aside}）{measure}"):
         return aside
     # "宣传手册 n 种 m 册": the kinds and the copies, counted each in its own unit
-    if not q.money and measure == data["default_measure"] and not any(i.name == (by_unit := head + q.unit.lstrip("万") + "数") for i in indicators):
+    if not q.money and measure == data["default_measure"] and not taken(by_unit := head + q.unit.lstrip("万") + "数"):
         return by_unit
     # "为保洁员开展培训，每人 a 元；为保洁员配发护具，每人 b 元": the second is named by the work its lead clause does
     opened = re.match(r"(?:为|对|给|向)", q.lead)  # a clause doing work for someone, not "总体看"
@@ -2100,7 +2108,7 @@ def _distinct(name: str, q: Quantity, indicators: list[SuggestedIndicator]) -> s
     for said in (q.object, q.counted):
         work = work.replace(said, "") if said else work
     work = _strip(work, data)
-    if 2 <= len(work) <= 10 and work not in name and not any(i.name == (by_work := work + measure) for i in indicators):
+    if 2 <= len(work) <= 10 and work not in name and not taken(by_work := work + measure):
         return by_work
     return _told_by_clause(name, q.clause, indicators, data) or name
 
