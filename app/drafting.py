@@ -29,6 +29,7 @@ from corpus import Declaration, format_amount
 from corpus import labels as L
 from corpus.parse import cost_in_yuan
 from corpus.text import squash
+from index.tokenize import general_tokenizer
 
 EXPORT_COLUMNS = ("一级指标", "二级指标", "三级指标", "指标值", "备注", "来源")
 REQUIRED_OUTPUT_LEVEL2 = ("数量指标", "质量指标", "时效指标", "成本指标")
@@ -476,7 +477,29 @@ def _before_phrase(text: str, data: dict) -> str:
         for mark in ("和", "及", "与"):
             if mark in text:
                 text = text.rsplit(mark, 1)[1]
-    return text[-14:]
+    return _last_words(text, 14)
+
+
+def _last_words(text: str, limit: int) -> str:
+    """The end of ``text`` within ``limit`` characters, starting at a word ("困难群众", not "难群众"),
+    not inside a date ("…年我局") and not inside a quotation ("…”培训班")."""
+    if len(text) <= limit:
+        return text
+
+    def inside_quotation(tail: str) -> bool:
+        closing = tail.find("”")
+        return closing >= 0 and "“" not in tail[:closing]
+
+    starts = [start for start, _ in general_tokenizer().spans(text)
+              if len(text) - start <= limit and not text[start].isdigit()
+              and text[start] not in "年月日号”」）)、，,.·" and not inside_quotation(text[start:])]
+    if not starts:
+        return text[-limit:]
+    first = min(starts)
+    opening = text.rfind("“", 0, first)
+    if opening >= 0 and len(text) - opening <= limit + 6 and "”" in text[opening:first]:
+        return text[opening:]  # a quoted title just before: whole, a few characters over rather than cut
+    return text[first:]
 
 
 def _after_phrase(text: str, data: dict) -> str:

@@ -1533,3 +1533,12 @@ def test_the_whole_amount_keeps_a_row_when_the_past_forms_total_row_holds_a_pric
     values = {i.name: i.value for i in rows}
     assert "≤20万元" in values.values(), values
     assert len(values) == len(rows)  # no two rows of one name
+
+
+def test_a_long_name_is_cut_at_a_word_and_keeps_a_quoted_title_whole():
+    names = {q.number_text + q.unit: q.name for q in extract_quantities(
+        "区残联联合街道社区卫生服务中心为低保家庭中的重度残疾人免费上门康复训练320人；"
+        "区文旅局在各街道开展“非遗传承人带徒进校园”系列展演活动24场。")}
+    cut = names["320人"]
+    assert cut.endswith("人数") and not cut.startswith(("度", "残疾人免费")) and len(cut) <= 16, names
+    assert "“非遗传承人带徒进校园”" in names["24场"], names
