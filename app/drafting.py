@@ -126,6 +126,7 @@ def _validate_targets(targets) -> None:
                         ("monthly", {"num"}), ("daily", {"part", "num", "unit"}), ("time_limit_condition", set()),
                         ("decline", {"name", "num", "unit"}), ("decline_first", {"name", "about", "num", "unit"}),
                         ("growth_rate", {"name", "word", "num"}), ("lasting", {"name", "verb", "num"}), ("bounded_time", set()),
+                        ("design_life", {"name", "num"}),
                         ("coefficient", {"name", "num"}), ("measure_at_most", {"name", "pm", "num", "unit"}),
                         ("share", {"name", "num"}), ("growth", {"name", "compare", "verb", "num", "unit"}), ("pulled", {"verb", "name", "num", "unit"}),
                         ("zero", {"name", "unit"}), ("effect_lead_pattern", set()), ("zero_lead_pattern", set()),
@@ -233,7 +234,7 @@ def validate_drafting_data(data: dict) -> dict:
                        ("work_done_pattern", "thing"), ("count_opening_pattern", None), ("light_verb_pattern", "work"),
                        ("money_for_pattern", "item"), ("respective_marker", None),
                        ("list_intro_pattern", None), ("spending_uses_pattern", None), ("payment_suffix_pattern", None),
-                       ("cap_pattern", None), ("done_for_pattern", "work")):
+                       ("cap_pattern", None), ("done_for_pattern", "work"), ("price_basis_pattern", None)):
         try:
             groups = re.compile(data.get(key) or "").groupindex
             if not data.get(key) or (group and group not in groups):
@@ -531,6 +532,14 @@ def extract_quantities(description: str) -> list[Quantity]:
     data = drafting_data()
     # "90 万户", "12 万台件": any count may be written in 10,000s
     counts = sorted({*data["count_units"], *("万" + u for u in data["count_units"] if not u.startswith("万"))}, key=len, reverse=True)
+    # "监控系统 620 路，每路每年维保费 150 元": a word the draft prices one of counts in this draft
+    # ("35 蒸吨…每蒸吨" prices a 蒸吨, not a 蒸: the word after the number is the unit)
+    priced_units = {u for u, unit_word in re.findall(_PER.pattern + r"([\u4e00-\u9fff]?)", description)
+                    if re.fullmatch(r"[\u4e00-\u9fff]", u) and not (unit_word and re.search(rf"\d\s*{u}{unit_word}", description))
+                    and u not in counts and u not in "年月日天周时季" and re.search(rf"\d\s*{u}", description)
+                    and not any(u in data["unplaced"][k] for k in ("event_units", "quality_units", "duration_units",
+                                                                    "skip_units", "spec_units"))}  # 起: cases, read apart
+    counts = sorted({*counts, *priced_units}, key=len, reverse=True)
     units = ["亿元", "万元", "元", *counts]
     # never start inside a number: "1,000.5 万人" is one number, not "000.5"
     # "30 余家" counts 家; "85 万农村人口" counts people in 10,000s
@@ -557,8 +566,9 @@ def extract_quantities(description: str) -> list[Quantity]:
         if m.group(2) in ("天", "周") and re.match(r"\s*(?:以内|之内|内)", tail):
             continue  # "10 天内完成" is a time limit, which the targets give
         # "便携式快检箱（含试剂）6 套": an aside in brackets before a count does not end the clause
-        aside = None if m.group(2).endswith("元") else re.search(r"[（(][^（）()，,。；;]{1,10}[）)]\s*$",
-                                                                  description[last_end:m.start()])
+        # "每考点服务费（保洁、安保、水电）0.5 万元": for money, a bracket listing what the fee covers
+        aside = re.search(r"[（(][^（）()，,。；;]*、[^（）()，,。；;]*[）)]\s*$" if m.group(2).endswith("元")
+                          else r"[（(][^（）()，,。；;]{1,10}[）)]\s*$", description[last_end:m.start()])
         said_before = m.start() - len(aside.group(0)) if aside else m.start()
         clause_start = _start_after(description, said_before, _CLAUSE_BREAK)
         before = description[max(clause_start, last_end):said_before]
@@ -627,6 +637,7 @@ def extract_quantities(description: str) -> list[Quantity]:
                 last_end = m.end() + written.end()  # "按 380 元/人天计 22.8 万元": the sum after it starts at 计
             if per:
                 q.per = per
+                rest = re.sub(data["price_basis_pattern"], "", rest)  # "经测算每米…": how it was priced, not what
                 # "运维按每座泵站每年 8 万元": per 泵站, what comes after 按; "每台均价": the price of one, no item
                 head, _, after = re.sub("按照", "按", rest).rpartition("按")  # "按照" is 按, not 按 + 照
                 # "每件（套）": the bracket names the unit again, not a thing
@@ -656,7 +667,7 @@ def extract_quantities(description: str) -> list[Quantity]:
                 # "另安排 3 万元用于毕业生回访": the item follows; "开展…活动，投入 30 万元": the clause before names it
                 first = re.fullmatch(data["money_first_pattern"], before)
                 q.object = ((_item_after(description[m.end():], data) if first else "")
-                            or _lump_sum_item(description, before, clause_start, m.start(), found, data))
+                            or _lump_sum_item(description, before, clause_start, said_before, found, data))
                 if found and found[-1].per and found[-1].start >= sentence_start:
                     q.counted = found[-1].counted  # "…每人保费 a 元，小计 N 万元": a subtotal is told apart like its rate
             found.append(q)
@@ -714,7 +725,8 @@ def _name_respective_amounts(description: str, found: list[Quantity]) -> None:
                   and q not in group and not (q.money and not q.per) and (q.money != group[0].money or q.per)]
         phrase = re.split(r"[，,。；;：:]", description[:marker.start()])[-1]
         names = listed[-len(group):] if len(listed) >= len(group) and len(set(listed[-len(group):])) == len(group) else []
-        names = names or _listed_parts(phrase, len(group)) or _counted_parts(description, sentence_start, marker.start(), group, found)
+        names = (names or _listed_parts(phrase, len(group)) or _counted_parts(description, sentence_start, marker.start(), group, found)
+                 or _priced_tiers(description, sentence_start, marker.start(), group, found))
         if not names:
             continue
         cost = next((w for w in sorted(_cost_words(), key=len, reverse=True) if phrase.endswith(w)), "费用")
@@ -726,6 +738,26 @@ def _name_respective_amounts(description: str, found: list[Quantity]) -> None:
                 q.object = name
                 if not q.money:
                     q.name = _with_measure(name, q.measure or drafting_data()["default_measure"])
+
+
+def _priced_tiers(description: str, sentence_start: int, at: int, group: list[Quantity], found: list[Quantity]) -> list[str]:
+    """"A 以下每宗 a 万元，A—B 每宗 b 万元…，分别为 n 宗、m 宗": one count per price tier, in the same
+    order, each named by the words that set its tier; the tier's price takes that name too."""
+    if group[0].money:
+        return []
+    priced = [q for q in found if q.money and q.per and sentence_start <= q.start < at
+              and _same_unit(group[0].unit, _PER.findall(q.per)[0])]
+    if len(priced) != len(group):
+        return []
+    tiers = []
+    for q in priced:
+        clause = description[_start_after(description, q.start, "，,；;：:"): q.start]
+        tiers.append(re.sub(r"\s+", "", re.sub(r"(?:按|平均)?(?:" + _PER.pattern + r")+.*$", "", clause)))
+    if any(len(t) < 2 for t in tiers) or len(set(tiers)) < len(tiers):
+        return []
+    for q, tier in zip(priced, tiers):
+        q.object = tier
+    return tiers
 
 
 def _counted_parts(description: str, sentence_start: int, at: int, group: list[Quantity], found: list[Quantity]) -> list[str]:
@@ -1064,12 +1096,16 @@ def extract_targets(description: str) -> list[Target]:
         found.append(Target(f"{name}{m.group('verb')}年限", f"≥{m.group('num')}年", "可持续影响指标", m.group("num")))
     for m in re.finditer(t["within"], text):
         # "预算评审原则上 20 个工作日内完成": the hedge is not part of the row's name
-        name = _strip(re.sub(t["time_limit_condition"], "", re.split(r"确保|保证|使(?!用)|让", m.group("name") or "")[-1]), data)
+        # "面试结束后 7～10 日内组织": a window, both ends kept, named by the words before it
+        low = re.search(r"([\u4e00-\u9fff]{0,16}?)(\d+(?:\.\d+)?)\s*[～~—–\-至到]\s*$", text[:m.start("num")])
+        said = low.group(1) if low and not m.group("name") else m.group("name") or ""
+        name = _strip(re.sub(t["time_limit_condition"], "", re.split(r"确保|保证|使(?!用)|让", said)[-1]), data)
         verb = m.group("verb") if m.group("verb") and m.group("verb") not in ("，", "。") else ""
         if len(name) < 2 and not verb:
             continue
         name = name if name.endswith(("时间", "时限", "时长", "期限")) else f"{name}{verb}时间"
-        found.append(Target(name, f"≤{m.group('num')}{m.group('unit')}", "时效指标", m.group("num")))
+        value = f"{low.group(2)}-{m.group('num')}{m.group('unit')}" if low else f"≤{m.group('num')}{m.group('unit')}"
+        found.append(Target(name, value, "时效指标", m.group("num")))
     found += _deadlines(text, t, data)
     for m in re.finditer(t["return_period"], text):  # "防洪标准达到 50 年一遇"
         found.append(Target(_strip(m.group("name"), data), f"{m.group('num')}年一遇", "质量指标", m.group("num")))
@@ -1082,6 +1118,9 @@ def extract_targets(description: str) -> list[Target]:
         unit = m.group("unit")
         found.append(Target(_strip(m.group("name"), data), f"≥{m.group('num')}{unit}",
                             "可持续影响指标" if unit == "年" else "质量指标", m.group("num")))
+    for m in re.finditer(t["design_life"], text):  # "设计使用年限 20 年以上": what is built is promised to last
+        if not any(f.value == f"≥{m.group('num')}年" for f in found):  # "使用寿命不低于 10 年" read above
+            found.append(Target(m.group("name"), f"≥{m.group('num')}年", "可持续影响指标", m.group("num")))
     for m in re.finditer(t["share_of_base"], text):  # "按上年投入的 30% 给予奖补": the share the rate is set at
         found.append(Target(f"{_tier_before(text, m.start(), t)}{m.group('what') or '补助'}比例", f"{m.group('num')}%",
                             "成本指标", m.group("num")))
@@ -1393,7 +1432,10 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
                 rows.append(bar)
                 placed |= {float(shown)}
             continue
-        if float(shown) in placed or (high and float(low) in placed) or not unit or unit in u["skip_units"]:
+        if not unit or unit in u["skip_units"]:
+            continue
+        if (float(shown) in placed if unit not in ("%", "％") else  # "40 元/亩" does not state the share "40%"
+                any(re.search(rf"(?<![\d.]){re.escape(shown)}\s*[%％]", i.value) for i in (*indicators, *rows))):
             continue
         if (re.search(u["background_pattern"], own)
                 or any(int(y) < this_year for y in _YEAR.findall(_sentence_around(text, m.start())))
@@ -1419,7 +1461,9 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
         if unit in ("%", "％"):
             # "抽出 6% 开展复检": the work the share is of (when it is said in a few words);
             # "管理费按 3% 计算": the thing before it; "年利率按 2.5%": the rate named before it
-            said = re.split(r"\d", after)[0].strip() if not after.lstrip().startswith("的") else work
+            # "增产 5% 以上": the bound is no name; "节水 30%、节肥 20%": the next part of a list neither
+            said = re.sub(r"^\s*(?:及以上|及以下|以上|以下|以内|左右)", "", re.split(r"\d", after)[0]).strip()
+            said = work if after.lstrip().startswith("的") else "" if said.startswith(("、", "和", "及")) else said
             thing = named.split("按")[0] if re.search(r"(?:率|比例|占比)按?$", named) else ""
             if not thing:
                 thing = (said if 2 <= len(said) <= 8 and not re.fullmatch(u["bare_reckoning_pattern"], said)
@@ -1449,7 +1493,9 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
             else:
                 value = f"{shown}{unit}" + (f"{date.group(1)}日" if unit == "月" and date.group(1) else "") + (date.group(2) or "")
             value += "前" if date.group(3) else ""
-            level2, row_name = "时效指标", (f"{work}时间" if len(work) >= 2 and not work.startswith(("第", "的")) else "")
+            when = named.rstrip("于在从自")  # "考试于 4—5 月分批进行": what the months are for, said before them
+            level2, row_name = "时效指标", (f"{work}时间" if len(work) >= 2 and not work.startswith(("第", "的"))
+                                          else f"{when}时间" if len(when) >= 2 and high else "")
         elif unit in u["duration_units"]:
             if re.match(r"\s*(?:内|以内|之内)", after):
                 level2, value, row_name = "时效指标", f"≤{shown}{unit}", (f"{named}时限" if len(named) >= 2 else "")
@@ -1471,7 +1517,8 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
             continue
         if len(row_name) >= 2 and any(squash(i.name) == squash(row_name) for i in (*indicators, *rows)):
             # a like row has the name: this one is told apart by its whole clause, or gets none
-            row_name = _told_by_clause(row_name, re.sub(r"\s+", "", before), [*indicators, *rows], data)
+            row_name = (_told_by_clause(row_name, re.sub(r"\s+", "", before), [*indicators, *rows], data)
+                        or _told_by_tier(row_name, text, start, [*indicators, *rows], data))
         if len(row_name) < 2:
             continue
         rows.append(SuggestedIndicator(L.LEVEL2_TO_LEVEL1[level2], level2, row_name, value, 0, [],
@@ -2155,6 +2202,20 @@ def _told_by_clause(name: str, clause: str, rows: list[SuggestedIndicator], data
     if (not re.search(r"\d\s*(?:万|亿)?元", words) or len(re.findall(r"[\u4e00-\u9fff]", rest)) < 2
             or "分别" in words or re.search(r"[和及与、]$", words) or len(words) > 20
             or squash(told) == squash(name) or any(squash(i.name) == squash(told) for i in rows)):
+        return ""
+    return told
+
+
+def _told_by_tier(name: str, text: str, clause_start: int, rows: list[SuggestedIndicator], data: dict) -> str:
+    """A row name taken by a like row, told apart by the tier its sentence opens with ("…其他险种参保 n 亩，
+    每亩…，市级补贴 b%": 其他险种参保市级补贴比例), or "" when the clause is itself the opening one."""
+    sentence_start = _start_after(text, clause_start, "。；;")
+    opening_end = _end_before(text, sentence_start, "，,：:")
+    if opening_end >= clause_start:
+        return ""
+    tier = _before_phrase(re.split(r"\d", text[sentence_start:opening_end])[0], data)
+    told = tier + name
+    if len(tier) < 2 or tier in name or any(squash(i.name) == squash(told) for i in rows):
         return ""
     return told
 

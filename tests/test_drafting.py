@@ -1542,3 +1542,49 @@ def test_a_long_name_is_cut_at_a_word_and_keeps_a_quoted_title_whole():
     cut = names["320人"]
     assert cut.endswith("人数") and not cut.startswith(("度", "残疾人免费")) and len(cut) <= 16, names
     assert "“非遗传承人带徒进校园”" in names["24场"], names
+
+
+def test_a_design_life_and_a_time_window_are_the_drafts_own_targets():
+    found = {t.name: t for t in extract_targets(
+        "新建库房设计使用年限25年以上，货物出库后2～3日内完成回访，投诉处理时间缩短至5个工作日。")}
+    assert found["设计使用年限"].value == "≥25年" and found["设计使用年限"].level2 == "可持续影响指标", found
+    assert any(t.value == "2-3日" and t.level2 == "时效指标" for t in found.values()), found
+    assert any(t.value == "≤5个工作日" and t.level2 == "时效指标" for t in found.values()), found
+    assert not extract_targets("现有库房已使用寿命12年。"), "an age of what exists is no target"
+
+
+def test_how_a_price_was_set_and_what_a_fee_covers_do_not_name_what_it_is_per():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "铺设塑胶跑道400米，经造价咨询每米900元，计36万元；购置音响12套，按市场询价每套3000元，计3.6万元；"
+        "每考点服务费（保洁、安保、水电）0.5万元，计2万元。")}
+    assert found["900元"].object.endswith("塑胶跑道") and found["3000元"].object.endswith("音响"), found
+    assert "）" not in found["0.5万元"].object and "水电" not in found["0.5万元"].object, found
+
+
+def test_a_thing_the_draft_prices_one_of_is_counted_in_that_word():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "维护应急广播终端450路，每路每年维护费120元，计5.4万元；改造燃气锅炉12蒸吨，每蒸吨补助3万元，计36万元。")}
+    assert found["450路"].name.startswith("维护应急广播终端") and not found["450路"].money, found
+    assert "12蒸" not in found, "蒸吨 is the unit there, not 蒸"
+
+
+def test_counts_listed_per_price_tier_take_the_tiers_words():
+    counted = {q.number_text + q.unit: q.name for q in extract_quantities(
+        "按楼层分档补助：6层以下每栋8万元，7至11层每栋12万元，预计分别为20栋、5栋，计220万元。")}
+    assert counted["20栋"].startswith("6层以下") and counted["5栋"].startswith("7至11层"), counted
+
+
+def test_a_share_taken_by_a_like_row_is_told_apart_by_its_sentences_tier(index):
+    rows = _rows_by_name(index, "2022年设施蔬菜保险保费补贴", 1_240_000,
+                         "今年对设施蔬菜保险给予市级保费补贴：日光温室参保2万亩，每亩保费100元，市级补贴30%，计60万元；"
+                         "拱棚蔬菜参保4万亩，每亩保费40元，市级补贴40%，计64万元。农户满意度90%以上。项目资金124万元。")
+    shares = {v for _, v in rows.values()}
+    # 40% is no share already stated by "40元/亩"
+    assert "30%" in shares and "40%" in shares, rows
+
+
+def test_a_month_window_is_named_by_the_words_before_it(index):
+    rows = _rows_by_name(index, "2022年职业技能等级认定考务", 300_000,
+                         "今年认定考试于6-7月分3个批次进行，设考点3个，每个考点租用费用5万元，计15万元；"
+                         "考评员劳务按每人次500元，计15万元。项目资金30万元。")
+    assert ("时效指标", "6月至7月") in rows.values(), rows
