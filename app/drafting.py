@@ -463,8 +463,8 @@ def _before_phrase(text: str, data: dict) -> str:
     for mark in data["cut_after"]:
         if mark in text:
             head, tail = text.rsplit(mark, 1)
-            if mark == "等" and (head[-1:] in "一二三四特优甲乙丙" or tail.startswith(("级", "次"))):
-                continue  # "一等奖" is a grade and "等级评定" a word, not "…等" closing a list
+            if mark == "等" and (head[-1:] in "一二三四特优甲乙丙" or tail.startswith(("级", "次", "候", "待", "额", "同", "距"))):
+                continue  # "一等奖" is a grade and "等级评定", "等候座椅" words, not "…等" closing a list
             # "…等检验检测设备": the kind after the mark; "…分析仪等": nothing after it, the thing before
             text = tail if tail.strip() else head
     # "市卫生健康委为辖区 12 所学校": the bureau doing it is not what is counted
