@@ -672,6 +672,11 @@ def extract_quantities(description: str) -> list[Quantity]:
                     q.counted = found[-1].counted  # "…每人保费 a 元，小计 N 万元": a subtotal is told apart like its rate
             found.append(q)
             continue
+        u = data["unplaced"]
+        if (bar_before := re.search(u["eligibility_before_pattern"], description[clause_start:m.start()])) \
+                and (bar_after := re.match(u["eligibility_after_pattern"], description[m.end():])) \
+                and (bar_before.group("verb") or bar_after.group("side")):
+            continue  # "对吸纳就业 50 人以上的企业奖励": a bar those paid must clear, not how many (a row of its own later)
         if re.search(data["background_pattern"], description[clause_start:m.start()]):
             continue  # "现有车辆已使用 9 年、行驶里程超过 28 万公里": why the work is needed, not what it will do
         _name_count(q, before, after, description[sentence_start:m.start()], found, data)
@@ -1547,7 +1552,10 @@ def _eligibility_bar(before: str, after: str, unit: str, shown: str, data: dict)
     measured, who = re.search(u["eligibility_before_pattern"], before), re.match(u["eligibility_after_pattern"], after)
     if not measured or not who or not (measured.group("verb") or who.group("side")):
         return None
-    thing = _level_name(measured.group("measured"), data) or data["unit_measures"].get(unit, "")
+    measure = data["unit_measures"].get(unit, "")
+    thing = _level_name(measured.group("measured"), data) or measure
+    if measure and thing != measure and not re.search(r"[数量额率值度积程入]$", thing):
+        thing += measure  # "吸纳就业 50 人以上": 吸纳就业人数
     name = _strip(who.group("who"), data) + thing
     if len(thing) < 2 or len(name) < 4:
         return None

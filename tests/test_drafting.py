@@ -1588,3 +1588,10 @@ def test_a_month_window_is_named_by_the_words_before_it(index):
                          "今年认定考试于6-7月分3个批次进行，设考点3个，每个考点租用费用5万元，计15万元；"
                          "考评员劳务按每人次500元，计15万元。项目资金30万元。")
     assert ("时效指标", "6月至7月") in rows.values(), rows
+
+
+def test_a_count_those_paid_must_exceed_is_a_bar_not_how_many_are_paid(index):
+    rows = _rows_by_name(index, "2022年养老机构床位运营奖补", 900_000,
+                         "今年对入住老人80人以上的养老机构给予运营奖补，预计15家，每家6万元，计90万元。机构满意度90%以上。项目资金90万元。")
+    assert ("质量指标", "≥80人") in rows.values(), rows
+    assert ("数量指标", "80人") not in rows.values() and ("数量指标", "15家") in rows.values(), rows
