@@ -133,6 +133,7 @@ def _validate_targets(targets) -> None:
                         ("return_period", {"name", "num"}), ("hours_at_least", {"name", "num", "unit"}),
                         ("round_the_clock", {"name", "num"}), ("range", {"name", "low", "high", "unit"}),
                         ("money_at_least", {"name", "num", "unit"}), ("money_volume", {"name", "num", "unit"}),
+                        ("income_at_least", {"name", "num", "unit"}),
                         ("measure_at_least", {"name", "num", "unit"}),
                         ("share_of_base", {"base", "num", "what"}), ("tier_share", {"num", "what"}), ("tier_opening", {"tier"}), ("milestone", {"date", "what", "num"}),
                         ("spent_share", {"name", "bound", "num"}), ("share_named_after", {"bound", "base", "num", "name"}),
@@ -595,7 +596,7 @@ def extract_quantities(description: str) -> list[Quantity]:
         elif not q.money and re.search(r"(?:不少于|不低于|不小于)\s*$", before):
             q.bound = "≥"  # "深翻深度不少于 30 厘米"
         said = re.sub(r"\s+", "", description[clause_start:m.end()])
-        if q.money and any(re.search(f"(?:{data['targets'][key]})$", said) for key in ("pulled", "money_at_least", "money_volume")):
+        if q.money and any(re.search(f"(?:{data['targets'][key]})$", said) for key in ("pulled", "money_at_least", "money_volume", "income_at_least")):
             continue  # "挽回经济损失 300 万元", "放贷规模不低于 5 亿元": what the work brings or does, not a cost
         if q.money and _unit_price(q, before, [f for f in found if not f.money and f.object]):
             found.append(q)
@@ -1272,6 +1273,10 @@ def _effects(text: str, t: dict, data: dict) -> list[Target]:
         name = _strip(re.split(t["effect_lead_pattern"], m.group("name"))[-1], data)
         if not re.search(t["pulled"], m.group(0)):
             found.append(Target(name, f"≥{m.group('num')}{m.group('unit')}", "数量指标", m.group("num")))
+    for m in re.finditer(t["income_at_least"], text):  # "务工人员月均收入不低于 2000 元": what those served earn
+        name = _strip(re.split(t["effect_lead_pattern"], m.group("name"))[-1], data)
+        if len(name) >= 2 and not re.search(t["pulled"], m.group(0)):  # "带动…增收": the pulled pattern reads it
+            found.append(Target(name, f"≥{m.group('num')}{m.group('unit')}", "经济效益指标", m.group("num")))
     for m in re.finditer(t["growth_rate"], text):  # "人均可支配收入增幅不低于 6%"
         name = _strip(re.split(t["effect_lead_pattern"], m.group("name"))[-1], data)
         if len(name) >= 2:

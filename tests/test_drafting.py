@@ -1595,3 +1595,9 @@ def test_a_count_those_paid_must_exceed_is_a_bar_not_how_many_are_paid(index):
                          "今年对入住老人80人以上的养老机构给予运营奖补，预计15家，每家6万元，计90万元。机构满意度90%以上。项目资金90万元。")
     assert ("质量指标", "≥80人") in rows.values(), rows
     assert ("数量指标", "80人") not in rows.values() and ("数量指标", "15家") in rows.values(), rows
+
+
+def test_what_those_served_earn_at_least_is_an_economic_target_not_a_cost():
+    found = {t.name: t for t in extract_targets("培训结业后学员月均工资不低于3500元，带动合作社社员增收达到800元。")}
+    assert found["培训结业后学员月均工资"].value == "≥3500元" and found["培训结业后学员月均工资"].level2 == "经济效益指标", found
+    assert not any(q.number_text == "3500" for q in extract_quantities("培训结业后学员月均工资不低于3500元。")), "no cost row"
