@@ -129,7 +129,7 @@ def _validate_targets(targets) -> None:
                         ("design_life", {"name", "num"}),
                         ("coefficient", {"name", "num"}), ("measure_at_most", {"name", "pm", "num", "unit"}),
                         ("share", {"name", "num"}), ("growth", {"name", "compare", "verb", "num", "unit"}), ("pulled", {"verb", "name", "num", "unit"}),
-                        ("zero", {"name", "unit"}), ("effect_lead_pattern", set()), ("zero_lead_pattern", set()),
+                        ("zero", {"name", "unit"}), ("zero_reached", {"name", "unit"}), ("effect_lead_pattern", set()), ("zero_lead_pattern", set()),
                         ("return_period", {"name", "num"}), ("hours_at_least", {"name", "num", "unit"}),
                         ("round_the_clock", {"name", "num"}), ("range", {"name", "low", "high", "unit"}),
                         ("money_at_least", {"name", "num", "unit"}), ("money_volume", {"name", "num", "unit"}),
@@ -436,7 +436,7 @@ _LIST_JOINS = re.compile(r"和|与|、|及(?!时)")  # what joins listed things;
 _QUOTES = re.compile(r"[“”‘’\"《》「」]")  # "《地名志》编纂出版": the title's marks are not part of the item
 _NOUN_HEADS = set("站厂班室所点队库馆场设中器")
 # 每生每学期 → /生/学期; 每平方米 → /平方米, not /平
-_PER = re.compile(r"每(学期|季度|延米|人次|人份|人天|剂次|画幅|批次|场次|班次|辆次|台次|车次|架次|户次|课时|小时|平方公里|平方米|平米|立方米|公里|千瓦时|千瓦|兆瓦|标箱|[\u4e00-\u9fff]|[A-Za-z]+)")
+_PER = re.compile(r"每(学期|季度|延米|蒸吨|人次|项次|件次|人份|人天|剂次|画幅|批次|场次|班次|辆次|台次|车次|架次|户次|课时|小时|平方公里|平方米|平米|立方米|公里|千瓦时|千瓦|兆瓦|标箱|[\u4e00-\u9fff]|[A-Za-z]+)")
 
 
 def _cost_words() -> tuple[str, ...]:
@@ -533,13 +533,18 @@ def extract_quantities(description: str) -> list[Quantity]:
     data = drafting_data()
     # "90 万户", "12 万台件": any count may be written in 10,000s
     counts = sorted({*data["count_units"], *("万" + u for u in data["count_units"] if not u.startswith("万"))}, key=len, reverse=True)
-    # "监控系统 620 路，每路每年维保费 150 元": a word the draft prices one of counts in this draft
-    # ("35 蒸吨…每蒸吨" prices a 蒸吨, not a 蒸: the word after the number is the unit)
-    priced_units = {u for u, unit_word in re.findall(_PER.pattern + r"([\u4e00-\u9fff]?)", description)
-                    if re.fullmatch(r"[\u4e00-\u9fff]", u) and not (unit_word and re.search(rf"\d\s*{u}{unit_word}", description))
-                    and u not in counts and u not in "年月日天周时季" and re.search(rf"\d\s*{u}", description)
-                    and not any(u in data["unplaced"][k] for k in ("event_units", "quality_units", "duration_units",
-                                                                    "skip_units", "spec_units"))}  # 起: cases, read apart
+    # "监控系统 620 路，每路每年维保费 150 元", "合计 400 蒸吨…每蒸吨补助": a word the draft prices one of,
+    # and writes after a number, counts in this draft
+    skipped = {w for k in ("event_units", "quality_units", "duration_units", "skip_units", "spec_units")
+               for w in data["unplaced"][k]}  # 起: cases, read apart
+    priced_units = set()
+    for per in re.finditer(r"每([\u4e00-\u9fff]{1,2})", description):
+        # written whole after a number ("400 蒸吨，"), not the start of a longer word ("40 个路口" is no 个路)
+        word = next((w for w in (per.group(1), per.group(1)[:1])
+                     if re.search(rf"\d\s*{w}(?![\u4e00-\u9fff])", description)), "")
+        if word and word not in counts and word not in skipped and word[0] not in "年月日天周时季" \
+                and not (len(word) > 1 and word[0] in counts):  # "每个县": the 个 counts, 县 is what
+            priced_units.add(word)
     counts = sorted({*counts, *priced_units}, key=len, reverse=True)
     units = ["亿元", "万元", "元", *counts]
     # never start inside a number: "1,000.5 万人" is one number, not "000.5"
@@ -562,6 +567,11 @@ def extract_quantities(description: str) -> list[Quantity]:
             continue  # "惠及人口约 6 万，": people, named before the number; any other bare 万 is not a count
         if any(tail.startswith(w) for w in data["type_markers"]):
             continue  # "4 人制巡查小组", "3 年制": a kind of thing, not how many
+        if not m.group(2).endswith("元") and re.match(r"\s*(?:及以上|及以下|以上|以下)\s*(?:每|按每|补助|奖补|奖励)",
+                                                     description[m.end():]):
+            continue  # "10 蒸吨及以上每蒸吨补助…": where a price tier begins, not how many
+        if m.group(2) in priced_units and re.match(r"\s*(?:及以上|及以下|以上|以下)", tail):
+            continue  # "淘汰 35 蒸吨以下锅炉": a size those served are within, in a unit only this draft counts in
         if m.group(2) == "周" and tail.startswith("岁"):
             continue  # "3 周岁" is an age
         if m.group(2) in ("天", "周") and re.match(r"\s*(?:以内|之内|内)", tail):
@@ -870,7 +880,7 @@ def _same_unit(counted_unit: str, per_unit: str) -> bool:
     people = [u for u in drafting_data()["person_units"] if "户" not in u]  # a household is not a person
     # "康复理疗 500 人次，次均 80 元": per 次 of those 人次
     return (unit == per_unit or (unit in people and per_unit in people) or (per_unit == "次" and unit.endswith("次"))
-            or unit == per_unit + "次")  # "n 场次…每场"
+            or unit == per_unit + "次" or per_unit == unit + "次")  # "n 场次…每场", "n 项次…每项次"
 
 
 def _start_after(text: str, at: int, breaks: str) -> int:
@@ -1291,7 +1301,7 @@ def _effects(text: str, t: dict, data: dict) -> list[Target]:
     for m in re.finditer(t["pulled"], text):  # "拉动消费不少于 1000 万元", "促成签约项目 10 个以上"
         name = m.group("verb") + m.group("name")
         found.append(Target(name, f"≥{m.group('num')}{m.group('unit')}", level2(name, m.group("unit")), m.group("num")))
-    for m in re.finditer(t["zero"], text):  # "安全事故为 0", "漏检率为 0"
+    for m in [*re.finditer(t["zero"], text), *re.finditer(t["zero_reached"], text)]:  # "安全事故为 0", "…降低到 0"
         name = _strip(re.split(t["zero_lead_pattern"], m.group("name"))[-1], data)
         found.append(Target(name, f"0{m.group('unit') or ''}", t["default_rate_level2"], "0"))
     return found

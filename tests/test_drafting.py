@@ -1601,3 +1601,15 @@ def test_what_those_served_earn_at_least_is_an_economic_target_not_a_cost():
     found = {t.name: t for t in extract_targets("培训结业后学员月均工资不低于3500元，带动合作社社员增收达到800元。")}
     assert found["培训结业后学员月均工资"].value == "≥3500元" and found["培训结业后学员月均工资"].level2 == "经济效益指标", found
     assert not any(q.number_text == "3500" for q in extract_quantities("培训结业后学员月均工资不低于3500元。")), "no cost row"
+
+
+def test_a_level_lowered_to_nothing_a_limit_in_milligrams_and_units_counted_with_a_time():
+    found = {t.name: t for t in extract_targets("改造后出口粉尘浓度须稳定控制在10毫克/立方米以内，超期未检设备数量降至0。")}
+    assert found["改造后出口粉尘浓度"].value == "≤10毫克/立方米", found
+    assert found["超期未检设备数量"].value == "0", found
+    counted = {q.number_text + q.unit: q for q in extract_quantities(
+        "开展送戏下乡40项次，每项次0.6万元，计24万元；6蒸吨及以上每蒸吨补助0.8万元，合计90蒸吨，计72万元；"
+        "另对淘汰4蒸吨以下锅炉的企业补助。")}
+    assert "40项次" in counted and counted["0.6万元"].value() == "0.6万元/项次", counted
+    assert "90蒸吨" in counted and counted["0.8万元"].value() == "0.8万元/蒸吨", counted
+    assert "6蒸吨" not in counted and "4蒸吨" not in counted, "where a tier begins and a size bar are no counts"
