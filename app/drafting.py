@@ -652,7 +652,7 @@ def extract_quantities(description: str) -> list[Quantity]:
                 # "运维按每座泵站每年 8 万元": per 泵站, what comes after 按; "每台均价": the price of one, no item
                 head, _, after = re.sub("按照", "按", rest).rpartition("按")  # "按照" is 按, not 按 + 照
                 # "每件（套）": the bracket names the unit again, not a thing
-                rest = re.sub(r"每[年月天日]|均价|单价|平均|大约|约|[（(][^）)]{0,4}[）)]", "", after)
+                rest = re.sub(r"每[年月天日]|综合单价|均价|单价|平均|大约|约|[（(][^）)]{0,4}[）)]", "", after)
                 q.object = _strip(re.sub(r"\s+", "", rest.replace("标准", "")), data)
                 if q.object in data["nameless_cost_words"]:
                     q.object = ""  # "每期经费 0.9 万元": 经费 names no thing; the 期 counted before do
@@ -1094,7 +1094,10 @@ def extract_targets(description: str) -> list[Target]:
                 level2 = t["default_rate_level2"]  # "绿化养护质量达标率" rates the work's quality, whatever it tends
             found.append(Target(each, f"{bound}{m.group('num')}{m.group('pct')}", level2, m.group("num")))
     for m in re.finditer(t["share"], text):  # "市级承担 20%": the share of the cost the city bears
-        found.append(Target(f"{m.group('name')}资金承担比例", f"{m.group('num')}%", "成本指标", m.group("num")))
+        name = f"{m.group('name')}资金承担比例"
+        if any(f.name == name for f in found):  # a second tier's share: told apart by what its sentence opens with
+            name = _told_by_tier(name, text, _start_after(text, m.start(), "，,；;：:。"), found, data) or name
+        found.append(Target(name, f"{m.group('num')}%", "成本指标", m.group("num")))
     for m in re.finditer(t["decline"], text):  # "犬伤事件同比下降 10%"
         name = _strip(_after_a_number(m.group("name")), data)  # "15 岁以上人群吸烟率下降…"
         found.append(Target(f"{name}下降幅度", f"≥{m.group('num')}{m.group('unit')}", t["decline_level2"], m.group("num")))
@@ -1634,8 +1637,8 @@ def _unit_price(q: "Quantity", before: str, counted: list["Quantity"]) -> bool:
     """"警示牌 1800 块，警示牌单价约 300 元": a price per one of a thing counted before (每块), or a
     row of its own ("考场单价") when nothing counted names it."""
     m = re.search(drafting_data()["unit_price_pattern"], before)
-    if not m:
-        return False
+    if not m or _PER.search(before):
+        return False  # "按每米综合单价": the 每 says what it is per; the per-price reading names it
     item = m.group("item")
     count = next((c for c in reversed(counted) if item in c.object or c.object.endswith(item[-2:])), None)
     if count is not None:
@@ -2236,7 +2239,9 @@ def _told_by_tier(name: str, text: str, clause_start: int, rows: list[SuggestedI
     opening_end = _end_before(text, sentence_start, "，,：:")
     if opening_end >= clause_start:
         return ""
-    tier = _before_phrase(re.split(r"\d", text[sentence_start:opening_end])[0], data)
+    # the thing the tier is, in a few words ("…继续实施小麦物化成本保险" → 小麦物化成本保险)
+    tier = _last_words(_before_phrase(re.sub(r"[（(][^（）()]*[）)]", "", re.split(r"\d", text[sentence_start:opening_end])[0]),
+                                      data), 8)
     told = tier + name
     if len(tier) < 2 or tier in name or any(squash(i.name) == squash(told) for i in rows):
         return ""

@@ -1613,3 +1613,13 @@ def test_a_level_lowered_to_nothing_a_limit_in_milligrams_and_units_counted_with
     assert "40项次" in counted and counted["0.6万元"].value() == "0.6万元/项次", counted
     assert "90蒸吨" in counted and counted["0.8万元"].value() == "0.8万元/蒸吨", counted
     assert "6蒸吨" not in counted and "4蒸吨" not in counted, "where a tier begins and a size bar are no counts"
+
+
+def test_a_unit_price_with_its_unit_is_per_that_unit_and_a_second_tiers_share_keeps_its_row():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "铺设防滑步道260米，按每米综合单价450元计11.7万元；处理渗滤液1.5万吨，每吨结算单价80元，计120万元。")}
+    assert found["450元"].value() == "450元/米" and found["450元"].object.endswith("防滑步道"), found
+    assert found["80元"].value() == "80元/吨", found
+    shares = {t.name: t.value for t in extract_targets(
+        "一般县区市级承担30%，县级承担70%；财政困难县区继续实施兜底保障，市级承担50%。")}
+    assert "30%" in shares.values() and "50%" in shares.values(), shares
