@@ -2206,7 +2206,13 @@ def _distinct(name: str, q: Quantity, indicators: list[SuggestedIndicator]) -> s
     work = _strip(work, data)
     if 2 <= len(work) <= 10 and work not in name and not taken(by_work := work + measure):
         return by_work
-    return _told_by_clause(name, q.clause, indicators, data) or name
+    if told := _told_by_clause(name, q.clause, indicators, data):
+        return told
+    # "钢瓶粘贴二维码标签，每只 b 元" after "加装角阀 n 只，每只 a 元": what the clause before names
+    led = _before_phrase(q.lead, data) if q.lead and q.money else ""  # a price: "分区域看" leads no count
+    if 2 <= len(led) <= 14 and led not in name and measure and not taken(by_lead := led + measure):
+        return by_lead
+    return name
 
 
 def _measure_ending(name: str, data: dict) -> tuple[str, str]:

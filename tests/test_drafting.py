@@ -1623,3 +1623,13 @@ def test_a_unit_price_with_its_unit_is_per_that_unit_and_a_second_tiers_share_ke
     shares = {t.name: t.value for t in extract_targets(
         "一般县区市级承担30%，县级承担70%；财政困难县区继续实施兜底保障，市级承担50%。")}
     assert "30%" in shares.values() and "50%" in shares.values(), shares
+
+
+def test_a_second_price_for_things_counted_earlier_keeps_its_row_named_by_the_clause_before(index):
+    rows = _rows_by_name(index, "2022年液化气钢瓶安全改造", 1_686_000,
+                         "今年为在用钢瓶加装智能角阀4.2万只，每只38元，计159.6万元；到期钢瓶统一清洗检测，每只15元，计9万元。"
+                         "用户满意度90%以上。项目资金168.6万元。")
+    values = {v for _, v in rows.values()}
+    assert "15元/只" in values and "≤9万元" in values, rows
+    found = {q.number_text + q.unit: q for q in extract_quantities("钢瓶加装角阀500只，每只40元，计2万元；钢瓶粘贴追溯标签，每只3元，计0.15万元。")}
+    assert found["3元"].object == "追溯标签", found
