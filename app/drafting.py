@@ -1559,7 +1559,9 @@ def _term_row(before: str, unit: str, shown: str, u: dict) -> "SuggestedIndicato
     if not term:
         return None
     level2 = "质量指标" if term.group("term") in u["term_quality_words"] else "可持续影响指标"
-    return SuggestedIndicator(L.LEVEL2_TO_LEVEL1[level2], level2, term.group("term"), f"{shown}年", 0, [],
+    # "成果使用期 5 年": the term of what, when the clause says it in a few words
+    named = _last_words(re.sub(r"[^\u4e00-\u9fff]", "", before[: term.end("term")]), 8)
+    return SuggestedIndicator(L.LEVEL2_TO_LEVEL1[level2], level2, named or term.group("term"), f"{shown}年", 0, [],
                               origin="framework", hint=_FROM_DRAFT)
 
 
