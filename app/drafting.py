@@ -1598,7 +1598,7 @@ def _host_of_total(text: str, total: re.Match, rows: list["SuggestedIndicator"])
     # the price the total was reckoned from stands right before it, no other sum of money between them
     priced = [i for i in rows if i.level2 == "成本指标" and _per_unit(i.value) and "（" not in i.value
               and (n := number(i.value))
-              and re.search(rf"(?<![\d.]){re.escape(n)}\s*万?元[^\d元]{{0,16}}$", before)]
+              and re.search(rf"(?<![\d.]){re.escape(n)}\s*万?元(?:[^\d元]|\d+(?:\.\d+)?\s*[^\d元万亿\s]){{0,24}}$", before)]
     if priced:
         return priced[0]
     shares = [(after.find(n + "%"), i) for i in rows if re.fullmatch(r"[≥≤]?\d+(?:\.\d+)?%", i.value)
