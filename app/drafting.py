@@ -135,7 +135,7 @@ def _validate_targets(targets) -> None:
                         ("money_at_least", {"name", "num", "unit"}), ("money_volume", {"name", "num", "unit"}),
                         ("income_at_least", {"name", "num", "unit"}),
                         ("measure_at_least", {"name", "num", "unit"}),
-                        ("share_of_base", {"base", "num", "what"}), ("tier_share", {"num", "what"}), ("tier_opening", {"tier"}), ("milestone", {"date", "what", "num"}),
+                        ("share_of_base", {"base", "num", "what"}), ("share_by_base", {"name", "base", "num"}), ("tier_share", {"num", "what"}), ("tier_opening", {"tier"}), ("milestone", {"date", "what", "num"}),
                         ("spent_share", {"name", "bound", "num"}), ("share_named_after", {"bound", "base", "num", "name"}),
                         ("respective_rates", {"names", "verb", "nums"}),
                         ("below_market", {"name", "base", "num"}), ("matching_ratio", {"who", "bound", "a", "b", "verb"}),
@@ -1093,7 +1093,8 @@ def extract_targets(description: str) -> list[Target]:
             if each.endswith(tuple(t["quality_rate_endings"])):
                 level2 = t["default_rate_level2"]  # "绿化养护质量达标率" rates the work's quality, whatever it tends
             found.append(Target(each, f"{bound}{m.group('num')}{m.group('pct')}", level2, m.group("num")))
-    for m in re.finditer(t["share"], text):  # "市级承担 20%": the share of the cost the city bears
+    for m in [*re.finditer(t["share"], text), *re.finditer(t["share_by_base"], text)]:
+        # "市级承担 20%", "市级按发放额的 2% 负担": the share of the cost the city bears
         name = f"{m.group('name')}资金承担比例"
         if any(f.name == name for f in found):  # a second tier's share: told apart by what its sentence opens with
             name = _told_by_tier(name, text, _start_after(text, m.start(), "，,；;：:。"), found, data) or name
@@ -1141,6 +1142,8 @@ def extract_targets(description: str) -> list[Target]:
         if not any(f.value == f"≥{m.group('num')}年" for f in found):  # "使用寿命不低于 10 年" read above
             found.append(Target(m.group("name"), f"≥{m.group('num')}年", "可持续影响指标", m.group("num")))
     for m in re.finditer(t["share_of_base"], text):  # "按上年投入的 30% 给予奖补": the share the rate is set at
+        if re.match(r"(?:承担|负担|分担)", text[m.end():]):
+            continue  # a share of the cost a level bears, read above
         found.append(Target(f"{_tier_before(text, m.start(), t)}{m.group('what') or '补助'}比例", f"{m.group('num')}%",
                             "成本指标", m.group("num")))
     for m in re.finditer(t["tier_share"], text):  # "…：A 类园区按 8% 补助…；B 类按 5% 补助": one share per tier

@@ -1633,3 +1633,9 @@ def test_a_second_price_for_things_counted_earlier_keeps_its_row_named_by_the_cl
     assert "15元/只" in values and "≤9万元" in values, rows
     found = {q.number_text + q.unit: q for q in extract_quantities("钢瓶加装角阀500只，每只40元，计2万元；钢瓶粘贴追溯标签，每只3元，计0.15万元。")}
     assert found["3元"].object == "追溯标签", found
+
+
+def test_a_levels_share_set_against_a_base_is_its_share_of_the_cost():
+    shares = {t.name: t.value for t in extract_targets(
+        "贴息资金按贷款额的3%计提，市级按贷款额的1.5%负担，计60万元。")}
+    assert shares.get("市级资金承担比例") == "1.5%", shares
