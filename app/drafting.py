@@ -571,7 +571,7 @@ def extract_quantities(description: str) -> list[Quantity]:
                                                      description[m.end():]):
             continue  # "10 蒸吨及以上每蒸吨补助…": where a price tier begins, not how many
         if m.group(2) in priced_units and re.match(r"\s*(?:及以上|及以下|以上|以下)", tail):
-            continue  # "淘汰 35 蒸吨以下锅炉": a size those served are within, in a unit only this draft counts in
+            continue  # "改造 4 蒸吨以下的锅炉": a size those served are within, in a unit only this draft counts in
         if m.group(2) == "周" and tail.startswith("岁"):
             continue  # "3 周岁" is an age
         if m.group(2) in ("天", "周") and re.match(r"\s*(?:以内|之内|内)", tail):
@@ -1094,7 +1094,7 @@ def extract_targets(description: str) -> list[Target]:
                 level2 = t["default_rate_level2"]  # "绿化养护质量达标率" rates the work's quality, whatever it tends
             found.append(Target(each, f"{bound}{m.group('num')}{m.group('pct')}", level2, m.group("num")))
     for m in [*re.finditer(t["share"], text), *re.finditer(t["share_by_base"], text)]:
-        # "市级承担 20%", "市级按发放额的 2% 负担": the share of the cost the city bears
+        # "市级承担 N%", "市级按贷款额的 N% 负担": the share of the cost the city bears
         name = f"{m.group('name')}资金承担比例"
         if any(f.name == name for f in found):  # a second tier's share: told apart by what its sentence opens with
             name = _told_by_tier(name, text, _start_after(text, m.start(), "，,；;：:。"), found, data) or name
@@ -1289,7 +1289,7 @@ def _effects(text: str, t: dict, data: dict) -> list[Target]:
         name = _strip(re.split(t["effect_lead_pattern"], m.group("name"))[-1], data)
         if not re.search(t["pulled"], m.group(0)):
             found.append(Target(name, f"≥{m.group('num')}{m.group('unit')}", "数量指标", m.group("num")))
-    for m in re.finditer(t["income_at_least"], text):  # "务工人员月均收入不低于 2000 元": what those served earn
+    for m in re.finditer(t["income_at_least"], text):  # "学员月均工资不低于 N 元": what those served earn
         name = _strip(re.split(t["effect_lead_pattern"], m.group("name"))[-1], data)
         if len(name) >= 2 and not re.search(t["pulled"], m.group(0)):  # "带动…增收": the pulled pattern reads it
             found.append(Target(name, f"≥{m.group('num')}{m.group('unit')}", "经济效益指标", m.group("num")))

@@ -1242,6 +1242,11 @@ def _rows_by_name(index, name: str, amount_yuan: int, description: str) -> dict[
     return {i.name: (i.level2, i.value) for i in result.indicators}
 
 
+def _values_of(index, name: str, amount_yuan: int, description: str) -> set[str]:
+    """The values the suggested table of a made-up draft states."""
+    return {value for _, value in _rows_by_name(index, name, amount_yuan, description).values()}
+
+
 def test_a_bar_those_paid_must_clear_is_a_standard_and_editions_are_counted(index):
     values = _rows_by_name(index, "2022年跨境电商企业培育奖励", 2_050_000,
                            "今年举办跨境电商选品大会1届，计25万元；对年交易额首次突破3亿元的跨境电商企业奖励3家，每家40万元，计120万元；"
@@ -1575,12 +1580,11 @@ def test_counts_listed_per_price_tier_take_the_tiers_words():
 
 
 def test_a_share_taken_by_a_like_row_is_told_apart_by_its_sentences_tier(index):
-    rows = _rows_by_name(index, "2022年设施蔬菜保险保费补贴", 1_240_000,
-                         "今年对设施蔬菜保险给予市级保费补贴：日光温室参保2万亩，每亩保费100元，市级补贴30%，计60万元；"
-                         "拱棚蔬菜参保4万亩，每亩保费40元，市级补贴40%，计64万元。农户满意度90%以上。项目资金124万元。")
-    shares = {v for _, v in rows.values()}
+    shares = _values_of(index, "2022年设施蔬菜保险保费补贴", 1_240_000,
+                        "今年对设施蔬菜保险给予市级保费补贴：日光温室参保2万亩，每亩保费100元，市级补贴30%，计60万元；"
+                        "拱棚蔬菜参保4万亩，每亩保费40元，市级补贴40%，计64万元。农户满意度90%以上。项目资金124万元。")
     # 40% is no share already stated by "40元/亩"
-    assert "30%" in shares and "40%" in shares, rows
+    assert "30%" in shares and "40%" in shares, shares
 
 
 def test_a_month_window_is_named_by_the_words_before_it(index):
@@ -1626,11 +1630,10 @@ def test_a_unit_price_with_its_unit_is_per_that_unit_and_a_second_tiers_share_ke
 
 
 def test_a_second_price_for_things_counted_earlier_keeps_its_row_named_by_the_clause_before(index):
-    rows = _rows_by_name(index, "2022年液化气钢瓶安全改造", 1_686_000,
-                         "今年为在用钢瓶加装智能角阀4.2万只，每只38元，计159.6万元；到期钢瓶统一清洗检测，每只15元，计9万元。"
-                         "用户满意度90%以上。项目资金168.6万元。")
-    values = {v for _, v in rows.values()}
-    assert "15元/只" in values and "≤9万元" in values, rows
+    values = _values_of(index, "2022年液化气钢瓶安全改造", 1_686_000,
+                        "今年为在用钢瓶加装智能角阀4.2万只，每只38元，计159.6万元；到期钢瓶统一清洗检测，每只15元，计9万元。"
+                        "用户满意度90%以上。项目资金168.6万元。")
+    assert "15元/只" in values and "≤9万元" in values, values
     found = {q.number_text + q.unit: q for q in extract_quantities("钢瓶加装角阀500只，每只40元，计2万元；钢瓶粘贴追溯标签，每只3元，计0.15万元。")}
     assert found["3元"].object == "追溯标签", found
 
