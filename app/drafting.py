@@ -235,7 +235,8 @@ def validate_drafting_data(data: dict) -> dict:
                        ("work_done_pattern", "thing"), ("count_opening_pattern", None), ("light_verb_pattern", "work"),
                        ("money_for_pattern", "item"), ("respective_marker", None),
                        ("list_intro_pattern", None), ("spending_uses_pattern", None), ("payment_suffix_pattern", None),
-                       ("cap_pattern", None), ("done_for_pattern", "work"), ("price_basis_pattern", None)):
+                       ("cap_pattern", None), ("done_for_pattern", "work"), ("price_basis_pattern", None),
+                       ("tier_start_pattern", None), ("size_bar_pattern", None)):
         try:
             groups = re.compile(data.get(key) or "").groupindex
             if not data.get(key) or (group and group not in groups):
@@ -535,8 +536,9 @@ def extract_quantities(description: str) -> list[Quantity]:
     counts = sorted({*data["count_units"], *("万" + u for u in data["count_units"] if not u.startswith("万"))}, key=len, reverse=True)
     # "监控系统 620 路，每路每年维保费 150 元", "合计 400 蒸吨…每蒸吨补助": a word the draft prices one of,
     # and writes after a number, counts in this draft
+    u = data["unplaced"]
     skipped = {w for k in ("event_units", "quality_units", "duration_units", "skip_units", "spec_units")
-               for w in data["unplaced"][k]}  # 起: cases, read apart
+               for w in u[k]}  # 起: cases, read apart
     priced_units = set()
     for per in re.finditer(r"每([\u4e00-\u9fff]{1,2})", description):
         # written whole after a number ("400 蒸吨，"), not the start of a longer word ("40 个路口" is no 个路)
@@ -567,10 +569,9 @@ def extract_quantities(description: str) -> list[Quantity]:
             continue  # "惠及人口约 6 万，": people, named before the number; any other bare 万 is not a count
         if any(tail.startswith(w) for w in data["type_markers"]):
             continue  # "4 人制巡查小组", "3 年制": a kind of thing, not how many
-        if not m.group(2).endswith("元") and re.match(r"\s*(?:及以上|及以下|以上|以下)\s*(?:每|按每|补助|奖补|奖励)",
-                                                     description[m.end():]):
+        if not m.group(2).endswith("元") and re.match(data["tier_start_pattern"], description[m.end():]):
             continue  # "10 蒸吨及以上每蒸吨补助…": where a price tier begins, not how many
-        if m.group(2) in priced_units and re.match(r"\s*(?:及以上|及以下|以上|以下)", tail):
+        if m.group(2) in priced_units and re.match(data["size_bar_pattern"], tail):
             continue  # "改造 4 蒸吨以下的锅炉": a size those served are within, in a unit only this draft counts in
         if m.group(2) == "周" and tail.startswith("岁"):
             continue  # "3 周岁" is an age
@@ -683,7 +684,6 @@ def extract_quantities(description: str) -> list[Quantity]:
                     q.counted = found[-1].counted  # "…每人保费 a 元，小计 N 万元": a subtotal is told apart like its rate
             found.append(q)
             continue
-        u = data["unplaced"]
         if (bar_before := re.search(u["eligibility_before_pattern"], description[clause_start:m.start()])) \
                 and (bar_after := re.match(u["eligibility_after_pattern"], description[m.end():])) \
                 and (bar_before.group("verb") or bar_after.group("side")):
