@@ -529,25 +529,30 @@ def _after_phrase(text: str, data: dict) -> str:
     return _strip(text, data)[:12].removesuffix("按")  # "3 名外国专家按 1:1 配套": the experts
 
 
-def extract_quantities(description: str) -> list[Quantity]:
-    """Numbers with units the description states: counts (15 公里, 3,000 名), amounts (200 万元), unit costs (每生每天 4 元)."""
-    data = drafting_data()
-    # "90 万户", "12 万台件": any count may be written in 10,000s
-    counts = sorted({*data["count_units"], *("万" + u for u in data["count_units"] if not u.startswith("万"))}, key=len, reverse=True)
-    # "监控系统 620 路，每路每年维保费 150 元", "合计 400 蒸吨…每蒸吨补助": a word the draft prices one of,
-    # and writes after a number, counts in this draft
-    u = data["unplaced"]
+def _priced_units(description: str, counts: set[str], data: dict) -> set[str]:
+    """"监控系统 620 路，每路每年维保费 150 元", "合计 400 蒸吨…每蒸吨补助": the words the draft prices one of
+    and writes after a number, which count in this draft though no count unit names them."""
     skipped = {w for k in ("event_units", "quality_units", "duration_units", "skip_units", "spec_units")
-               for w in u[k]}  # 起: cases, read apart
-    priced_units = set()
+               for w in data["unplaced"][k]}  # 起: cases, read apart
+    priced = set()
     for per in re.finditer(r"每([\u4e00-\u9fff]{1,2})", description):
         # written whole after a number ("400 蒸吨，"), not the start of a longer word ("40 个路口" is no 个路)
         word = next((w for w in (per.group(1), per.group(1)[:1])
                      if re.search(rf"\d\s*{w}(?![\u4e00-\u9fff])", description)), "")
         if word and word not in counts and word not in skipped and word[0] not in "年月日天周时季" \
                 and not (len(word) > 1 and word[0] in counts):  # "每个县": the 个 counts, 县 is what
-            priced_units.add(word)
-    counts = sorted({*counts, *priced_units}, key=len, reverse=True)
+            priced.add(word)
+    return priced
+
+
+def extract_quantities(description: str) -> list[Quantity]:
+    """Numbers with units the description states: counts (15 公里, 3,000 名), amounts (200 万元), unit costs (每生每天 4 元)."""
+    data = drafting_data()
+    # "90 万户", "12 万台件": any count may be written in 10,000s
+    known = {*data["count_units"], *("万" + u for u in data["count_units"] if not u.startswith("万"))}
+    priced_units = _priced_units(description, known, data)
+    counts = sorted(known | priced_units, key=len, reverse=True)
+    u = data["unplaced"]
     units = ["亿元", "万元", "元", *counts]
     # never start inside a number: "1,000.5 万人" is one number, not "000.5"
     # "30 余家" counts 家; "85 万农村人口" counts people in 10,000s
