@@ -175,14 +175,15 @@ def _validate_unplaced(unplaced) -> None:
     for key in ("background_pattern", "threshold_after_unit_pattern", "threshold_before_pattern", "baseline_before_pattern",
                 "lead_words_pattern", "bare_reckoning_pattern", "at_least_pattern", "at_most_pattern",
                 "eligibility_before_pattern", "eligibility_after_pattern", "eligibility_at_most_pattern",
-                "term_before_pattern"):
+                "requirement_pattern", "term_before_pattern"):
         try:
             if not unplaced.get(key) or not isinstance(unplaced[key], str):
                 raise DraftingDataError(f"drafting.json: unplaced.{key} is required")
             re.compile(unplaced[key])
         except re.error as exc:
             raise DraftingDataError(f"drafting.json: unplaced.{key} is not a valid pattern: {exc}") from None
-    for key, groups in (("eligibility_before_pattern", {"measured", "verb"}), ("eligibility_after_pattern", {"side", "who"})):
+    for key, groups in (("eligibility_before_pattern", {"measured", "verb"}), ("eligibility_after_pattern", {"side", "who"}),
+                        ("requirement_pattern", {"who", "measured", "verb"})):
         if not groups <= set(re.compile(unplaced[key]).groupindex):
             raise DraftingDataError(f"drafting.json: unplaced.{key} needs the groups {', '.join(sorted(groups))}")
     if "term" not in re.compile(unplaced["term_before_pattern"]).groupindex:
@@ -693,6 +694,8 @@ def extract_quantities(description: str) -> list[Quantity]:
                 and (bar_after := re.match(u["eligibility_after_pattern"], description[m.end():])) \
                 and (bar_before.group("verb") or bar_after.group("side")):
             continue  # "对吸纳就业 50 人以上的企业奖励": a bar those paid must clear, not how many (a row of its own later)
+        if _requirement(description[sentence_start:m.start()], description[m.end():], data):
+            continue  # "申报企业须…吸纳就业 5 人以上": the same bar, said as what applicants must do
         if re.search(data["background_pattern"], description[clause_start:m.start()]):
             continue  # "现有车辆已使用 9 年、行驶里程超过 28 万公里": why the work is needed, not what it will do
         _name_count(q, before, after, description[sentence_start:m.start()], found, data)
@@ -1454,7 +1457,8 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
         # who qualifies ("对上年度营业收入 N 万元以上的商户") may name a past year without being background
         own = re.sub(r"^对[^，,。；;]*?的", "", clause)
         bar = _term_row(before, unit, shown, u) or (
-            _eligibility_bar(before, after, unit, shown, data) if unit and unit not in u["skip_units"] else None)
+            _eligibility_bar(before, after, unit, shown, data, text[_start_after(text, m.start(), "。；;"):m.start()])
+            if unit and unit not in u["skip_units"] else None)
         if bar and not re.search(u["background_pattern"], clause):
             # "对年交易额首次突破 N 亿元的企业奖励…": who qualifies is a standard the review checks, not
             # background; the same number elsewhere ("奖励 N 家") does not stand for it
@@ -1573,21 +1577,36 @@ def _term_row(before: str, unit: str, shown: str, u: dict) -> "SuggestedIndicato
                               origin="framework", hint=_FROM_DRAFT)
 
 
-def _eligibility_bar(before: str, after: str, unit: str, shown: str, data: dict) -> "SuggestedIndicator | None":
-    """The row for a bar those paid must clear ("对退货率降至 N% 以下的企业给予…"): named by who clears it
-    and what is measured, at least or at most the number."""
+def _requirement(sentence_before: str, after: str, data: dict) -> tuple[str, str, str, str] | None:
+    """"申报主体须…、吸纳当地劳动力 N 人以上": a bar every applicant must clear, said as what they must do;
+    who, what is measured, the verb before the number and the side after it."""
+    said = re.search(data["unplaced"]["requirement_pattern"], sentence_before)
+    # "须具备 N 吨以上冷库": a size of what they must have, named after it, is not this kind of bar
+    side = re.match(r"\s*(及以上|以上|及以下|以下)?(?=[、，,。；;和及并]|$)", after)
+    if not said or not side or not (said.group("verb") or side.group(1)):
+        return None
+    return said.group("who"), said.group("measured"), said.group("verb") or "", side.group(1) or ""
+
+
+def _eligibility_bar(before: str, after: str, unit: str, shown: str, data: dict,
+                     sentence_before: str = "") -> "SuggestedIndicator | None":
+    """The row for a bar those paid must clear ("对退货率降至 N% 以下的企业给予…", "申报企业须…N 人以上"):
+    named by who clears it and what is measured, at least or at most the number."""
     u = data["unplaced"]
     measured, who = re.search(u["eligibility_before_pattern"], before), re.match(u["eligibility_after_pattern"], after)
-    if not measured or not who or not (measured.group("verb") or who.group("side")):
+    if measured and who and (measured.group("verb") or who.group("side")):
+        bar = (who.group("who"), measured.group("measured"), measured.group("verb") or "", who.group("side") or "")
+    elif not (bar := _requirement(sentence_before, after, data)):
         return None
+    whom, what, verb, side = bar
     measure = data["unit_measures"].get(unit, "")
-    thing = _level_name(measured.group("measured"), data) or measure
+    thing = _level_name(what, data) or measure
     if measure and thing != measure and not re.search(r"[数量额率值度积程入]$", thing):
         thing += measure  # "吸纳就业 50 人以上": 吸纳就业人数
-    name = _strip(who.group("who"), data) + thing
+    name = _strip(whom, data) + thing
     if len(thing) < 2 or len(name) < 4:
         return None
-    at_most = re.search(u["eligibility_at_most_pattern"], (measured.group("verb") or "") + (who.group("side") or ""))
+    at_most = re.search(u["eligibility_at_most_pattern"], verb + side)
     level2 = "质量指标"
     return SuggestedIndicator(L.LEVEL2_TO_LEVEL1[level2], level2, name, f"{'≤' if at_most else '≥'}{shown}{unit}", 0, [],
                               origin="framework", hint=_FROM_DRAFT)

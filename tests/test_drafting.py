@@ -1642,3 +1642,27 @@ def test_a_levels_share_set_against_a_base_is_its_share_of_the_cost():
     shares = {t.name: t.value for t in extract_targets(
         "贴息资金按贷款额的3%计提，市级按贷款额的1.5%负担，计60万元。")}
     assert shares.get("市级资金承担比例") == "1.5%", shares
+
+
+def test_what_applicants_must_do_is_a_bar_and_the_projects_own_count_keeps_the_name(index):
+    values = _rows_by_name(index, "2022年家庭农场示范创建奖补", 1_000_000,
+                           "今年认定示范家庭农场50家，每家奖补2万元，计100万元。申报主体须连续经营2年以上、吸纳当地劳动力5人以上。"
+                           "吸纳农村劳动力就业800人以上，农场主满意度90%以上。项目资金100万元。")
+    assert values.get("申报主体吸纳当地劳动力人数") == ("质量指标", "≥5人"), values
+    assert ("数量指标", "800人") in values.values() and ("数量指标", "5人") not in values.values(), values
+    # a size of what they must own, named after the number, is not read as that bar
+    found = {q.number_text + q.unit: q for q in extract_quantities("承办企业须拥有5000平方米以上仓库，应急物资储备2万件。")}
+    assert "5000平方米" in found and "2万件" in found, found
+    # 应急 is not 应 (must)
+    found = {q.number_text + q.unit: q for q in extract_quantities("委托救援企业提供应急值守不少于90天，每天0.5万元，计45万元。")}
+    assert "90天" in found, found
+
+
+def test_a_rate_within_a_time_window_also_gives_the_window_as_a_time_limit():
+    targets = {t.name: (t.value, t.level2) for t in extract_targets(
+        "群众报警后10分钟出警率达到97%以上，来信2个工作日回复率100%，居民步行10分钟可达率90%以上。")}
+    assert targets.get("群众报警后出警时间") == ("≤10分钟", "时效指标"), targets
+    assert targets.get("出警率") == ("≥97%", "质量指标"), targets
+    assert ("≤2个工作日", "时效指标") in targets.values(), targets
+    # reach on foot is a coverage, not how fast something is done
+    assert not any("可达时间" in name for name in targets), targets
