@@ -175,7 +175,7 @@ def _validate_unplaced(unplaced) -> None:
     for key in ("background_pattern", "threshold_after_unit_pattern", "threshold_before_pattern", "baseline_before_pattern",
                 "lead_words_pattern", "bare_reckoning_pattern", "at_least_pattern", "at_most_pattern",
                 "eligibility_before_pattern", "eligibility_after_pattern", "eligibility_at_most_pattern",
-                "requirement_pattern", "term_before_pattern"):
+                "requirement_pattern", "eligible_who_pattern", "eligible_who_after_pattern", "term_before_pattern"):
         try:
             if not unplaced.get(key) or not isinstance(unplaced[key], str):
                 raise DraftingDataError(f"drafting.json: unplaced.{key} is required")
@@ -183,7 +183,8 @@ def _validate_unplaced(unplaced) -> None:
         except re.error as exc:
             raise DraftingDataError(f"drafting.json: unplaced.{key} is not a valid pattern: {exc}") from None
     for key, groups in (("eligibility_before_pattern", {"measured", "verb"}), ("eligibility_after_pattern", {"side", "who"}),
-                        ("requirement_pattern", {"who", "measured", "verb"})):
+                        ("requirement_pattern", {"who", "measured", "verb"}), ("eligible_who_pattern", {"measured", "verb"}),
+                        ("eligible_who_after_pattern", {"side", "who"})):
         if not groups <= set(re.compile(unplaced[key]).groupindex):
             raise DraftingDataError(f"drafting.json: unplaced.{key} needs the groups {', '.join(sorted(groups))}")
     if "term" not in re.compile(unplaced["term_before_pattern"]).groupindex:
@@ -232,7 +233,7 @@ def validate_drafting_data(data: dict) -> dict:
                        ("sum_of_previous_pattern", None), ("treated_thing_pattern", "thing"),
                        ("tier_pattern", None), ("given_item_pattern", "what"), ("each_pattern", "thing"),
                        ("unit_before_name_pattern", None), ("sentence_opening_pattern", "words"), ("daily_words_pattern", None),
-                       ("subject_pattern", None), ("background_pattern", None), ("money_first_pattern", None),
+                       ("subject_pattern", None), ("background_pattern", None), ("past_sentence_pattern", None), ("money_first_pattern", None),
                        ("work_done_pattern", "thing"), ("count_opening_pattern", None), ("light_verb_pattern", "work"),
                        ("money_for_pattern", "item"), ("respective_marker", None),
                        ("list_intro_pattern", None), ("spending_uses_pattern", None), ("payment_suffix_pattern", None),
@@ -549,8 +550,8 @@ def _priced_units(description: str, counts: set[str], data: dict) -> set[str]:
 def extract_quantities(description: str) -> list[Quantity]:
     """Numbers with units the description states: counts (15 公里, 3,000 名), amounts (200 万元), unit costs (每生每天 4 元)."""
     data = drafting_data()
-    # "90 万户", "12 万台件": any count may be written in 10,000s
-    known = {*data["count_units"], *("万" + u for u in data["count_units"] if not u.startswith("万"))}
+    # "90 万户", "12 万台件", "2 亿株": any count may be written in 10,000s or 100,000,000s
+    known = {*data["count_units"], *(p + u for u in data["count_units"] if not u.startswith("万") for p in ("万", "亿"))}
     priced_units = _priced_units(description, known, data)
     counts = sorted(known | priced_units, key=len, reverse=True)
     u = data["unplaced"]
@@ -698,6 +699,10 @@ def extract_quantities(description: str) -> list[Quantity]:
             continue  # "申报企业须…吸纳就业 5 人以上": the same bar, said as what applicants must do
         if re.search(data["background_pattern"], description[clause_start:m.start()]):
             continue  # "现有车辆已使用 9 年、行驶里程超过 28 万公里": why the work is needed, not what it will do
+        sentence = description[sentence_start:_end_before(description, m.end(), "。；;\n")]
+        if re.search(data["past_sentence_pattern"], description[sentence_start:m.start()]) \
+                and not re.search(r"\d\s*(?:万元|亿元|元)|今年|本年", sentence):
+            continue  # "上年全市受理投诉 N 件。": a sentence of last year's figures, no money of this project's in it
         _name_count(q, before, after, description[sentence_start:m.start()], found, data)
         found.append(q)
     _name_respective_amounts(description, found)
@@ -1580,12 +1585,17 @@ def _term_row(before: str, unit: str, shown: str, u: dict) -> "SuggestedIndicato
 def _requirement(sentence_before: str, after: str, data: dict) -> tuple[str, str, str, str] | None:
     """"申报主体须…、吸纳当地劳动力 N 人以上": a bar every applicant must clear, said as what they must do;
     who, what is measured, the verb before the number and the side after it."""
-    said = re.search(data["unplaced"]["requirement_pattern"], sentence_before)
+    u = data["unplaced"]
+    said = re.search(u["requirement_pattern"], sentence_before)
     # "须具备 N 吨以上冷库": a size of what they must have, named after it, is not this kind of bar
     side = re.match(r"\s*(及以上|以上|及以下|以下)?(?=[、，,。；;和及并]|$)", after)
-    if not said or not side or not (said.group("verb") or side.group(1)):
-        return None
-    return said.group("who"), said.group("measured"), said.group("verb") or "", side.group(1) or ""
+    if said and side and (said.group("verb") or side.group(1)):
+        return said.group("who"), said.group("measured"), said.group("verb") or "", side.group(1) or ""
+    # "补助对象为…年产能 N 万株以上的企业": who qualifies, named after the number
+    said, whom = re.search(u["eligible_who_pattern"], sentence_before), re.match(u["eligible_who_after_pattern"], after)
+    if said and whom and (said.group("verb") or whom.group("side")):
+        return whom.group("who"), said.group("measured"), said.group("verb") or "", whom.group("side") or ""
+    return None
 
 
 def _eligibility_bar(before: str, after: str, unit: str, shown: str, data: dict,
@@ -2099,7 +2109,8 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
         if row := _cost_row_for(q.object, [i for i in past_costs if i.hint != _FROM_DRAFT]):
             row.value, row.hint = f"≤{q.number_text}{q.unit}", _FROM_DRAFT
             continue
-        indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", _distinct(q.object, q, indicators), f"≤{q.number_text}{q.unit}", 0, [],
+        name = f"{q.object}合计" if _sums_like_rows(q, indicators) else _distinct(q.object, q, indicators)
+        indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", name, f"≤{q.number_text}{q.unit}", 0, [],
                                              origin="framework", hint=_FROM_DRAFT))
     # the whole amount goes to a row that names money ("成本控制"), not to "配备人员"; when the draft
     # prices its parts and the past form split its cost into parts, not to one part ("宣传资料印制成本")
@@ -2134,6 +2145,17 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
         label = {"户": "户均成本", "人次": "每人次成本"}.get(per, "人均成本")
         indicators.append(SuggestedIndicator(L.LEVEL1_OUTPUT, "成本指标", label, f"≤{round(amount / count, 2):g}元/{per}", 0, [],
                                              origin="framework", hint=f"项目金额 ÷ {q.value()}"))
+
+
+def _sums_like_rows(q: Quantity, indicators: list[SuggestedIndicator]) -> bool:
+    """"春季餐费 a 万元…秋季餐费 b 万元…餐费 a+b 万元专项用于…": the sum of the like rows already made
+    from the draft, a row of its own (the total of that part), not a third 餐费."""
+    like = [i for i in indicators if i.hint == _FROM_DRAFT and i.level2 == "成本指标" and i.name.endswith(q.object)]
+    sums = [re.fullmatch(r"≤(\d+(?:\.\d+)?)(元|万元|亿元)", i.value) for i in like]
+    if len(like) < 2 or not all(sums):
+        return False
+    total = sum(float(m.group(1)) * _YUAN_PER_UNIT[m.group(2)] for m in sums)
+    return abs(total - q.yuan) < 1e-6 * max(q.yuan, 1)
 
 
 def _names_the_whole(name: str) -> bool:

@@ -1666,3 +1666,24 @@ def test_a_rate_within_a_time_window_also_gives_the_window_as_a_time_limit():
     assert ("≤2个工作日", "时效指标") in targets.values(), targets
     # reach on foot is a coverage, not how fast something is done
     assert not any("可达时间" in name for name in targets), targets
+
+
+def test_who_qualifies_named_after_the_number_is_a_bar_and_counts_may_be_written_in_yi():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "支持新建出菇车间15个。补助对象为在本市注册、年产鲜菇500吨以上的生产企业和合作社。新增年繁育能力1.5亿株。")}
+    assert "500吨" not in found and "15个" in found, found  # a bar, read as a standard later
+    assert found["1.5亿株"].value() == "1.5亿株", found
+
+
+def test_a_sentence_of_last_years_figures_gives_no_count_but_this_years_work_after_it_does():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "去年全市受理消费投诉4200件。今年对上年新评定的示范店12家各奖励2万元，计24万元。")}
+    assert "4200件" not in found, found
+    assert "12家" in found, found  # a sentence that pays this year's money is this project's work
+
+
+def test_a_sum_of_like_parts_already_priced_is_their_total_not_a_third_like_row(index):
+    values = _rows_by_name(index, "2022年课后服务费返还", 1_400_000,
+                           "市实验小学代收课后服务费。春季学期参加学生1800人，返还服务费54万元、餐费12.4万元；秋季学期参加学生2000人，"
+                           "返还服务费60万元、餐费13.6万元。餐费26万元专项用于学生午餐。项目资金140万元。")
+    assert values.get("餐费合计") == ("成本指标", "≤26万元"), values
