@@ -704,6 +704,7 @@ def extract_quantities(description: str) -> list[Quantity]:
                 and not re.search(r"\d\s*(?:万元|亿元|元)|今年|本年", sentence):
             continue  # "上年全市受理投诉 N 件。": a sentence of last year's figures, no money of this project's in it
         _name_count(q, before, after, description[sentence_start:m.start()], found, data)
+        _of_each_batch(q, m.start() - sentence_start, found)
         found.append(q)
     _name_respective_amounts(description, found)
     return found
@@ -979,7 +980,7 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
         q.object = re.sub(data["daily_words_pattern"], "", previous.object)
         # "每批 60 至 90 人、共 240 人", "每批 30 人、5 天，共 60 人": the people in all
         if q.object.startswith("每") and any(f.unit == q.unit and f.object.startswith("每") for f in found
-                                             if not f.money and f.number_text in sentence):
+                                             if not f.money and f.start >= opened):
             q.object, q.name = "", "总" + measure
             return
         whole_year = re.search(r"全年|年", before)
@@ -1038,6 +1039,19 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
         q.name = q.object + measure
     else:
         q.name = q.object
+
+
+def _of_each_batch(q: Quantity, into_sentence: int, found: list[Quantity]) -> None:
+    """"甲培训班 8 期，每期 50 人、4 天；乙培训班 2 期，每期 60 人、5 天": each 期's people and days are
+    those of the classes counted in 期 just before, so the two classes' rows keep apart."""
+    per = re.fullmatch(r"每(期|批|场|班|轮|届)", q.object)
+    if not per:
+        return
+    opened = q.start - into_sentence
+    host = next((f for f in reversed(found) if not f.money and f.start >= opened and f.unit == per.group(1)
+                 and f.object and not f.object.startswith("每")), None)
+    if host and q.name.startswith(q.object):
+        q.name = host.object + q.name  # only the row's name: a price after it is still per one of the host
 
 
 def _dimensioned_thing(q: Quantity, sentence: str, found: list[Quantity], data: dict) -> str:
@@ -1640,7 +1654,12 @@ def _host_of_total(text: str, total: re.Match, rows: list["SuggestedIndicator"])
         return priced[0]
     shares = [(after.find(n + "%"), i) for i in rows if re.fullmatch(r"[≥≤]?\d+(?:\.\d+)?%", i.value)
               and (n := number(i.value)) and re.search(rf"(?<![\d.]){re.escape(n)}\s*%", after)]
-    return min(shares, key=lambda p: p[0])[1] if shares else None
+    if shares:
+        return min(shares, key=lambda p: p[0])[1]
+    # "…奖励总额 a 万元，市级负担 b 万元": the project pays its share of the total, a share stated elsewhere
+    borne = [i for i in rows if i.level2 == "成本指标" and re.fullmatch(r"\d+(?:\.\d+)?%", i.value)
+             and re.search(r"承担|负担|分担", i.name)]
+    return borne[0] if len(borne) == 1 and re.match(r"[，,]?[\u4e00-\u9fff]{0,6}(?:承担|负担|分担)", after) else None
 
 
 def _sentence_around(text: str, at: int) -> str:

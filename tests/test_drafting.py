@@ -751,7 +751,8 @@ def test_a_promised_rate_fills_the_past_row_of_its_name_in_whatever_level2():
 def test_a_count_given_as_a_range_keeps_both_ends_and_its_total():
     found = {q.value(): q for q in extract_quantities("组织学员分3批赴外地观摩培训，每批60至90人、共240人；每期50~80人次。")}
     assert {"60-90人", "240人", "50-80人次"} <= set(found), set(found)
-    assert found["60-90人"].name == "每批人数" and found["240人"].name == "总人数", (found["60-90人"], found["240人"])
+    # each 批 is one of the visits counted in 批 before it, and the people in all are the total
+    assert found["60-90人"].name == "赴外地观摩每批人数" and found["240人"].name == "总人数", (found["60-90人"], found["240人"])
 
 
 def test_rates_after_a_clause_doing_a_piece_of_work_are_for_that_work():
@@ -1687,3 +1688,18 @@ def test_a_sum_of_like_parts_already_priced_is_their_total_not_a_third_like_row(
                            "市实验小学代收课后服务费。春季学期参加学生1800人，返还服务费54万元、餐费12.4万元；秋季学期参加学生2000人，"
                            "返还服务费60万元、餐费13.6万元。餐费26万元专项用于学生午餐。项目资金140万元。")
     assert values.get("餐费合计") == ("成本指标", "≤26万元"), values
+
+
+def test_people_and_days_of_each_class_are_those_of_the_classes_counted_before_them():
+    found = {q.number_text + q.unit: q for q in extract_quantities(
+        "举办全科医生培训班6期，每期40人、3天，每人每天300元，计21.6万元；举办护理人员培训班3期，每期50人、2天，每人每天300元，计9万元。")}
+    assert found["40人"].name == "举办全科医生培训班每期人数" and found["3天"].name == "举办全科医生培训班每期天数", found
+    assert found["50人"].name == "举办护理人员培训班每期人数" and found["2天"].name == "举办护理人员培训班每期天数", found
+    assert found["21.6万元"].object == "举办全科医生培训班费用", found["21.6万元"]  # the sum is of the classes, not of one
+
+
+def test_a_total_beyond_the_amount_the_city_bears_part_of_is_told_on_the_share_row(index):
+    values = _rows_by_name(index, "2022年见义勇为人员奖励", 270_000,
+                           "对本市见义勇为人员给予一次性奖励，市级负担60%。今年预计奖励一级4人，每人3万元，计12万元；二级33人，每人1万元，"
+                           "计33万元，奖励总额45万元，市级负担27万元。项目资金27万元。")
+    assert values.get("市级资金承担比例") == ("成本指标", "60%（总额45万元）"), values
