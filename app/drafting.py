@@ -439,7 +439,7 @@ _LIST_JOINS = re.compile(r"和|与|、|及(?!时)")  # what joins listed things;
 _QUOTES = re.compile(r"[“”‘’\"《》「」]")  # "《地名志》编纂出版": the title's marks are not part of the item
 _NOUN_HEADS = set("站厂班室所点队库馆场设中器")
 # 每生每学期 → /生/学期; 每平方米 → /平方米, not /平
-_PER = re.compile(r"每(学期|季度|延米|蒸吨|人次|项次|件次|人份|人天|剂次|画幅|批次|场次|班次|辆次|台次|车次|架次|户次|课时|小时|平方公里|平方米|平米|立方米|公里|千瓦时|千瓦|兆瓦|标箱|[\u4e00-\u9fff]|[A-Za-z]+)")
+_PER = re.compile(r"每(车道公里|学期|季度|延米|蒸吨|人次|项次|件次|人份|人天|剂次|画幅|批次|场次|班次|辆次|台次|车次|架次|户次|课时|小时|平方公里|平方米|平米|立方米|公里|千瓦时|千瓦|兆瓦|标箱|[\u4e00-\u9fff]|[A-Za-z]+)")
 
 
 def _cost_words() -> tuple[str, ...]:
@@ -1791,6 +1791,8 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
         # "对…的调解员发放补贴，一级…、二级…，小计 N 万元": what is given, and to whom
         item = _strip(given.group("thing"), data) + given.group("what")
         return item if item.endswith(_cost_words()) else item + "费用"
+    if len(opening) > 20 and (whom := re.fullmatch(r"对[^，,]*的([\u4e00-\u9fff]{2,10})", opening)):
+        opening = whom.group(1)  # "对完成…治理并通过验收的工业炉窑，每台…，计 N 万元": what is paid for
     if not item and part_start < clause_start and 2 <= len(opening) <= 20 and not re.search(r"\d|^每", opening):
         # "桥梁安全检测，造价约 8000 万元，按 0.6% 的费率计 48 万元": the part is named by its opening words
         item = opening if opening.endswith(_cost_words()) else _strip(opening, data) + "费用"

@@ -1703,3 +1703,19 @@ def test_a_total_beyond_the_amount_the_city_bears_part_of_is_told_on_the_share_r
                            "对本市见义勇为人员给予一次性奖励，市级负担60%。今年预计奖励一级4人，每人3万元，计12万元；二级33人，每人1万元，"
                            "计33万元，奖励总额45万元，市级负担27万元。项目资金27万元。")
     assert values.get("市级资金承担比例") == ("成本指标", "60%（总额45万元）"), values
+
+
+def test_lane_kilometres_a_care_given_round_the_clock_and_a_date_before_the_heating_season_are_read(index):
+    values = _values_of(index, "2022年国省道路面技术状况检测", 2_800_000,
+                        "今年委托检测单位对市管国省道开展路面自动化检测，检测里程2400车道公里，每车道公里0.1万元，计240万元；"
+                        "对重点路段开展弯沉检测80公里，每公里0.5万元，计40万元。项目资金280万元。")
+    assert {"2400车道公里", "0.1万元/车道公里"} <= values, values
+    targets = {t.name: t.value for t in extract_targets("为失能老人提供24小时看护照料，11月1日供暖前完成管网检修。")}
+    assert targets.get("看护时长") == "24小时/天" and targets.get("完成管网检修时间") == "11月1日供暖前", targets
+
+
+def test_a_sum_for_a_long_opening_about_whom_is_paid_is_named_by_what_is_paid_for():
+    found = [q for q in extract_quantities(
+        "对按期更换的老旧客车，按每辆3万元奖补，计划更换40台，计120万元；"
+        "对完成电梯主机更换和安全部件改造并通过第三方验收的老旧住宅电梯，每台奖补8万元，计划30台，计240万元。") if q.unit == "万元"]
+    assert any(q.number_text == "240" and q.object == "老旧住宅电梯费用" for q in found), found
