@@ -145,6 +145,8 @@ def _validate_targets(targets) -> None:
                         ("level_to", {"name", "verb", "num", "unit"}),
                         ("higher_funds", {"who", "what", "verb", "what2", "num", "unit"}), ("month_span", {"num", "to"}),
                         ("phase_month", {"phase", "num"}), ("each_share", {"who", "verb", "num"}),
+                        ("listed_shares", {"names", "nums", "verb"}), ("matching_ratio_after", {"base", "a", "b", "who", "verb"}),
+                        ("cross_year_span", {"name", "y1", "num", "d1", "y2", "to", "d2"}),
                         ("contract_share", {"base", "amt", "unit", "num"})):
         try:
             groups = re.compile(targets.get(key) or "").groupindex
@@ -1194,6 +1196,20 @@ def extract_targets(description: str) -> list[Target]:
     for m in re.finditer(t["each_share"], text):  # "省、市各负担 40%": the share each level pays
         who = _payer(m.group("who"), data)
         found.append(Target(f"{who}{m.group('verb')}比例", f"各{m.group('num')}%", "成本指标", m.group("num")))
+    for m in re.finditer(t["listed_shares"], text):  # "由省、市、县按 30%、20%、50% 比例分担": each level's share
+        names, nums = re.sub(r"^[由经]", "", m.group("names")).split("、"), re.findall(r"\d+(?:\.\d+)?", m.group("nums"))
+        if len(names) == len(nums):
+            for who, num in zip(names, nums):
+                who = who + "级" if who in ("省", "市", "县", "区", "镇", "乡") else who
+                found.append(Target(f"{who}{m.group('verb')}比例", f"{num}%", "成本指标", num))
+    for m in re.finditer(t["matching_ratio_after"], text):  # "按省级经费 1:1 给予市级配套": who matches, after the ratio
+        found.append(Target(f"{m.group('who')}{m.group('verb')}比例", f"{m.group('a')}:{m.group('b')}", "成本指标", m.group("a")))
+    for m in re.finditer(t["cross_year_span"], text):  # "储备期为上年 11 月至当年 5 月": a window across the year's turn
+        ends = [f"{m.group(y)}{m.group(n)}月" + (f"{m.group(d)}日" if m.group(d) else "")
+                for y, n, d in (("y1", "num", "d1"), ("y2", "to", "d2"))]
+        name = _strip(m.group("name"), data)
+        found.append(Target(name if name.endswith(("期", "时间", "期限")) else f"{name}时间", "至".join(ends), "时效指标",
+                            m.group("num")))
     for m in re.finditer(t["contract_share"], text):  # "验收后支付中标价 200 万元的 10%": the share paid, of what
         of = f"（{m.group('base')}{m.group('amt')}{m.group('unit')}）" if m.group("amt") else ""
         found.append(Target(f"{m.group('base')}支付比例", f"{m.group('num')}%{of}", "成本指标", m.group("num")))
@@ -1659,7 +1675,13 @@ def _host_of_total(text: str, total: re.Match, rows: list["SuggestedIndicator"])
     # "…奖励总额 a 万元，市级负担 b 万元": the project pays its share of the total, a share stated elsewhere
     borne = [i for i in rows if i.level2 == "成本指标" and re.fullmatch(r"\d+(?:\.\d+)?%", i.value)
              and re.search(r"承担|负担|分担", i.name)]
-    return borne[0] if len(borne) == 1 and re.match(r"[，,]?[\u4e00-\u9fff]{0,6}(?:承担|负担|分担)", after) else None
+    payer = re.match(r"[，,]?(?:其中)?([\u4e00-\u9fff]{0,6}?)(?:承担|负担|分担)", after)
+    if not payer or not borne:
+        return None
+    if len(borne) > 1:  # "省、市、县按…分担…，其中市级承担 b 万元": the share of the level named
+        who = payer.group(1).rstrip("级")
+        borne = [i for i in borne if who and i.name.startswith(who)]
+    return borne[0] if len(borne) == 1 else None
 
 
 def _sentence_around(text: str, at: int) -> str:

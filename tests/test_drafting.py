@@ -1719,3 +1719,26 @@ def test_a_sum_for_a_long_opening_about_whom_is_paid_is_named_by_what_is_paid_fo
         "对按期更换的老旧客车，按每辆3万元奖补，计划更换40台，计120万元；"
         "对完成电梯主机更换和安全部件改造并通过第三方验收的老旧住宅电梯，每台奖补8万元，计划30台，计240万元。") if q.unit == "万元"]
     assert any(q.number_text == "240" and q.object == "老旧住宅电梯费用" for q in found), found
+
+
+def test_shares_listed_by_level_a_ratio_matched_after_it_a_window_across_the_year_and_a_service_life_are_targets():
+    targets = {t.name: (t.value, t.level2) for t in extract_targets(
+        "储备玉米2万吨，储备期为上年12月至当年6月；由省、市、县按40%、30%、30%比例分担；按国家补助资金1:1给予市级配套；"
+        "仓储车辆使用年限10年以上；检查站实行24小时查验。")}
+    assert targets.get("储备期") == ("上年12月至当年6月", "时效指标"), targets
+    assert targets.get("省级分担比例") == ("40%", "成本指标") and targets.get("县级分担比例") == ("30%", "成本指标"), targets
+    assert targets.get("市级配套比例") == ("1:1", "成本指标"), targets
+    assert targets.get("仓储车辆使用年限") == ("≥10年", "可持续影响指标"), targets
+    assert targets.get("查验时长") == ("24小时/天", "质量指标"), targets
+    assert "30道" in {q.number_text + q.unit for q in extract_quantities("评选名菜30道，名店20家。")}
+    # a life already spent is background, not a target
+    assert not any(v == ("≥12年", "可持续影响指标") for v in {t.name: (t.value, t.level2) for t in extract_targets(
+        "现有车辆使用年限已达12年以上，故障频发。")}.values())
+
+
+def test_a_total_beyond_the_amount_is_told_on_the_share_of_the_level_that_pays_this_project(index):
+    values = _rows_by_name(index, "2022年退役士兵职业技能培训补助", 360_000,
+                           "补助标准为每人1500元，由省、市、县按40%、30%、30%比例分担。今年预计培训800人，所需资金120万元，"
+                           "其中市级承担36万元。项目资金36万元。")
+    assert values.get("市级分担比例") == ("成本指标", "30%（总额120万元）"), values
+    assert values.get("省级分担比例") == ("成本指标", "40%"), values
