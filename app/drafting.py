@@ -704,7 +704,7 @@ def extract_quantities(description: str) -> list[Quantity]:
         sentence = description[sentence_start:_end_before(description, m.end(), "。；;\n")]
         if re.search(data["past_sentence_pattern"], description[sentence_start:m.start()]) \
                 and not re.search(r"\d\s*(?:万元|亿元|元)|今年|本年", sentence):
-            continue  # "上年全市受理投诉 N 件。": a sentence of last year's figures, no money of this project's in it
+            continue  # "上年全市接到投诉 N 件。": a sentence of last year's figures, no money of this project's in it
         _name_count(q, before, after, description[sentence_start:m.start()], found, data)
         _of_each_batch(q, m.start() - sentence_start, found)
         found.append(q)
@@ -1196,15 +1196,15 @@ def extract_targets(description: str) -> list[Target]:
     for m in re.finditer(t["each_share"], text):  # "省、市各负担 40%": the share each level pays
         who = _payer(m.group("who"), data)
         found.append(Target(f"{who}{m.group('verb')}比例", f"各{m.group('num')}%", "成本指标", m.group("num")))
-    for m in re.finditer(t["listed_shares"], text):  # "由省、市、县按 30%、20%、50% 比例分担": each level's share
+    for m in re.finditer(t["listed_shares"], text):  # "由省、市、县按 40%、30%、30% 比例分担": each level's share
         names, nums = re.sub(r"^[由经]", "", m.group("names")).split("、"), re.findall(r"\d+(?:\.\d+)?", m.group("nums"))
         if len(names) == len(nums):
             for who, num in zip(names, nums):
                 who = who + "级" if who in ("省", "市", "县", "区", "镇", "乡") else who
                 found.append(Target(f"{who}{m.group('verb')}比例", f"{num}%", "成本指标", num))
-    for m in re.finditer(t["matching_ratio_after"], text):  # "按省级经费 1:1 给予市级配套": who matches, after the ratio
+    for m in re.finditer(t["matching_ratio_after"], text):  # "按国家补助资金 1:1 给予市级配套": who matches, after the ratio
         found.append(Target(f"{m.group('who')}{m.group('verb')}比例", f"{m.group('a')}:{m.group('b')}", "成本指标", m.group("a")))
-    for m in re.finditer(t["cross_year_span"], text):  # "储备期为上年 11 月至当年 5 月": a window across the year's turn
+    for m in re.finditer(t["cross_year_span"], text):  # "储备期为上年 12 月至当年 6 月": a window across the year's turn
         ends = [f"{m.group(y)}{m.group(n)}月" + (f"{m.group(d)}日" if m.group(d) else "")
                 for y, n, d in (("y1", "num", "d1"), ("y2", "to", "d2"))]
         name = _strip(m.group("name"), data)
@@ -1617,11 +1617,11 @@ def _requirement(sentence_before: str, after: str, data: dict) -> tuple[str, str
     who, what is measured, the verb before the number and the side after it."""
     u = data["unplaced"]
     said = re.search(u["requirement_pattern"], sentence_before)
-    # "须具备 N 吨以上冷库": a size of what they must have, named after it, is not this kind of bar
+    # "须拥有 N 平方米以上仓库": a size of what they must have, named after it, is not this kind of bar
     side = re.match(r"\s*(及以上|以上|及以下|以下)?(?=[、，,。；;和及并]|$)", after)
     if said and side and (said.group("verb") or side.group(1)):
         return said.group("who"), said.group("measured"), said.group("verb") or "", side.group(1) or ""
-    # "补助对象为…年产能 N 万株以上的企业": who qualifies, named after the number
+    # "补助对象为…年产鲜菇 N 吨以上的企业": who qualifies, named after the number
     said, whom = re.search(u["eligible_who_pattern"], sentence_before), re.match(u["eligible_who_after_pattern"], after)
     if said and whom and (said.group("verb") or whom.group("side")):
         return whom.group("who"), said.group("measured"), said.group("verb") or "", whom.group("side") or ""
@@ -1672,7 +1672,7 @@ def _host_of_total(text: str, total: re.Match, rows: list["SuggestedIndicator"])
               and (n := number(i.value)) and re.search(rf"(?<![\d.]){re.escape(n)}\s*%", after)]
     if shares:
         return min(shares, key=lambda p: p[0])[1]
-    # "…奖励总额 a 万元，市级负担 b 万元": the project pays its share of the total, a share stated elsewhere
+    # "…所需总额 a 万元，市级负担 b 万元": the project pays its share of the total, a share stated elsewhere
     borne = [i for i in rows if i.level2 == "成本指标" and re.fullmatch(r"\d+(?:\.\d+)?%", i.value)
              and re.search(r"承担|负担|分担", i.name)]
     payer = re.match(r"[，,]?(?:其中)?([\u4e00-\u9fff]{0,6}?)(?:承担|负担|分担)", after)
@@ -1814,7 +1814,7 @@ def _lump_sum_item(description: str, before: str, clause_start: int, at: int, fo
         item = _strip(given.group("thing"), data) + given.group("what")
         return item if item.endswith(_cost_words()) else item + "费用"
     if len(opening) > 20 and (whom := re.fullmatch(r"对[^，,]*的([\u4e00-\u9fff]{2,10})", opening)):
-        opening = whom.group(1)  # "对完成…治理并通过验收的工业炉窑，每台…，计 N 万元": what is paid for
+        opening = whom.group(1)  # "对完成…改造并通过验收的老旧电梯，每台…，计 N 万元": what is paid for
     if not item and part_start < clause_start and 2 <= len(opening) <= 20 and not re.search(r"\d|^每", opening):
         # "桥梁安全检测，造价约 8000 万元，按 0.6% 的费率计 48 万元": the part is named by its opening words
         item = opening if opening.endswith(_cost_words()) else _strip(opening, data) + "费用"
@@ -2191,7 +2191,7 @@ def _fill_from_draft(indicators: list[SuggestedIndicator], quantities: list[Quan
 
 
 def _sums_like_rows(q: Quantity, indicators: list[SuggestedIndicator]) -> bool:
-    """"春季餐费 a 万元…秋季餐费 b 万元…餐费 a+b 万元专项用于…": the sum of the like rows already made
+    """"春季餐费 a 万元…秋季餐费 b 万元…餐费 a+b 万元用于学生午餐": the sum of the like rows already made
     from the draft, a row of its own (the total of that part), not a third 餐费."""
     like = [i for i in indicators if i.hint == _FROM_DRAFT and i.level2 == "成本指标" and i.name.endswith(q.object)]
     sums = [re.fullmatch(r"≤(\d+(?:\.\d+)?)(元|万元|亿元)", i.value) for i in like]

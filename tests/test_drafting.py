@@ -1671,7 +1671,7 @@ def test_a_rate_within_a_time_window_also_gives_the_window_as_a_time_limit():
 
 def test_who_qualifies_named_after_the_number_is_a_bar_and_counts_may_be_written_in_yi():
     found = {q.number_text + q.unit: q for q in extract_quantities(
-        "支持新建出菇车间15个。补助对象为在本市注册、年产鲜菇500吨以上的生产企业和合作社。新增年繁育能力1.5亿株。")}
+        "支持新建出菇车间15个。补助对象为本市登记的、年产鲜菇500吨以上的食用菌企业。新增年繁育能力1.5亿株。")}
     assert "500吨" not in found and "15个" in found, found  # a bar, read as a standard later
     assert found["1.5亿株"].value() == "1.5亿株", found
 
@@ -1724,11 +1724,11 @@ def test_a_sum_for_a_long_opening_about_whom_is_paid_is_named_by_what_is_paid_fo
 def test_shares_listed_by_level_a_ratio_matched_after_it_a_window_across_the_year_and_a_service_life_are_targets():
     targets = {t.name: (t.value, t.level2) for t in extract_targets(
         "储备玉米2万吨，储备期为上年12月至当年6月；由省、市、县按40%、30%、30%比例分担；按国家补助资金1:1给予市级配套；"
-        "仓储车辆使用年限10年以上；检查站实行24小时查验。")}
+        "仓储车辆使用年限12年以上；卡口坚持24小时查验。")}
     assert targets.get("储备期") == ("上年12月至当年6月", "时效指标"), targets
     assert targets.get("省级分担比例") == ("40%", "成本指标") and targets.get("县级分担比例") == ("30%", "成本指标"), targets
     assert targets.get("市级配套比例") == ("1:1", "成本指标"), targets
-    assert targets.get("仓储车辆使用年限") == ("≥10年", "可持续影响指标"), targets
+    assert targets.get("仓储车辆使用年限") == ("≥12年", "可持续影响指标"), targets
     assert targets.get("查验时长") == ("24小时/天", "质量指标"), targets
     assert "30道" in {q.number_text + q.unit for q in extract_quantities("评选名菜30道，名店20家。")}
     # a life already spent is background, not a target
