@@ -92,7 +92,7 @@ class DraftingDataError(ValueError):
 _STRING_LISTS = ("generic_terms", "measure_words", "count_units", "person_units", "served_places", "supply_verbs", "strip_prefix",
                  "strip_suffix", "cut_after", "action_verbs", "object_stop_verbs", "beneficiaries", "per_unit_words", "skip_after_number",
                  "object_conjunctions", "price_words", "nameless_cost_words", "paying_verbs", "unstrippable_endings", "unstrippable_openings",
-                 "not_kind_triggers", "cost_words", "paid_count_endings", "bare_cost_words", "type_markers")
+                 "not_kind_triggers", "cost_words", "paid_count_endings", "bare_cost_words", "type_markers", "batch_units", "government_levels")
 
 
 def _require_words(container: dict, keys, where: str = "") -> None:
@@ -235,7 +235,8 @@ def validate_drafting_data(data: dict) -> dict:
                        ("sum_of_previous_pattern", None), ("treated_thing_pattern", "thing"),
                        ("tier_pattern", None), ("given_item_pattern", "what"), ("each_pattern", "thing"),
                        ("unit_before_name_pattern", None), ("sentence_opening_pattern", "words"), ("daily_words_pattern", None),
-                       ("subject_pattern", None), ("background_pattern", None), ("past_sentence_pattern", None), ("money_first_pattern", None),
+                       ("subject_pattern", None), ("background_pattern", None), ("past_sentence_pattern", None),
+                       ("this_years_work_pattern", None), ("money_first_pattern", None),
                        ("work_done_pattern", "thing"), ("count_opening_pattern", None), ("light_verb_pattern", "work"),
                        ("money_for_pattern", "item"), ("respective_marker", None),
                        ("list_intro_pattern", None), ("spending_uses_pattern", None), ("payment_suffix_pattern", None),
@@ -701,12 +702,11 @@ def extract_quantities(description: str) -> list[Quantity]:
             continue  # "申报企业须…吸纳就业 5 人以上": the same bar, said as what applicants must do
         if re.search(data["background_pattern"], description[clause_start:m.start()]):
             continue  # "现有车辆已使用 9 年、行驶里程超过 28 万公里": why the work is needed, not what it will do
-        sentence = description[sentence_start:_end_before(description, m.end(), "。；;\n")]
-        if re.search(data["past_sentence_pattern"], description[sentence_start:m.start()]) \
-                and not re.search(r"\d\s*(?:万元|亿元|元)|今年|本年", sentence):
+        if re.search(data["past_sentence_pattern"], description[sentence_start:m.start()]) and not re.search(
+                data["this_years_work_pattern"], description[sentence_start:_end_before(description, m.end(), "。；;\n")]):
             continue  # "上年全市接到投诉 N 件。": a sentence of last year's figures, no money of this project's in it
         _name_count(q, before, after, description[sentence_start:m.start()], found, data)
-        _of_each_batch(q, m.start() - sentence_start, found)
+        _of_each_batch(q, m.start() - sentence_start, found, data)
         found.append(q)
     _name_respective_amounts(description, found)
     return found
@@ -1043,14 +1043,14 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
         q.name = q.object
 
 
-def _of_each_batch(q: Quantity, into_sentence: int, found: list[Quantity]) -> None:
+def _of_each_batch(q: Quantity, into_sentence: int, found: list[Quantity], data: dict) -> None:
     """"甲培训班 8 期，每期 50 人、4 天；乙培训班 2 期，每期 60 人、5 天": each 期's people and days are
     those of the classes counted in 期 just before, so the two classes' rows keep apart."""
-    per = re.fullmatch(r"每(期|批|场|班|轮|届)", q.object)
-    if not per:
+    per = q.object[1:] if q.object.startswith("每") else ""
+    if per not in data["batch_units"]:
         return
     opened = q.start - into_sentence
-    host = next((f for f in reversed(found) if not f.money and f.start >= opened and f.unit == per.group(1)
+    host = next((f for f in reversed(found) if not f.money and f.start >= opened and f.unit == per
                  and f.object and not f.object.startswith("每")), None)
     if host and q.name.startswith(q.object):
         q.name = host.object + q.name  # only the row's name: a price after it is still per one of the host
@@ -1200,7 +1200,7 @@ def extract_targets(description: str) -> list[Target]:
         names, nums = re.sub(r"^[由经]", "", m.group("names")).split("、"), re.findall(r"\d+(?:\.\d+)?", m.group("nums"))
         if len(names) == len(nums):
             for who, num in zip(names, nums):
-                who = who + "级" if who in ("省", "市", "县", "区", "镇", "乡") else who
+                who = who + "级" if who in data["government_levels"] else who
                 found.append(Target(f"{who}{m.group('verb')}比例", f"{num}%", "成本指标", num))
     for m in re.finditer(t["matching_ratio_after"], text):  # "按国家补助资金 1:1 给予市级配套": who matches, after the ratio
         found.append(Target(f"{m.group('who')}{m.group('verb')}比例", f"{m.group('a')}:{m.group('b')}", "成本指标", m.group("a")))
