@@ -694,19 +694,15 @@ def extract_quantities(description: str) -> list[Quantity]:
                     q.counted = found[-1].counted  # "…每人保费 a 元，小计 N 万元": a subtotal is told apart like its rate
             found.append(q)
             continue
-        if (bar_before := re.search(u["eligibility_before_pattern"], description[clause_start:m.start()])) \
-                and (bar_after := re.match(u["eligibility_after_pattern"], description[m.end():])) \
-                and (bar_before.group("verb") or bar_after.group("side")):
+        if _bar_to_clear(description[clause_start:m.start()], description[sentence_start:m.start()], description[m.end():], data):
             continue  # "对吸纳就业 50 人以上的企业奖励": a bar those paid must clear, not how many (a row of its own later)
-        if _requirement(description[sentence_start:m.start()], description[m.end():], data):
-            continue  # "申报企业须…吸纳就业 5 人以上": the same bar, said as what applicants must do
         if re.search(data["background_pattern"], description[clause_start:m.start()]):
             continue  # "现有车辆已使用 9 年、行驶里程超过 28 万公里": why the work is needed, not what it will do
         if re.search(data["past_sentence_pattern"], description[sentence_start:m.start()]) and not re.search(
                 data["this_years_work_pattern"], description[sentence_start:_end_before(description, m.end(), "。；;\n")]):
             continue  # "上年全市接到投诉 N 件。": a sentence of last year's figures, no money of this project's in it
         _name_count(q, before, after, description[sentence_start:m.start()], found, data)
-        _of_each_batch(q, m.start() - sentence_start, found, data)
+        _of_each_batch(q, sentence_start, found, data)
         found.append(q)
     _name_respective_amounts(description, found)
     return found
@@ -1043,14 +1039,13 @@ def _name_count(q: Quantity, before: str, after: str, sentence: str, found: list
         q.name = q.object
 
 
-def _of_each_batch(q: Quantity, into_sentence: int, found: list[Quantity], data: dict) -> None:
+def _of_each_batch(q: Quantity, sentence_start: int, found: list[Quantity], data: dict) -> None:
     """"甲培训班 8 期，每期 50 人、4 天；乙培训班 2 期，每期 60 人、5 天": each 期's people and days are
     those of the classes counted in 期 just before, so the two classes' rows keep apart."""
     per = q.object[1:] if q.object.startswith("每") else ""
     if per not in data["batch_units"]:
         return
-    opened = q.start - into_sentence
-    host = next((f for f in reversed(found) if not f.money and f.start >= opened and f.unit == per
+    host = next((f for f in reversed(found) if not f.money and f.start >= sentence_start and f.unit == per
                  and f.object and not f.object.startswith("每")), None)
     if host and q.name.startswith(q.object):
         q.name = host.object + q.name  # only the row's name: a price after it is still per one of the host
@@ -1197,7 +1192,7 @@ def extract_targets(description: str) -> list[Target]:
         who = _payer(m.group("who"), data)
         found.append(Target(f"{who}{m.group('verb')}比例", f"各{m.group('num')}%", "成本指标", m.group("num")))
     for m in re.finditer(t["listed_shares"], text):  # "由省、市、县按 40%、30%、30% 比例分担": each level's share
-        names, nums = re.sub(r"^[由经]", "", m.group("names")).split("、"), re.findall(r"\d+(?:\.\d+)?", m.group("nums"))
+        names, nums = _payer(m.group("names"), data).split("、"), re.findall(r"\d+(?:\.\d+)?", m.group("nums"))
         if len(names) == len(nums):
             for who, num in zip(names, nums):
                 who = who + "级" if who in data["government_levels"] else who
@@ -1492,7 +1487,7 @@ def _unplaced_rows(indicators: list["SuggestedIndicator"], draft: Draft) -> list
         # who qualifies ("对上年度营业收入 N 万元以上的商户") may name a past year without being background
         own = re.sub(r"^对[^，,。；;]*?的", "", clause)
         bar = _term_row(before, unit, shown, u) or (
-            _eligibility_bar(before, after, unit, shown, data, text[_start_after(text, m.start(), "。；;"):m.start()])
+            _eligibility_bar(before, text[_start_after(text, m.start(), "。；;"):m.start()], after, unit, shown, data)
             if unit and unit not in u["skip_units"] else None)
         if bar and not re.search(u["background_pattern"], clause):
             # "对年交易额首次突破 N 亿元的企业奖励…": who qualifies is a standard the review checks, not
@@ -1612,31 +1607,31 @@ def _term_row(before: str, unit: str, shown: str, u: dict) -> "SuggestedIndicato
                               origin="framework", hint=_FROM_DRAFT)
 
 
-def _requirement(sentence_before: str, after: str, data: dict) -> tuple[str, str, str, str] | None:
-    """"申报主体须…、吸纳当地劳动力 N 人以上": a bar every applicant must clear, said as what they must do;
-    who, what is measured, the verb before the number and the side after it."""
+def _bar_to_clear(clause_before: str, sentence_before: str, after: str, data: dict) -> tuple[str, str, str, str] | None:
+    """A bar those paid must clear, as who clears it, what is measured, the verb before the number and the
+    side after it: "对退货率降至 N% 以下的企业给予…" (in the number's clause), "申报主体须…、吸纳当地劳动力
+    N 人以上" (what every applicant must do) or "补助对象为…N 吨以上的企业" (who qualifies, named after it)."""
     u = data["unplaced"]
+    measured, who = re.search(u["eligibility_before_pattern"], clause_before), re.match(u["eligibility_after_pattern"], after)
+    if measured and who and (measured.group("verb") or who.group("side")):
+        return who.group("who"), measured.group("measured"), measured.group("verb") or "", who.group("side") or ""
     said = re.search(u["requirement_pattern"], sentence_before)
     # "须拥有 N 平方米以上仓库": a size of what they must have, named after it, is not this kind of bar
     side = re.match(r"\s*(及以上|以上|及以下|以下)?(?=[、，,。；;和及并]|$)", after)
     if said and side and (said.group("verb") or side.group(1)):
         return said.group("who"), said.group("measured"), said.group("verb") or "", side.group(1) or ""
-    # "补助对象为…年产鲜菇 N 吨以上的企业": who qualifies, named after the number
     said, whom = re.search(u["eligible_who_pattern"], sentence_before), re.match(u["eligible_who_after_pattern"], after)
     if said and whom and (said.group("verb") or whom.group("side")):
         return whom.group("who"), said.group("measured"), said.group("verb") or "", whom.group("side") or ""
     return None
 
 
-def _eligibility_bar(before: str, after: str, unit: str, shown: str, data: dict,
-                     sentence_before: str = "") -> "SuggestedIndicator | None":
-    """The row for a bar those paid must clear ("对退货率降至 N% 以下的企业给予…", "申报企业须…N 人以上"):
-    named by who clears it and what is measured, at least or at most the number."""
+def _eligibility_bar(before: str, sentence_before: str, after: str, unit: str, shown: str,
+                     data: dict) -> "SuggestedIndicator | None":
+    """The row for a bar those paid must clear (`_bar_to_clear`): named by who clears it and what is
+    measured, at least or at most the number."""
     u = data["unplaced"]
-    measured, who = re.search(u["eligibility_before_pattern"], before), re.match(u["eligibility_after_pattern"], after)
-    if measured and who and (measured.group("verb") or who.group("side")):
-        bar = (who.group("who"), measured.group("measured"), measured.group("verb") or "", who.group("side") or "")
-    elif not (bar := _requirement(sentence_before, after, data)):
+    if not (bar := _bar_to_clear(before, sentence_before, after, data)):
         return None
     whom, what, verb, side = bar
     measure = data["unit_measures"].get(unit, "")
